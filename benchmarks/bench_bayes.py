@@ -1,0 +1,720 @@
+"""Benchmark skhyper's BayesSearchCV against random search, skopt and Optuna.
+
+Two measurements, each printed as markdown tables on stdout (progress and
+tracebacks go to stderr):
+
+**Metric 1, search quality.** Every tool searches every task with the same
+budget of evaluations, once per seed. A tool's score trajectory is read in
+evaluation order from ``cv_results_["mean_test_score"]`` (for Optuna, from
+``study_.trials`` by trial number). For each task,
+
+    normalized regret after b evaluations = (s* - best_b) / (s* - s_ref)
+
+where ``best_b`` is the best mean CV score among the tool's first ``b``
+evaluations, and
+
+* ``s*``, the best possible score, is the largest of: the known optimum
+  (synthetic tasks only, minus the function's minimum), the best score any
+  tool reached for any seed in this run, and, for the ML tasks, the best
+  point of the reference sample below;
+* ``s_ref``, the reference, is the median score of a point drawn from the
+  search space's prior: over 100 000 random points for the synthetic tasks,
+  and over a grid evenly spaced on the prior's scale (log for these spaces)
+  for the ML tasks, whose evaluations are too costly to sample densely.
+
+So 0 is the best possible, 1 is as good as a typical random point; lower is
+better. The tables show the median over seeds. Because ``s*`` for an ML task
+is the best found in the run, its regrets shift when the run's tools change.
+
+**Metric 2, cost of one suggestion.** Each tool is given N observations of a
+2-D (optionally 5-D) test function at random points and its clock runs from
+telling the N-th observation to having its next suggestion, so the time
+covers the surrogate refit whether a tool does it in ``tell`` (skopt) or in
+``ask`` (Optuna). Each repeat builds a fresh optimizer (no warm start from an
+earlier suggestion); the tables show the median over repeats. skopt uses
+``skopt.Optimizer.tell/ask``; Optuna a study filled by ``add_trials`` then
+timed over ``add_trial`` + ``ask`` + ``suggest_float``; skhyper
+``BayesOptimizer.tell/ask``. BLAS, OpenMP and torch are held to one thread.
+
+Every tool runs with its defaults apart from the seed, ``n_jobs=1`` and
+``refit=False``; skopt and both Optuna samplers start from 10 random points.
+
+Examples
+--------
+Smoke run of the competitor tools (a few minutes)::
+
+    python benchmarks/bench_bayes.py --quick --tools random,skopt,optuna-tpe,optuna-gp
+
+Full run (all tools, 10 seeds, budgets 10/20/30)::
+
+    python benchmarks/bench_bayes.py
+"""
+
+import os
+
+# Before numpy (or scipy, sklearn, torch) loads: one BLAS/OpenMP thread, so
+# timings compare algorithms, not thread pools, and the run shares cores fairly.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import importlib  # noqa: E402
+import importlib.util  # noqa: E402
+import math  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+import warnings  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+from sklearn.model_selection import RandomizedSearchCV  # noqa: E402
+
+from _tasks import TASKS, TEST_FUNCTIONS, as_params, grid_points, random_points  # noqa: E402,E501
+
+# Run from a source checkout without installing: let `import skhyper` find
+# the package next to this folder.
+if importlib.util.find_spec("skhyper") is None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+ALL_TOOLS = ("random", "skopt", "optuna-tpe", "optuna-gp", "skhyper")
+TIMED_TOOLS = ("skopt", "optuna-tpe", "optuna-gp", "skhyper")
+# Test functions whose random observations feed the timing, by dimension.
+TIMING_FUNCTIONS = {2: "branin", 5: "ackley5"}
+N_REFERENCE_RANDOM = 100_000
+
+
+# ---------------------------------------------------------------------------
+# Search adapters: run one search, return its scores in evaluation order.
+
+
+def _search_random(task, X, y, n_evals, seed):
+    from scipy.stats import loguniform, uniform
+
+    distributions = {
+        d.name: loguniform(d.low, d.high) if d.log else uniform(d.low, d.high - d.low)
+        for d in task.space
+    }
+    search = RandomizedSearchCV(
+        task.estimator,
+        distributions,
+        n_iter=n_evals,
+        cv=task.cv,
+        refit=False,
+        random_state=seed,
+        n_jobs=1,
+    )
+    search.fit(X, y)
+    return search.cv_results_["mean_test_score"]
+
+
+def _search_skopt(task, X, y, n_evals, seed):
+    from skopt import BayesSearchCV
+    from skopt.space import Real
+
+    space = {
+        d.name: Real(d.low, d.high, prior="log-uniform" if d.log else "uniform")
+        for d in task.space
+    }
+    search = BayesSearchCV(
+        task.estimator,
+        space,
+        n_iter=n_evals,
+        cv=task.cv,
+        refit=False,
+        random_state=seed,
+        n_jobs=1,
+    )
+    search.fit(X, y)
+    return search.cv_results_["mean_test_score"]
+
+
+def _optuna_search(sampler_name):
+    def search(task, X, y, n_evals, seed):
+        import optuna
+        from optuna.distributions import FloatDistribution
+        from optuna_integration import OptunaSearchCV
+
+        sampler = getattr(optuna.samplers, sampler_name)(seed=seed)
+        study = optuna.create_study(direction="maximize", sampler=sampler)
+        distributions = {
+            d.name: FloatDistribution(d.low, d.high, log=d.log) for d in task.space
+        }
+        search = OptunaSearchCV(
+            task.estimator,
+            distributions,
+            n_trials=n_evals,
+            cv=task.cv,
+            refit=False,
+            random_state=seed,
+            study=study,
+            n_jobs=1,
+        )
+        search.fit(X, y)
+        trials = sorted(search.study_.trials, key=lambda t: t.number)
+        return [
+            t.value if t.state == optuna.trial.TrialState.COMPLETE else math.nan
+            for t in trials
+        ]
+
+    return search
+
+
+def _search_skhyper(task, X, y, n_evals, seed):
+    from skhyper import BayesSearchCV, Real
+
+    space = {
+        d.name: Real(d.low, d.high, prior="log-uniform" if d.log else "uniform")
+        for d in task.space
+    }
+    search = BayesSearchCV(
+        task.estimator,
+        space,
+        n_iter=n_evals,
+        n_points=1,
+        cv=task.cv,
+        refit=False,
+        random_state=seed,
+        n_jobs=1,
+    )
+    search.fit(X, y)
+    return search.cv_results_["mean_test_score"]
+
+
+SEARCHES = {
+    "random": _search_random,
+    "skopt": _search_skopt,
+    "optuna-tpe": _optuna_search("TPESampler"),
+    "optuna-gp": _optuna_search("GPSampler"),
+    "skhyper": _search_skhyper,
+}
+
+
+# ---------------------------------------------------------------------------
+# Timing adapters: given N observations (points, higher-is-better scores),
+# return the seconds from telling the N-th one to holding the next suggestion.
+
+
+def _time_skopt(space, points, scores, seed):
+    from skopt import Optimizer
+    from skopt.space import Real
+
+    dimensions = [
+        Real(d.low, d.high, prior="log-uniform" if d.log else "uniform")
+        for d in space
+    ]
+    optimizer = Optimizer(dimensions, random_state=seed)
+    xs = points.tolist()
+    losses = [-float(s) for s in scores]  # skopt minimizes
+    optimizer.tell(xs[:-1], losses[:-1])
+    start = time.perf_counter()
+    # skopt refits its GP and picks the next point inside tell(); ask() returns it.
+    optimizer.tell(xs[-1], losses[-1])
+    optimizer.ask()
+    return time.perf_counter() - start
+
+
+def _optuna_timer(sampler_name):
+    def timer(space, points, scores, seed):
+        import optuna
+        from optuna.distributions import FloatDistribution
+
+        sampler = getattr(optuna.samplers, sampler_name)(seed=seed)
+        study = optuna.create_study(direction="maximize", sampler=sampler)
+        distributions = {
+            d.name: FloatDistribution(d.low, d.high, log=d.log) for d in space
+        }
+        trials = [
+            optuna.trial.create_trial(
+                params=as_params(space, p), distributions=distributions, value=float(s)
+            )
+            for p, s in zip(points, scores)
+        ]
+        study.add_trials(trials[:-1])
+        start = time.perf_counter()
+        study.add_trial(trials[-1])
+        # The sampler fits its model when the trial is created, in ask().
+        trial = study.ask()
+        for d in space:
+            trial.suggest_float(d.name, d.low, d.high, log=d.log)
+        return time.perf_counter() - start
+
+    return timer
+
+
+def _time_skhyper(space, points, scores, seed):
+    from skhyper import BayesOptimizer, Real
+
+    optimizer = BayesOptimizer(
+        {
+            d.name: Real(d.low, d.high, prior="log-uniform" if d.log else "uniform")
+            for d in space
+        },
+        random_state=seed,
+    )
+    params = [as_params(space, p) for p in points]
+    values = [float(s) for s in scores]
+    optimizer.tell(params[:-1], values[:-1])
+    start = time.perf_counter()
+    optimizer.tell(params[-1:], values[-1:])
+    optimizer.ask()
+    return time.perf_counter() - start
+
+
+TIMERS = {
+    "skopt": _time_skopt,
+    "optuna-tpe": _optuna_timer("TPESampler"),
+    "optuna-gp": _optuna_timer("GPSampler"),
+    "skhyper": _time_skhyper,
+}
+
+
+# ---------------------------------------------------------------------------
+# Bookkeeping.
+
+
+class Failures:
+    """Collects tool failures: the first traceback of each tool, and counts.
+
+    A tool whose import fails is marked unavailable and skipped from then on,
+    so that an unfinished tool costs one traceback, not one per run.
+    """
+
+    def __init__(self):
+        self.first = {}
+        self.counts = {}
+        self.unavailable = set()
+
+    def record(self, tool, where):
+        """Record the exception being handled; call from an ``except`` block."""
+        self.counts[tool] = self.counts.get(tool, 0) + 1
+        if isinstance(sys.exc_info()[1], ImportError):
+            self.unavailable.add(tool)
+        if tool not in self.first:
+            self.first[tool] = (where, traceback.format_exc())
+            print(f"!! {tool} failed on {where}:\n{self.first[tool][1]}", file=sys.stderr)
+
+
+def _log(message, start):
+    print(f"[{time.perf_counter() - start:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def _fmt(value, digits=3):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if value == 0:
+        return "0"
+    return f"{value:.{digits}g}"
+
+
+def _table(header, rows):
+    """Markdown table; first column left-aligned, the rest right-aligned."""
+    cells = [list(map(str, header))] + [list(map(str, r)) for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+
+    def line(row):
+        padded = [
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))
+        ]
+        return "| " + " | ".join(padded) + " |"
+
+    rule = "|" + "|".join(
+        ("-" * (w + 1) + ":") if i else ("-" * (w + 2)) for i, w in enumerate(widths)
+    ) + "|"
+    return "\n".join([line(cells[0]), rule] + [line(r) for r in cells[1:]])
+
+
+def _versions(tools):
+    names = ["sklearn", "numpy", "scipy"]
+    if "skopt" in tools:
+        names.append("skopt")
+    if any(t.startswith("optuna") for t in tools):
+        names += ["optuna", "optuna_integration", "torch"]
+    if "skhyper" in tools:
+        names.append("skhyper")
+    parts = []
+    for name in names:
+        try:
+            module = importlib.import_module(name)
+            parts.append(f"{name} {getattr(module, '__version__', '?')}")
+        except Exception as exc:  # a broken tool must not stop the header
+            parts.append(f"{name} unavailable ({type(exc).__name__})")
+    return ", ".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# Metric 1.
+
+
+def _reference(task, X, y, n_grid):
+    """Median prior score ``s_ref`` and the best point seen while computing it."""
+    if task.is_synthetic:
+        rng = np.random.default_rng(0)
+        points = random_points(task.space, N_REFERENCE_RANDOM, rng)
+        scores = -task.test_function.func(points)
+        return float(np.median(scores)), -task.test_function.minimum
+    n_per_dim = max(2, round(n_grid ** (1 / len(task.space))))
+    points = grid_points(task.space, n_per_dim)
+    scores = [task.score(as_params(task.space, p), X, y) for p in points]
+    return float(np.median(scores)), float(np.max(scores))
+
+
+def run_regret(tasks, tools, seeds, n_evals, n_grid, failures, start):
+    """Run every search; return trajectories and per-task references.
+
+    Returns
+    -------
+    trajectories : dict (task, tool) -> array of shape (n_seeds, n_evals)
+        Best score so far; NaN where a run failed or fell short.
+    references : dict task -> (s_ref, s_best_known)
+    wall : dict (task, tool) -> list of seconds per search
+    """
+    trajectories, references, wall = {}, {}, {}
+    for task_name in tasks:
+        task = TASKS[task_name]
+        X, y = task.load_data()
+        references[task_name] = _reference(task, X, y, n_grid)
+        _log(f"{task_name}: reference s_ref={references[task_name][0]:.5g}", start)
+        for tool in tools:
+            runs = np.full((len(seeds), n_evals), np.nan)
+            wall[task_name, tool] = []
+            for i, seed in enumerate(seeds):
+                if tool in failures.unavailable:
+                    break
+                t0 = time.perf_counter()
+                try:
+                    scores = np.asarray(
+                        SEARCHES[tool](task, X, y, n_evals, seed), dtype=float
+                    )
+                except Exception:
+                    failures.record(tool, f"task {task_name}, seed {seed}")
+                    continue
+                elapsed = time.perf_counter() - t0
+                wall[task_name, tool].append(elapsed)
+                if len(scores) != n_evals:
+                    print(
+                        f"!! {tool} on {task_name} seed {seed} made {len(scores)} "
+                        f"evaluations, expected {n_evals}",
+                        file=sys.stderr,
+                    )
+                scores = scores[:n_evals]
+                # fmax ignores NaN (failed fits) once a finite score exists.
+                runs[i, : len(scores)] = np.fmax.accumulate(scores)
+                _log(
+                    f"{task_name:15s} {tool:11s} seed {seed}: "
+                    f"best {np.nanmax(scores):.5g} in {elapsed:.1f}s",
+                    start,
+                )
+            trajectories[task_name, tool] = runs
+    return trajectories, references, wall
+
+
+def regret_table(trajectories, references, tasks, tools):
+    """Normalized regret per (task, tool), shape (n_seeds, n_evals)."""
+    regrets = {}
+    for task_name in tasks:
+        s_ref, s_known = references[task_name]
+        found = [trajectories[task_name, t] for t in tools]
+        s_star = max([s_known] + [np.nanmax(f) for f in found if np.isfinite(f).any()])
+        for tool, runs in zip(tools, found):
+            regrets[task_name, tool] = (s_star - runs) / (s_star - s_ref)
+    return regrets
+
+
+def _median_regret(regrets, task, tool, budget):
+    column = regrets[task, tool][:, budget - 1]
+    if not np.isfinite(column).any():
+        return math.nan
+    return float(np.nanmedian(column))
+
+
+# ---------------------------------------------------------------------------
+# Metric 2.
+
+
+def run_timing(dims_list, obs_list, large_obs, tools, repeats, failures, start):
+    """Median seconds per suggestion, dict (dims, n_obs, tool) -> float."""
+    times = {}
+    for dims in dims_list:
+        function_name = TIMING_FUNCTIONS[dims]
+        task = TASKS[function_name]
+        for n_obs in list(obs_list) + list(large_obs):
+            rng = np.random.default_rng(n_obs)
+            points = random_points(task.space, n_obs, rng)
+            scores = -task.test_function.func(points)
+            for tool in tools:
+                if n_obs in large_obs and tool != "skhyper":
+                    continue
+                if tool in failures.unavailable:
+                    continue
+                samples = []
+                for repeat in range(repeats):
+                    try:
+                        samples.append(TIMERS[tool](task.space, points, scores, repeat))
+                    except Exception:
+                        failures.record(tool, f"timing {dims}-D, {n_obs} obs")
+                        break
+                if samples:
+                    times[dims, n_obs, tool] = float(np.median(samples))
+                    _log(
+                        f"timing {dims}-D {n_obs:5d} obs {tool:11s}: "
+                        f"{times[dims, n_obs, tool] * 1e3:.1f} ms",
+                        start,
+                    )
+    return times
+
+
+# ---------------------------------------------------------------------------
+# Output.
+
+
+def _print_summary(regrets, times, tasks, tools, budget, timing_dims):
+    print("## Summary against targets\n")
+    lines = []
+    if {"skhyper", "optuna-gp"} <= set(tools) and regrets is not None:
+        pairs = [
+            (
+                _median_regret(regrets, t, "skhyper", budget),
+                _median_regret(regrets, t, "optuna-gp", budget),
+            )
+            for t in tasks
+        ]
+        complete = all(not math.isnan(a) and not math.isnan(b) for a, b in pairs)
+        # A small tolerance so that two regrets of exactly zero tie.
+        not_worse = sum(a <= b + 1e-12 for a, b in pairs)
+        halved = sum(a <= 0.5 * b + 1e-12 for a, b in pairs)
+        ok1 = not_worse == len(tasks)
+        ok2 = 2 * halved >= len(tasks)
+        if not complete:
+            lines.append(
+                f"- regret targets at {budget} evaluations: n/a (skhyper or optuna-gp "
+                "has no result on some task)"
+            )
+        else:
+            lines.append(
+                f"- at {budget} evaluations, skhyper median regret <= optuna-gp on "
+                f"every task: {'PASS' if ok1 else 'FAIL'} "
+                f"({not_worse}/{len(tasks)} tasks)"
+            )
+            lines.append(
+                f"- at {budget} evaluations, skhyper median regret <= half of "
+                f"optuna-gp on at least half the tasks: {'PASS' if ok2 else 'FAIL'} "
+                f"({halved}/{len(tasks)} tasks)"
+            )
+    elif regrets is not None:
+        lines.append("- regret targets: n/a (need tools skhyper and optuna-gp)")
+    if times is not None:
+        for dims in timing_dims:
+            ours = times.get((dims, 100, "skhyper"))
+            theirs = times.get((dims, 100, "optuna-gp"))
+            if ours is None or theirs is None:
+                lines.append(
+                    f"- {dims}-D: skhyper per-suggestion time at 100 obs <= 1/4 of "
+                    "optuna-gp: n/a (need both timings at 100 observations)"
+                )
+                continue
+            ok = ours <= theirs / 4
+            lines.append(
+                f"- {dims}-D: skhyper per-suggestion time at 100 obs <= 1/4 of "
+                f"optuna-gp: {'PASS' if ok else 'FAIL'} "
+                f"({ours * 1e3:.1f} ms vs {theirs * 1e3:.1f} ms, "
+                f"ratio {theirs / ours:.2f}x)"
+            )
+    print("\n".join(lines) + "\n")
+
+
+def _print_regret(trajectories, references, wall, tasks, tools, budgets, n_seeds):
+    regrets = regret_table(trajectories, references, tasks, tools)
+    for budget in budgets:
+        print(
+            f"### Median normalized regret after {budget} evaluations "
+            f"({n_seeds} seed{'s' if n_seeds != 1 else ''}; lower is better)\n"
+        )
+        rows = [
+            [t] + [_fmt(_median_regret(regrets, t, tool, budget)) for tool in tools]
+            for t in tasks
+        ]
+        print(_table(["task"] + list(tools), rows))
+        print(
+            "\nregret = (s* - best score in the first evaluations) / (s* - s_ref); "
+            "s* = best possible (known optimum, or best seen in this run), "
+            "s_ref = median score of a random point from the prior. "
+            "0 = optimal, 1 = a typical random point.\n"
+        )
+
+    print("### Reference scores per task\n")
+    rows = []
+    for t in tasks:
+        s_ref, s_known = references[t]
+        s_star = max(
+            [s_known]
+            + [np.nanmax(trajectories[t, tool]) for tool in tools
+               if np.isfinite(trajectories[t, tool]).any()]
+        )
+        source = "known optimum" if TASKS[t].is_synthetic else "best seen (grid + runs)"
+        rows.append([t, _fmt(s_star, 6), _fmt(s_ref, 6), source])
+    print(_table(["task", "s* (best possible)", "s_ref (median random)", "s* from"], rows))
+    print()
+
+    print(f"### Mean wall time of one search of {max(budgets)} evaluations (s)\n")
+    rows = [
+        [t] + [_fmt(np.mean(wall[t, tool]) if wall[t, tool] else math.nan)
+               for tool in tools]
+        for t in tasks
+    ]
+    print(_table(["task"] + list(tools), rows))
+    print()
+    return regrets
+
+
+def _print_timing(times, dims_list, obs_list, large_obs, tools, repeats):
+    for dims in dims_list:
+        print(
+            f"### Seconds per suggestion, {dims}-D {TIMING_FUNCTIONS[dims]} "
+            f"(median of {repeats}; one thread)\n"
+        )
+        rows = [
+            [str(n)] + [_fmt(times.get((dims, n, tool), math.nan)) for tool in tools]
+            for n in list(obs_list) + list(large_obs)
+        ]
+        print(_table(["observations"] + list(tools), rows))
+        print()
+
+
+def _print_failures(failures):
+    if not failures.first:
+        return
+    print("## Failures\n")
+    for tool, (where, tb) in failures.first.items():
+        last = tb.strip().splitlines()[-1]
+        print(f"- {tool}: {failures.counts[tool]} failed run(s); first on {where}: {last}")
+    print()
+
+
+# ---------------------------------------------------------------------------
+# Command line.
+
+
+def _int_list(text):
+    return [int(v) for v in text.split(",") if v]
+
+
+def _name_list(choices):
+    def parse(text):
+        names = [v.strip() for v in text.split(",") if v.strip()]
+        unknown = sorted(set(names) - set(choices))
+        if unknown:
+            raise argparse.ArgumentTypeError(
+                f"unknown {unknown}; choose from {', '.join(choices)}"
+            )
+        return names
+
+    return parse
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--seeds", type=int, default=None,
+                        help="number of seeds, 0..N-1 (default 10; --quick 2)")
+    parser.add_argument("--tasks", type=_name_list(tuple(TASKS)), default=list(TASKS),
+                        help=f"comma-separated subset of {','.join(TASKS)}")
+    parser.add_argument("--tools", type=_name_list(ALL_TOOLS), default=list(ALL_TOOLS),
+                        help=f"comma-separated subset of {','.join(ALL_TOOLS)}")
+    parser.add_argument("--budgets", type=_int_list, default=None,
+                        help="evaluation counts at which regret is reported; the "
+                        "largest is each search's n_iter (default 10,20,30; "
+                        "--quick 10,20)")
+    parser.add_argument("--timing-obs", type=_int_list, default=None,
+                        help="observation counts for the timing (default "
+                        "25,50,100,200; --quick 25,50,100)")
+    parser.add_argument("--timing-dims", type=_int_list, default=[2],
+                        help="dimensions of the timing functions, from 2,5 "
+                        "(default 2)")
+    parser.add_argument("--large-obs", action="store_true",
+                        help="also time skhyper alone at 500 and 1000 observations")
+    parser.add_argument("--repeats", type=int, default=None,
+                        help="timing repeats (default 3; --quick 1)")
+    parser.add_argument("--skip-regret", action="store_true", help="skip metric 1")
+    parser.add_argument("--skip-timing", action="store_true", help="skip metric 2")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke run: 2 seeds, budgets 10,20, coarse ML reference "
+                        "grids, timing at 25/50/100 observations with 1 repeat")
+    parser.add_argument("--show-warnings", action="store_true",
+                        help="show Python warnings (hidden by default: skopt and "
+                        "Lasso warn on every duplicate point or slow convergence)")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    if args.seeds is None:
+        args.seeds = 2 if quick else 10
+    if args.budgets is None:
+        args.budgets = [10, 20] if quick else [10, 20, 30]
+    if args.timing_obs is None:
+        args.timing_obs = [25, 50, 100] if quick else [25, 50, 100, 200]
+    if args.repeats is None:
+        args.repeats = 1 if quick else 3
+    # Evaluations spent on each ML task's reference grid.
+    args.n_grid = 36 if quick else 121
+    bad_dims = sorted(set(args.timing_dims) - set(TIMING_FUNCTIONS))
+    if bad_dims:
+        parser.error(f"--timing-dims {bad_dims}: choose from {sorted(TIMING_FUNCTIONS)}")
+    args.budgets = sorted(set(args.budgets))
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if not args.show_warnings:
+        warnings.simplefilter("ignore")
+    tools = [t for t in ALL_TOOLS if t in args.tools]
+    if any(t.startswith("optuna") for t in tools):
+        import optuna
+
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        try:
+            import torch
+
+            torch.set_num_threads(1)
+        except ImportError:
+            pass
+
+    start = time.perf_counter()
+    seeds = list(range(args.seeds))
+    print("# BayesSearchCV benchmark\n")
+    print(f"- versions: {_versions(tools)}")
+    print(f"- tasks: {', '.join(args.tasks)}; tools: {', '.join(tools)}")
+    print(f"- seeds: {args.seeds}; budgets: {args.budgets}; one BLAS/torch thread\n")
+    failures = Failures()
+
+    regrets = None
+    if not args.skip_regret:
+        trajectories, references, wall = run_regret(
+            args.tasks, tools, seeds, max(args.budgets), args.n_grid, failures, start
+        )
+        print("## Metric 1: search quality\n")
+        regrets = _print_regret(
+            trajectories, references, wall, args.tasks, tools, args.budgets, args.seeds
+        )
+
+    times = None
+    timed = [t for t in TIMED_TOOLS if t in tools]
+    if not args.skip_timing and timed:
+        large = [500, 1000] if args.large_obs else []
+        times = run_timing(
+            args.timing_dims, args.timing_obs, large, timed, args.repeats, failures,
+            start,
+        )
+        print("## Metric 2: time per suggestion\n")
+        _print_timing(times, args.timing_dims, args.timing_obs, large, timed,
+                      args.repeats)
+
+    _print_summary(regrets, times, args.tasks, tools, max(args.budgets),
+                   args.timing_dims)
+    _print_failures(failures)
+    print(f"Total wall time: {time.perf_counter() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,17 @@
+"""skhyper: hyperparameter search estimators for scikit-learn."""
+
+from ._bayes import BayesSearchCV
+from .optimizer import BayesOptimizer
+from .space import Categorical, Integer, Real, SearchSpace
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "BayesOptimizer",
+    "BayesSearchCV",
+    "Categorical",
+    "Integer",
+    "Real",
+    "SearchSpace",
+    "__version__",
+]

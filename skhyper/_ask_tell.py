@@ -1,0 +1,168 @@
+"""The shared engine of searches that evaluate configurations from scratch.
+
+``BaseSearchCV.fit`` owns splitting, scoring, routing, joblib and refit; it
+hands ``_run_search`` an ``evaluate_candidates`` function. This base turns
+that function into an ask/evaluate/tell loop: a search supplies only
+:meth:`_AskTellSearchCV._ask` (the next batch and its extra result columns)
+and :meth:`_AskTellSearchCV._tell` (what to learn from the batch's scores).
+"""
+
+import numbers
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+from ._compat import BaseSearchCV, _yields_constant_splits
+
+__all__ = ["_AskTellSearchCV"]
+
+
+class _FrozenSplits:
+    """A cross-validator that replays splits drawn once.
+
+    ``evaluate_candidates`` calls ``cv.split`` on every batch; a shuffling
+    splitter without a fixed seed would then score each batch on other folds,
+    and scores across batches would not compare. The search draws the folds
+    once and replays them.
+    """
+
+    def __init__(self, splits):
+        self.splits = splits
+
+    def split(self, X=None, y=None, groups=None, **params):
+        return iter(self.splits)
+
+    def get_n_splits(self, X=None, y=None, groups=None, **params):
+        return len(self.splits)
+
+
+def _is_multimetric(scoring):
+    return isinstance(scoring, (list, tuple, set, dict))
+
+
+class _AskTellSearchCV(BaseSearchCV):
+    """Private base of the ask/evaluate/tell searches (Tier 1 in DESIGN.md).
+
+    Subclasses implement ``_prepare`` (parse and check their own parameters,
+    before any fit), ``_start(rng)``, ``_ask()`` returning
+    ``(candidates, more_results)`` or an empty list when the search is over,
+    and ``_tell(candidates, scores)``.
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSearchCV._parameter_constraints,
+        "search_metric": [str, None],
+        "random_state": ["random_state"],
+    }
+
+    # -- checks run by BaseSearchCV.fit before any fit ----------------------
+    def _check_input_parameters(self, X, y, split_params):
+        self._search_metric_name()
+        self._prepare()
+        cv = self._checked_cv_orig
+        if _yields_constant_splits(cv):
+            self._frozen_cv = None
+        else:
+            self._frozen_cv = _FrozenSplits(list(cv.split(X, y, **split_params)))
+
+    def _prepare(self):
+        """Check and parse the search's own parameters; raise before any fit."""
+
+    def _search_metric_name(self):
+        """The metric the search optimizes: its ``mean_test_<name>`` column."""
+        multimetric = _is_multimetric(self.scoring)
+        if self.search_metric is not None:
+            if multimetric:
+                names = self.scoring if not isinstance(self.scoring, dict) else list(self.scoring)
+                if self.search_metric not in names:
+                    raise ValueError(
+                        f"search_metric={self.search_metric!r} is not one of the "
+                        f"scoring names {sorted(names)}."
+                    )
+            elif not callable(self.scoring) and self.search_metric != "score":
+                raise ValueError(
+                    f"search_metric={self.search_metric!r} needs a multi-metric "
+                    f"scoring; with a single metric leave it None (or 'score')."
+                )
+            return self.search_metric
+        if multimetric or callable(self.scoring):
+            if isinstance(self.refit, str):
+                return self.refit
+            if multimetric:
+                raise ValueError(
+                    f"With multi-metric scoring and refit={self.refit!r}, "
+                    f"{type(self).__name__} cannot tell which metric to optimize: "
+                    f"set search_metric to one of the scoring names "
+                    f"{sorted(self.scoring if not isinstance(self.scoring, dict) else self.scoring)}."
+                )
+        return "score"
+
+    # -- the loop -------------------------------------------------------------
+    def _run_search(self, evaluate_candidates, callback_ctx=None):
+        rng = check_random_state(self.random_state)
+        metric = self._search_metric_name()
+        self._start(rng)
+        search_ctx = None
+        if callback_ctx is not None:  # scikit-learn >= 1.9 callbacks
+            search_ctx = callback_ctx.subcontext(
+                task_name="search", max_subtasks=None
+            ).call_on_fit_task_begin(estimator=self)
+        keys = None
+        try:
+            while True:
+                proposal = self._ask()
+                if not proposal:
+                    break
+                candidates, more_results = proposal
+                if not candidates:
+                    break
+                more_results = {
+                    k: _column(v, len(candidates)) for k, v in more_results.items()
+                }
+                if keys is None:
+                    keys = set(more_results)
+                elif set(more_results) != keys:
+                    raise RuntimeError(  # a bug in the subclass, not the user's
+                        f"more_results keys changed from {sorted(keys)} to "
+                        f"{sorted(more_results)}."
+                    )
+                kwargs = {}
+                if self._frozen_cv is not None:
+                    kwargs["cv"] = self._frozen_cv
+                batch_ctx = None
+                if search_ctx is not None:
+                    batch_ctx = search_ctx.subcontext(
+                        task_name="batch",
+                        max_subtasks=len(candidates) * self.n_splits_,
+                        sequential_subtasks=False,
+                    ).call_on_fit_task_begin(estimator=self)
+                    kwargs["callback_ctx"] = batch_ctx
+                results = evaluate_candidates(
+                    candidates, more_results=more_results, **kwargs
+                )
+                if batch_ctx is not None:
+                    batch_ctx.call_on_fit_task_end(estimator=self)
+                column = f"mean_test_{metric}"
+                if column not in results:
+                    raise ValueError(
+                        f"{type(self).__name__} optimizes {metric!r}, but the "
+                        f"scoring returned {sorted(k[10:] for k in results if k.startswith('mean_test_'))}: "
+                        f"set search_metric to one of them."
+                    )
+                self._tell(candidates, np.asarray(results[column][-len(candidates):]))
+        finally:
+            self._frozen_cv = None
+        if search_ctx is not None:
+            search_ctx.call_on_fit_task_end(estimator=self)
+
+
+def _column(values, n):
+    """A more_results column: a 1-D array of length n (object for ragged values)."""
+    values = list(values)
+    if len(values) != n:
+        raise RuntimeError(f"a more_results column has {len(values)} values for {n} candidates.")
+    if all(isinstance(v, numbers.Number) for v in values):
+        return np.asarray(values)
+    column = np.empty(n, dtype=object)
+    column[:] = values
+    return column

@@ -1,0 +1,364 @@
+"""Bayesian optimization with an ask/tell interface, usable without scikit-learn CV."""
+
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+
+from .space import SearchSpace
+from .surrogate import ACQUISITIONS, Posterior, evaluate_acquisition, fit_gp, refit_gp
+from .surrogate._optimize import maximize_acquisition, row_key
+
+__all__ = ["BayesOptimizer"]
+
+BATCH_STRATEGIES = ("constant_liar", "kriging_believer")
+INITIAL_POINT_GENERATORS = ("sobol", "random")
+# Number of best observed points the acquisition optimizer searches around.
+_N_ANCHORS = 5
+# Largest finite space whose unseen points are enumerated when random draws
+# keep hitting points already seen.
+_MAX_ENUMERATION = 100_000
+
+
+def auto_n_initial_points(space):
+    """The default size of the initial design: one more than the dimension, at least 5."""
+    n_params = sum(len(sub) for sub in space.subspaces)
+    return max(5, n_params + 1)
+
+
+class BayesOptimizer:
+    """Gaussian-process Bayesian optimization through ask and tell.
+
+    The optimizer proposes parameter settings (:meth:`ask`) and learns from
+    their scores (:meth:`tell`); higher scores are better, as with
+    scikit-learn's scorers. It never proposes a point twice. After an initial
+    space-filling design it fits a Gaussian process (Matern-5/2 with one
+    length scale per input column, white noise, MAP hyperparameters) to the
+    standardized scores on the unit-cube encoding of the space, and proposes
+    the maximizer of an acquisition function. A batch of several points is
+    built by conditioning the model on a fantasy score for each point already
+    chosen.
+
+    Parameters
+    ----------
+    search_space : dict, list of dict, list of Dimension or SearchSpace
+        The space to search; see :class:`~skhyper.SearchSpace`.
+    n_initial_points : int or "auto", default="auto"
+        Number of points drawn from ``initial_point_generator`` before the
+        model is used. ``"auto"`` is the number of parameters plus one, at
+        least 5.
+    initial_point_generator : {"sobol", "random"}, default="sobol"
+        A scrambled Sobol sequence covers the space more evenly than
+        independent random draws.
+    acq_func : {"log_ei", "ei", "pi", "ucb"}, default="log_ei"
+        Acquisition function: logarithm of expected improvement (Ament et al.
+        2023; the same maximizer as ``"ei"`` but with useful gradients where
+        EI underflows), expected improvement, probability of improvement or
+        upper confidence bound.
+    xi : float, default=0.01
+        Improvement margin of ``"log_ei"``, ``"ei"`` and ``"pi"``, in units of
+        the scores' standard deviation.
+    kappa : float, default=1.96
+        Exploration weight of ``"ucb"``.
+    batch_strategy : {"constant_liar", "kriging_believer"}, default="constant_liar"
+        The fantasy told for points of a batch that are not yet evaluated: the
+        worst score seen, or the model's own prediction.
+    n_candidates : int, default=1024
+        Size of the quasi-random sample the acquisition optimizer starts from.
+    n_restarts : int, default=5
+        Number of candidates refined by gradient ascent.
+    random_state : int, RandomState instance or None, default=None
+        Source of randomness.
+
+    Attributes
+    ----------
+    space : SearchSpace
+        The parsed search space.
+    n_initial_points_ : int
+        The resolved size of the initial design.
+    gp_ : GaussianProcessRegressor or None
+        The surrogate fitted at the last model-based :meth:`ask`.
+    last_acquisition_ : ndarray
+        Acquisition value of each point of the last :meth:`ask`; NaN for points
+        of the initial design or drawn at random.
+
+    See Also
+    --------
+    BayesSearchCV : This optimizer driving a cross-validated search.
+
+    Examples
+    --------
+    >>> from skhyper import BayesOptimizer, Real
+    >>> opt = BayesOptimizer({"x": Real(-2.0, 2.0)}, random_state=0)
+    >>> for _ in range(12):
+    ...     params = opt.ask()
+    ...     opt.tell(params, -(params["x"] - 0.5) ** 2)
+    >>> round(opt.best_params["x"], 1)
+    0.5
+    """
+
+    def __init__(
+        self,
+        search_space,
+        *,
+        n_initial_points="auto",
+        initial_point_generator="sobol",
+        acq_func="log_ei",
+        xi=0.01,
+        kappa=1.96,
+        batch_strategy="constant_liar",
+        n_candidates=1024,
+        n_restarts=5,
+        random_state=None,
+    ):
+        self.space = SearchSpace(search_space)
+        _check_choice("acq_func", acq_func, ACQUISITIONS)
+        _check_choice("batch_strategy", batch_strategy, BATCH_STRATEGIES)
+        _check_choice(
+            "initial_point_generator", initial_point_generator, INITIAL_POINT_GENERATORS
+        )
+        if n_initial_points == "auto":
+            n_initial_points = auto_n_initial_points(self.space)
+        _check_int("n_initial_points", n_initial_points, 1)
+        _check_int("n_candidates", n_candidates, 1)
+        _check_int("n_restarts", n_restarts, 1)
+        for name, value in (("xi", xi), ("kappa", kappa)):
+            if not isinstance(value, numbers.Real) or not value >= 0:
+                raise ValueError(f"{name} must be a non-negative number; got {value!r}.")
+        self.n_initial_points_ = n_initial_points
+        self.initial_point_generator = initial_point_generator
+        self.acq_func = acq_func
+        self.xi = xi
+        self.kappa = kappa
+        self.batch_strategy = batch_strategy
+        self.n_candidates = n_candidates
+        self.n_restarts = n_restarts
+        self.random_state = random_state
+
+        self._rng = check_random_state(random_state)
+        self._Z = []  # told points, unit-cube rows
+        self._y = []  # their scores (NaN for failures)
+        self._params = []
+        self._pending = {}  # row_key -> row, asked but not told
+        self._seen = set()
+        self._n_asked = 0
+        self._design = None
+        self._theta = None
+        self.gp_ = None
+        self.last_acquisition_ = np.empty(0)
+
+    # -- results ---------------------------------------------------------
+    @property
+    def observed_params(self):
+        """Parameter dicts told so far, in order."""
+        return list(self._params)
+
+    @property
+    def observed_scores(self):
+        """Scores told so far, in order (NaN for failed evaluations)."""
+        return np.asarray(self._y, dtype=float)
+
+    @property
+    def best_params(self):
+        """The told parameters with the highest finite score."""
+        return self._params[self._best_index()]
+
+    @property
+    def best_score(self):
+        """The highest finite score told."""
+        return self._y[self._best_index()]
+
+    def _best_index(self):
+        y = self.observed_scores
+        if not np.isfinite(y).any():
+            raise ValueError("no finite score has been told yet.")
+        return int(np.nanargmax(np.where(np.isfinite(y), y, np.nan)))
+
+    @property
+    def exhausted(self):
+        """Whether every point of a finite space was asked."""
+        return len(self._seen) >= self.space.cardinality
+
+    # -- ask / tell --------------------------------------------------------
+    def tell(self, params, scores):
+        """Record the scores of evaluated parameters.
+
+        Parameters
+        ----------
+        params : dict or list of dict
+            Parameter settings, asked or not.
+        scores : float or array-like of float
+            Their scores, higher is better. NaN or infinite scores mark failed
+            evaluations: the model sees them as the worst finite score told.
+
+        Returns
+        -------
+        self : BayesOptimizer
+        """
+        if isinstance(params, dict):
+            params, scores = [params], [scores]
+        params = list(params)
+        scores = np.asarray(scores, dtype=float).reshape(-1)
+        if len(params) != len(scores):
+            raise ValueError(
+                f"tell got {len(params)} parameter settings but {len(scores)} scores."
+            )
+        Z = self.space.transform(params)
+        for p, z, score in zip(params, Z, scores):
+            key = row_key(z)
+            self._pending.pop(key, None)
+            self._seen.add(key)
+            self._params.append(p)
+            self._Z.append(z)
+            self._y.append(score if np.isfinite(score) else np.nan)
+        return self
+
+    def ask(self, n_points=None):
+        """Propose parameter settings to evaluate next.
+
+        Parameters
+        ----------
+        n_points : int, default=None
+            Number of settings; None asks for one and returns a dict.
+
+        Returns
+        -------
+        params : dict or list of dict
+            Fewer than ``n_points`` only when a finite space runs out of
+            unseen points.
+        """
+        single = n_points is None
+        n = 1 if single else n_points
+        _check_int("n_points", n, 1)
+        rows, acq = [], []
+        model = None
+        while len(rows) < n:
+            z, value = None, np.nan
+            if self._n_asked < self.n_initial_points_:
+                z = self._next_initial()
+            elif np.isfinite(self._y).any():
+                if model is None:
+                    model = self._Model(self)
+                z, value = model.propose()
+            if z is None:
+                z = self._random_unseen()
+            if z is None:
+                break  # a finite space is exhausted
+            self._mark_pending(z)
+            rows.append(z)
+            acq.append(value)
+            if model is not None:
+                model.add_fantasy(z)
+        self.last_acquisition_ = np.asarray(acq, dtype=float)
+        params = self.space.inverse_transform(np.array(rows)) if rows else []
+        if single:
+            if not params:
+                raise ValueError("the search space is exhausted: every point was asked.")
+            return params[0]
+        return params
+
+    def _mark_pending(self, z):
+        key = row_key(z)
+        self._pending[key] = z
+        self._seen.add(key)
+        self._n_asked += 1
+
+    def _next_initial(self):
+        if self._design is None:
+            self._design = list(
+                self.space.sample_unit(
+                    self.n_initial_points_, self._rng, self.initial_point_generator
+                )
+            )
+        while self._design:
+            z = self._design.pop(0)
+            if row_key(z) not in self._seen:
+                return z
+        return None
+
+    def _random_unseen(self, n_tries=100):
+        if self.exhausted:
+            return None
+        for _ in range(n_tries):
+            z = self.space.sample_unit(1, self._rng)[0]
+            if row_key(z) not in self._seen:
+                return z
+        if self.space.cardinality <= _MAX_ENUMERATION:
+            grid = self.space.transform(self.space.grid())
+            unseen = [z for z in grid if row_key(z) not in self._seen]
+            if unseen:
+                return unseen[self._rng.randint(len(unseen))]
+        return None
+
+    class _Model:
+        """The surrogate of one ask: fitted once, conditioned on fantasies."""
+
+        def __init__(self, opt):
+            self.opt = opt
+            y = np.asarray(opt._y, dtype=float)
+            finite = np.isfinite(y)
+            # A failed evaluation is told to the model as the worst score seen.
+            y = np.where(finite, y, np.min(y[finite]))
+            self.mean = y.mean()
+            self.scale = y.std() if y.std() > 0 else 1.0
+            self.X = np.array(opt._Z)
+            self.y = (y - self.mean) / self.scale
+            self.best = self.y.max()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                self.gp = fit_gp(self.X, self.y, opt._theta)
+            opt._theta = self.gp.kernel_.theta
+            opt.gp_ = self.gp
+            self.posterior = Posterior(self.gp)
+            # Points asked earlier and still pending count as fantasies too.
+            for z in opt._pending.values():
+                self.add_fantasy(z)
+
+        def add_fantasy(self, z):
+            if self.opt.batch_strategy == "kriging_believer":
+                lie = self.posterior(z[None, :])[0][0]
+            else:
+                lie = self.y[: len(self.opt._y)].min()
+            self.X = np.vstack([self.X, z])
+            self.y = np.append(self.y, lie)
+            self.gp = refit_gp(self.gp, self.X, self.y)
+            self.posterior = Posterior(self.gp)
+
+        def acquisition(self, Z, return_grad=False):
+            opt = self.opt
+            if return_grad:
+                mu, sigma, d_mu, d_sigma = self.posterior(Z, return_grad=True)
+            else:
+                mu, sigma = self.posterior(Z)
+            value, a_mu, a_sigma = evaluate_acquisition(
+                opt.acq_func, mu, sigma, self.best, opt.xi, opt.kappa
+            )
+            if not return_grad:
+                return value
+            return value, a_mu[:, None] * d_mu + a_sigma[:, None] * d_sigma
+
+        def propose(self):
+            opt = self.opt
+            n_told = len(opt._y)
+            top = np.argsort(-self.y[:n_told])[:_N_ANCHORS]
+            return maximize_acquisition(
+                self.acquisition,
+                opt.space,
+                opt._seen,
+                opt._rng,
+                n_candidates=opt.n_candidates,
+                n_restarts=opt.n_restarts,
+                anchors=self.X[top],
+            )
+
+
+def _check_choice(name, value, choices):
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {choices}; got {value!r}.")
+
+
+def _check_int(name, value, low):
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}; got {value!r}.")

@@ -1,0 +1,337 @@
+"""A search space: named dimensions, or a union of such subspaces."""
+
+import itertools
+import math
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+from ._dimensions import Categorical, Dimension, Distribution
+
+__all__ = ["SearchSpace", "as_dimension"]
+
+# Value given to the columns of the subspaces a point does not belong to.
+_INACTIVE = 0.5
+
+
+def as_dimension(value, name):
+    """Turn one value of a parameter grid or distribution dict into a Dimension.
+
+    A list, tuple or 1-D array means a choice among its items, as in
+    GridSearchCV and RandomizedSearchCV; a frozen scipy.stats distribution
+    means itself. Nothing is guessed from a tuple's length or contents.
+    """
+    if isinstance(value, Dimension):
+        dim = value
+    elif isinstance(value, (str, bytes)):
+        raise TypeError(
+            f"search space parameter {name!r}: got the string {value!r}; put a "
+            f"single value in a list ([{value!r}]) or give a list of choices."
+        )
+    elif hasattr(value, "rvs"):
+        dim = Distribution(value)
+    elif isinstance(value, (list, tuple, range)) or (
+        isinstance(value, np.ndarray) and value.ndim == 1
+    ):
+        dim = Categorical(list(value))
+    else:
+        raise TypeError(
+            f"search space parameter {name!r}: expected a list of choices, a "
+            f"scipy.stats distribution or a skhyper dimension (Real, Integer, "
+            f"Categorical); got {type(value).__name__} {value!r}."
+        )
+    if dim.name is not None and dim.name != name:
+        raise ValueError(
+            f"search space parameter {name!r}: its dimension is named {dim.name!r}."
+        )
+    return dim.check(name)
+
+
+class SearchSpace:
+    """The space a search draws hyperparameters from.
+
+    Accepts everything GridSearchCV's ``param_grid`` and RandomizedSearchCV's
+    ``param_distributions`` accept, plus skhyper's own dimensions:
+
+    - a dict ``{name: values}`` where values is a list of choices, a frozen
+      scipy.stats distribution, or a :class:`Real`, :class:`Integer` or
+      :class:`Categorical`;
+    - a list of such dicts, meaning the union of the subspaces (a draw first
+      picks a subspace uniformly at random, as RandomizedSearchCV does);
+    - a list of named dimensions, ``[Real(0, 1, name="x"), ...]``.
+
+    Parameter names pass through untouched, so Pipeline names such as
+    ``"clf__C"`` work.
+
+    Points are encoded in a unit cube for the surrogate model: each subspace
+    has its own block of columns (the other blocks are held at 0.5) and, for a
+    union, a one-hot block says which subspace a point belongs to.
+
+    Parameters
+    ----------
+    spaces : dict, list of dict, list of Dimension or SearchSpace
+        The space, as described above.
+
+    Attributes
+    ----------
+    subspaces : list of dict
+        One ``{name: Dimension}`` dict per subspace.
+    n_columns : int
+        Width of the unit-cube encoding.
+    cardinality : int or float
+        Number of distinct points, ``inf`` if any dimension is continuous.
+
+    Examples
+    --------
+    >>> from scipy.stats import loguniform
+    >>> from skhyper import SearchSpace, Integer
+    >>> space = SearchSpace({"C": loguniform(1e-2, 1e2), "degree": Integer(1, 4)})
+    >>> space.sample(2, random_state=0)  # doctest: +SKIP
+    [{'C': ..., 'degree': ...}, {'C': ..., 'degree': ...}]
+    >>> space.transform([{"C": 1.0, "degree": 1}])
+    array([[0.5  , 0.125]])
+    """
+
+    def __init__(self, spaces):
+        if isinstance(spaces, SearchSpace):
+            self.subspaces = [dict(s) for s in spaces.subspaces]
+        else:
+            self.subspaces = _parse(spaces)
+        self._layout()
+
+    def _layout(self):
+        n_sub = len(self.subspaces)
+        self._n_indicator = n_sub if n_sub > 1 else 0
+        self._blocks = []  # per subspace: list of (name, dim, start, stop)
+        start = self._n_indicator
+        for sub in self.subspaces:
+            block = []
+            for name, dim in sub.items():
+                block.append((name, dim, start, start + dim.n_columns))
+                start += dim.n_columns
+            self._blocks.append(block)
+        self.n_columns = start
+
+    # -- structure -------------------------------------------------------
+    @property
+    def n_subspaces(self):
+        return len(self.subspaces)
+
+    @property
+    def cardinality(self):
+        total = 0
+        for sub in self.subspaces:
+            total += math.prod(dim.cardinality for dim in sub.values())
+        return total
+
+    @property
+    def is_discrete(self):
+        """Whether every dimension takes a countable set of values."""
+        return all(d.is_discrete for sub in self.subspaces for d in sub.values())
+
+    def discrete_columns(self):
+        """Boolean mask of the columns that hold discrete encodings."""
+        mask = np.zeros(self.n_columns, dtype=bool)
+        mask[: self._n_indicator] = True
+        for block in self._blocks:
+            for _, dim, start, stop in block:
+                mask[start:stop] = dim.is_discrete
+        return mask
+
+    def subspace_columns(self, k):
+        """Boolean mask of the columns subspace ``k`` uses (with the indicator)."""
+        mask = np.zeros(self.n_columns, dtype=bool)
+        mask[: self._n_indicator] = True
+        for _, _, start, stop in self._blocks[k]:
+            mask[start:stop] = True
+        return mask
+
+    def dimension_slices(self):
+        """``(subspace, start, stop, is_discrete)`` for every column group.
+
+        The indicator block of a union comes first, with subspace -1.
+        """
+        groups = [(-1, 0, self._n_indicator, True)] if self._n_indicator else []
+        for k, block in enumerate(self._blocks):
+            for _, dim, start, stop in block:
+                groups.append((k, start, stop, dim.is_discrete))
+        return groups
+
+    def subspace_of(self, z):
+        """Subspace index of each unit-cube row."""
+        return self._subspace_of_rows(np.atleast_2d(z))
+
+    def grid(self):
+        """Every point of a finite space, as a list of dicts."""
+        if not np.isfinite(self.cardinality):
+            raise TypeError("the search space is not finite.")
+        points = []
+        for sub in self.subspaces:
+            names = list(sub)
+            for combo in itertools.product(*(sub[n].values() for n in names)):
+                points.append(dict(zip(names, combo)))
+        return points
+
+    # -- encoding --------------------------------------------------------
+    def which_subspace(self, params):
+        """Index of the first subspace ``params`` belongs to, or -1."""
+        for k, sub in enumerate(self.subspaces):
+            if set(sub) == set(params) and all(
+                dim.contains(params[name]) for name, dim in sub.items()
+            ):
+                return k
+        return -1
+
+    def transform(self, params_list):
+        """Encode a list of parameter dicts as rows of the unit cube."""
+        params_list = list(params_list)
+        out = np.full((len(params_list), self.n_columns), _INACTIVE)
+        for i, params in enumerate(params_list):
+            k = self.which_subspace(params)
+            if k < 0:
+                raise ValueError(f"{params!r} is not a point of the search space.")
+            self._write(out[i], k, params)
+        return out
+
+    def _write(self, row, k, params):
+        if self._n_indicator:
+            row[: self._n_indicator] = 0.0
+            row[k] = 1.0
+        for name, dim, start, stop in self._blocks[k]:
+            row[start:stop] = dim.transform([params[name]])[0]
+
+    def _subspace_of_rows(self, z):
+        if not self._n_indicator:
+            return np.zeros(len(z), dtype=int)
+        return np.argmax(z[:, : self._n_indicator], axis=1)
+
+    def inverse_transform(self, z):
+        """Decode unit-cube rows into a list of parameter dicts."""
+        z = np.atleast_2d(np.asarray(z, dtype=float))
+        subs = self._subspace_of_rows(z)
+        out = [None] * len(z)
+        for k, block in enumerate(self._blocks):
+            rows = np.flatnonzero(subs == k)
+            if not len(rows):
+                continue
+            columns = {
+                name: dim.inverse_transform(z[rows, start:stop])
+                for name, dim, start, stop in block
+            }
+            for j, i in enumerate(rows):
+                out[i] = {name: values[j] for name, values in columns.items()}
+        return out
+
+    def snap(self, z):
+        """Project rows onto the encodings of actual points (vectorized)."""
+        z = np.atleast_2d(np.asarray(z, dtype=float))
+        out = np.full_like(z, _INACTIVE)
+        subs = self._subspace_of_rows(z)
+        if self._n_indicator:
+            out[:, : self._n_indicator] = 0.0
+            out[np.arange(len(z)), subs] = 1.0
+        for k, block in enumerate(self._blocks):
+            rows = np.flatnonzero(subs == k)
+            if not len(rows):
+                continue
+            for _, dim, start, stop in block:
+                out[rows, start:stop] = dim.snap(z[rows, start:stop])
+        return out
+
+    def sample_unit(self, n_samples, random_state=None, method="random"):
+        """Draw snapped unit-cube rows from the prior.
+
+        Parameters
+        ----------
+        n_samples : int
+            Number of rows.
+        random_state : int, RandomState instance or None, default=None
+            Source of randomness.
+        method : {"random", "sobol"}, default="random"
+            Independent uniform draws, or a scrambled Sobol sequence, which
+            covers the cube more evenly for an initial design.
+
+        Returns
+        -------
+        z : ndarray of shape (n_samples, n_columns)
+        """
+        rng = check_random_state(random_state)
+        if n_samples == 0:
+            return np.empty((0, self.n_columns))
+        if method == "sobol":
+            from scipy.stats import qmc
+
+            sobol = qmc.Sobol(self.n_columns, scramble=True, seed=rng)
+            raw = sobol.random_base2(max(0, math.ceil(math.log2(n_samples))))
+            raw = raw[:n_samples]
+            if self._n_indicator:
+                # Balance the subspaces of a union rather than leave them to
+                # the arg-max of the Sobol columns.
+                which = rng.permutation(n_samples) % self._n_indicator
+                raw[:, : self._n_indicator] = np.eye(self._n_indicator)[which]
+        else:
+            raw = rng.uniform(size=(n_samples, self.n_columns))
+        return self.snap(raw)
+
+    def sample(self, n_samples, random_state=None):
+        """Draw ``n_samples`` parameter dicts from the prior."""
+        return self.inverse_transform(self.sample_unit(n_samples, random_state))
+
+    def __repr__(self):
+        if self.n_subspaces == 1:
+            return f"SearchSpace({self.subspaces[0]!r})"
+        return f"SearchSpace({self.subspaces!r})"
+
+
+def _parse(spaces):
+    if isinstance(spaces, dict):
+        subspaces = [spaces]
+    elif isinstance(spaces, (list, tuple)) and spaces and all(
+        isinstance(s, Dimension) for s in spaces
+    ):
+        subspaces = [_named_dimensions(spaces)]
+    elif isinstance(spaces, (list, tuple)):
+        subspaces = list(spaces)
+        for i, sub in enumerate(subspaces):
+            if not isinstance(sub, dict):
+                raise TypeError(
+                    f"search space: a list must hold dicts (a union of subspaces) "
+                    f"or named dimensions; item {i} is {type(sub).__name__} {sub!r}."
+                )
+    else:
+        raise TypeError(
+            f"search space: expected a dict, a list of dicts or a list of named "
+            f"dimensions; got {type(spaces).__name__} {spaces!r}."
+        )
+    parsed = []
+    for sub in subspaces:
+        checked = {}
+        for name, value in sub.items():
+            if not isinstance(name, str) or not name:
+                raise TypeError(
+                    f"search space: parameter names must be non-empty strings; "
+                    f"got {name!r}."
+                )
+            checked[name] = as_dimension(value, name)
+        parsed.append(checked)
+    if not any(parsed):
+        raise ValueError(
+            f"search space: it has no parameters to search; got {spaces!r}."
+        )
+    return parsed
+
+
+def _named_dimensions(dims):
+    sub = {}
+    for dim in dims:
+        if not isinstance(dim.name, str) or not dim.name:
+            raise ValueError(
+                f"search space: {dim!r} in a list of dimensions needs a name, "
+                f"e.g. Real(0, 1, name='x')."
+            )
+        if dim.name in sub:
+            raise ValueError(
+                f"search space: the parameter name {dim.name!r} is used twice."
+            )
+        sub[dim.name] = dim
+    return sub

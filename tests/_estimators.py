@@ -1,0 +1,60 @@
+"""Tiny stand-in estimators for fast, exact tests."""
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+
+
+class QuadraticScore(RegressorMixin, BaseEstimator):
+    """Ignores the data; its score is -(x - 0.3)^2 - (y - 0.7)^2."""
+
+    def __init__(self, x=0.0, y=0.0):
+        self.x = x
+        self.y = y
+
+    def fit(self, X, y=None):
+        self.n_features_in_ = np.asarray(X).shape[1]
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+    def score(self, X, y=None, sample_weight=None):
+        return -((self.x - 0.3) ** 2) - (self.y - 0.7) ** 2
+
+
+class FailingClassifier(ClassifierMixin, BaseEstimator):
+    """A constant classifier whose fit fails when ``parameter`` is above ``fail_above``."""
+
+    def __init__(self, parameter=0.0, fail_above=0.5):
+        self.parameter = parameter
+        self.fail_above = fail_above
+
+    def fit(self, X, y):
+        if self.parameter > self.fail_above:
+            raise ValueError("failing on purpose")
+        self.classes_ = np.unique(y)
+        self.n_features_in_ = np.asarray(X).shape[1]
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y, sample_weight=None):
+        return 1.0 - self.parameter
+
+
+class RecordingClassifier(ClassifierMixin, BaseEstimator):
+    """Records the sample_weight it was fitted with; predicts the majority class."""
+
+    def __init__(self, c=1.0):
+        self.c = c
+
+    def fit(self, X, y, sample_weight=None):
+        self.classes_ = np.unique(y)
+        self.n_features_in_ = np.asarray(X).shape[1]
+        self.seen_weight_ = None if sample_weight is None else np.asarray(sample_weight)
+        self.n_fit_samples_ = len(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
