@@ -8,11 +8,12 @@ and :meth:`_AskTellSearchCV._tell` (what to learn from the batch's scores).
 """
 
 import numbers
+import warnings
 
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ._compat import BaseSearchCV, _yields_constant_splits
+from ._compat import BaseSearchCV, _yields_constant_splits, is_all_fits_failed_error
 
 __all__ = ["_AskTellSearchCV"]
 
@@ -100,7 +101,7 @@ class _AskTellSearchCV(BaseSearchCV):
     # -- the loop -------------------------------------------------------------
     def _run_search(self, evaluate_candidates, callback_ctx=None):
         rng = check_random_state(self.random_state)
-        metric = self._search_metric_name()
+        self._metric = self._search_metric_name()
         self._start(rng)
         search_ctx = None
         if callback_ctx is not None:  # scikit-learn >= 1.9 callbacks
@@ -108,17 +109,16 @@ class _AskTellSearchCV(BaseSearchCV):
                 task_name="search", max_subtasks=None
             ).call_on_fit_task_begin(estimator=self)
         keys = None
+        # Rows of a call in which every fit failed: scikit-learn raises instead
+        # of returning them, so they ride along with the next call.
+        deferred = []
+        failure, succeeded = None, False
         try:
             while True:
                 proposal = self._ask()
-                if not proposal:
+                if not proposal or not proposal[0]:
                     break
                 candidates, more_results = proposal
-                if not candidates:
-                    break
-                more_results = {
-                    k: _column(v, len(candidates)) for k, v in more_results.items()
-                }
                 if keys is None:
                     keys = set(more_results)
                 elif set(more_results) != keys:
@@ -126,41 +126,79 @@ class _AskTellSearchCV(BaseSearchCV):
                         f"more_results keys changed from {sorted(keys)} to "
                         f"{sorted(more_results)}."
                     )
-                kwargs = {}
-                if self._frozen_cv is not None:
-                    kwargs["cv"] = self._frozen_cv
-                batch_ctx = None
-                if search_ctx is not None:
-                    batch_ctx = search_ctx.subcontext(
-                        task_name="batch",
-                        max_subtasks=len(candidates) * self.n_splits_,
-                        sequential_subtasks=False,
-                    ).call_on_fit_task_begin(estimator=self)
-                    kwargs["callback_ctx"] = batch_ctx
-                results = evaluate_candidates(
-                    candidates, more_results=more_results, **kwargs
-                )
-                if batch_ctx is not None:
-                    batch_ctx.call_on_fit_task_end(estimator=self)
-                column = f"mean_test_{metric}"
-                if column not in results:
-                    raise ValueError(
-                        f"{type(self).__name__} optimizes {metric!r}, but the "
-                        f"scoring returned {sorted(k[10:] for k in results if k.startswith('mean_test_'))}: "
-                        f"set search_metric to one of them."
-                    )
-                self._tell(candidates, np.asarray(results[column][-len(candidates):]))
+                rows = deferred + _rows(candidates, more_results)
+                try:
+                    scores = self._evaluate(evaluate_candidates, rows, search_ctx)
+                except ValueError as exc:
+                    if not is_all_fits_failed_error(exc):
+                        raise
+                    failure, deferred = exc, rows
+                    scores = np.full(len(rows), np.nan)
+                else:
+                    succeeded, deferred = True, []
+                self._tell(candidates, scores[len(rows) - len(candidates) :])
         finally:
             self._frozen_cv = None
+        if deferred:
+            if not succeeded:
+                raise failure  # every fit of the search failed
+            warnings.warn(
+                f"Every fit of the last {len(deferred)} setting(s) failed; they "
+                f"are missing from cv_results_ (optimizer state keeps them as "
+                f"failures): {[params for params, _ in deferred]}",
+                UserWarning,
+            )
         if search_ctx is not None:
             search_ctx.call_on_fit_task_end(estimator=self)
 
+    def _evaluate(self, evaluate_candidates, rows, search_ctx):
+        """Evaluate ``rows`` of (params, more_results) and return their scores."""
+        candidates = [params for params, _ in rows]
+        more_results = {
+            key: _column([more[key] for _, more in rows]) for key in rows[0][1]
+        }
+        kwargs = {}
+        if self._frozen_cv is not None:
+            kwargs["cv"] = self._frozen_cv
+        batch_ctx = None
+        if search_ctx is not None:
+            batch_ctx = search_ctx.subcontext(
+                task_name="batch",
+                max_subtasks=len(candidates) * self.n_splits_,
+                sequential_subtasks=False,
+            ).call_on_fit_task_begin(estimator=self)
+            kwargs["callback_ctx"] = batch_ctx
+        results = evaluate_candidates(candidates, more_results=more_results, **kwargs)
+        if batch_ctx is not None:
+            batch_ctx.call_on_fit_task_end(estimator=self)
+        column = f"mean_test_{self._metric}"
+        if column not in results:
+            found = sorted(k[len("mean_test_") :] for k in results if k.startswith("mean_test_"))
+            raise ValueError(
+                f"{type(self).__name__} optimizes {self._metric!r}, but the scoring "
+                f"returned {found}: set search_metric to one of them."
+            )
+        return np.asarray(results[column][-len(candidates) :], dtype=float)
 
-def _column(values, n):
-    """A more_results column: a 1-D array of length n (object for ragged values)."""
-    values = list(values)
-    if len(values) != n:
-        raise RuntimeError(f"a more_results column has {len(values)} values for {n} candidates.")
+
+def _rows(candidates, more_results):
+    """Split a batch into (params, {key: value}) rows."""
+    columns = {key: list(values) for key, values in more_results.items()}
+    for key, values in columns.items():
+        if len(values) != len(candidates):
+            raise RuntimeError(  # a bug in the subclass, not the user's
+                f"more_results[{key!r}] has {len(values)} values for "
+                f"{len(candidates)} candidates."
+            )
+    return [
+        (params, {key: values[i] for key, values in columns.items()})
+        for i, params in enumerate(candidates)
+    ]
+
+
+def _column(values):
+    """A more_results column: a 1-D array (of objects for ragged values)."""
+    n = len(values)
     if all(isinstance(v, numbers.Number) for v in values):
         return np.asarray(values)
     column = np.empty(n, dtype=object)

@@ -14,6 +14,17 @@ from sklearn.utils._param_validation import (
     StrOptions,
 )
 
+
+
+def is_all_fits_failed_error(exc):
+    """Whether ``exc`` is the error ``evaluate_candidates`` raises when every
+    fit of one call failed (``_warn_or_raise_about_fit_failures``)."""
+    if not isinstance(exc, ValueError):
+        return False
+    first_line = str(exc).strip().split("\n", 1)[0]
+    return first_line.startswith("All the") and first_line.endswith("fits failed.")
+
+
 __all__ = [
     "BaseSearchCV",
     "HasMethods",
@@ -22,4 +33,5 @@ __all__ = [
     "StrOptions",
     "_fit_context",
     "_yields_constant_splits",
+    "is_all_fits_failed_error",
 ]

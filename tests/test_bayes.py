@@ -1,0 +1,521 @@
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from scipy.stats import loguniform
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.datasets import load_iris, make_classification, make_regression
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.metrics import make_scorer
+from sklearn.model_selection import (
+    GroupKFold,
+    KFold,
+    StratifiedKFold,
+    cross_val_score,
+)
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+from skhyper import BayesSearchCV, Categorical, Integer, Real
+
+from ._estimators import FailingClassifier, QuadraticScore
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return load_iris(return_X_y=True)
+
+
+def _quadratic_search(**params):
+    X = np.zeros((20, 1))
+    search = BayesSearchCV(
+        QuadraticScore(),
+        {"x": Real(0.0, 1.0), "y": Real(0.0, 1.0)},
+        cv=2,
+        random_state=0,
+        **{"n_iter": 12, **params},
+    )
+    return search, X
+
+
+def test_search_finds_quadratic_optimum():
+    search, X = _quadratic_search(n_iter=20)
+    search.fit(X)
+    assert search.best_params_["x"] == pytest.approx(0.3, abs=0.05)
+    assert search.best_params_["y"] == pytest.approx(0.7, abs=0.05)
+    assert search.best_score_ == np.max(search.cv_results_["mean_test_score"])
+    assert len(search.cv_results_["params"]) == 20
+
+
+def test_more_results_columns_and_optimizer(iris):
+    search, X = _quadratic_search(n_iter=9, n_points=2, n_initial_points=4)
+    search.fit(X)
+    res = search.cv_results_
+    # batches of 2: 9 settings in 5 batches (the last one has one setting)
+    np.testing.assert_array_equal(res["iter"], [0, 0, 1, 1, 2, 2, 3, 3, 4])
+    acquisition = res["acquisition"]
+    assert np.isnan(acquisition[:4]).all()  # initial design
+    assert np.isfinite(acquisition[4:]).all()  # proposed by the model
+    assert len(search.optimizer_.observed_scores) == 9
+    np.testing.assert_allclose(
+        search.optimizer_.observed_scores, res["mean_test_score"]
+    )
+    assert search.optimizer_.gp_ is not None
+
+
+def test_pipeline_parameter_names(iris):
+    X, y = iris
+    pipe = Pipeline([("scale", StandardScaler()), ("svc", SVC())])
+    search = BayesSearchCV(
+        pipe,
+        {"svc__C": Real(1e-2, 1e2, prior="log-uniform"), "svc__kernel": ["rbf", "linear"]},
+        n_iter=6,
+        cv=3,
+        random_state=0,
+    ).fit(X, y)
+    assert set(search.best_params_) == {"svc__C", "svc__kernel"}
+    assert search.best_estimator_.named_steps["svc"].C == search.best_params_["svc__C"]
+    assert "param_svc__C" in search.cv_results_
+
+
+def test_nested_cross_validation(iris):
+    X, y = iris
+    search = BayesSearchCV(
+        LogisticRegression(max_iter=500),
+        {"C": loguniform(1e-2, 1e2)},
+        n_iter=5,
+        cv=3,
+        random_state=0,
+    )
+    scores = cross_val_score(search, X, y, cv=3)
+    assert scores.shape == (3,)
+    assert np.all(scores > 0.8)
+
+
+def test_multimetric_with_string_refit(iris):
+    X, y = iris
+    search = BayesSearchCV(
+        LogisticRegression(max_iter=1000),
+        {"C": Real(1e-3, 1e2, prior="log-uniform")},
+        scoring=["accuracy", "neg_log_loss"],
+        refit="neg_log_loss",
+        n_iter=6,
+        cv=3,
+        random_state=0,
+    )
+    search.fit(X, y)
+    res = search.cv_results_
+    assert search.multimetric_
+    assert search.best_index_ == np.argmax(res["mean_test_neg_log_loss"])
+    assert search.best_score_ == res["mean_test_neg_log_loss"][search.best_index_]
+    # The optimizer was told the refit metric, not accuracy.
+    np.testing.assert_allclose(
+        search.optimizer_.observed_scores, res["mean_test_neg_log_loss"]
+    )
+
+
+def test_multimetric_callable_refit_needs_search_metric(iris):
+    X, y = iris
+
+    def lowest_c(results):
+        return int(np.argmin([p["C"] for p in results["params"]]))
+
+    params = dict(
+        scoring={"acc": "accuracy", "bacc": "balanced_accuracy"},
+        refit=lowest_c,
+        n_iter=5,
+        cv=3,
+        random_state=0,
+    )
+    search = BayesSearchCV(SVC(), {"C": Real(1e-2, 1e2, prior="log-uniform")}, **params)
+    with pytest.raises(ValueError, match="search_metric"):
+        search.fit(X, y)
+    search.set_params(search_metric="bacc").fit(X, y)
+    assert search.best_index_ == lowest_c(search.cv_results_)
+    assert not hasattr(search, "best_score_")
+    np.testing.assert_allclose(
+        search.optimizer_.observed_scores, search.cv_results_["mean_test_bacc"]
+    )
+
+
+def test_search_metric_must_be_a_scorer_name(iris):
+    X, y = iris
+    search = BayesSearchCV(
+        SVC(),
+        {"C": Real(1e-2, 1e2)},
+        scoring=["accuracy", "f1_macro"],
+        refit="accuracy",
+        search_metric="recall",
+    )
+    with pytest.raises(ValueError, match="search_metric='recall'"):
+        search.fit(X, y)
+
+
+class GroupSplitChecker(ClassifierMixin, BaseEstimator):
+    """Scores 1 when its training fold shares no group with the test fold.
+
+    The groups travel as a feature column, so the check does not depend on
+    the search passing them anywhere but to the splitter.
+    """
+
+    def __init__(self, c=1.0):
+        self.c = c
+
+    def fit(self, X, y):
+        self.train_groups_ = set(X[:, 0])
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y, sample_weight=None):
+        return float(not (set(X[:, 0]) & self.train_groups_))
+
+
+def test_groups_reach_the_splitter():
+    rng = np.random.RandomState(0)
+    groups = np.repeat(np.arange(6), 5)
+    X = np.column_stack([groups, rng.normal(size=30)])
+    y = rng.randint(2, size=30)
+    search = BayesSearchCV(
+        GroupSplitChecker(), {"c": Real(0, 1)}, n_iter=3, cv=GroupKFold(3), random_state=0
+    )
+    search.fit(X, y, groups=groups)
+    np.testing.assert_array_equal(search.cv_results_["mean_test_score"], 1.0)
+    with pytest.raises(ValueError, match="groups"):
+        search.fit(X, y)
+
+
+class WeightSum(ClassifierMixin, BaseEstimator):
+    """Scores the mean sample weight it was fitted with."""
+
+    def __init__(self, c=1.0):
+        self.c = c
+
+    def fit(self, X, y, sample_weight=None):
+        self.classes_ = np.unique(y)
+        self.mean_weight_ = 1.0 if sample_weight is None else np.mean(sample_weight)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y, sample_weight=None):
+        return self.mean_weight_
+
+
+def test_sample_weight_reaches_fit():
+    X = np.arange(40, dtype=float).reshape(-1, 1)
+    y = np.tile([0, 1], 20)
+    weight = np.where(X.ravel() < 20, 1.0, 3.0)
+    search = BayesSearchCV(
+        WeightSum(), {"c": Real(0, 1)}, n_iter=3, cv=KFold(2), random_state=0
+    )
+    search.fit(X, y, sample_weight=weight)
+    # KFold(2) trains on the second half (weight 3), then on the first (weight 1).
+    np.testing.assert_array_equal(search.cv_results_["split0_test_score"], 3.0)
+    np.testing.assert_array_equal(search.cv_results_["split1_test_score"], 1.0)
+    assert search.best_estimator_.mean_weight_ == pytest.approx(weight.mean())
+
+
+def test_sample_weight_with_metadata_routing():
+    from sklearn import config_context
+
+    X = np.arange(40, dtype=float).reshape(-1, 1)
+    y = np.tile([0, 1], 20)
+    weight = np.where(X.ravel() < 20, 1.0, 3.0)
+    with config_context(enable_metadata_routing=True):
+        est = WeightSum().set_fit_request(sample_weight=True).set_score_request(
+            sample_weight=False
+        )
+        search = BayesSearchCV(est, {"c": Real(0, 1)}, n_iter=3, cv=KFold(2), random_state=0)
+        search.fit(X, y, sample_weight=weight)
+    np.testing.assert_array_equal(search.cv_results_["split0_test_score"], 3.0)
+
+
+def test_error_score_numeric_keeps_results_and_steers_away():
+    from sklearn.exceptions import FitFailedWarning
+
+    X, y = make_classification(n_samples=40, random_state=0)
+    search = BayesSearchCV(
+        FailingClassifier(fail_above=0.5),
+        {"parameter": Real(0.0, 1.0)},
+        n_iter=12,
+        n_points=2,
+        cv=2,
+        error_score=-1.0,
+        random_state=0,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X, y)
+    assert any(issubclass(w.category, FitFailedWarning) for w in caught)
+    told = np.array([p["parameter"] for p in search.optimizer_.observed_params])
+    assert len(told) == 12
+    # A batch in which every fit failed rides along with the next one, so
+    # its rows are in cv_results_; only a wholly failed last batch is missing,
+    # and then a warning names it.
+    scores = search.cv_results_["mean_test_score"]
+    params = np.array([p["parameter"] for p in search.cv_results_["params"]])
+    missing = sorted(set(told) - set(params))
+    assert all(p > 0.5 for p in missing)
+    assert any("missing from cv_results_" in str(w.message) for w in caught) == bool(missing)
+    assert len(params) == 12 - len(missing)
+    assert (params > 0.5).any()
+    np.testing.assert_array_equal(scores[params > 0.5], -1.0)
+    np.testing.assert_allclose(scores[params <= 0.5], 1 - params[params <= 0.5])
+    assert search.best_params_["parameter"] < 0.1
+
+
+def test_wholly_failed_batch_is_kept_in_cv_results():
+    X, y = make_classification(n_samples=40, random_state=0)
+    search = BayesSearchCV(
+        FailingClassifier(fail_above=0.5),
+        {"parameter": Real(0.0, 1.0)},
+        n_iter=8,
+        cv=2,
+        error_score=-1.0,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    told = [p["parameter"] for p in search.optimizer_.observed_params]
+    params = [p["parameter"] for p in search.cv_results_["params"]]
+    # n_points=1: every failing setting is a wholly failed batch of its own.
+    failed_not_last = [p for p in told[:-1] if p > 0.5]
+    assert failed_not_last
+    assert set(failed_not_last) <= set(params)
+
+
+def test_search_raises_when_every_fit_fails():
+    X, y = make_classification(n_samples=40, random_state=0)
+    search = BayesSearchCV(
+        FailingClassifier(fail_above=-1.0),
+        {"parameter": Real(0.0, 1.0)},
+        n_iter=3,
+        cv=2,
+        error_score=-1.0,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError, match="fits failed"):
+            search.fit(X, y)
+
+
+def test_error_score_nan_is_told_as_worst():
+    X, y = make_classification(n_samples=40, random_state=0)
+    search = BayesSearchCV(
+        FailingClassifier(fail_above=0.5),
+        {"parameter": Real(0.0, 1.0)},
+        n_iter=10,
+        cv=2,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert np.isnan(scores).any()
+    assert np.isfinite(search.best_score_)
+    assert np.isfinite(search.optimizer_.gp_.y_train_).all()
+
+
+def test_error_score_raise():
+    X, y = make_classification(n_samples=40, random_state=0)
+    search = BayesSearchCV(
+        FailingClassifier(fail_above=0.5),
+        {"parameter": [0.2, 0.9]},
+        n_iter=5,
+        cv=2,
+        error_score="raise",
+    )
+    with pytest.warns(UserWarning, match="only 2 points"):
+        with pytest.raises(ValueError, match="failing on purpose"):
+            search.fit(X, y)
+
+
+def test_pickle_fitted_search(iris):
+    X, y = iris
+    search = BayesSearchCV(
+        SVC(), {"C": Real(1e-2, 1e2, prior="log-uniform")}, n_iter=6, random_state=0
+    ).fit(X, y)
+    clone = pickle.loads(pickle.dumps(search))
+    np.testing.assert_array_equal(clone.predict(X), search.predict(X))
+    assert clone.best_params_ == search.best_params_
+    assert len(clone.optimizer_.observed_params) == 6
+
+
+def _results_without_times(search):
+    return {
+        k: v
+        for k, v in search.cv_results_.items()
+        if not k.endswith(("_time",)) and k != "params"
+    }
+
+
+@pytest.mark.parametrize("n_points", [1, 3])
+def test_same_seed_same_results_for_any_n_jobs(iris, n_points):
+    X, y = iris
+    space = {
+        "C": Real(1e-2, 1e2, prior="log-uniform"),
+        "kernel": Categorical(["rbf", "poly"]),
+        "degree": Integer(2, 4),
+    }
+    runs = [
+        BayesSearchCV(
+            SVC(), space, n_iter=9, n_points=n_points, cv=3, n_jobs=n_jobs, random_state=7
+        ).fit(X, y)
+        for n_jobs in (1, 2)
+    ]
+    a, b = (_results_without_times(r) for r in runs)
+    assert a.keys() == b.keys()
+    for key in a:
+        np.testing.assert_array_equal(np.asarray(a[key]), np.asarray(b[key]), err_msg=key)
+    assert runs[0].cv_results_["params"] == runs[1].cv_results_["params"]
+
+
+def test_fit_twice_starts_afresh():
+    search, X = _quadratic_search(n_iter=7)
+    first = search.fit(X).cv_results_["params"]
+    second = search.fit(X).cv_results_["params"]
+    assert len(second) == 7
+    assert first == second
+
+
+def test_never_evaluates_a_setting_twice():
+    X = np.zeros((20, 1))
+    space = {"x": Categorical([0.0, 0.25, 0.5, 0.75, 1.0]), "y": Integer(0, 3)}
+    search = BayesSearchCV(QuadraticScore(), space, n_iter=15, cv=2, random_state=0)
+    search.fit(X)
+    seen = [(p["x"], p["y"]) for p in search.cv_results_["params"]]
+    assert len(seen) == 15
+    assert len(set(seen)) == 15
+
+
+def test_small_finite_space_is_evaluated_once_each():
+    X = np.zeros((20, 1))
+    space = {"x": [0.0, 0.5, 1.0], "y": Integer(0, 1)}
+    search = BayesSearchCV(QuadraticScore(), space, n_iter=10, cv=2, random_state=0)
+    with pytest.warns(UserWarning, match="only 6 points"):
+        search.fit(X)
+    seen = {(p["x"], p["y"]) for p in search.cv_results_["params"]}
+    assert seen == {(x, y) for x in (0.0, 0.5, 1.0) for y in (0, 1)}
+
+
+def test_union_of_subspaces(iris):
+    X, y = iris
+    space = [
+        {"kernel": ["linear"], "C": Real(1e-2, 1e2, prior="log-uniform")},
+        {"kernel": ["rbf"], "C": Real(1e-2, 1e2, prior="log-uniform"),
+         "gamma": loguniform(1e-3, 1e1)},
+    ]
+    search = BayesSearchCV(SVC(), space, n_iter=10, cv=3, random_state=0).fit(X, y)
+    kernels = [p["kernel"] for p in search.cv_results_["params"]]
+    assert set(kernels) == {"linear", "rbf"}
+    for p in search.cv_results_["params"]:
+        assert ("gamma" in p) == (p["kernel"] == "rbf")
+
+
+class FoldFingerprint(QuadraticScore):
+    """Scores the sum of the test fold's first feature: equal scores, equal folds."""
+
+    def score(self, X, y=None, sample_weight=None):
+        return float(np.sum(X[:, 0]))
+
+
+def test_shuffling_splitter_folds_are_drawn_once():
+    X = np.arange(30, dtype=float).reshape(-1, 1) ** 2
+    search = BayesSearchCV(
+        FoldFingerprint(),
+        {"x": Real(0, 1)},
+        n_iter=6,
+        cv=KFold(3, shuffle=True),
+        random_state=0,
+    ).fit(X)
+    for split in range(3):
+        column = search.cv_results_[f"split{split}_test_score"]
+        assert np.unique(column).size == 1
+
+
+def test_stratified_regression_of_refit_false(iris):
+    X, y = iris
+    search = BayesSearchCV(
+        SVC(), {"C": Real(1e-2, 1e2)}, n_iter=4, refit=False, cv=StratifiedKFold(3)
+    ).fit(X, y)
+    assert not hasattr(search, "best_estimator_")
+    assert hasattr(search, "best_params_")
+
+
+class ForbiddenFit(QuadraticScore):
+    def fit(self, X, y=None):
+        raise AssertionError("fit must not be called")
+
+
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"search_spaces": {}}, ValueError, "no parameters"),
+        ({"search_spaces": {"x": []}}, ValueError, "'x'.*empty"),
+        ({"search_spaces": {"x": Real(1, 0)}}, ValueError, "'x'.*low < high"),
+        ({"search_spaces": {"x": Real(0, 1, prior="log-uniform")}}, ValueError,
+         "'x'.*low > 0"),
+        ({"search_spaces": {"x": Integer(3, 3)}}, ValueError, "'x'.*low < high"),
+        ({"search_spaces": {"x": 5}}, TypeError, "'x'.*got int 5"),
+        ({"search_spaces": {"x": "abc"}}, TypeError, "'x'.*string"),
+        ({"search_spaces": [Real(0, 1, name="x"), Real(0, 2, name="x")]},
+         ValueError, "'x' is used twice"),
+        ({"search_spaces": {"x": Real(0, 1, name="y")}}, ValueError, "'x'.*named 'y'"),
+        ({"search_spaces": {"x": Real(0, 1, prior="log")}}, ValueError, "'x'.*prior"),
+        ({"n_iter": 0}, ValueError, "n_iter"),
+        ({"n_points": 0}, ValueError, "n_points"),
+        ({"acq_func": "foo"}, ValueError, "acq_func"),
+        ({"n_initial_points": "many"}, ValueError, "n_initial_points"),
+        ({"batch_strategy": "guess"}, ValueError, "batch_strategy"),
+        ({"xi": -1.0}, ValueError, "xi"),
+        ({"search_spaces": 3}, ValueError, "search_spaces"),
+        ({"scoring": ["r2", "neg_max_error"], "refit": False}, ValueError, "search_metric"),
+        ({"search_metric": "r2"}, ValueError, "search_metric='r2'"),
+    ],
+)
+def test_bad_input_raises_before_any_fit(params, error, match):
+    X, y = make_regression(n_samples=20, n_features=2, random_state=0)
+    params = {"search_spaces": {"x": Real(0, 1)}, "n_iter": 3, **params}
+    search = BayesSearchCV(ForbiddenFit(), cv=2, **params)
+    with pytest.raises(error, match=match):
+        search.fit(X, y)
+
+
+def test_callbacks_see_every_fit_task_on_sklearn_1_9(iris):
+    callback = pytest.importorskip("sklearn.callback")
+    X, y = iris
+    search = BayesSearchCV(SVC(), {"C": Real(1e-2, 1e2)}, n_iter=3, n_points=2, cv=2,
+                           random_state=0)
+    recorder = _Recorder(callback)
+    search.set_callbacks(recorder)
+    search.fit(X, y)
+    # 3 settings x 2 folds evaluated, in batches of 2 and 1, then the refit.
+    assert recorder.names.count("candidate-split-evaluation") == 6
+    assert recorder.names.count("batch") == 2
+    assert recorder.names.count("refit-with-best-params") == 1
+
+
+class _Recorder:
+    def __init__(self, callback):
+        self.names = []
+
+    def setup(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context, **kwargs):
+        self.names.append(context.task_name)
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
