@@ -1,10 +1,8 @@
 """Bayesian optimization with an ask/tell interface, usable without scikit-learn CV."""
 
 import numbers
-import warnings
 
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
 from .space import SearchSpace
@@ -143,7 +141,6 @@ class BayesOptimizer:
         self._params = []
         self._pending = {}  # row_key -> row, asked but not told
         self._seen = set()
-        self._n_asked = 0
         self._design = None
         self._theta = None
         self.gp_ = None
@@ -236,7 +233,8 @@ class BayesOptimizer:
         model = None
         while len(rows) < n:
             z, value = None, np.nan
-            if self._n_asked < self.n_initial_points_:
+            # points told without being asked count towards the design too
+            if len(self._y) + len(self._pending) < self.n_initial_points_:
                 z = self._next_initial()
             elif np.isfinite(self._y).any():
                 if model is None:
@@ -263,7 +261,6 @@ class BayesOptimizer:
         key = row_key(z)
         self._pending[key] = z
         self._seen.add(key)
-        self._n_asked += 1
 
     def _next_initial(self):
         if self._design is None:
@@ -306,9 +303,7 @@ class BayesOptimizer:
             self.X = np.array(opt._Z)
             self.y = (y - self.mean) / self.scale
             self.best = self.y.max()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                self.gp = fit_gp(self.X, self.y, opt._theta)
+            self.gp = fit_gp(self.X, self.y, opt._theta)
             opt._theta = self.gp.kernel_.theta
             opt.gp_ = self.gp
             self.posterior = Posterior(self.gp)

@@ -15,9 +15,12 @@ scikit-learn lacks is written here:
   as the acquisition optimizer needs.
 """
 
+import warnings
+
 import numpy as np
 from scipy.linalg import cho_solve
 from scipy.optimize import minimize
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 
@@ -119,7 +122,11 @@ def fit_gp(X, y, theta=None):
     gp = GaussianProcessRegressor(
         kernel=_kernel(X.shape[1], start), optimizer=prior, normalize_y=False
     )
-    return gp.fit(X, y)
+    with warnings.catch_warnings():
+        # Hyperparameters at a bound are expected (a flat direction of the
+        # objective drives its length scale to the upper bound): not news.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return gp.fit(X, y)
 
 
 def refit_gp(gp, X, y):

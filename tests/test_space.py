@@ -1,0 +1,200 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+from sklearn.svm import SVC
+
+from skhyper import Categorical, Integer, Real, SearchSpace
+from skhyper.space import Distribution
+
+finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def real_dims(draw):
+    low = draw(finite)
+    width = draw(st.floats(1e-3, 1e6))
+    if draw(st.booleans()):
+        low = abs(low) + 1e-3
+        return Real(low, low + width, prior="log-uniform")
+    return Real(low, low + width)
+
+
+@st.composite
+def integer_dims(draw):
+    low = draw(st.integers(-1000, 1000))
+    high = low + draw(st.integers(1, 1000))
+    if draw(st.booleans()) and low > 0:
+        return Integer(low, high, prior="log-uniform")
+    return Integer(low, high)
+
+
+categorical_dims = st.lists(
+    st.one_of(st.integers(), st.text(max_size=3), st.none()), min_size=1, max_size=6,
+    unique=True,
+).map(Categorical)
+
+dims = st.one_of(real_dims(), integer_dims(), categorical_dims)
+
+
+@settings(max_examples=200, deadline=None)
+@given(dim=dims, seed=st.integers(0, 2**31 - 1))
+def test_sampled_values_lie_in_the_dimension_and_round_trip(dim, seed):
+    values = dim.sample(20, random_state=seed)
+    assert all(dim.contains(v) for v in values)
+    z = dim.transform(values)
+    assert z.shape == (20, dim.n_columns)
+    assert np.all((z >= -1e-9) & (z <= 1 + 1e-9))
+    back = dim.inverse_transform(z)
+    if isinstance(dim, Real):
+        np.testing.assert_allclose(back, values, rtol=1e-9, atol=1e-9 * dim.high)
+    else:
+        assert back == values
+    # snapping an encoding is idempotent
+    np.testing.assert_allclose(dim.snap(z), z, atol=1e-12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(dim=integer_dims(), z=st.lists(st.floats(0, 1), min_size=1, max_size=20))
+def test_integer_snap_equals_round_trip(dim, z):
+    z = np.array(z).reshape(-1, 1)
+    np.testing.assert_allclose(dim.snap(z), dim.transform(dim.inverse_transform(z)))
+
+
+@settings(max_examples=50, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1))
+def test_log_uniform_real_is_uniform_in_log_space(seed):
+    dim = Real(1e-3, 1e3, prior="log-uniform")
+    logs = np.log10(dim.sample(2000, random_state=seed))
+    # Kolmogorov-Smirnov against U(-3, 3): a wrong prior fails by miles.
+    assert stats.kstest(logs, stats.uniform(-3, 6).cdf).pvalue > 1e-4
+
+
+def test_integer_sampling_is_uniform():
+    counts = np.bincount(Integer(0, 4).sample(5000, random_state=0), minlength=5)
+    assert stats.chisquare(counts).pvalue > 1e-3
+
+
+def test_categorical_sampling_is_uniform_and_keeps_objects():
+    svc = SVC()
+    dim = Categorical(["a", None, svc])
+    values = dim.sample(3000, random_state=0)
+    assert any(v is svc for v in values)
+    counts = [sum(v is c for v in values) for c in ("a", None, svc)]
+    assert stats.chisquare(counts).pvalue > 1e-3
+
+
+@pytest.mark.parametrize(
+    "dist",
+    [stats.loguniform(1e-2, 1e2), stats.uniform(2, 3), stats.norm(1, 2), stats.expon()],
+)
+def test_continuous_distribution_is_sampled_through_its_cdf(dist):
+    dim = Distribution(dist).check("x")
+    values = dim.sample(2000, random_state=0)
+    assert stats.kstest(values, dist.cdf).pvalue > 1e-4
+    np.testing.assert_allclose(dim.transform(values).ravel(), dist.cdf(values))
+    np.testing.assert_allclose(dim.inverse_transform(dim.transform(values)), values)
+
+
+@pytest.mark.parametrize("dist", [stats.randint(1, 6), stats.poisson(3), stats.binom(5, 0.3)])
+def test_discrete_distribution_round_trips_and_matches_pmf(dist):
+    dim = Distribution(dist).check("k")
+    values = dim.sample(4000, random_state=0)
+    assert all(isinstance(v, int) and dim.contains(v) for v in values)
+    assert dim.inverse_transform(dim.transform(values)) == values
+    support = np.arange(min(values), max(values) + 1)
+    counts = np.array([values.count(k) for k in support])
+    expected = dist.pmf(support) * len(values)
+    keep = expected > 5
+    assert stats.chisquare(counts[keep], expected[keep] * counts[keep].sum() / expected[keep].sum()).pvalue > 1e-3
+
+
+def test_randint_encodes_like_integer():
+    dist_dim = Distribution(stats.randint(1, 5)).check("k")
+    int_dim = Integer(1, 4)
+    np.testing.assert_allclose(dist_dim.transform([1, 2, 3, 4]), int_dim.transform([1, 2, 3, 4]))
+    assert dist_dim.cardinality == 4 and dist_dim.values() == [1, 2, 3, 4]
+
+
+def test_gridsearch_style_dict_and_pipeline_names():
+    space = SearchSpace(
+        {"svc__C": [0.1, 1, 10], "svc__gamma": stats.loguniform(1e-3, 1), "pca__n": range(1, 4)}
+    )
+    (sub,) = space.subspaces
+    assert list(sub) == ["svc__C", "svc__gamma", "pca__n"]
+    assert isinstance(sub["svc__C"], Categorical)
+    assert isinstance(sub["svc__gamma"], Distribution)
+    for params in space.sample(10, random_state=0):
+        assert set(params) == {"svc__C", "svc__gamma", "pca__n"}
+
+
+def test_a_tuple_is_a_list_of_choices_not_bounds():
+    (sub,) = SearchSpace({"C": (1, 5)}).subspaces
+    assert sub["C"] == Categorical([1, 5])
+
+
+@settings(max_examples=50, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1))
+def test_union_round_trip_and_membership(seed):
+    space = SearchSpace(
+        [
+            {"kernel": ["linear"], "C": Real(1e-2, 1e2, prior="log-uniform")},
+            {"kernel": ["rbf"], "C": Real(1e-2, 1e2), "gamma": Integer(1, 9)},
+        ]
+    )
+    z = space.sample_unit(16, random_state=seed)
+    params = space.inverse_transform(z)
+    for p in params:
+        assert ("gamma" in p) == (p["kernel"] == "rbf")
+    np.testing.assert_allclose(space.transform(params), z, atol=1e-9)
+
+
+def test_union_sobol_design_balances_subspaces():
+    space = SearchSpace([{"a": Real(0, 1)}, {"b": Real(0, 1)}, {"c": Real(0, 1)}])
+    params = space.inverse_transform(space.sample_unit(9, random_state=0, method="sobol"))
+    assert sorted(next(iter(p)) for p in params) == ["a"] * 3 + ["b"] * 3 + ["c"] * 3
+
+
+def test_grid_and_cardinality():
+    space = SearchSpace([{"a": [1, 2], "b": Integer(0, 2)}, {"c": stats.randint(0, 2)}])
+    assert space.cardinality == 8
+    grid = space.grid()
+    assert len(grid) == 8
+    assert {"c": 1} in grid and {"a": 2, "b": 0} in grid
+    assert SearchSpace({"x": Real(0, 1)}).cardinality == np.inf
+
+
+def test_named_dimensions_list():
+    space = SearchSpace([Real(0, 1, name="x"), Integer(1, 3, name="n")])
+    assert list(space.subspaces[0]) == ["x", "n"]
+
+
+@pytest.mark.parametrize(
+    "spaces, error, match",
+    [
+        ({}, ValueError, "no parameters"),
+        ([], ValueError, "no parameters"),
+        ({"C": []}, ValueError, "'C'.*empty"),
+        ({"C": Real(2, 1)}, ValueError, "'C'.*low < high"),
+        ({"C": Real(1, 1)}, ValueError, "'C'.*low < high"),
+        ({"C": Real(0, 1, prior="log-uniform")}, ValueError, "'C'.*low > 0"),
+        ({"C": Integer(-1, 5, prior="log-uniform")}, ValueError, "'C'.*low > 0"),
+        ({"n": Integer(1.5, 5)}, TypeError, "'n'.*integer"),
+        ({"C": Real(0, np.inf)}, TypeError, "'C'.*finite"),
+        ({"C": 1.0}, TypeError, "'C'.*float 1.0"),
+        ({"C": object()}, TypeError, "'C'"),
+        ({"C": "rbf"}, TypeError, "'C'.*string"),
+        ({"C": np.zeros((2, 2))}, TypeError, "'C'"),
+        ({"C": stats.multivariate_normal([0, 0])}, TypeError, "'C'"),
+        ({1: [1, 2]}, TypeError, "names must be non-empty strings"),
+        ([{"a": [1]}, 5], TypeError, "item 1"),
+        ([Real(0, 1, name="x"), Integer(0, 3, name="x")], ValueError, "'x' is used twice"),
+        ([Real(0, 1)], ValueError, "needs a name"),
+        ({"x": Real(0, 1, name="y")}, ValueError, "'x'.*named 'y'"),
+        ("C", TypeError, "expected a dict"),
+    ],
+)
+def test_invalid_spaces_name_the_parameter(spaces, error, match):
+    with pytest.raises(error, match=match):
+        SearchSpace(spaces)

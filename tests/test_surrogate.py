@@ -1,0 +1,96 @@
+import numpy as np
+import pytest
+from scipy.special import ndtr
+
+from skhyper.surrogate import Posterior, evaluate_acquisition, fit_gp, log_h
+from skhyper.surrogate._acquisition import ACQUISITIONS
+
+
+def _h_direct(z):
+    phi = np.exp(-0.5 * z**2) / np.sqrt(2 * np.pi)
+    return phi + z * ndtr(z)
+
+
+def test_log_h_matches_direct_formula_where_it_is_accurate():
+    z = np.linspace(-5, 8, 200)
+    value, deriv = log_h(z)
+    np.testing.assert_allclose(value, np.log(_h_direct(z)), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(deriv, ndtr(z) / _h_direct(z), rtol=1e-7)
+
+
+def test_log_h_is_finite_smooth_and_asymptotic_in_the_far_tail():
+    z = -np.logspace(0.5, 12, 400)
+    value, deriv = log_h(z)
+    assert np.all(np.isfinite(value)) and np.all(np.isfinite(deriv))
+    assert np.all(np.diff(value) < 0)  # h is increasing, so log h falls with z
+    # h(z) ~ phi(z) / z^2 for z -> -inf
+    asymptote = -0.5 * z**2 - 0.5 * np.log(2 * np.pi) - 2 * np.log(-z)
+    far = z < -100
+    np.testing.assert_allclose(value[far], asymptote[far], rtol=1e-6)
+    # continuity across the branch points
+    for point in (-1.0, -1 / np.sqrt(np.finfo(float).eps)):
+        left, right = log_h(np.array([point * (1 + 1e-9), point * (1 - 1e-9)]))[0]
+        assert abs(left - right) < 1e-6 * max(1.0, abs(left))
+
+
+@pytest.mark.parametrize("name", ACQUISITIONS)
+def test_acquisition_partial_derivatives_match_finite_differences(name):
+    rng = np.random.RandomState(0)
+    mu, sigma = rng.normal(size=50), rng.uniform(0.05, 2, size=50)
+    best, eps = 0.7, 1e-6
+    value, d_mu, d_sigma = evaluate_acquisition(name, mu, sigma, best, xi=0.01)
+    up = evaluate_acquisition(name, mu + eps, sigma, best, xi=0.01)[0]
+    down = evaluate_acquisition(name, mu - eps, sigma, best, xi=0.01)[0]
+    np.testing.assert_allclose(d_mu, (up - down) / (2 * eps), rtol=1e-5, atol=1e-7)
+    up = evaluate_acquisition(name, mu, sigma + eps, best, xi=0.01)[0]
+    down = evaluate_acquisition(name, mu, sigma - eps, best, xi=0.01)[0]
+    np.testing.assert_allclose(d_sigma, (up - down) / (2 * eps), rtol=1e-5, atol=1e-7)
+
+
+def test_log_ei_is_the_log_of_ei():
+    rng = np.random.RandomState(1)
+    mu, sigma = rng.normal(size=20), rng.uniform(0.1, 1, size=20)
+    log_value = evaluate_acquisition("log_ei", mu, sigma, 0.5)[0]
+    value = evaluate_acquisition("ei", mu, sigma, 0.5)[0]
+    np.testing.assert_allclose(np.exp(log_value), value, rtol=1e-10)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(30, 3))
+    y = np.sin(6 * X[:, 0]) + X[:, 1] ** 2 + 0.1 * rng.normal(size=30)
+    y = (y - y.mean()) / y.std()
+    return fit_gp(X, y), rng
+
+
+def test_posterior_matches_sklearn_predict_without_noise(fitted):
+    gp, rng = fitted
+    Z = rng.uniform(size=(40, 3))
+    mu, sigma = Posterior(gp)(Z)
+    ref_mu, ref_sigma = gp.predict(Z, return_std=True)
+    noise = gp.kernel_.k2.noise_level
+    np.testing.assert_allclose(mu, ref_mu, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(sigma**2 + noise, ref_sigma**2, rtol=1e-7, atol=1e-10)
+
+
+def test_posterior_gradients_match_finite_differences(fitted):
+    gp, rng = fitted
+    post = Posterior(gp)
+    Z = rng.uniform(size=(6, 3))
+    _, _, d_mu, d_sigma = post(Z, return_grad=True)
+    eps = 1e-6
+    for j in range(3):
+        step = np.zeros(3)
+        step[j] = eps
+        mu_up, s_up = post(Z + step)
+        mu_down, s_down = post(Z - step)
+        np.testing.assert_allclose(d_mu[:, j], (mu_up - mu_down) / (2 * eps), rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(d_sigma[:, j], (s_up - s_down) / (2 * eps), rtol=1e-5, atol=1e-7)
+
+
+def test_map_prior_keeps_length_scales_finite_on_flat_data():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(10, 2))
+    gp = fit_gp(X, np.zeros(10))
+    assert np.all(np.isfinite(gp.kernel_.theta))
