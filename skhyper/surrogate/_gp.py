@@ -33,6 +33,7 @@ _NOISE_BOUNDS = (1e-8, 1.0)
 # Gamma(shape=1.1, rate=30) on the noise variance of the standardized scores:
 # most mass below 0.1, so a nearly noiseless objective is fitted as such.
 _NOISE_SHAPE, _NOISE_RATE = 1.1, 30.0
+_MAXITER, _FTOL = 50, 1e-7
 
 
 class LengthScalePrior:
@@ -67,10 +68,12 @@ class LengthScalePrior:
         ls = theta[1:-1]
         value = -0.5 * np.sum((ls - self.mu) ** 2) / self.sigma**2
         grad[1:-1] = -(ls - self.mu) / self.sigma**2
-        # Gamma on v = exp(t), as a density on t: shape * t - rate * e^t.
+        # Gamma log-density of the noise variance v = e^t, (shape - 1) log v
+        # - rate v, maximized over t without the Jacobian term t, which would
+        # push a noiseless objective's noise up by shape * |t| nats.
         t = theta[-1]
-        value += _NOISE_SHAPE * t - _NOISE_RATE * np.exp(t)
-        grad[-1] = _NOISE_SHAPE - _NOISE_RATE * np.exp(t)
+        value += (_NOISE_SHAPE - 1) * t - _NOISE_RATE * np.exp(t)
+        grad[-1] = (_NOISE_SHAPE - 1) - _NOISE_RATE * np.exp(t)
         return value, grad
 
     def __call__(self, obj_func, initial_theta, bounds):
@@ -84,8 +87,16 @@ class LengthScalePrior:
         if not np.allclose(initial_theta, self.mode()):
             starts.append(np.clip(self.mode(), bounds[:, 0], bounds[:, 1]))
         for start in starts:
+            # Hyperparameters need no more digits than the acquisition can
+            # use; a loose tolerance and an iteration cap keep a fit in the
+            # millisecond range where the likelihood is flat near a bound.
             res = minimize(
-                objective, start, jac=True, method="L-BFGS-B", bounds=bounds
+                objective,
+                start,
+                jac=True,
+                method="L-BFGS-B",
+                bounds=bounds,
+                options={"maxiter": _MAXITER, "ftol": _FTOL},
             )
             if best is None or res.fun < best.fun:
                 best = res
