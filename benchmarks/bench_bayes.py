@@ -37,7 +37,11 @@ timed over ``add_trial`` + ``ask`` + ``suggest_float``; skhyper
 ``BayesOptimizer.tell/ask``. BLAS, OpenMP and torch are held to one thread.
 
 Every tool runs with its defaults apart from the seed, ``n_jobs=1`` and
-``refit=False``; skopt and both Optuna samplers start from 10 random points.
+``refit=False``: skopt and both Optuna samplers start from 10 random points,
+skhyper from a Sobol design of max(5, d + 1) points. For one seed, ``random``
+and the two Optuna samplers draw the same first 10 points (the same numpy
+stream in the same order), so their 10-evaluation columns coincide: common
+random numbers, not a bug.
 
 Examples
 --------
@@ -50,27 +54,26 @@ Full run (all tools, 10 seeds, budgets 10/20/30)::
     python benchmarks/bench_bayes.py
 """
 
+import argparse
+import importlib
+import importlib.util
+import math
 import os
+import sys
+import time
+import traceback
+import warnings
+from pathlib import Path
 
 # Before numpy (or scipy, sklearn, torch) loads: one BLAS/OpenMP thread, so
 # timings compare algorithms, not thread pools, and the run shares cores fairly.
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
-import argparse  # noqa: E402
-import importlib  # noqa: E402
-import importlib.util  # noqa: E402
-import math  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import traceback  # noqa: E402
-import warnings  # noqa: E402
-from pathlib import Path  # noqa: E402
-
 import numpy as np  # noqa: E402
 from sklearn.model_selection import RandomizedSearchCV  # noqa: E402
 
-from _tasks import TASKS, TEST_FUNCTIONS, as_params, grid_points, random_points  # noqa: E402,E501
+from _tasks import TASKS, as_params, grid_points, random_points  # noqa: E402
 
 # Run from a source checkout without installing: let `import skhyper` find
 # the package next to this folder.
@@ -200,8 +203,7 @@ def _time_skopt(space, points, scores, seed):
     from skopt.space import Real
 
     dimensions = [
-        Real(d.low, d.high, prior="log-uniform" if d.log else "uniform")
-        for d in space
+        Real(d.low, d.high, prior="log-uniform" if d.log else "uniform") for d in space
     ]
     optimizer = Optimizer(dimensions, random_state=seed)
     xs = points.tolist()
@@ -258,7 +260,14 @@ def _time_skhyper(space, points, scores, seed):
     start = time.perf_counter()
     optimizer.tell(params[-1:], values[-1:])
     optimizer.ask()
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    # A point from the initial design or drawn at random would time nothing.
+    if not np.isfinite(optimizer.last_acquisition_).all():
+        raise RuntimeError(
+            f"skhyper's ask after {len(points)} told observations did not use its "
+            f"model (last_acquisition_={optimizer.last_acquisition_}); timing void."
+        )
+    return elapsed
 
 
 TIMERS = {
@@ -292,11 +301,15 @@ class Failures:
             self.unavailable.add(tool)
         if tool not in self.first:
             self.first[tool] = (where, traceback.format_exc())
-            print(f"!! {tool} failed on {where}:\n{self.first[tool][1]}", file=sys.stderr)
+            print(
+                f"!! {tool} failed on {where}:\n{self.first[tool][1]}", file=sys.stderr
+            )
 
 
 def _log(message, start):
-    print(f"[{time.perf_counter() - start:7.1f}s] {message}", file=sys.stderr, flush=True)
+    print(
+        f"[{time.perf_counter() - start:7.1f}s] {message}", file=sys.stderr, flush=True
+    )
 
 
 def _fmt(value, digits=3):
@@ -314,13 +327,19 @@ def _table(header, rows):
 
     def line(row):
         padded = [
-            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths))
         ]
         return "| " + " | ".join(padded) + " |"
 
-    rule = "|" + "|".join(
-        ("-" * (w + 1) + ":") if i else ("-" * (w + 2)) for i, w in enumerate(widths)
-    ) + "|"
+    rule = (
+        "|"
+        + "|".join(
+            ("-" * (w + 1) + ":") if i else ("-" * (w + 2))
+            for i, w in enumerate(widths)
+        )
+        + "|"
+    )
     return "\n".join([line(cells[0]), rule] + [line(r) for r in cells[1:]])
 
 
@@ -409,14 +428,23 @@ def run_regret(tasks, tools, seeds, n_evals, n_grid, failures, start):
     return trajectories, references, wall
 
 
-def regret_table(trajectories, references, tasks, tools):
+def _best_possible(trajectories, references, task_name, tools):
+    """``s*``: the known optimum or reference best, or the best any run found."""
+    found = [trajectories[task_name, tool] for tool in tools]
+    return max(
+        [references[task_name][1]]
+        + [np.nanmax(runs) for runs in found if np.isfinite(runs).any()]
+    )
+
+
+def normalized_regrets(trajectories, references, tasks, tools):
     """Normalized regret per (task, tool), shape (n_seeds, n_evals)."""
     regrets = {}
     for task_name in tasks:
-        s_ref, s_known = references[task_name]
-        found = [trajectories[task_name, t] for t in tools]
-        s_star = max([s_known] + [np.nanmax(f) for f in found if np.isfinite(f).any()])
-        for tool, runs in zip(tools, found):
+        s_ref = references[task_name][0]
+        s_star = _best_possible(trajectories, references, task_name, tools)
+        for tool in tools:
+            runs = trajectories[task_name, tool]
             regrets[task_name, tool] = (s_star - runs) / (s_star - s_ref)
     return regrets
 
@@ -436,8 +464,7 @@ def run_timing(dims_list, obs_list, large_obs, tools, repeats, failures, start):
     """Median seconds per suggestion, dict (dims, n_obs, tool) -> float."""
     times = {}
     for dims in dims_list:
-        function_name = TIMING_FUNCTIONS[dims]
-        task = TASKS[function_name]
+        task = TASKS[TIMING_FUNCTIONS[dims]]
         for n_obs in list(obs_list) + list(large_obs):
             rng = np.random.default_rng(n_obs)
             points = random_points(task.space, n_obs, rng)
@@ -524,7 +551,7 @@ def _print_summary(regrets, times, tasks, tools, budget, timing_dims):
 
 
 def _print_regret(trajectories, references, wall, tasks, tools, budgets, n_seeds):
-    regrets = regret_table(trajectories, references, tasks, tools)
+    regrets = normalized_regrets(trajectories, references, tasks, tools)
     for budget in budgets:
         print(
             f"### Median normalized regret after {budget} evaluations "
@@ -536,7 +563,8 @@ def _print_regret(trajectories, references, wall, tasks, tools, budgets, n_seeds
         ]
         print(_table(["task"] + list(tools), rows))
         print(
-            "\nregret = (s* - best score in the first evaluations) / (s* - s_ref); "
+            f"\nregret = (s* - best score in the first {budget} evaluations) / "
+            "(s* - s_ref); "
             "s* = best possible (known optimum, or best seen in this run), "
             "s_ref = median score of a random point from the prior. "
             "0 = optimal, 1 = a typical random point.\n"
@@ -545,21 +573,22 @@ def _print_regret(trajectories, references, wall, tasks, tools, budgets, n_seeds
     print("### Reference scores per task\n")
     rows = []
     for t in tasks:
-        s_ref, s_known = references[t]
-        s_star = max(
-            [s_known]
-            + [np.nanmax(trajectories[t, tool]) for tool in tools
-               if np.isfinite(trajectories[t, tool]).any()]
-        )
+        s_ref = references[t][0]
+        s_star = _best_possible(trajectories, references, t, tools)
         source = "known optimum" if TASKS[t].is_synthetic else "best seen (grid + runs)"
         rows.append([t, _fmt(s_star, 6), _fmt(s_ref, 6), source])
-    print(_table(["task", "s* (best possible)", "s_ref (median random)", "s* from"], rows))
+    print(
+        _table(["task", "s* (best possible)", "s_ref (median random)", "s* from"], rows)
+    )
     print()
 
     print(f"### Mean wall time of one search of {max(budgets)} evaluations (s)\n")
     rows = [
-        [t] + [_fmt(np.mean(wall[t, tool]) if wall[t, tool] else math.nan)
-               for tool in tools]
+        [t]
+        + [
+            _fmt(np.mean(wall[t, tool]) if wall[t, tool] else math.nan)
+            for tool in tools
+        ]
         for t in tasks
     ]
     print(_table(["task"] + list(tools), rows))
@@ -587,7 +616,9 @@ def _print_failures(failures):
     print("## Failures\n")
     for tool, (where, tb) in failures.first.items():
         last = tb.strip().splitlines()[-1]
-        print(f"- {tool}: {failures.counts[tool]} failed run(s); first on {where}: {last}")
+        print(
+            f"- {tool}: {failures.counts[tool]} failed run(s); first on {where}: {last}"
+        )
     print()
 
 
@@ -617,34 +648,70 @@ def parse_args(argv=None):
         description=__doc__.split("\n\n")[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--seeds", type=int, default=None,
-                        help="number of seeds, 0..N-1 (default 10; --quick 2)")
-    parser.add_argument("--tasks", type=_name_list(tuple(TASKS)), default=list(TASKS),
-                        help=f"comma-separated subset of {','.join(TASKS)}")
-    parser.add_argument("--tools", type=_name_list(ALL_TOOLS), default=list(ALL_TOOLS),
-                        help=f"comma-separated subset of {','.join(ALL_TOOLS)}")
-    parser.add_argument("--budgets", type=_int_list, default=None,
-                        help="evaluation counts at which regret is reported; the "
-                        "largest is each search's n_iter (default 10,20,30; "
-                        "--quick 10,20)")
-    parser.add_argument("--timing-obs", type=_int_list, default=None,
-                        help="observation counts for the timing (default "
-                        "25,50,100,200; --quick 25,50,100)")
-    parser.add_argument("--timing-dims", type=_int_list, default=[2],
-                        help="dimensions of the timing functions, from 2,5 "
-                        "(default 2)")
-    parser.add_argument("--large-obs", action="store_true",
-                        help="also time skhyper alone at 500 and 1000 observations")
-    parser.add_argument("--repeats", type=int, default=None,
-                        help="timing repeats (default 3; --quick 1)")
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=None,
+        help="number of seeds, 0..N-1 (default 10; --quick 2)",
+    )
+    parser.add_argument(
+        "--tasks",
+        type=_name_list(tuple(TASKS)),
+        default=list(TASKS),
+        help=f"comma-separated subset of {','.join(TASKS)}",
+    )
+    parser.add_argument(
+        "--tools",
+        type=_name_list(ALL_TOOLS),
+        default=list(ALL_TOOLS),
+        help=f"comma-separated subset of {','.join(ALL_TOOLS)}",
+    )
+    parser.add_argument(
+        "--budgets",
+        type=_int_list,
+        default=None,
+        help="evaluation counts at which regret is reported; the "
+        "largest is each search's n_iter (default 10,20,30; "
+        "--quick 10,20)",
+    )
+    parser.add_argument(
+        "--timing-obs",
+        type=_int_list,
+        default=None,
+        help="observation counts for the timing (default "
+        "25,50,100,200; --quick 25,50,100)",
+    )
+    parser.add_argument(
+        "--timing-dims",
+        type=_int_list,
+        default=[2],
+        help="dimensions of the timing functions, from 2,5 (default 2)",
+    )
+    parser.add_argument(
+        "--large-obs",
+        action="store_true",
+        help="also time skhyper alone at 500 and 1000 observations",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=None,
+        help="timing repeats (default 3; --quick 1)",
+    )
     parser.add_argument("--skip-regret", action="store_true", help="skip metric 1")
     parser.add_argument("--skip-timing", action="store_true", help="skip metric 2")
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke run: 2 seeds, budgets 10,20, coarse ML reference "
-                        "grids, timing at 25/50/100 observations with 1 repeat")
-    parser.add_argument("--show-warnings", action="store_true",
-                        help="show Python warnings (hidden by default: skopt and "
-                        "Lasso warn on every duplicate point or slow convergence)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: 2 seeds, budgets 10,20, coarse ML reference "
+        "grids, timing at 25/50/100 observations with 1 repeat",
+    )
+    parser.add_argument(
+        "--show-warnings",
+        action="store_true",
+        help="show Python warnings (hidden by default: skopt and "
+        "Lasso warn on every duplicate point or slow convergence)",
+    )
     args = parser.parse_args(argv)
     quick = args.quick
     if args.seeds is None:
@@ -659,7 +726,9 @@ def parse_args(argv=None):
     args.n_grid = 36 if quick else 121
     bad_dims = sorted(set(args.timing_dims) - set(TIMING_FUNCTIONS))
     if bad_dims:
-        parser.error(f"--timing-dims {bad_dims}: choose from {sorted(TIMING_FUNCTIONS)}")
+        parser.error(
+            f"--timing-dims {bad_dims}: choose from {sorted(TIMING_FUNCTIONS)}"
+        )
     args.budgets = sorted(set(args.budgets))
     return args
 
@@ -703,15 +772,22 @@ def main(argv=None):
     if not args.skip_timing and timed:
         large = [500, 1000] if args.large_obs else []
         times = run_timing(
-            args.timing_dims, args.timing_obs, large, timed, args.repeats, failures,
+            args.timing_dims,
+            args.timing_obs,
+            large,
+            timed,
+            args.repeats,
+            failures,
             start,
         )
         print("## Metric 2: time per suggestion\n")
-        _print_timing(times, args.timing_dims, args.timing_obs, large, timed,
-                      args.repeats)
+        _print_timing(
+            times, args.timing_dims, args.timing_obs, large, timed, args.repeats
+        )
 
-    _print_summary(regrets, times, args.tasks, tools, max(args.budgets),
-                   args.timing_dims)
+    _print_summary(
+        regrets, times, args.tasks, tools, max(args.budgets), args.timing_dims
+    )
     _print_failures(failures)
     print(f"Total wall time: {time.perf_counter() - start:.0f} s")
 
