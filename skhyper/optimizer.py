@@ -4,9 +4,10 @@ import numbers
 
 import numpy as np
 from sklearn.utils import check_random_state
+from threadpoolctl import threadpool_limits
 
 from .space import SearchSpace
-from .surrogate import ACQUISITIONS, Posterior, evaluate_acquisition, fit_gp, refit_gp
+from .surrogate import ACQUISITIONS, SurrogateGP, evaluate_acquisition, fit_gp
 from .surrogate._optimize import maximize_acquisition, row_key
 
 __all__ = ["BayesOptimizer"]
@@ -15,6 +16,10 @@ BATCH_STRATEGIES = ("constant_liar", "kriging_believer")
 INITIAL_POINT_GENERATORS = ("sobol", "random")
 # Number of best observed points the acquisition optimizer searches around.
 _N_ANCHORS = 5
+# Above this many observations the hyperparameters are re-optimized only once
+# the data have grown by _REFIT_GROWTH since the last optimization; in between
+# the model is conditioned on the new data with the previous hyperparameters.
+_ALWAYS_REFIT_BELOW, _REFIT_GROWTH = 200, 0.05
 # Largest finite space whose unseen points are enumerated when random draws
 # keep hitting points already seen.
 _MAX_ENUMERATION = 100_000
@@ -77,7 +82,8 @@ class BayesOptimizer:
     n_initial_points_ : int
         The resolved size of the initial design.
     gp_ : GaussianProcessRegressor or None
-        The surrogate fitted at the last model-based :meth:`ask`.
+        The surrogate fitted at the last model-based :meth:`ask`, as a fitted
+        scikit-learn regressor (standardized scores, unit-cube inputs).
     last_acquisition_ : ndarray
         Acquisition value of each point of the last :meth:`ask`; NaN for points
         of the initial design or drawn at random.
@@ -143,10 +149,20 @@ class BayesOptimizer:
         self._seen = set()
         self._design = None
         self._theta = None
-        self.gp_ = None
+        self._theta_n = 0  # observations at the last hyperparameter optimization
+        self._surrogate = None
+        self._gp_cache = None
         self.last_acquisition_ = np.empty(0)
 
     # -- results ---------------------------------------------------------
+    @property
+    def gp_(self):
+        if self._surrogate is None:
+            return None
+        if self._gp_cache is None or self._gp_cache[0] is not self._surrogate:
+            self._gp_cache = (self._surrogate, self._surrogate.to_sklearn())
+        return self._gp_cache[1]
+
     @property
     def observed_params(self):
         """Parameter dicts told so far, in order."""
@@ -229,6 +245,19 @@ class BayesOptimizer:
         single = n_points is None
         n = 1 if single else n_points
         _check_int("n_points", n, 1)
+        # The model's matrices are small: multi-threaded BLAS only adds
+        # synchronisation, which on a busy machine costs 10-100x.
+        with threadpool_limits(limits=1, user_api="blas"):
+            rows, acq = self._propose(n)
+        self.last_acquisition_ = np.asarray(acq, dtype=float)
+        params = self.space.inverse_transform(np.array(rows)) if rows else []
+        if single:
+            if not params:
+                raise ValueError("the search space is exhausted: every point was asked.")
+            return params[0]
+        return params
+
+    def _propose(self, n):
         rows, acq = [], []
         model = None
         while len(rows) < n:
@@ -247,15 +276,9 @@ class BayesOptimizer:
             self._mark_pending(z)
             rows.append(z)
             acq.append(value)
-            if model is not None:
+            if model is not None and len(rows) < n:
                 model.add_fantasy(z)
-        self.last_acquisition_ = np.asarray(acq, dtype=float)
-        params = self.space.inverse_transform(np.array(rows)) if rows else []
-        if single:
-            if not params:
-                raise ValueError("the search space is exhausted: every point was asked.")
-            return params[0]
-        return params
+        return rows, acq
 
     def _mark_pending(self, z):
         key = row_key(z)
@@ -303,30 +326,36 @@ class BayesOptimizer:
             self.X = np.array(opt._Z)
             self.y = (y - self.mean) / self.scale
             self.best = self.y.max()
-            self.gp = fit_gp(self.X, self.y, opt._theta)
-            opt._theta = self.gp.kernel_.theta
-            opt.gp_ = self.gp
-            self.posterior = Posterior(self.gp)
+            n = len(self.y)
+            if (
+                opt._theta is None
+                or n < _ALWAYS_REFIT_BELOW
+                or n >= (1 + _REFIT_GROWTH) * opt._theta_n
+            ):
+                self.gp = fit_gp(self.X, self.y, opt._theta)
+                opt._theta, opt._theta_n = self.gp.theta, n
+            else:
+                self.gp = SurrogateGP(opt._theta, self.X, self.y)
+            opt._surrogate = self.gp
             # Points asked earlier and still pending count as fantasies too.
             for z in opt._pending.values():
                 self.add_fantasy(z)
 
         def add_fantasy(self, z):
             if self.opt.batch_strategy == "kriging_believer":
-                lie = self.posterior(z[None, :])[0][0]
+                lie = self.gp.predict(z[None, :])[0][0]
             else:
                 lie = self.y[: len(self.opt._y)].min()
             self.X = np.vstack([self.X, z])
             self.y = np.append(self.y, lie)
-            self.gp = refit_gp(self.gp, self.X, self.y)
-            self.posterior = Posterior(self.gp)
+            self.gp = self.gp.condition(self.X, self.y)
 
         def acquisition(self, Z, return_grad=False):
             opt = self.opt
             if return_grad:
-                mu, sigma, d_mu, d_sigma = self.posterior(Z, return_grad=True)
+                mu, sigma, d_mu, d_sigma = self.gp.predict(Z, return_grad=True)
             else:
-                mu, sigma = self.posterior(Z)
+                mu, sigma = self.gp.predict(Z)
             value, a_mu, a_sigma = evaluate_acquisition(
                 opt.acq_func, mu, sigma, self.best, opt.xi, opt.kappa
             )

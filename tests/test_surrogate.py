@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 from scipy.special import ndtr
 
-from skhyper.surrogate import Posterior, evaluate_acquisition, fit_gp, log_h
+from skhyper.surrogate import evaluate_acquisition, fit_gp, log_h, log_marginal_likelihood
+from skhyper.surrogate._gp import LengthScalePrior, _squared_differences
 from skhyper.surrogate._acquisition import ACQUISITIONS
 
 
@@ -67,16 +68,16 @@ def fitted():
 def test_posterior_matches_sklearn_predict_without_noise(fitted):
     gp, rng = fitted
     Z = rng.uniform(size=(40, 3))
-    mu, sigma = Posterior(gp)(Z)
-    ref_mu, ref_sigma = gp.predict(Z, return_std=True)
-    noise = gp.kernel_.k2.noise_level
+    mu, sigma = gp.predict(Z)
+    ref_mu, ref_sigma = gp.to_sklearn().predict(Z, return_std=True)
+    noise = gp.noise
     np.testing.assert_allclose(mu, ref_mu, rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(sigma**2 + noise, ref_sigma**2, rtol=1e-7, atol=1e-10)
 
 
 def test_posterior_gradients_match_finite_differences(fitted):
     gp, rng = fitted
-    post = Posterior(gp)
+    post = gp.predict
     Z = rng.uniform(size=(6, 3))
     _, _, d_mu, d_sigma = post(Z, return_grad=True)
     eps = 1e-6
@@ -93,4 +94,38 @@ def test_map_prior_keeps_length_scales_finite_on_flat_data():
     rng = np.random.RandomState(0)
     X = rng.uniform(size=(10, 2))
     gp = fit_gp(X, np.zeros(10))
-    assert np.all(np.isfinite(gp.kernel_.theta))
+    assert np.all(np.isfinite(gp.theta))
+
+
+def test_log_marginal_likelihood_matches_sklearn():
+    from sklearn.gaussian_process import GaussianProcessRegressor
+
+    rng = np.random.RandomState(0)
+    X, y = rng.uniform(size=(25, 3)), rng.normal(size=25)
+    gp = fit_gp(X, y)
+    reference = GaussianProcessRegressor(gp.kernel_, alpha=1e-10, optimizer=None).fit(X, y)
+    for theta in (gp.theta, np.log([2.0, 0.3, 1.5, 4.0, 0.01])):
+        value, grad = log_marginal_likelihood(theta, _squared_differences(X), y)
+        ref_value, ref_grad = reference.log_marginal_likelihood(theta, eval_gradient=True)
+        assert value == pytest.approx(ref_value, rel=1e-10)
+        np.testing.assert_allclose(grad, ref_grad, rtol=1e-7, atol=1e-9)
+
+
+def test_fit_is_a_map_optimum():
+    rng = np.random.RandomState(2)
+    X = rng.uniform(size=(20, 2))
+    y = np.sin(5 * X[:, 0]) + 0.05 * rng.normal(size=20)
+    y = (y - y.mean()) / y.std()
+    gp = fit_gp(X, y)
+    prior, sq = LengthScalePrior(2), _squared_differences(X)
+
+    def posterior(theta):
+        return log_marginal_likelihood(theta, sq, y, eval_gradient=False) + prior.log_prior(theta)[0]
+
+    best = posterior(gp.theta)
+    for step in np.eye(4) * 0.05:
+        for sign in (1, -1):
+            theta = np.clip(gp.theta + sign * step, *prior.bounds().T)
+            assert posterior(theta) <= best + 1e-6
+    # the flat direction x1 gets a long length scale
+    assert gp.length_scale[1] > 3 * gp.length_scale[0]

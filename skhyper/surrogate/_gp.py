@@ -1,30 +1,32 @@
 """The Gaussian-process surrogate.
 
-The model is scikit-learn's :class:`~sklearn.gaussian_process.GaussianProcessRegressor`
-with a constant times Matern-5/2 ARD kernel plus white noise, fitted on the
-unit-cube encoding of the search space to standardized scores. What
-scikit-learn lacks is written here:
+The model is the one scikit-learn's
+:class:`~sklearn.gaussian_process.GaussianProcessRegressor` fits with the
+kernel ``ConstantKernel * Matern(nu=2.5, ARD) + WhiteKernel`` on the unit-cube
+encoding of the search space, to standardized scores. Written here is only
+what scikit-learn lacks or does slowly for this one kernel:
 
-- maximum a posteriori hyperparameters: the ``optimizer`` hook of the
-  regressor adds log-priors to the log-marginal likelihood, a log-normal
-  prior on the length scales whose median grows with the square root of the
-  dimension (Hvarfner et al. 2024, "Vanilla Bayesian Optimization Performs
-  Great in High Dimensions") and a gamma prior that favours little noise;
-- :class:`Posterior`, which predicts the latent mean and standard deviation
-  together with their gradients with respect to the input, for whole batches,
-  as the acquisition optimizer needs.
+- maximum a posteriori hyperparameters: a log-normal prior on the length
+  scales whose median grows with the square root of the dimension (Hvarfner
+  et al. 2024, "Vanilla Bayesian Optimization Performs Great in High
+  Dimensions") and a gamma prior on the noise variance;
+- the log-marginal likelihood and its gradient, vectorized over all length
+  scales at once from pairwise differences computed once per fit
+  (``benchmarks/bench_surrogate.py`` measures it against scikit-learn's
+  generic kernel gradient: several times faster, the same optimum);
+- the posterior mean and standard deviation with their input gradients, for
+  whole batches, as the acquisition optimizer needs.
+
+:meth:`SurrogateGP.to_sklearn` returns the equivalent fitted
+GaussianProcessRegressor, and the tests check likelihood, gradient and
+predictions against it.
 """
 
-import warnings
-
 import numpy as np
-from scipy.linalg import cho_solve
+from scipy.linalg import cho_solve, cholesky, lapack, solve_triangular
 from scipy.optimize import minimize
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.gaussian_process import GaussianProcessRegressor
-from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 
-__all__ = ["fit_gp", "refit_gp", "Posterior", "LengthScalePrior"]
+__all__ = ["SurrogateGP", "LengthScalePrior", "fit_gp"]
 
 _SQRT5 = np.sqrt(5.0)
 _LENGTH_SCALE_BOUNDS = (1e-2, 1e3)
@@ -33,16 +35,21 @@ _NOISE_BOUNDS = (1e-8, 1.0)
 # Gamma(shape=1.1, rate=30) on the noise variance of the standardized scores:
 # most mass below 0.1, so a nearly noiseless objective is fitted as such.
 _NOISE_SHAPE, _NOISE_RATE = 1.1, 30.0
+# Hyperparameters need no more digits than the acquisition can use; a loose
+# tolerance and an iteration cap stop crawls along a flat likelihood.
 _MAXITER, _FTOL = 50, 1e-7
+_AMPLITUDE_LOG_SD = 1.0
+# Added to the kernel's diagonal, as GaussianProcessRegressor(alpha=1e-10).
+_JITTER = 1e-10
+# Up to this many points a fit starts from the prior's mode as well as warm.
+_BOTH_STARTS_UP_TO = 50
 
 
 class LengthScalePrior:
-    """Log-priors on the kernel hyperparameters, and the MAP optimizer hook.
+    """Log-priors on the hyperparameters ``theta``.
 
-    An instance is passed as ``optimizer`` to GaussianProcessRegressor, which
-    calls it with its negative log-marginal likelihood; it minimizes that plus
-    the negative log-prior with L-BFGS-B. The hyperparameters ``theta`` are
-    the logs of (amplitude, length scales..., noise), in scikit-learn's order.
+    ``theta`` holds the logs of (amplitude, length scales..., noise), in
+    scikit-learn's order for ``ConstantKernel * Matern + WhiteKernel``.
 
     Parameters
     ----------
@@ -52,7 +59,7 @@ class LengthScalePrior:
 
     def __init__(self, n_dims):
         self.n_dims = n_dims
-        self.mu = np.sqrt(2.0) + 0.5 * np.log(n_dims)
+        self.mu = 0.5 * np.log(n_dims)
         self.sigma = np.sqrt(3.0)
 
     def mode(self):
@@ -61,6 +68,12 @@ class LengthScalePrior:
         theta[1:-1] = self.mu
         theta[-1] = np.log((_NOISE_SHAPE - 1) / _NOISE_RATE)
         return theta
+
+    def bounds(self):
+        """Box bounds on theta, shape (n_dims + 2, 2)."""
+        return np.log(
+            [_AMPLITUDE_BOUNDS] + [_LENGTH_SCALE_BOUNDS] * self.n_dims + [_NOISE_BOUNDS]
+        )
 
     def log_prior(self, theta):
         """Log-density of theta (up to a constant) and its gradient."""
@@ -71,109 +84,196 @@ class LengthScalePrior:
         # Gamma log-density of the noise variance v = e^t, (shape - 1) log v
         # - rate v, maximized over t without the Jacobian term t, which would
         # push a noiseless objective's noise up by shape * |t| nats.
+        # Log-normal on the amplitude of the standardized scores, around 1: a
+        # huge amplitude with huge length scales extrapolates wild variance
+        # into the corners of the cube and lures the acquisition there.
+        value += -0.5 * theta[0] ** 2 / _AMPLITUDE_LOG_SD**2
+        grad[0] = -theta[0] / _AMPLITUDE_LOG_SD**2
         t = theta[-1]
         value += (_NOISE_SHAPE - 1) * t - _NOISE_RATE * np.exp(t)
         grad[-1] = (_NOISE_SHAPE - 1) - _NOISE_RATE * np.exp(t)
         return value, grad
 
-    def __call__(self, obj_func, initial_theta, bounds):
-        def objective(theta):
-            nll, nll_grad = obj_func(theta, eval_gradient=True)
-            lp, lp_grad = self.log_prior(theta)
-            return nll - lp, nll_grad - lp_grad
 
-        best = None
-        starts = [initial_theta]
-        if not np.allclose(initial_theta, self.mode()):
-            starts.append(np.clip(self.mode(), bounds[:, 0], bounds[:, 1]))
-        for start in starts:
-            # Hyperparameters need no more digits than the acquisition can
-            # use; a loose tolerance and an iteration cap keep a fit in the
-            # millisecond range where the likelihood is flat near a bound.
-            res = minimize(
-                objective,
-                start,
-                jac=True,
-                method="L-BFGS-B",
-                bounds=bounds,
-                options={"maxiter": _MAXITER, "ftol": _FTOL},
-            )
-            if best is None or res.fun < best.fun:
-                best = res
-        return best.x, best.fun
+def _matern(r):
+    """Matern-5/2 correlation and the factor of its length-scale derivative."""
+    e = np.exp(-_SQRT5 * r)
+    corr = (1 + _SQRT5 * r + (5.0 / 3.0) * r * r) * e
+    # d corr / d log(l_j) = (5/3) (1 + sqrt5 r) e^{-sqrt5 r} * D_j / l_j^2
+    factor = (5.0 / 3.0) * (1 + _SQRT5 * r) * e
+    return corr, factor
 
 
-def _kernel(n_dims, theta=None):
-    kernel = ConstantKernel(1.0, _AMPLITUDE_BOUNDS) * Matern(
-        np.ones(n_dims), _LENGTH_SCALE_BOUNDS, nu=2.5
-    ) + WhiteKernel(1e-3, _NOISE_BOUNDS)
-    if theta is not None:
-        kernel.theta = np.clip(theta, kernel.bounds[:, 0], kernel.bounds[:, 1])
-    return kernel
+def log_marginal_likelihood(theta, sq_diff, y, eval_gradient=True):
+    """Log-marginal likelihood of the surrogate and its gradient in theta.
+
+    Parameters
+    ----------
+    theta : ndarray of shape (d + 2,)
+        Logs of amplitude, length scales and noise.
+    sq_diff : ndarray of shape (n * n, d)
+        Squared differences of the inputs, per dimension.
+    y : ndarray of shape (n,)
+    eval_gradient : bool, default=True
+
+    Returns
+    -------
+    value : float
+    grad : ndarray of shape (d + 2,), only if ``eval_gradient``
+    """
+    n = len(y)
+    amplitude, noise = np.exp(theta[0]), np.exp(theta[-1])
+    inv_sq_ls = np.exp(-2 * theta[1:-1])
+    r = np.sqrt(sq_diff @ inv_sq_ls).reshape(n, n)
+    corr, factor = _matern(r)
+    K = amplitude * corr
+    K[np.diag_indices_from(K)] += noise + _JITTER
+    try:
+        L = cholesky(K, lower=True, check_finite=False)
+    except np.linalg.LinAlgError:
+        return (-np.inf, np.zeros_like(theta)) if eval_gradient else -np.inf
+    alpha = cho_solve((L, True), y, check_finite=False)
+    value = -0.5 * y @ alpha - np.log(np.diag(L)).sum() - 0.5 * n * np.log(2 * np.pi)
+    if not eval_gradient:
+        return value
+    # d LML / d theta_j = 1/2 tr((alpha alpha^T - K^-1) dK/dtheta_j)
+    K_inv, info = lapack.dpotri(L, lower=True)  # from the factor: ~n^3/3 flops
+    if info != 0:
+        return -np.inf, np.zeros_like(theta)
+    K_inv = np.tril(K_inv) + np.tril(K_inv, -1).T
+    W = np.outer(alpha, alpha) - K_inv
+    grad = np.empty_like(theta)
+    grad[0] = 0.5 * np.sum(W * (amplitude * corr))
+    grad[1:-1] = 0.5 * amplitude * ((W * factor).reshape(-1) @ sq_diff) * inv_sq_ls
+    grad[-1] = 0.5 * noise * np.trace(W)
+    return value, grad
+
+
+def _squared_differences(X):
+    diff = X[:, None, :] - X[None, :, :]
+    return (diff * diff).reshape(-1, X.shape[1])
 
 
 def fit_gp(X, y, theta=None):
     """Fit the surrogate to standardized scores ``y`` at unit-cube inputs ``X``.
+
+    Hyperparameters are the maximum a posteriori estimate found by L-BFGS-B
+    from ``theta`` (a previous fit's, a warm start) and from the prior's mode.
 
     Parameters
     ----------
     X : ndarray of shape (n, d)
     y : ndarray of shape (n,)
         Standardized (mean 0, unit variance) scores.
-    theta : ndarray, default=None
-        Hyperparameters to start from (a previous fit's), else the prior's
-        mode.
+    theta : ndarray of shape (d + 2,), default=None
+        Hyperparameters to start from besides the prior's mode.
 
     Returns
     -------
-    gp : fitted GaussianProcessRegressor
+    gp : SurrogateGP
     """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
     prior = LengthScalePrior(X.shape[1])
-    start = prior.mode() if theta is None else theta
-    gp = GaussianProcessRegressor(
-        kernel=_kernel(X.shape[1], start), optimizer=prior, normalize_y=False
-    )
-    with warnings.catch_warnings():
-        # Hyperparameters at a bound are expected (a flat direction of the
-        # objective drives its length scale to the upper bound): not news.
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return gp.fit(X, y)
+    bounds = prior.bounds()
+    sq_diff = _squared_differences(X)
+
+    def objective(t):
+        lml, grad = log_marginal_likelihood(t, sq_diff, y)
+        lp, lp_grad = prior.log_prior(t)
+        if not np.isfinite(lml):
+            return np.inf, np.zeros_like(t)
+        return -(lml + lp), -(grad + lp_grad)
+
+    # A warm start is enough once the data pin the hyperparameters down; with
+    # few points the prior's mode is tried too, against a poor early optimum.
+    starts = []
+    if theta is not None:
+        starts.append(np.clip(theta, bounds[:, 0], bounds[:, 1]))
+    if theta is None or len(y) <= _BOTH_STARTS_UP_TO:
+        starts.append(prior.mode())
+    best = None
+    for start in starts:
+        res = minimize(
+            objective,
+            start,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=bounds,
+            options={"maxiter": _MAXITER, "ftol": _FTOL},
+        )
+        if best is None or res.fun < best.fun:
+            best = res
+    return SurrogateGP(best.x, X, y)
 
 
-def refit_gp(gp, X, y):
-    """Condition a fitted GP on new data, keeping its hyperparameters."""
-    fixed = GaussianProcessRegressor(
-        kernel=gp.kernel_, optimizer=None, normalize_y=False
-    )
-    return fixed.fit(X, y)
-
-
-class Posterior:
-    """Latent posterior of a fitted GP, with input gradients, for batches.
-
-    Unlike ``GaussianProcessRegressor.predict``, the standard deviation
-    excludes the white-noise term: acquisition functions reason about the
-    latent objective.
+class SurrogateGP:
+    """A Gaussian process with fixed hyperparameters, conditioned on data.
 
     Parameters
     ----------
-    gp : GaussianProcessRegressor
-        Fitted with the kernel built by :func:`fit_gp`.
+    theta : ndarray of shape (d + 2,)
+        Logs of amplitude, length scales and noise.
+    X : ndarray of shape (n, d)
+    y : ndarray of shape (n,)
+
+    Attributes
+    ----------
+    theta : ndarray
+    X_train_, y_train_ : ndarray
+        The conditioning data.
+    kernel_ : sklearn.gaussian_process.kernels.Kernel
+        The kernel as a scikit-learn object, for inspection.
     """
 
-    def __init__(self, gp):
-        kernel = gp.kernel_
-        self.amplitude = kernel.k1.k1.constant_value
-        self.length_scale = np.broadcast_to(
-            np.asarray(kernel.k1.k2.length_scale, dtype=float),
-            (gp.X_train_.shape[1],),
-        )
-        self.X = gp.X_train_ / self.length_scale
-        self.alpha = gp.alpha_
-        self.L = gp.L_
+    def __init__(self, theta, X, y):
+        self.theta = np.asarray(theta, dtype=float)
+        self.X_train_ = X
+        self.y_train_ = y
+        self.amplitude = np.exp(self.theta[0])
+        self.length_scale = np.exp(self.theta[1:-1])
+        self.noise = np.exp(self.theta[-1])
+        self._Xs = X / self.length_scale
+        K = self.amplitude * _matern(self._distances(self._Xs))[0]
+        K[np.diag_indices_from(K)] += self.noise + _JITTER
+        self.L_ = cholesky(K, lower=True, check_finite=False)
+        self.alpha_ = cho_solve((self.L_, True), y, check_finite=False)
 
-    def __call__(self, Z, return_grad=False):
-        """Mean and standard deviation at rows ``Z`` (and their gradients).
+    def _distances(self, Zs):
+        sq = (
+            np.sum(Zs**2, axis=1)[:, None]
+            + np.sum(self._Xs**2, axis=1)[None, :]
+            - 2 * Zs @ self._Xs.T
+        )
+        return np.sqrt(np.maximum(sq, 0.0))
+
+    @property
+    def kernel_(self):
+        from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
+
+        return ConstantKernel(self.amplitude, _AMPLITUDE_BOUNDS) * Matern(
+            self.length_scale, _LENGTH_SCALE_BOUNDS, nu=2.5
+        ) + WhiteKernel(self.noise, _NOISE_BOUNDS)
+
+    def condition(self, X, y):
+        """The same hyperparameters, conditioned on other data."""
+        return SurrogateGP(self.theta, X, y)
+
+    def to_sklearn(self):
+        """The equivalent fitted scikit-learn GaussianProcessRegressor."""
+        from sklearn.gaussian_process import GaussianProcessRegressor
+
+        gp = GaussianProcessRegressor(
+            kernel=self.kernel_, alpha=_JITTER, optimizer=None, normalize_y=False
+        )
+        return gp.fit(self.X_train_, self.y_train_)
+
+    def predict(self, Z, return_grad=False):
+        """Latent mean and standard deviation at rows ``Z`` (and gradients).
+
+        Unlike ``GaussianProcessRegressor.predict``, the standard deviation
+        excludes the white-noise term: acquisition functions reason about the
+        latent objective.
 
         Returns
         -------
@@ -181,25 +281,21 @@ class Posterior:
         d_mu, d_sigma : ndarray of shape (m, d), only if ``return_grad``
         """
         Zs = np.atleast_2d(Z) / self.length_scale
-        diff = Zs[:, None, :] - self.X[None, :, :] if return_grad else None
-        sq = (
-            np.sum(Zs**2, axis=1)[:, None]
-            + np.sum(self.X**2, axis=1)[None, :]
-            - 2 * Zs @ self.X.T
-        )
-        r = np.sqrt(np.maximum(sq, 0.0))
-        e = np.exp(-_SQRT5 * r)
-        k = self.amplitude * (1 + _SQRT5 * r + 5.0 / 3.0 * r * r) * e
-        mu = k @ self.alpha
-        v = cho_solve((self.L, True), k.T)  # K^-1 k, shape (n, m)
-        var = np.maximum(self.amplitude - np.sum(k.T * v, axis=0), 1e-12)
+        r = self._distances(Zs)
+        corr, factor = _matern(r)
+        k = self.amplitude * corr
+        mu = k @ self.alpha_
+        v = solve_triangular(self.L_, k.T, lower=True, check_finite=False)
+        var = np.maximum(self.amplitude - np.sum(v * v, axis=0), 1e-12)
         sigma = np.sqrt(var)
         if not return_grad:
             return mu, sigma
         # dk/dz = -(5/3) a (1 + sqrt5 r) e^{-sqrt5 r} (z - x) / l^2
-        g = -(5.0 / 3.0) * self.amplitude * (1 + _SQRT5 * r) * e  # (m, n)
-        dk = g[:, :, None] * diff / self.length_scale  # (m, n, d)
-        d_mu = np.einsum("mnd,n->md", dk, self.alpha)
-        d_var = -2 * np.einsum("mnd,nm->md", dk, v)
+        g = -self.amplitude * factor  # (m, n)
+        diff = (Zs[:, None, :] - self._Xs[None, :, :]) / self.length_scale
+        dk = g[:, :, None] * diff  # (m, n, d)
+        w = solve_triangular(self.L_, v, lower=True, trans="T", check_finite=False)
+        d_mu = np.einsum("mnd,n->md", dk, self.alpha_)
+        d_var = -2 * np.einsum("mnd,nm->md", dk, w)
         d_sigma = d_var / (2 * sigma[:, None])
         return mu, sigma, d_mu, d_sigma
