@@ -1,10 +1,11 @@
 """Bayesian optimization with an ask/tell interface, usable without scikit-learn CV."""
 
+import functools
 import numbers
 
 import numpy as np
 from sklearn.utils import check_random_state
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from .space import SearchSpace
 from .surrogate import ACQUISITIONS, SurrogateGP, evaluate_acquisition, fit_gp
@@ -247,7 +248,7 @@ class BayesOptimizer:
         _check_int("n_points", n, 1)
         # The model's matrices are small: multi-threaded BLAS only adds
         # synchronisation, which on a busy machine costs 10-100x.
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _threadpool_controller().limit(limits=1, user_api="blas"):
             rows, acq = self._propose(n)
         self.last_acquisition_ = np.asarray(acq, dtype=float)
         params = self.space.inverse_transform(np.array(rows)) if rows else []
@@ -376,6 +377,12 @@ class BayesOptimizer:
                 n_restarts=opt.n_restarts,
                 anchors=self.X[top],
             )
+
+
+@functools.lru_cache(maxsize=1)
+def _threadpool_controller():
+    # Inspecting the loaded BLAS libraries costs milliseconds: do it once.
+    return ThreadpoolController()
 
 
 def _check_choice(name, value, choices):

@@ -17,6 +17,9 @@ __all__ = ["maximize_acquisition", "row_key"]
 _LOCAL_SCALE = 0.1
 # Probability that a perturbation redraws a given discrete dimension.
 _LOCAL_FLIP = 0.25
+# L-BFGS-B limits for the refinement: the acquisition needs no more digits
+# than the surrogate can justify.
+_MAXITER, _FTOL = 100, 1e-6
 
 
 def row_key(z):
@@ -85,15 +88,16 @@ def maximize_acquisition(
         pool.append(_perturb(space, anchors, max(1, n_candidates // 8 // len(anchors)), rng))
     pool = np.vstack(pool)
     values = acquisition(pool)
-    fresh = np.array([row_key(z) not in seen for z in pool])
-    values = np.where(fresh & np.isfinite(values), values, -np.inf)
+    values = np.where(np.isfinite(values), values, -np.inf)
     order = np.argsort(-values, kind="stable")
+    # Walk down the ranking, skipping points seen before or twice in the pool:
+    # hashing only the best few keeps this off the hot path.
     starts, keys = [], set()
     for i in order:
         if not np.isfinite(values[i]) or len(starts) == n_restarts:
             break
         key = row_key(pool[i])
-        if key not in keys:
+        if key not in keys and key not in seen:
             keys.add(key)
             starts.append(i)
     if not starts:
@@ -139,6 +143,6 @@ def _refine(acquisition, starts, movable):
         jac=True,
         method="L-BFGS-B",
         bounds=list(zip(lower, upper)),
-        options={"maxiter": 200},
+        options={"maxiter": _MAXITER, "ftol": _FTOL},
     )
     return res.x.reshape(shape)
