@@ -11,9 +11,18 @@ import numbers
 import warnings
 
 import numpy as np
-from sklearn.utils import check_random_state
+from sklearn import get_config
+from sklearn.base import is_classifier
+from sklearn.model_selection import check_cv
+from sklearn.utils import check_random_state, indexable
+from sklearn.utils.metadata_routing import process_routing
 
-from ._compat import BaseSearchCV, _yields_constant_splits, is_all_fits_failed_error
+from ._compat import (
+    BaseSearchCV,
+    _fit_context,
+    _yields_constant_splits,
+    is_all_fits_failed_error,
+)
 
 __all__ = ["_AskTellSearchCV"]
 
@@ -56,15 +65,50 @@ class _AskTellSearchCV(BaseSearchCV):
         "random_state": ["random_state"],
     }
 
-    # -- checks run by BaseSearchCV.fit before any fit ----------------------
-    def _check_input_parameters(self, X, y, split_params):
+    @_fit_context(
+        # the estimator is validated by BaseSearchCV.fit
+        prefer_skip_nested_validation=False
+    )
+    def fit(self, X, y=None, **params):
+        """Run the search: evaluate settings batch by batch, then refit.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_samples)
+            Training data; a precomputed kernel or distance matrix for
+            ``pairwise`` estimators.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Target; None for unsupervised learning.
+        **params : dict of str -> object
+            Parameters passed to the estimator's ``fit``, the scorer and the
+            CV splitter (such as ``groups``), as in GridSearchCV.
+
+        Returns
+        -------
+        self : object
+            The fitted search.
+        """
+        # Everything that can be wrong with the search's own parameters is
+        # checked here, before BaseSearchCV.fit starts fitting.
         self._search_metric_name()
         self._prepare()
-        cv = self._checked_cv_orig
-        if _yields_constant_splits(cv):
+        self._frozen_cv = self._freeze_splits(X, y, params)
+        try:
+            return super().fit(X, y, **params)
+        finally:
             self._frozen_cv = None
+
+    def _freeze_splits(self, X, y, params):
+        """Draw a shuffling splitter's folds once; None for a constant one."""
+        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+        if _yields_constant_splits(cv):
+            return None
+        X, y = indexable(X, y)
+        if get_config().get("enable_metadata_routing", False):
+            split_params = process_routing(self, "fit", **params).splitter.split
         else:
-            self._frozen_cv = _FrozenSplits(list(cv.split(X, y, **split_params)))
+            split_params = {"groups": params.get("groups")}
+        return _FrozenSplits(list(cv.split(X, y, **split_params)))
 
     def _prepare(self):
         """Check and parse the search's own parameters; raise before any fit."""
@@ -113,32 +157,29 @@ class _AskTellSearchCV(BaseSearchCV):
         # of returning them, so they ride along with the next call.
         deferred = []
         failure, succeeded = None, False
-        try:
-            while True:
-                proposal = self._ask()
-                if not proposal or not proposal[0]:
-                    break
-                candidates, more_results = proposal
-                if keys is None:
-                    keys = set(more_results)
-                elif set(more_results) != keys:
-                    raise RuntimeError(  # a bug in the subclass, not the user's
-                        f"more_results keys changed from {sorted(keys)} to "
-                        f"{sorted(more_results)}."
-                    )
-                rows = deferred + _rows(candidates, more_results)
-                try:
-                    scores = self._evaluate(evaluate_candidates, rows, search_ctx)
-                except ValueError as exc:
-                    if not is_all_fits_failed_error(exc):
-                        raise
-                    failure, deferred = exc, rows
-                    scores = np.full(len(rows), np.nan)
-                else:
-                    succeeded, deferred = True, []
-                self._tell(candidates, scores[len(rows) - len(candidates) :])
-        finally:
-            self._frozen_cv = None
+        while True:
+            proposal = self._ask()
+            if not proposal or not proposal[0]:
+                break
+            candidates, more_results = proposal
+            if keys is None:
+                keys = set(more_results)
+            elif set(more_results) != keys:
+                raise RuntimeError(  # a bug in the subclass, not the user's
+                    f"more_results keys changed from {sorted(keys)} to "
+                    f"{sorted(more_results)}."
+                )
+            rows = deferred + _rows(candidates, more_results)
+            try:
+                scores = self._evaluate(evaluate_candidates, rows, search_ctx)
+            except ValueError as exc:
+                if not is_all_fits_failed_error(exc):
+                    raise
+                failure, deferred = exc, rows
+                scores = np.full(len(rows), np.nan)
+            else:
+                succeeded, deferred = True, []
+            self._tell(candidates, scores[len(rows) - len(candidates) :])
         if deferred:
             if not succeeded:
                 raise failure  # every fit of the search failed

@@ -121,7 +121,7 @@ class BayesSearchCV(_AskTellSearchCV):
         Class labels, for classifiers with ``refit``.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when they are all strings.
 
     See Also
@@ -163,7 +163,7 @@ class BayesSearchCV(_AskTellSearchCV):
     ...     n_iter=12,
     ...     random_state=0,
     ... )
-    >>> search.fit(X, y).best_score_ > 0.95
+    >>> bool(search.fit(X, y).best_score_ > 0.95)
     True
     >>> len(search.cv_results_["params"])
     12

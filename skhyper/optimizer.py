@@ -99,7 +99,7 @@ class BayesOptimizer:
     >>> opt = BayesOptimizer({"x": Real(-2.0, 2.0)}, random_state=0)
     >>> for _ in range(12):
     ...     params = opt.ask()
-    ...     opt.tell(params, -(params["x"] - 0.5) ** 2)
+    ...     _ = opt.tell(params, -(params["x"] - 0.5) ** 2)
     >>> round(opt.best_params["x"], 1)
     0.5
     """
