@@ -118,11 +118,10 @@ class _AskTellSearchCV(BaseSearchCV):
         multimetric = _is_multimetric(self.scoring)
         if self.search_metric is not None:
             if multimetric:
-                names = self.scoring if not isinstance(self.scoring, dict) else list(self.scoring)
-                if self.search_metric not in names:
+                if self.search_metric not in self.scoring:
                     raise ValueError(
                         f"search_metric={self.search_metric!r} is not one of the "
-                        f"scoring names {sorted(names)}."
+                        f"scoring names {sorted(self.scoring)}."
                     )
             elif not callable(self.scoring) and self.search_metric != "score":
                 raise ValueError(
@@ -138,7 +137,7 @@ class _AskTellSearchCV(BaseSearchCV):
                     f"With multi-metric scoring and refit={self.refit!r}, "
                     f"{type(self).__name__} cannot tell which metric to optimize: "
                     f"set search_metric to one of the scoring names "
-                    f"{sorted(self.scoring if not isinstance(self.scoring, dict) else self.scoring)}."
+                    f"{sorted(self.scoring)}."
                 )
         return "score"
 
