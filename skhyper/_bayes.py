@@ -51,7 +51,7 @@ class BayesSearchCV(_AskTellSearchCV):
         Scrambled Sobol sequence, or independent random draws.
     acq_func : {"log_ei", "ei", "pi", "ucb"}, default="log_ei"
         Acquisition function; see :class:`BayesOptimizer`.
-    xi : float, default=0.01
+    xi : float, default=0.0
         Improvement margin of ``"log_ei"``, ``"ei"`` and ``"pi"``, in units of
         the scores' standard deviation.
     kappa : float, default=1.96
@@ -197,7 +197,7 @@ class BayesSearchCV(_AskTellSearchCV):
         n_initial_points="auto",
         initial_point_generator="sobol",
         acq_func="log_ei",
-        xi=0.01,
+        xi=0.0,
         kappa=1.96,
         batch_strategy="constant_liar",
         n_candidates=1024,

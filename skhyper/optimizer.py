@@ -61,7 +61,7 @@ class BayesOptimizer:
         2023; the same maximizer as ``"ei"`` but with useful gradients where
         EI underflows), expected improvement, probability of improvement or
         upper confidence bound.
-    xi : float, default=0.01
+    xi : float, default=0.0
         Improvement margin of ``"log_ei"``, ``"ei"`` and ``"pi"``, in units of
         the scores' standard deviation.
     kappa : float, default=1.96
@@ -111,7 +111,7 @@ class BayesOptimizer:
         n_initial_points="auto",
         initial_point_generator="sobol",
         acq_func="log_ei",
-        xi=0.01,
+        xi=0.0,
         kappa=1.96,
         batch_strategy="constant_liar",
         n_candidates=1024,
