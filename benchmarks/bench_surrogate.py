@@ -23,7 +23,13 @@ from scipy.optimize import minimize
 from sklearn.gaussian_process import GaussianProcessRegressor
 
 from skhyper.surrogate import fit_gp, log_marginal_likelihood
-from skhyper.surrogate._gp import _FTOL, _MAXITER, LengthScalePrior, _squared_differences
+from skhyper.surrogate._gp import (
+    _FTOL,
+    _GTOL,
+    _MAXITER,
+    LengthScalePrior,
+    _squared_differences,
+)
 
 
 def fit_with_sklearn(X, y, kernel):
@@ -42,7 +48,7 @@ def fit_with_sklearn(X, y, kernel):
             jac=True,
             method="L-BFGS-B",
             bounds=bounds,
-            options={"maxiter": _MAXITER, "ftol": _FTOL},
+            options={"maxiter": _MAXITER, "ftol": _FTOL, "gtol": _GTOL},
         )
         return res.x, res.fun
 
