@@ -573,10 +573,15 @@ def _print_summary(regrets, times, tasks, tools, budget, timing_dims):
                 "has no result on some task)"
             )
         else:
+            worse = ", ".join(
+                f"{t} {a:.4g} vs {b:.4g}"
+                for t, (a, b) in zip(tasks, pairs)
+                if not a <= b + 1e-12
+            )
             lines.append(
                 f"- at {budget} evaluations, skhyper median regret <= optuna-gp on "
                 f"every task: {'PASS' if ok1 else 'FAIL'} "
-                f"({not_worse}/{len(tasks)} tasks)"
+                f"({not_worse}/{len(tasks)} tasks{'; worse: ' + worse if worse else ''})"
             )
             lines.append(
                 f"- at {budget} evaluations, skhyper median regret <= half of "
