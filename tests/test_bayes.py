@@ -235,19 +235,29 @@ def test_sample_weight_with_metadata_routing():
     np.testing.assert_array_equal(search.cv_results_["split0_test_score"], 3.0)
 
 
+def _failing_search(fail_above=0.5, **params):
+    """A search over FailingClassifier, whose fit fails for parameter > fail_above."""
+    X, y = make_classification(n_samples=40, random_state=0)
+    search = BayesSearchCV(
+        FailingClassifier(fail_above=fail_above),
+        {"parameter": Real(0.0, 1.0)},
+        cv=2,
+        random_state=0,
+        **params,
+    )
+    return search, X, y
+
+
+def _fit_quietly(search, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return search.fit(X, y)
+
+
 def test_error_score_numeric_keeps_results_and_steers_away():
     from sklearn.exceptions import FitFailedWarning
 
-    X, y = make_classification(n_samples=40, random_state=0)
-    search = BayesSearchCV(
-        FailingClassifier(fail_above=0.5),
-        {"parameter": Real(0.0, 1.0)},
-        n_iter=12,
-        n_points=2,
-        cv=2,
-        error_score=-1.0,
-        random_state=0,
-    )
+    search, X, y = _failing_search(n_iter=12, n_points=2, error_score=-1.0)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         search.fit(X, y)
@@ -270,18 +280,8 @@ def test_error_score_numeric_keeps_results_and_steers_away():
 
 
 def test_wholly_failed_batch_is_kept_in_cv_results():
-    X, y = make_classification(n_samples=40, random_state=0)
-    search = BayesSearchCV(
-        FailingClassifier(fail_above=0.5),
-        {"parameter": Real(0.0, 1.0)},
-        n_iter=8,
-        cv=2,
-        error_score=-1.0,
-        random_state=0,
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        search.fit(X, y)
+    search, X, y = _failing_search(n_iter=8, error_score=-1.0)
+    _fit_quietly(search, X, y)
     told = [p["parameter"] for p in search.optimizer_.observed_params]
     params = [p["parameter"] for p in search.cv_results_["params"]]
     # n_points=1: every failing setting is a wholly failed batch of its own.
@@ -291,33 +291,14 @@ def test_wholly_failed_batch_is_kept_in_cv_results():
 
 
 def test_search_raises_when_every_fit_fails():
-    X, y = make_classification(n_samples=40, random_state=0)
-    search = BayesSearchCV(
-        FailingClassifier(fail_above=-1.0),
-        {"parameter": Real(0.0, 1.0)},
-        n_iter=3,
-        cv=2,
-        error_score=-1.0,
-        random_state=0,
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with pytest.raises(ValueError, match="fits failed"):
-            search.fit(X, y)
+    search, X, y = _failing_search(fail_above=-1.0, n_iter=3, error_score=-1.0)
+    with pytest.raises(ValueError, match="fits failed"):
+        _fit_quietly(search, X, y)
 
 
 def test_error_score_nan_is_told_as_worst():
-    X, y = make_classification(n_samples=40, random_state=0)
-    search = BayesSearchCV(
-        FailingClassifier(fail_above=0.5),
-        {"parameter": Real(0.0, 1.0)},
-        n_iter=10,
-        cv=2,
-        random_state=0,
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        search.fit(X, y)
+    search, X, y = _failing_search(n_iter=10)
+    _fit_quietly(search, X, y)
     scores = search.cv_results_["mean_test_score"]
     assert np.isnan(scores).any()
     assert np.isfinite(search.best_score_)
@@ -336,6 +317,10 @@ def test_error_score_raise():
     with pytest.warns(UserWarning, match="only 2 points"):
         with pytest.raises(ValueError, match="failing on purpose"):
             search.fit(X, y)
+    # and in the model-based loop, at the first failing setting
+    search, X, y = _failing_search(n_iter=10, error_score="raise")
+    with pytest.raises(ValueError, match="failing on purpose"):
+        search.fit(X, y)
 
 
 def test_pickle_fitted_search(iris):
@@ -441,7 +426,7 @@ def test_shuffling_splitter_folds_are_drawn_once():
         assert np.unique(column).size == 1
 
 
-def test_stratified_regression_of_refit_false(iris):
+def test_refit_false_keeps_best_params_without_estimator(iris):
     X, y = iris
     search = BayesSearchCV(
         SVC(), {"C": Real(1e-2, 1e2)}, n_iter=4, refit=False, cv=StratifiedKFold(3)
