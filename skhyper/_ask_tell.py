@@ -20,7 +20,6 @@ from sklearn.utils.metadata_routing import process_routing
 from ._compat import (
     BaseSearchCV,
     _fit_context,
-    _yields_constant_splits,
     is_all_fits_failed_error,
 )
 
@@ -28,13 +27,7 @@ __all__ = ["_AskTellSearchCV"]
 
 
 class _FrozenSplits:
-    """A cross-validator that replays splits drawn once.
-
-    ``evaluate_candidates`` calls ``cv.split`` on every batch; a shuffling
-    splitter without a fixed seed would then score each batch on other folds,
-    and scores across batches would not compare. The search draws the folds
-    once and replays them.
-    """
+    """A cross-validator that replays a fixed list of (train, test) splits."""
 
     def __init__(self, splits):
         self.splits = splits
@@ -55,8 +48,11 @@ class _AskTellSearchCV(BaseSearchCV):
 
     Subclasses implement ``_prepare`` (parse and check their own parameters,
     before any fit), ``_start(rng)``, ``_ask()`` returning
-    ``(candidates, more_results)`` or an empty list when the search is over,
-    and ``_tell(candidates, scores)``.
+    ``(candidates, more_results)`` or ``(candidates, more_results, splits)``,
+    or an empty list when the search is over, and ``_tell(candidates,
+    scores)``. ``splits`` are the batch's own (train, test) index pairs,
+    derived from ``self._splits`` (the folds drawn once per fit); by default
+    a batch uses ``self._splits``.
     """
 
     _parameter_constraints: dict = {
@@ -92,23 +88,27 @@ class _AskTellSearchCV(BaseSearchCV):
         # checked here, before BaseSearchCV.fit starts fitting.
         self._search_metric_name()
         self._prepare()
-        self._frozen_cv = self._freeze_splits(X, y, params)
+        self._splits = self._draw_splits(X, y, params)
         try:
             return super().fit(X, y, **params)
         finally:
-            self._frozen_cv = None
+            self._splits = None
 
-    def _freeze_splits(self, X, y, params):
-        """Draw a shuffling splitter's folds once; None for a constant one."""
+    def _draw_splits(self, X, y, params):
+        """The folds, drawn once for the whole search.
+
+        ``evaluate_candidates`` calls ``cv.split`` on every batch; a shuffling
+        splitter without a fixed seed would then score each batch on other
+        folds, and scores across batches would not compare. Drawing them once
+        also lets a search derive per-batch folds (subsampled training folds).
+        """
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
-        if _yields_constant_splits(cv):
-            return None
         X, y = indexable(X, y)
         if get_config().get("enable_metadata_routing", False):
             split_params = process_routing(self, "fit", **params).splitter.split
         else:
             split_params = {"groups": params.get("groups")}
-        return _FrozenSplits(list(cv.split(X, y, **split_params)))
+        return [(train, test) for train, test in cv.split(X, y, **split_params)]
 
     def _prepare(self):
         """Check and parse the search's own parameters; raise before any fit."""
@@ -154,13 +154,14 @@ class _AskTellSearchCV(BaseSearchCV):
         keys = None
         # Rows of a call in which every fit failed: scikit-learn raises instead
         # of returning them, so they ride along with the next call.
-        deferred = []
+        deferred, deferred_splits = [], None
         failure, succeeded = None, False
         while True:
             proposal = self._ask()
             if not proposal or not proposal[0]:
                 break
-            candidates, more_results = proposal
+            candidates, more_results = proposal[:2]
+            splits = proposal[2] if len(proposal) > 2 else self._splits
             if keys is None:
                 keys = set(more_results)
             elif set(more_results) != keys:
@@ -168,13 +169,16 @@ class _AskTellSearchCV(BaseSearchCV):
                     f"more_results keys changed from {sorted(keys)} to "
                     f"{sorted(more_results)}."
                 )
+            if deferred and splits is not deferred_splits:
+                _warn_missing(deferred)  # their folds are not this batch's
+                deferred = []
             rows = deferred + _rows(candidates, more_results)
             try:
-                scores = self._evaluate(evaluate_candidates, rows, search_ctx)
+                scores = self._evaluate(evaluate_candidates, rows, splits, search_ctx)
             except ValueError as exc:
                 if not is_all_fits_failed_error(exc):
                     raise
-                failure, deferred = exc, rows
+                failure, deferred, deferred_splits = exc, rows, splits
                 scores = np.full(len(rows), np.nan)
             else:
                 succeeded, deferred = True, []
@@ -182,24 +186,17 @@ class _AskTellSearchCV(BaseSearchCV):
         if deferred:
             if not succeeded:
                 raise failure  # every fit of the search failed
-            warnings.warn(
-                f"Every fit of the last {len(deferred)} setting(s) failed; they "
-                f"are missing from cv_results_ (optimizer state keeps them as "
-                f"failures): {[params for params, _ in deferred]}",
-                UserWarning,
-            )
+            _warn_missing(deferred)
         if search_ctx is not None:
             search_ctx.call_on_fit_task_end(estimator=self)
 
-    def _evaluate(self, evaluate_candidates, rows, search_ctx):
-        """Evaluate ``rows`` of (params, more_results) and return their scores."""
+    def _evaluate(self, evaluate_candidates, rows, splits, search_ctx):
+        """Evaluate ``rows`` of (params, more_results) on ``splits``; return scores."""
         candidates = [params for params, _ in rows]
         more_results = {
             key: _column([more[key] for _, more in rows]) for key in rows[0][1]
         }
-        kwargs = {}
-        if self._frozen_cv is not None:
-            kwargs["cv"] = self._frozen_cv
+        kwargs = {"cv": _FrozenSplits(splits)}
         batch_ctx = None
         if search_ctx is not None:
             batch_ctx = search_ctx.subcontext(
@@ -219,6 +216,15 @@ class _AskTellSearchCV(BaseSearchCV):
                 f"returned {found}: set search_metric to one of them."
             )
         return np.asarray(results[column][-len(candidates) :], dtype=float)
+
+
+def _warn_missing(deferred):
+    warnings.warn(
+        f"Every fit of {len(deferred)} setting(s) failed in the last batch on "
+        f"their folds; they are missing from cv_results_ (the search's state "
+        f"keeps them as failures): {[params for params, _ in deferred]}",
+        UserWarning,
+    )
 
 
 def _rows(candidates, more_results):

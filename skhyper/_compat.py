@@ -6,7 +6,6 @@ moves, only this file changes. Supported: scikit-learn >= 1.6.
 
 from sklearn.base import _fit_context
 from sklearn.model_selection._search import BaseSearchCV
-from sklearn.model_selection._split import _yields_constant_splits
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
@@ -32,6 +31,5 @@ __all__ = [
     "RealNotInt",
     "StrOptions",
     "_fit_context",
-    "_yields_constant_splits",
     "is_all_fits_failed_error",
 ]
