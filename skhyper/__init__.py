@@ -1,6 +1,7 @@
 """skhyper: hyperparameter search estimators for scikit-learn."""
 
 from ._bayes import BayesSearchCV
+from ._hyperband import HyperbandSearchCV, hyperband_schedule
 from .optimizer import BayesOptimizer
 from .space import Categorical, Integer, Real, SearchSpace
 
@@ -10,8 +11,10 @@ __all__ = [
     "BayesOptimizer",
     "BayesSearchCV",
     "Categorical",
+    "HyperbandSearchCV",
     "Integer",
     "Real",
     "SearchSpace",
     "__version__",
+    "hyperband_schedule",
 ]

@@ -5,7 +5,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skhyper import BayesSearchCV, Real
+from skhyper import BayesSearchCV, HyperbandSearchCV, Real
 
 # The checks GridSearchCV and RandomizedSearchCV are expected to fail
 # (scikit-learn's utils/_test_common/instance_generator.py); no others.
@@ -15,26 +15,34 @@ EXPECTED_FAILED_CHECKS = {
 }
 
 
-def _searches():
-    common = dict(cv=2, error_score="raise", n_iter=3, n_initial_points=2, random_state=0)
+def _cases():
+    """The estimators and spaces scikit-learn uses for its own search checks."""
     return [
-        BayesSearchCV(Ridge(), {"alpha": Real(0.1, 1.0)}, **common),
-        BayesSearchCV(LogisticRegression(), {"C": Real(0.1, 1.0)}, **common),
-        BayesSearchCV(
-            Pipeline([("pca", PCA()), ("ridge", Ridge())]),
-            {"ridge__alpha": Real(0.1, 1.0)},
-            **common,
-        ),
-        BayesSearchCV(
+        (Ridge(), {"alpha": Real(0.1, 1.0)}),
+        (LogisticRegression(), {"C": Real(0.1, 1.0)}),
+        (Pipeline([("pca", PCA()), ("ridge", Ridge())]), {"ridge__alpha": Real(0.1, 1.0)}),
+        (
             Pipeline([("pca", PCA()), ("logisticregression", LogisticRegression())]),
             {"logisticregression__C": Real(0.1, 1.0)},
-            **common,
         ),
     ]
 
 
+def _searches():
+    common = {"cv": 2, "error_score": "raise", "random_state": 0}
+    bayes = {"n_iter": 3, "n_initial_points": 2}
+    hyperband = {"factor": 2}
+    return [BayesSearchCV(est, space, **common, **bayes) for est, space in _cases()] + [
+        HyperbandSearchCV(est, space, **common, **hyperband) for est, space in _cases()
+    ]
+
+
+# HyperbandSearchCV passes the checks that scikit-learn expects its halving
+# searches to fail (fit2d_1sample, nan_inf, one_label_sample_weights,
+# fit2d_1feature), so it is held to GridSearchCV's list too.
 @parametrize_with_checks(
-    _searches(), expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS
+    _searches(),
+    expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS,
 )
 def test_sklearn_compatible_search(estimator, check):
     check(estimator)

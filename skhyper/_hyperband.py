@@ -1,0 +1,426 @@
+"""HyperbandSearchCV: successive halving over brackets (Li et al. 2017)."""
+
+import math
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import is_classifier
+from sklearn.utils import check_random_state
+
+from ._ask_tell import _AskTellSearchCV
+from ._compat import BaseSearchCV, Interval, StrOptions
+from .space import SearchSpace
+
+__all__ = ["HyperbandSearchCV", "hyperband_schedule"]
+
+
+def hyperband_schedule(max_resources, min_resources=1, factor=3):
+    """The brackets of Hyperband, as a pure function of its three settings.
+
+    Follows Algorithm 1 of Li et al. (2017) with ``R = max_resources /
+    min_resources`` and ``eta = factor``: ``s_max = floor(log_eta R)``;
+    bracket ``s`` (from ``s_max`` down to 0) starts
+    ``n = ceil((s_max + 1) eta^s / (s + 1))`` configurations at
+    ``r = max_resources eta^-s``, and its rung ``i`` evaluates
+    ``floor(n eta^-i)`` of them at ``r eta^i``, the best of the rung before.
+
+    Parameters
+    ----------
+    max_resources : float
+        Resource of the last rung of every bracket (the paper's R, in units of
+        ``min_resources``).
+    min_resources : float, default=1
+        Smallest resource any rung may use.
+    factor : int, default=3
+        The paper's eta: each rung keeps 1/factor of its configurations and
+        gives them factor times the resource.
+
+    Returns
+    -------
+    brackets : list of list of (int, float)
+        One list per bracket, most exploratory first, of ``(n_configurations,
+        resource)`` per rung.
+
+    Examples
+    --------
+    >>> from skhyper import hyperband_schedule
+    >>> for bracket in hyperband_schedule(81, factor=3):
+    ...     print(bracket[0], "->", bracket[-1])
+    (81, 1.0) -> (1, 81.0)
+    (34, 3.0) -> (1, 81.0)
+    (15, 9.0) -> (1, 81.0)
+    (8, 27.0) -> (2, 81.0)
+    (5, 81.0) -> (5, 81.0)
+    """
+    if not max_resources >= min_resources > 0:
+        raise ValueError(
+            f"Hyperband needs 0 < min_resources <= max_resources; got "
+            f"min_resources={min_resources!r}, max_resources={max_resources!r}."
+        )
+    ratio = max_resources / min_resources
+    s_max = 0
+    while factor ** (s_max + 1) <= ratio * (1 + 1e-12):
+        s_max += 1
+    brackets = []
+    for s in range(s_max, -1, -1):
+        # Alg. 1, line 3: n = ceil(B/R * eta^s / (s+1)) with B = (s_max + 1) R
+        n = -(-((s_max + 1) * factor**s) // (s + 1))
+        brackets.append(
+            [(n // factor**i, max_resources / factor ** (s - i)) for i in range(s + 1)]
+        )
+    return brackets
+
+
+def _stratified_order(y, rng):
+    """A random order of ``y``'s positions whose every prefix keeps the class
+    proportions (classes interleaved at their frequency)."""
+    keys = np.empty(len(y))
+    for label in np.unique(y):
+        where = np.flatnonzero(y == label)
+        where = where[rng.permutation(len(where))]
+        keys[where] = (np.arange(len(where)) + rng.uniform(size=len(where))) / len(where)
+    return np.argsort(keys, kind="stable")
+
+
+class HyperbandSearchCV(_AskTellSearchCV):
+    """Hyperband: successive halving over brackets, with cross-validation.
+
+    Hyperband (Li et al. 2017) spends little on many configurations and much
+    on a few. Each *bracket* samples configurations at random, scores them
+    with a small resource (few training samples, few iterations, few trees),
+    keeps the best ``1/factor`` by mean cross-validated score and gives them
+    ``factor`` times the resource, until the survivors reach
+    ``max_resources``. Brackets differ in how aggressively they start, from
+    many configurations on a tiny resource to few on the full resource (which
+    is random search), so that no single guess of how early scores predict
+    final ones is relied on.
+
+    Every rung is a cross-validated evaluation like GridSearchCV's, on the
+    same folds; ``cv_results_`` has one row per (configuration, rung), and the
+    best configuration is chosen among the rows at ``max_resources``, then
+    refitted on the whole data at full resource.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The estimator to tune; it is cloned for every fit.
+    search_spaces : dict, list of dict or SearchSpace
+        The space configurations are drawn from, as in :class:`BayesSearchCV`.
+    resource : str, default="n_samples"
+        What a rung gives more of: ``"n_samples"`` trains on the first
+        ``n_resources`` samples of each training fold (in a fixed random,
+        class-stratified order, so that larger rungs extend smaller ones;
+        test folds stay whole), or the name of an integer parameter of the
+        estimator, such as ``"max_iter"`` or ``"n_estimators"``, set to
+        ``n_resources`` at each rung (each rung trains from scratch).
+    max_resources : int or "auto", default="auto"
+        Resource of the last rung. ``"auto"``: the smallest training fold for
+        ``"n_samples"``, the estimator's own value of the parameter otherwise.
+    min_resources : int or "auto", default="auto"
+        Smallest resource a rung may use. ``"auto"``: 1 for a parameter; for
+        ``"n_samples"``, 10, or two samples per class for classifiers if more.
+    factor : int, default=3
+        The paper's eta: a rung keeps the best ``1/factor`` of its
+        configurations and gives them ``factor`` times the resource.
+    search_metric : str, default=None
+        The scorer name that decides promotions with multi-metric scoring;
+        defaults to ``refit`` when it is a string.
+    scoring, n_jobs, refit, cv, verbose, pre_dispatch, error_score, return_train_score
+        As in :class:`~sklearn.model_selection.GridSearchCV`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the sampled configurations and the order in which training
+        folds are subsampled.
+
+    Attributes
+    ----------
+    cv_results_ : dict of numpy (masked) ndarrays
+        As in GridSearchCV, one row per (configuration, rung) in evaluation
+        order, with the columns ``bracket`` (the bracket's ``s``), ``iter``
+        (the rung within its bracket), ``n_resources`` and ``config_id``.
+    best_index_ : int
+        The best row among those at ``max_resources``.
+    best_score_, best_params_, best_estimator_, scorer_, n_splits_, refit_time_, multimetric_
+        As in GridSearchCV. For a parameter resource, ``best_params_`` holds
+        it at ``max_resources``.
+    max_resources_, min_resources_ : int
+        The resolved resources.
+    metadata_ : dict
+        The schedule that ran: see :attr:`metadata`.
+
+    See Also
+    --------
+    hyperband_schedule : The bracket schedule as a pure function.
+    sklearn.model_selection.HalvingRandomSearchCV : One successive-halving
+        bracket.
+
+    Notes
+    -----
+    In the paper's notation ``R = max_resources / min_resources`` and
+    ``eta = factor``; the schedule is :func:`hyperband_schedule`. A failed
+    fit scores ``error_score`` and, when that is NaN, ranks below every
+    finite score, so it is never promoted over a configuration that scored.
+
+    References
+    ----------
+    .. [1] L. Li, K. Jamieson, G. DeSalvo, A. Rostamizadeh, A. Talwalkar,
+       "Hyperband: A Novel Bandit-Based Approach to Hyperparameter
+       Optimization", JMLR 18(185), 2018.
+
+    Examples
+    --------
+    >>> from scipy.stats import loguniform
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.linear_model import SGDClassifier
+    >>> from skhyper import HyperbandSearchCV
+    >>> X, y = load_digits(return_X_y=True)
+    >>> search = HyperbandSearchCV(
+    ...     SGDClassifier(random_state=0),
+    ...     {"alpha": loguniform(1e-6, 1e-1)},
+    ...     resource="n_samples",
+    ...     min_resources=100,
+    ...     random_state=0,
+    ... ).fit(X, y)
+    >>> search.metadata_["brackets"]
+    [[(9, 160), (3, 479), (1, 1437)], [(5, 479), (1, 1437)], [(3, 1437)]]
+    >>> int(search.cv_results_["n_resources"][search.best_index_])
+    1437
+    """
+
+    _parameter_constraints: dict = {
+        **_AskTellSearchCV._parameter_constraints,
+        "search_spaces": [dict, list, SearchSpace],
+        "resource": [str],
+        "max_resources": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "min_resources": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "factor": [Interval(Integral, 2, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        search_spaces,
+        *,
+        resource="n_samples",
+        max_resources="auto",
+        min_resources="auto",
+        factor=3,
+        search_metric=None,
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+    ):
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+        self.search_spaces = search_spaces
+        self.resource = resource
+        self.max_resources = max_resources
+        self.min_resources = min_resources
+        self.factor = factor
+        self.search_metric = search_metric
+        self.random_state = random_state
+
+    # -- the schedule ----------------------------------------------------------
+    @property
+    def metadata(self):
+        """The planned schedule, before fit (resources must be known).
+
+        A dict with ``brackets`` (per bracket, ``(n_configurations,
+        n_resources)`` per rung, the resource as used: rounded to an integer),
+        ``n_configurations`` (sampled in all),
+        ``n_evaluations`` (rungs times configurations, per fold) and
+        ``resource_units`` (the sum of ``n_resources`` over evaluations, per
+        fold). With ``"auto"`` resources and ``resource="n_samples"`` the
+        numbers depend on the data: see ``metadata_`` after fit.
+        """
+        max_resources, min_resources = self._resolve_resources(n_train=None)
+        return _metadata(max_resources, min_resources, self.factor)
+
+    def _resolve_resources(self, n_train, n_classes=None):
+        if self.resource == "n_samples":
+            if self.max_resources == "auto":
+                if n_train is None:
+                    raise AttributeError(
+                        "HyperbandSearchCV(resource='n_samples', max_resources="
+                        "'auto') knows its schedule only once it sees the data: "
+                        "read metadata_ after fit, or set max_resources."
+                    )
+                max_resources = n_train
+            else:
+                max_resources = self.max_resources
+                if n_train is not None and max_resources > n_train:
+                    raise ValueError(
+                        f"max_resources={max_resources} is more than the "
+                        f"{n_train} samples of the smallest training fold."
+                    )
+            if self.min_resources == "auto":
+                min_resources = max(10, 2 * (n_classes or 0))
+                min_resources = min(min_resources, max_resources)
+            else:
+                min_resources = self.min_resources
+        else:
+            if self.max_resources == "auto":
+                value = self.estimator.get_params()[self.resource]
+                if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
+                    raise ValueError(
+                        f"max_resources='auto' takes the estimator's "
+                        f"{self.resource}={value!r}, which is not a positive "
+                        f"integer: set max_resources."
+                    )
+                max_resources = int(value)
+            else:
+                max_resources = self.max_resources
+            min_resources = 1 if self.min_resources == "auto" else self.min_resources
+        if min_resources > max_resources:
+            raise ValueError(
+                f"min_resources={min_resources} is more than "
+                f"max_resources={max_resources}."
+            )
+        return max_resources, min_resources
+
+    # -- the search --------------------------------------------------------------
+    def _prepare(self):
+        self._space = SearchSpace(self.search_spaces)
+        if self.resource != "n_samples":
+            params = self.estimator.get_params()
+            if self.resource not in params:
+                raise ValueError(
+                    f"resource={self.resource!r} is neither 'n_samples' nor a "
+                    f"parameter of {type(self.estimator).__name__}; use 'n_samples' "
+                    f"or an integer parameter such as 'max_iter' or 'n_estimators'."
+                )
+            if any(self.resource in sub for sub in self._space.subspaces):
+                raise ValueError(
+                    f"resource={self.resource!r} is also in search_spaces: "
+                    f"Hyperband sets the resource itself; remove it from the space."
+                )
+            self._resolve_resources(n_train=None)
+
+    def _draw_splits(self, X, y, params):
+        splits = super()._draw_splits(X, y, params)
+        if self.resource == "n_samples":
+            rng = check_random_state(self.random_state)
+            seed = rng.randint(np.iinfo(np.int32).max)
+            n_classes = None
+            if is_classifier(self.estimator) and y is not None:
+                n_classes = len(np.unique(np.asarray(y)))
+            self.max_resources_, self.min_resources_ = self._resolve_resources(
+                min(len(train) for train, _ in splits), n_classes
+            )
+            # One fixed order per training fold; a rung takes its prefix.
+            order_rng = np.random.RandomState(seed)
+            y_arr = None if y is None else np.asarray(y)
+            self._ordered = []
+            for train, test in splits:
+                if n_classes is not None:
+                    order = _stratified_order(y_arr[train], order_rng)
+                else:
+                    order = order_rng.permutation(len(train))
+                self._ordered.append((train[order], test))
+        return splits
+
+    def _start(self, rng):
+        if self.resource != "n_samples":
+            self.max_resources_, self.min_resources_ = self._resolve_resources(None)
+        self.metadata_ = _metadata(self.max_resources_, self.min_resources_, self.factor)
+        self._brackets = hyperband_schedule(
+            self.max_resources_, self.min_resources_, self.factor
+        )
+        self._rng = rng
+        self._bracket = -1
+        self._rung = None
+        self._configs = []  # (config_id, params) of the current rung
+        self._n_configs = 0
+        self._splits_cache = {}
+
+    def _ask(self):
+        if self._rung is None or self._rung + 1 >= len(self._brackets[self._bracket]):
+            self._bracket += 1
+            if self._bracket >= len(self._brackets):
+                return []
+            self._rung = 0
+            n = self._brackets[self._bracket][0][0]
+            params = self._space.sample(n, self._rng)
+            self._configs = [(self._n_configs + i, p) for i, p in enumerate(params)]
+            self._n_configs += n
+        else:
+            self._rung += 1
+        n_keep, r = self._brackets[self._bracket][self._rung]
+        self._configs = self._configs[:n_keep]  # sorted best first by _tell
+        resource = _resource_value(r)
+        candidates = [dict(p) for _, p in self._configs]
+        splits = self._splits
+        if self.resource == "n_samples":
+            splits = self._subsampled(resource)
+        else:
+            for c in candidates:
+                c[self.resource] = resource
+        s = len(self._brackets[self._bracket]) - 1
+        more_results = {
+            "bracket": [s] * len(candidates),
+            "iter": [self._rung] * len(candidates),
+            "n_resources": [resource] * len(candidates),
+            "config_id": [cid for cid, _ in self._configs],
+        }
+        return candidates, more_results, splits
+
+    def _subsampled(self, n):
+        if n not in self._splits_cache:
+            self._splits_cache[n] = [(train[:n], test) for train, test in self._ordered]
+        return self._splits_cache[n]
+
+    def _tell(self, candidates, scores):
+        # Promote by mean CV score; NaN (a failed fit) ranks below everything.
+        keys = np.where(np.isnan(scores), -np.inf, scores)
+        order = np.argsort(-keys, kind="stable")
+        self._configs = [self._configs[i] for i in order]
+
+    def _run_search(self, evaluate_candidates, callback_ctx=None):
+        try:
+            super()._run_search(evaluate_candidates, callback_ctx=callback_ctx)
+        finally:
+            self._ordered = self._splits_cache = None
+
+    @staticmethod
+    def _select_best_index(refit, refit_metric, results):
+        if callable(refit):
+            return BaseSearchCV._select_best_index(refit, refit_metric, results)
+        # Only configurations trained with the full resource compete.
+        full = results["n_resources"] == np.max(results["n_resources"])
+        scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
+        scores = np.where(full & ~np.isnan(scores), scores, -np.inf)
+        if np.all(np.isneginf(scores)):
+            return int(np.flatnonzero(full)[0])
+        return int(np.argmax(scores))
+
+
+def _resource_value(r):
+    """The integer resource a rung uses for the schedule's real-valued one."""
+    return max(1, int(round(r)))
+
+
+def _metadata(max_resources, min_resources, factor):
+    brackets = [
+        [(n, _resource_value(r)) for n, r in bracket]
+        for bracket in hyperband_schedule(max_resources, min_resources, factor)
+    ]
+    return {
+        "brackets": brackets,
+        "n_configurations": sum(b[0][0] for b in brackets),
+        "n_evaluations": sum(n for b in brackets for n, _ in b),
+        "resource_units": sum(n * r for b in brackets for n, r in b),
+    }

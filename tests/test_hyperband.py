@@ -1,0 +1,295 @@
+import math
+import warnings
+
+import numpy as np
+import pytest
+from scipy.stats import loguniform
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.datasets import load_iris, make_classification
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+from skhyper import HyperbandSearchCV, Real, hyperband_schedule
+
+# Li et al. (2018), Table 1: R = 81, eta = 3, (n_i, r_i) per rung of each bracket.
+PAPER_TABLE = [
+    [(81, 1), (27, 3), (9, 9), (3, 27), (1, 81)],
+    [(34, 3), (11, 9), (3, 27), (1, 81)],
+    [(15, 9), (5, 27), (1, 81)],
+    [(8, 27), (2, 81)],
+    [(5, 81)],
+]
+
+
+def test_schedule_matches_the_papers_table():
+    assert hyperband_schedule(81, 1, 3) == [
+        [(n, float(r)) for n, r in bracket] for bracket in PAPER_TABLE
+    ]
+
+
+def _algorithm_1(R, eta):
+    """Li et al., Algorithm 1, written plainly: (n_i, r_i) per rung."""
+    s_max = int(math.floor(math.log(R) / math.log(eta) + 1e-9))
+    B = (s_max + 1) * R
+    brackets = []
+    for s in range(s_max, -1, -1):
+        n = int(math.ceil(B / R * eta**s / (s + 1) - 1e-9))
+        r = R * eta ** (-s)
+        brackets.append([(int(math.floor(n * eta ** (-i) + 1e-9)), r * eta**i) for i in range(s + 1)])
+    return brackets
+
+
+@pytest.mark.parametrize("eta", [2, 3, 4, 5])
+def test_schedule_matches_algorithm_1(eta):
+    for R in range(1, 300):
+        ours = hyperband_schedule(R, 1, eta)
+        ref = _algorithm_1(R, eta)
+        assert [[n for n, _ in b] for b in ours] == [[n for n, _ in b] for b in ref], R
+        np.testing.assert_allclose(
+            [r for b in ours for _, r in b], [r for b in ref for _, r in b]
+        )
+
+
+def test_schedule_with_min_resources_scales_r():
+    # R = max / min: the same brackets as (27, 1), in units of 10.
+    assert [[n for n, _ in b] for b in hyperband_schedule(270, 10, 3)] == [
+        [n for n, _ in b] for b in hyperband_schedule(27, 1, 3)
+    ]
+    assert hyperband_schedule(270, 10, 3)[0][0] == (27, 10.0)
+
+
+def test_schedule_rejects_min_above_max():
+    with pytest.raises(ValueError, match="min_resources"):
+        hyperband_schedule(5, 10)
+
+
+def test_metadata_before_fit_for_a_parameter_resource():
+    search = HyperbandSearchCV(
+        HistGradientBoostingClassifier(max_iter=27), {"learning_rate": Real(0.01, 1)},
+        resource="max_iter", factor=3,
+    )
+    meta = search.metadata
+    assert meta["brackets"] == [
+        [(27, 1), (9, 3), (3, 9), (1, 27)],
+        [(12, 3), (4, 9), (1, 27)],
+        [(6, 9), (2, 27)],
+        [(4, 27)],
+    ]
+    assert meta["n_configurations"] == 27 + 12 + 6 + 4
+    assert meta["resource_units"] == sum(n * r for b in meta["brackets"] for n, r in b)
+
+
+class SizeRecorder(ClassifierMixin, BaseEstimator):
+    """Scores 1000 * (training samples) + (test samples): the folds in a number."""
+
+    def __init__(self, c=1.0):
+        self.c = c
+
+    def fit(self, X, y):
+        self.n_train_ = len(X)
+        self.classes_ = np.unique(y)
+        self.class_counts_ = np.bincount(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y, sample_weight=None):
+        return 1000.0 * self.n_train_ + len(X) + self.c
+
+
+def test_n_samples_subsamples_training_folds_and_keeps_test_folds_whole():
+    X, y = load_iris(return_X_y=True)
+    search = HyperbandSearchCV(
+        SizeRecorder(), {"c": Real(0, 0.5)}, resource="n_samples",
+        min_resources=11, cv=StratifiedKFold(3), random_state=0,
+    ).fit(X, y)
+    res = search.cv_results_
+    assert search.max_resources_ == 100  # training folds of 150 * 2/3
+    for split in range(3):
+        scores = res[f"split{split}_test_score"]
+        # train size is the row's resource; the test fold keeps its 50 samples
+        np.testing.assert_array_equal(
+            np.floor(scores / 1000), res["n_resources"]
+        )
+        np.testing.assert_array_equal(np.floor(scores) % 1000, 50)
+    assert set(res["n_resources"]) == {11, 33, 100}  # 100 / 3^2, 100 / 3, 100
+
+
+def test_n_samples_subsample_is_stratified_and_nested():
+    from skhyper._hyperband import _stratified_order
+
+    y = np.repeat([0, 1, 2], [60, 30, 10])
+    order = _stratified_order(y, np.random.RandomState(0))
+    assert sorted(order) == list(range(100))
+    for n in (10, 20, 50):
+        counts = np.bincount(y[order[:n]], minlength=3)
+        np.testing.assert_allclose(counts, [0.6 * n, 0.3 * n, 0.1 * n], atol=1)
+
+
+def test_parameter_resource_in_a_pipeline_and_refit_at_full_resource():
+    X, y = make_classification(n_samples=200, random_state=0)
+    pipe = Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression())])
+    search = HyperbandSearchCV(
+        pipe, {"clf__C": loguniform(1e-3, 1e2)}, resource="clf__max_iter",
+        max_resources=27, factor=3, cv=3, random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarning at small max_iter
+        search.fit(X, y)
+    res = search.cv_results_
+    np.testing.assert_array_equal(res["param_clf__max_iter"], res["n_resources"])
+    assert search.best_params_["clf__max_iter"] == 27
+    assert res["n_resources"][search.best_index_] == 27
+    assert search.best_estimator_.named_steps["clf"].max_iter == 27
+    full = res["n_resources"] == 27
+    assert search.best_score_ == res["mean_test_score"][full].max()
+    # every rung of a bracket promotes the best of the rung before it
+    for s in np.unique(res["bracket"]):
+        for i in range(int(s)):
+            rung = (res["bracket"] == s) & (res["iter"] == i)
+            nxt = (res["bracket"] == s) & (res["iter"] == i + 1)
+            promoted = set(res["config_id"][nxt])
+            scores = dict(zip(res["config_id"][rung], res["mean_test_score"][rung]))
+            worst_promoted = min(scores[c] for c in promoted)
+            assert all(scores[c] <= worst_promoted for c in scores if c not in promoted)
+
+
+class NaNBelow(ClassifierMixin, BaseEstimator):
+    """Scores c, or NaN when c < 0.5 (a scorer that fails)."""
+
+    def __init__(self, c=0.0, max_iter=10):
+        self.c = c
+        self.max_iter = max_iter
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y, sample_weight=None):
+        return np.nan if self.c < 0.5 else self.c
+
+
+def test_nan_scores_are_never_promoted_over_finite_ones():
+    X, y = make_classification(n_samples=60, random_state=0)
+    search = HyperbandSearchCV(
+        NaNBelow(), {"c": Real(0, 1)}, resource="max_iter", max_resources=9, cv=2,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    res = search.cv_results_
+    for s in np.unique(res["bracket"]):
+        for i in range(int(s)):
+            rung = (res["bracket"] == s) & (res["iter"] == i)
+            promoted = set(res["config_id"][(res["bracket"] == s) & (res["iter"] == i + 1)])
+            finite = set(res["config_id"][rung & np.isfinite(res["mean_test_score"])])
+            if len(finite) >= len(promoted):
+                assert promoted <= finite
+    assert np.isfinite(search.best_score_)
+
+
+class FailsAtLargeResource(ClassifierMixin, BaseEstimator):
+    """Fails to fit when max_iter > 3 and c > 0.7."""
+
+    def __init__(self, c=0.0, max_iter=9):
+        self.c = c
+        self.max_iter = max_iter
+
+    def fit(self, X, y):
+        if self.max_iter > 3 and self.c > 0.7:
+            raise RuntimeError("too much for this configuration")
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y, sample_weight=None):
+        return self.c
+
+
+def test_failures_at_some_resources_get_error_score():
+    X, y = make_classification(n_samples=60, random_state=0)
+    search = HyperbandSearchCV(
+        FailsAtLargeResource(), {"c": Real(0, 1)}, resource="max_iter",
+        max_resources=9, cv=2, error_score=-1.0, random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    res = search.cv_results_
+    c = np.array([p["c"] for p in res["params"]])
+    failing = (c > 0.7) & (res["n_resources"] > 3)
+    assert failing.any() and (~failing).any()
+    np.testing.assert_array_equal(res["mean_test_score"][failing], -1.0)
+    np.testing.assert_allclose(res["mean_test_score"][~failing], c[~failing])
+    assert search.best_params_["c"] <= 0.7
+
+
+def test_multimetric_refit_by_name():
+    X, y = load_iris(return_X_y=True)
+    search = HyperbandSearchCV(
+        SVC(), {"C": loguniform(1e-2, 1e2)}, resource="n_samples",
+        scoring=["accuracy", "balanced_accuracy"], refit="balanced_accuracy",
+        min_resources=20, cv=3, random_state=0,
+    ).fit(X, y)
+    res = search.cv_results_
+    full = res["n_resources"] == search.max_resources_
+    assert search.best_score_ == res["mean_test_balanced_accuracy"][full].max()
+
+
+@pytest.mark.parametrize("resource", ["n_samples", "max_iter"])
+def test_same_seed_same_results_for_any_n_jobs(resource):
+    X, y = make_classification(n_samples=150, random_state=0)
+    kwargs = {"min_resources": 20} if resource == "n_samples" else {"max_resources": 9}
+    runs = [
+        HyperbandSearchCV(
+            HistGradientBoostingClassifier(max_iter=9, random_state=0),
+            {"learning_rate": loguniform(1e-2, 1)},
+            resource=resource, cv=KFold(3, shuffle=True, random_state=1),
+            n_jobs=n_jobs, random_state=0, **kwargs,
+        ).fit(X, y)
+        for n_jobs in (1, 2)
+    ]
+    a, b = (r.cv_results_ for r in runs)
+    for key in a:
+        if key.endswith("_time") or key == "params":
+            continue
+        np.testing.assert_array_equal(np.asarray(a[key]), np.asarray(b[key]), err_msg=key)
+    assert a["params"] == b["params"]
+
+
+class ForbiddenFit(NaNBelow):
+    def fit(self, X, y):
+        raise AssertionError("fit must not be called")
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"resource": "n_trees"}, "neither 'n_samples' nor a parameter"),
+        ({"resource": "max_iter", "search_spaces": {"max_iter": [1, 2]}}, "also in search_spaces"),
+        ({"resource": "max_iter", "min_resources": 20, "max_resources": 10}, "min_resources=20"),
+        ({"resource": "n_samples", "min_resources": 28, "max_resources": 25}, "min_resources=28"),
+        ({"resource": "n_samples", "max_resources": 1000}, "smallest training fold"),
+        ({"resource": "c", "max_resources": "auto"}, "not a positive integer"),
+        ({"factor": 1}, "factor"),
+    ],
+)
+def test_bad_input_raises_before_any_fit(params, match):
+    X, y = make_classification(n_samples=60, random_state=0)
+    params = {"search_spaces": {"c": Real(0, 1)}, **params}
+    if params.get("resource") == "c":
+        params["search_spaces"] = {"max_iter": [1, 2]}
+    search = HyperbandSearchCV(ForbiddenFit(), cv=2, **params)
+    with pytest.raises(ValueError, match=match):
+        search.fit(X, y)
