@@ -293,3 +293,42 @@ def test_bad_input_raises_before_any_fit(params, match):
     search = HyperbandSearchCV(ForbiddenFit(), cv=2, **params)
     with pytest.raises(ValueError, match=match):
         search.fit(X, y)
+
+
+class Bowl(ClassifierMixin, BaseEstimator):
+    """Scores -(c - 0.3)^2 whatever the resource."""
+
+    def __init__(self, c=0.0, max_iter=27):
+        self.c = c
+        self.max_iter = max_iter
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y, sample_weight=None):
+        return -((self.c - 0.3) ** 2)
+
+
+def test_bayes_sampler_proposes_near_the_optimum_after_the_first_bracket():
+    X, y = make_classification(n_samples=40, random_state=0)
+    distances = {"random": [], "bayes": []}
+    for seed in range(3):
+        for sampler in distances:
+            search = HyperbandSearchCV(
+                Bowl(), {"c": Real(0, 1)}, resource="max_iter", max_resources=27,
+                sampler=sampler, cv=2, random_state=seed,
+            ).fit(X, y)
+            res = search.cv_results_
+            n_configs = len(np.unique(res["config_id"]))
+            assert n_configs == search.metadata_["n_configurations"]
+            # first rungs of the brackets after the first, which had no model
+            later = (res["bracket"] < res["bracket"].max()) & (res["iter"] == 0)
+            c = np.array([p["c"] for p in res["params"]])[later]
+            distances[sampler].append(np.median(np.abs(c - 0.3)))
+    # uniform draws sit ~0.25 from the optimum; a third of BOHB's are uniform
+    assert np.median(distances["random"]) > 0.2
+    assert np.median(distances["bayes"]) < 0.5 * np.median(distances["random"])
