@@ -6,6 +6,9 @@ moves, only this file changes. Supported: scikit-learn >= 1.6.
 
 from sklearn.base import _fit_context
 from sklearn.model_selection._search import BaseSearchCV
+from sklearn.model_selection._validation import _score
+from sklearn.utils import _safe_indexing
+from sklearn.utils.validation import _check_method_params
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
@@ -30,6 +33,9 @@ __all__ = [
     "Interval",
     "RealNotInt",
     "StrOptions",
+    "_check_method_params",
     "_fit_context",
+    "_safe_indexing",
+    "_score",
     "is_all_fits_failed_error",
 ]

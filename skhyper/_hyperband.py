@@ -8,7 +8,8 @@ from sklearn.base import is_classifier
 from sklearn.utils import check_random_state
 
 from ._ask_tell import _AskTellSearchCV
-from ._compat import BaseSearchCV, Interval, StrOptions
+from ._compat import BaseSearchCV, Interval, StrOptions, _fit_context
+from ._incremental import Stepper, _IncrementalSearchCV, _last_step
 from .optimizer import BayesOptimizer
 from .space import SearchSpace
 
@@ -87,7 +88,7 @@ def _stratified_order(y, rng):
     return np.argsort(keys, kind="stable")
 
 
-class HyperbandSearchCV(_AskTellSearchCV):
+class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
     """Hyperband: successive halving over brackets, with cross-validation.
 
     Hyperband (Li et al. 2017) spends little on many configurations and much
@@ -112,15 +113,28 @@ class HyperbandSearchCV(_AskTellSearchCV):
     search_spaces : dict, list of dict or SearchSpace
         The space configurations are drawn from, as in :class:`BayesSearchCV`.
     resource : str, default="n_samples"
-        What a rung gives more of: ``"n_samples"`` trains on the first
-        ``n_resources`` samples of each training fold (in a fixed random,
-        class-stratified order, so that larger rungs extend smaller ones;
-        test folds stay whole), or the name of an integer parameter of the
-        estimator, such as ``"max_iter"`` or ``"n_estimators"``, set to
-        ``n_resources`` at each rung (each rung trains from scratch).
+        What a rung gives more of:
+
+        - ``"n_samples"`` trains on the first ``n_resources`` samples of each
+          training fold (in a fixed random, class-stratified order, so that
+          larger rungs extend smaller ones; test folds stay whole);
+        - ``"partial_fit"`` trains by ``n_resources`` epochs of
+          ``partial_fit``, and a promoted configuration *continues* its K
+          fold-models (a classifier's first call gets all ``classes``);
+        - the name of an integer parameter of the estimator, such as
+          ``"max_iter"`` or ``"n_estimators"``, set to ``n_resources`` at each
+          rung. Where ``warm_start`` adds to the fitted model (the
+          ``n_estimators`` of forests and gradient boosting, the ``max_iter``
+          of histogram gradient boosting) a promoted configuration continues
+          its fold-models; otherwise each rung trains from scratch.
+
+        For a Pipeline with a continued resource, the steps before the last
+        are fitted once per fold and only the last step's parameters may be
+        searched.
     max_resources : int or "auto", default="auto"
         Resource of the last rung. ``"auto"``: the smallest training fold for
-        ``"n_samples"``, the estimator's own value of the parameter otherwise.
+        ``"n_samples"``, the estimator's own value of the parameter otherwise;
+        ``"partial_fit"`` needs the number of epochs.
     min_resources : int or "auto", default="auto"
         Smallest resource a rung may use. ``"auto"``: 1 for a parameter; for
         ``"n_samples"``, 10, or two samples per class for classifiers if more.
@@ -290,6 +304,11 @@ class HyperbandSearchCV(_AskTellSearchCV):
             else:
                 min_resources = self.min_resources
         else:
+            if self.resource == "partial_fit" and self.max_resources == "auto":
+                raise ValueError(
+                    "resource='partial_fit' needs max_resources, the number of "
+                    "epochs of the last rung; got 'auto'."
+                )
             if self.max_resources == "auto":
                 value = self.estimator.get_params()[self.resource]
                 if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
@@ -312,20 +331,93 @@ class HyperbandSearchCV(_AskTellSearchCV):
     # -- the search --------------------------------------------------------------
     def _prepare(self):
         self._space = SearchSpace(self.search_spaces)
-        if self.resource != "n_samples":
+        name, last = _last_step(self.estimator)
+        if self.resource == "partial_fit":
+            if not hasattr(last, "partial_fit"):
+                raise ValueError(
+                    f"resource='partial_fit' needs an estimator with partial_fit; "
+                    f"got {type(last).__name__}, which has none. Use 'n_samples' "
+                    f"or one of its integer parameters such as 'max_iter'."
+                )
+        elif self.resource != "n_samples":
             params = self.estimator.get_params()
             if self.resource not in params:
                 raise ValueError(
                     f"resource={self.resource!r} is neither 'n_samples' nor a "
-                    f"parameter of {type(self.estimator).__name__}; use 'n_samples' "
-                    f"or an integer parameter such as 'max_iter' or 'n_estimators'."
+                    f"parameter of {type(self.estimator).__name__}; use 'n_samples', "
+                    f"'partial_fit' or an integer parameter such as 'max_iter'."
                 )
             if any(self.resource in sub for sub in self._space.subspaces):
                 raise ValueError(
                     f"resource={self.resource!r} is also in search_spaces: "
                     f"Hyperband sets the resource itself; remove it from the space."
                 )
+        if self._continues() and name is not None:
+            others = sorted(
+                p for sub in self._space.subspaces for p in sub
+                if not p.startswith(name + "__")
+            )
+            if others:
+                raise ValueError(
+                    f"With resource={self.resource!r} the Pipeline's steps before "
+                    f"{name!r} are fitted once per fold, so only {name!r}'s "
+                    f"parameters can be searched; got {others}."
+                )
+        if self.resource != "n_samples":
             self._resolve_resources(n_train=None)
+
+    # -- continued training (Tier 2) ---------------------------------------------
+    def _continues(self):
+        """Whether promoted configurations continue training instead of restarting."""
+        if self.resource == "n_samples":
+            return False
+        return Stepper.for_resource(self.estimator, self.resource, None) is not None
+
+    @_fit_context(
+        # the estimator is validated by BaseSearchCV.fit
+        prefer_skip_nested_validation=False
+    )
+    def fit(self, X, y=None, **params):
+        """Run Hyperband, then refit the best configuration at full resource.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Target; None for unsupervised learning.
+        **params : dict of str -> object
+            Parameters passed to the estimator's fit (or partial_fit), the
+            scorer and the CV splitter, as in GridSearchCV.
+
+        Returns
+        -------
+        self : object
+            The fitted search.
+        """
+        if self._continues():
+            return self._fit_incremental(X, y, **params)
+        return super().fit(X, y, **params)
+
+    def _stepper(self, y):
+        return Stepper.for_resource(self.estimator, self.resource, y)
+
+    def _ask_members(self):
+        proposal = self._ask()
+        if not proposal:
+            return []
+        candidates, more_results, _ = proposal
+        return candidates, more_results, more_results["config_id"], more_results["n_resources"]
+
+    def _live_members(self):
+        """Configurations the next rung of this bracket will continue."""
+        bracket = self._brackets[self._bracket]
+        if self._rung + 1 >= len(bracket):
+            return set()
+        return {cid for cid, _ in self._configs[: bracket[self._rung + 1][0]]}
+
+    def _refit_steps(self):
+        return self.max_resources_
 
     def _draw_splits(self, X, y, params):
         splits = super()._draw_splits(X, y, params)
@@ -383,7 +475,7 @@ class HyperbandSearchCV(_AskTellSearchCV):
         splits = self._splits
         if self.resource == "n_samples":
             splits = self._subsampled(resource)
-        else:
+        elif self.resource != "partial_fit":
             for c in candidates:
                 c[self.resource] = resource
         s = len(self._brackets[self._bracket]) - 1

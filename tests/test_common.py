@@ -1,7 +1,7 @@
 """scikit-learn's estimator checks, on the estimators it uses for its own searches."""
 
 from sklearn.decomposition import PCA
-from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.linear_model import LogisticRegression, Ridge, SGDClassifier, SGDRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -32,9 +32,17 @@ def _searches():
     common = {"cv": 2, "error_score": "raise", "random_state": 0}
     bayes = {"n_iter": 3, "n_initial_points": 2}
     hyperband = {"factor": 2}
-    return [BayesSearchCV(est, space, **common, **bayes) for est, space in _cases()] + [
-        HyperbandSearchCV(est, space, **common, **hyperband) for est, space in _cases()
-    ]
+    continued = {"resource": "partial_fit", "max_resources": 4, "factor": 2}
+    return (
+        [BayesSearchCV(est, space, **common, **bayes) for est, space in _cases()]
+        + [HyperbandSearchCV(est, space, **common, **hyperband) for est, space in _cases()]
+        # the continued-training engine
+        + [
+            HyperbandSearchCV(est(random_state=0), {"alpha": Real(1e-4, 1e-2)}, **common,
+                              **continued)
+            for est in (SGDClassifier, SGDRegressor)
+        ]
+    )
 
 
 # HyperbandSearchCV passes the checks that scikit-learn expects its halving

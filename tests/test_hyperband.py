@@ -332,3 +332,149 @@ def test_bayes_sampler_proposes_near_the_optimum_after_the_first_bracket():
     # uniform draws sit ~0.25 from the optimum; a third of BOHB's are uniform
     assert np.median(distances["random"]) > 0.2
     assert np.median(distances["bayes"]) < 0.5 * np.median(distances["random"])
+
+
+# -- continued training (the Tier 2 engine) ------------------------------------
+
+
+class EpochCounter(ClassifierMixin, BaseEstimator):
+    """Scores the number of partial_fit calls its model has had (plus c / 10)."""
+
+    def __init__(self, c=0.0):
+        self.c = c
+
+    def partial_fit(self, X, y, classes=None):
+        if not hasattr(self, "calls_"):
+            assert classes is not None, "first partial_fit must get classes"
+            self.classes_ = np.asarray(classes)
+            self.calls_ = 0
+        else:
+            assert classes is None
+        self.calls_ += 1
+        return self
+
+    def fit(self, X, y):
+        return self.partial_fit(X, y, classes=np.unique(y))
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y, sample_weight=None):
+        return self.calls_ + self.c / 10
+
+
+def test_partial_fit_resource_continues_promoted_models():
+    X, y = make_classification(n_samples=60, random_state=0)
+    search = HyperbandSearchCV(
+        EpochCounter(), {"c": Real(0, 1)}, resource="partial_fit", max_resources=9,
+        cv=3, random_state=0,
+    ).fit(X, y)
+    res = search.cv_results_
+    # A model promoted from 3 to 9 epochs has had 9 calls, not 6.
+    np.testing.assert_allclose(
+        np.floor(res["mean_test_score"]), res["n_resources"]
+    )
+    assert set(res["n_resources"]) == {1, 3, 9}
+    # refit: the best configuration trained 9 epochs from scratch on all data
+    assert search.best_estimator_.calls_ == 9
+    assert search.best_params_ == res["params"][search.best_index_]
+
+
+def test_continued_sgd_equals_sgd_trained_from_scratch():
+    from sklearn.base import clone
+    from sklearn.linear_model import SGDClassifier
+
+    X, y = make_classification(n_samples=120, random_state=0)
+    est = SGDClassifier(learning_rate="constant", eta0=0.01, shuffle=False, random_state=0)
+    cv = StratifiedKFold(3)
+    search = HyperbandSearchCV(
+        est, {"alpha": loguniform(1e-5, 1e-1)}, resource="partial_fit",
+        max_resources=9, cv=cv, random_state=0,
+    ).fit(X, y)
+    res = search.cv_results_
+    rows = np.flatnonzero((res["n_resources"] == 9) & (res["iter"] > 0))
+    assert len(rows)  # configurations promoted from 3 to 9 epochs
+    for row in rows:
+        for k, (train, test) in enumerate(cv.split(X, y)):
+            fresh = clone(est).set_params(**res["params"][row])
+            for epoch in range(9):
+                fresh.partial_fit(X[train], y[train], classes=np.unique(y))
+            assert res[f"split{k}_test_score"][row] == fresh.score(X[test], y[test])
+
+
+def test_warm_start_resource_equals_training_from_scratch():
+    from sklearn.model_selection import cross_val_score
+
+    X, y = make_classification(n_samples=150, random_state=0)
+    est = HistGradientBoostingClassifier(max_iter=9, early_stopping=False, random_state=0)
+    cv = StratifiedKFold(3)
+    search = HyperbandSearchCV(
+        est, {"learning_rate": loguniform(1e-2, 1)}, resource="max_iter", cv=cv,
+        random_state=0,
+    ).fit(X, y)
+    res = search.cv_results_
+    for row in np.flatnonzero(res["iter"] > 0):
+        scratch = cross_val_score(
+            est.set_params(**res["params"][row]), X, y, cv=cv
+        )
+        np.testing.assert_allclose(
+            [res[f"split{k}_test_score"][row] for k in range(3)], scratch
+        )
+    assert search.best_estimator_.n_iter_ == 9
+
+
+def test_continued_training_in_a_pipeline():
+    from sklearn.linear_model import SGDClassifier
+
+    X, y = load_iris(return_X_y=True)
+    pipe = Pipeline([("scale", StandardScaler()), ("clf", SGDClassifier(random_state=0))])
+    search = HyperbandSearchCV(
+        pipe, {"clf__alpha": loguniform(1e-5, 1e-1)}, resource="partial_fit",
+        max_resources=9, scoring=["accuracy", "balanced_accuracy"], refit="accuracy",
+        cv=3, random_state=0,
+    ).fit(X, y)
+    assert search.multimetric_
+    assert search.best_estimator_.named_steps["clf"].t_ > 1  # trained by partial_fit
+    assert search.score(X, y) > 0.8
+    with pytest.raises(ValueError, match="only 'clf'"):
+        search.set_params(search_spaces={"scale__with_mean": [True, False]}).fit(X, y)
+
+
+class FailsAfterEpochs(EpochCounter):
+    def partial_fit(self, X, y, classes=None):
+        super().partial_fit(X, y, classes)
+        if self.c > 0.6 and self.calls_ > 2:
+            raise RuntimeError("diverged")
+        return self
+
+
+def test_continued_training_failures_get_error_score_and_stay_failed():
+    X, y = make_classification(n_samples=60, random_state=0)
+    search = HyperbandSearchCV(
+        FailsAfterEpochs(), {"c": Real(0, 1)}, resource="partial_fit",
+        max_resources=9, cv=2, error_score=-1.0, random_state=0,
+    )
+    from sklearn.exceptions import FitFailedWarning
+
+    with pytest.warns(FitFailedWarning, match="fits failed"):
+        search.fit(X, y)
+    res = search.cv_results_
+    c = np.array([p["c"] for p in res["params"]])
+    failing = (c > 0.6) & (res["n_resources"] > 2)
+    assert failing.any()
+    np.testing.assert_array_equal(res["mean_test_score"][failing], -1.0)
+    assert search.best_params_["c"] <= 0.6
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"estimator": SVC(), "resource": "partial_fit", "max_resources": 9}, "partial_fit"),
+        ({"estimator": EpochCounter(), "resource": "partial_fit"}, "needs max_resources"),
+    ],
+)
+def test_continued_training_bad_input(params, match):
+    X, y = make_classification(n_samples=60, random_state=0)
+    search = HyperbandSearchCV(search_spaces={"c": Real(0, 1)}, cv=2, **params)
+    with pytest.raises(ValueError, match=match):
+        search.fit(X, y)
