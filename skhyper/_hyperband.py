@@ -1,6 +1,5 @@
 """HyperbandSearchCV: successive halving over brackets (Li et al. 2017)."""
 
-import math
 from numbers import Integral
 
 import numpy as np
