@@ -18,6 +18,7 @@ the last are fitted once per fold and only the last step trains.
 
 import copy
 import time
+import traceback
 import warnings
 
 import numpy as np
@@ -88,8 +89,12 @@ class Stepper:
                 extra = {"classes": self.classes} if step == 0 and self.classes is not None else {}
                 model.partial_fit(X, y, **extra, **fit_params)
         else:
+            # warm_start only for this call: the caller's estimator (the
+            # refitted best_estimator_ among them) keeps its own setting.
+            warm_start = model.get_params()["warm_start"]
             model.set_params(**{self.parameter: target, "warm_start": True})
             model.fit(X, y, **fit_params)
+            model.set_params(warm_start=warm_start)
         return model
 
 
@@ -115,8 +120,6 @@ def _advance_and_score(
     except Exception:
         if error_score == "raise":
             raise
-        import traceback
-
         out["fit_error"] = traceback.format_exc()
         out["fit_time"] = time.time() - start
         out["score_time"] = 0.0

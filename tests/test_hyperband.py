@@ -421,6 +421,7 @@ def test_warm_start_resource_equals_training_from_scratch():
             [res[f"split{k}_test_score"][row] for k in range(3)], scratch
         )
     assert search.best_estimator_.n_iter_ == 9
+    assert search.best_estimator_.warm_start is False  # as the user set it
 
 
 def test_continued_training_in_a_pipeline():
