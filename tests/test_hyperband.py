@@ -15,6 +15,8 @@ from sklearn.svm import SVC
 
 from skhyper import HyperbandSearchCV, Real, hyperband_schedule
 
+from ._estimators import ConstantClassifier
+
 # Li et al. (2018), Table 1: R = 81, eta = 3, (n_i, r_i) per rung of each bracket.
 PAPER_TABLE = [
     [(81, 1), (27, 3), (9, 9), (3, 27), (1, 81)],
@@ -159,19 +161,12 @@ def test_parameter_resource_in_a_pipeline_and_refit_at_full_resource():
             assert all(scores[c] <= worst_promoted for c in scores if c not in promoted)
 
 
-class NaNBelow(ClassifierMixin, BaseEstimator):
+class NaNBelow(ConstantClassifier):
     """Scores c, or NaN when c < 0.5 (a scorer that fails)."""
 
     def __init__(self, c=0.0, max_iter=10):
         self.c = c
         self.max_iter = max_iter
-
-    def fit(self, X, y):
-        self.classes_ = np.unique(y)
-        return self
-
-    def predict(self, X):
-        return np.full(len(X), self.classes_[0])
 
     def score(self, X, y, sample_weight=None):
         return np.nan if self.c < 0.5 else self.c
@@ -197,7 +192,7 @@ def test_nan_scores_are_never_promoted_over_finite_ones():
     assert np.isfinite(search.best_score_)
 
 
-class FailsAtLargeResource(ClassifierMixin, BaseEstimator):
+class FailsAtLargeResource(ConstantClassifier):
     """Fails to fit when max_iter > 3 and c > 0.7."""
 
     def __init__(self, c=0.0, max_iter=9):
@@ -207,11 +202,7 @@ class FailsAtLargeResource(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         if self.max_iter > 3 and self.c > 0.7:
             raise RuntimeError("too much for this configuration")
-        self.classes_ = np.unique(y)
-        return self
-
-    def predict(self, X):
-        return np.full(len(X), self.classes_[0])
+        return super().fit(X, y)
 
     def score(self, X, y, sample_weight=None):
         return self.c
@@ -295,19 +286,12 @@ def test_bad_input_raises_before_any_fit(params, match):
         search.fit(X, y)
 
 
-class Bowl(ClassifierMixin, BaseEstimator):
+class Bowl(ConstantClassifier):
     """Scores -(c - 0.3)^2 whatever the resource."""
 
     def __init__(self, c=0.0, max_iter=27):
         self.c = c
         self.max_iter = max_iter
-
-    def fit(self, X, y):
-        self.classes_ = np.unique(y)
-        return self
-
-    def predict(self, X):
-        return np.full(len(X), self.classes_[0])
 
     def score(self, X, y, sample_weight=None):
         return -((self.c - 0.3) ** 2)
