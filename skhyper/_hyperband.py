@@ -4,7 +4,6 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import is_classifier
-from sklearn.utils import check_random_state
 
 from ._ask_tell import _AskTellSearchCV
 from ._compat import BaseSearchCV, Interval, StrOptions, _fit_context
@@ -421,28 +420,32 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
     def _draw_splits(self, X, y, params):
         splits = super()._draw_splits(X, y, params)
         if self.resource == "n_samples":
-            rng = check_random_state(self.random_state)
-            seed = rng.randint(np.iinfo(np.int32).max)
-            n_classes = None
-            if is_classifier(self.estimator) and y is not None:
-                n_classes = len(np.unique(np.asarray(y)))
+            # Checked here, before BaseSearchCV.fit fits anything; the fold
+            # orders are drawn in _start from the search's one random stream.
+            stratify = is_classifier(self.estimator) and y is not None
+            y_arr = np.asarray(y) if stratify else None
+            self._fold_labels = [y_arr[train] if stratify else None for train, _ in splits]
             self.max_resources_, self.min_resources_ = self._resolve_resources(
-                min(len(train) for train, _ in splits), n_classes
+                min(len(train) for train, _ in splits),
+                len(np.unique(y_arr)) if stratify else None,
             )
-            # One fixed order per training fold; a rung takes its prefix.
-            order_rng = np.random.RandomState(seed)
-            y_arr = None if y is None else np.asarray(y)
-            self._ordered = []
-            for train, test in splits:
-                if n_classes is not None:
-                    order = _stratified_order(y_arr[train], order_rng)
-                else:
-                    order = order_rng.permutation(len(train))
-                self._ordered.append((train[order], test))
         return splits
 
+    def _order_training_folds(self, rng):
+        """One fixed (stratified) order per training fold; a rung takes a prefix."""
+        self._ordered = []
+        for (train, test), labels in zip(self._splits, self._fold_labels):
+            if labels is not None:
+                order = _stratified_order(labels, rng)
+            else:
+                order = rng.permutation(len(train))
+            self._ordered.append((train[order], test))
+        self._fold_labels = None
+
     def _start(self, rng):
-        if self.resource != "n_samples":
+        if self.resource == "n_samples":
+            self._order_training_folds(rng)
+        else:
             self.max_resources_, self.min_resources_ = self._resolve_resources(None)
         self.metadata_ = _metadata(self.max_resources_, self.min_resources_, self.factor)
         self._brackets = hyperband_schedule(
