@@ -98,6 +98,15 @@ class Stepper:
         return model
 
 
+def _split_by_step(params, step):
+    """``(params of step, without its prefix; the others)`` for a Pipeline step."""
+    if step is None:
+        return dict(params), {}
+    prefix = step + "__"
+    own = {k[len(prefix):]: v for k, v in params.items() if k.startswith(prefix)}
+    return own, {k: v for k, v in params.items() if not k.startswith(prefix)}
+
+
 def _subset(X, indices):
     return None if X is None else _safe_indexing(X, indices)
 
@@ -151,11 +160,10 @@ class _Trainer:
 
     def __init__(self, search, X, y, splits, scorer, routed, stepper, parallel):
         self.search = search
-        self.splits = splits
         self.scorer = scorer
         self.stepper = stepper
         self.parallel = parallel
-        self.score_params = routed.scorer.score
+        score_params_all = routed.scorer.score
         fit_params = routed.estimator.fit
         estimator = search.estimator
         self.last_name, last = _last_step(estimator)
@@ -166,39 +174,32 @@ class _Trainer:
             X_test, y_test = _subset(X, test), _subset(y, test)
             fold_params = _check_method_params(X, params=fit_params, indices=train)
             score_params = (
-                _check_method_params(X, params=self.score_params, indices=train),
-                _check_method_params(X, params=self.score_params, indices=test),
+                _check_method_params(X, params=score_params_all, indices=train),
+                _check_method_params(X, params=score_params_all, indices=test),
             )
             if self.last_name is not None:
                 # Fit the steps before the last once per fold; train the last.
-                prefix = self.last_name + "__"
-                last_params = {
-                    k[len(prefix):]: v for k, v in fold_params.items() if k.startswith(prefix)
-                }
-                pre_params = {k: v for k, v in fold_params.items() if not k.startswith(prefix)}
-                head = clone(estimator[:-1]).fit(X_train, y_train, **pre_params)
+                fold_params, head_params = _split_by_step(fold_params, self.last_name)
+                head = clone(estimator[:-1]).fit(X_train, y_train, **head_params)
                 X_train, X_test = head.transform(X_train), head.transform(X_test)
-                fold_params = last_params
             self.folds.append((X_train, y_train, X_test, y_test, fold_params, score_params))
         self.models = {}  # member -> list of fold-models (None after a failure)
         self.steps = {}  # member -> steps trained
         self.all_params, self.all_out = [], []
         self.all_more = {}
 
-    def _own_params(self, params):
-        if self.last_name is None:
-            return params
-        prefix = self.last_name + "__"
-        return {k[len(prefix):]: v for k, v in params.items()}
-
     def advance(self, candidates, more_results, members, targets):
-        """Train each member to its target steps on every fold; return new rows' results."""
+        """Train each member to its target steps on every fold and score it.
+
+        Returns ``cv_results_`` over every row so far, the new rows last.
+        """
         search = self.search
         tasks = []
         for params, member, target in zip(candidates, members, targets):
             models = self.models.get(member)
             if models is None:
-                fresh = clone(self.base).set_params(**self._own_params(params))
+                own = _split_by_step(params, self.last_name)[0]
+                fresh = clone(self.base).set_params(**own)
                 models = [clone(fresh) for _ in self.folds]
             done = self.steps.get(member, 0)
             for k, fold in enumerate(self.folds):
@@ -330,9 +331,6 @@ class _IncrementalSearchCV:
         target = self._refit_steps()
         last_name, last = _last_step(estimator)
         if last_name is not None:
-            prefix = last_name + "__"
-            last_params = {k[len(prefix):]: v for k, v in fit_params.items() if k.startswith(prefix)}
-            pre_params = {k: v for k, v in fit_params.items() if not k.startswith(prefix)}
-            X = estimator[:-1].fit(X, y, **pre_params).transform(X)
-            fit_params = last_params
+            fit_params, head_params = _split_by_step(fit_params, last_name)
+            X = estimator[:-1].fit(X, y, **head_params).transform(X)
         stepper.train(last, X, y, 0, target, fit_params)
