@@ -79,6 +79,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 from sklearn.model_selection import RandomizedSearchCV  # noqa: E402
 
+from _report import _fmt, _log, _name_list, _table  # noqa: E402
 from _tasks import TASKS, as_params, grid_points, random_points  # noqa: E402
 
 # Run from a source checkout without installing: let `import skhyper` find
@@ -352,43 +353,6 @@ class Failures:
             print(
                 f"!! {tool} failed on {where}:\n{self.first[tool][1]}", file=sys.stderr
             )
-
-
-def _log(message, start):
-    print(
-        f"[{time.perf_counter() - start:7.1f}s] {message}", file=sys.stderr, flush=True
-    )
-
-
-def _fmt(value, digits=3):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if value == 0:
-        return "0"
-    return f"{value:.{digits}g}"
-
-
-def _table(header, rows):
-    """Markdown table; first column left-aligned, the rest right-aligned."""
-    cells = [list(map(str, header))] + [list(map(str, r)) for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-
-    def line(row):
-        padded = [
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(row, widths))
-        ]
-        return "| " + " | ".join(padded) + " |"
-
-    rule = (
-        "|"
-        + "|".join(
-            ("-" * (w + 1) + ":") if i else ("-" * (w + 2))
-            for i, w in enumerate(widths)
-        )
-        + "|"
-    )
-    return "\n".join([line(cells[0]), rule] + [line(r) for r in cells[1:]])
 
 
 def _versions(tools):
@@ -688,19 +652,6 @@ def _print_failures(failures):
 
 def _int_list(text):
     return [int(v) for v in text.split(",") if v]
-
-
-def _name_list(choices):
-    def parse(text):
-        names = [v.strip() for v in text.split(",") if v.strip()]
-        unknown = sorted(set(names) - set(choices))
-        if unknown:
-            raise argparse.ArgumentTypeError(
-                f"unknown {unknown}; choose from {', '.join(choices)}"
-            )
-        return names
-
-    return parse
 
 
 def parse_args(argv=None):
