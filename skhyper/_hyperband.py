@@ -277,7 +277,7 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
         numbers depend on the data: see ``metadata_`` after fit.
         """
         max_resources, min_resources = self._resolve_resources(n_train=None)
-        return _metadata(max_resources, min_resources, self.factor)
+        return _metadata(hyperband_schedule(max_resources, min_resources, self.factor))
 
     def _resolve_resources(self, n_train, n_classes=None):
         if self.resource == "n_samples":
@@ -447,10 +447,10 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
             self._order_training_folds(rng)
         else:
             self.max_resources_, self.min_resources_ = self._resolve_resources(None)
-        self.metadata_ = _metadata(self.max_resources_, self.min_resources_, self.factor)
         self._brackets = hyperband_schedule(
             self.max_resources_, self.min_resources_, self.factor
         )
+        self.metadata_ = _metadata(self._brackets)
         self._rng = rng
         self._bracket = -1
         self._rung = None
@@ -559,11 +559,9 @@ def _resource_value(r):
     return max(1, int(round(r)))
 
 
-def _metadata(max_resources, min_resources, factor):
-    brackets = [
-        [(n, _resource_value(r)) for n, r in bracket]
-        for bracket in hyperband_schedule(max_resources, min_resources, factor)
-    ]
+def _metadata(schedule):
+    """Summary of a :func:`hyperband_schedule`, resources as the rungs use them."""
+    brackets = [[(n, _resource_value(r)) for n, r in bracket] for bracket in schedule]
     return {
         "brackets": brackets,
         "n_configurations": sum(b[0][0] for b in brackets),
