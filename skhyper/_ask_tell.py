@@ -208,14 +208,19 @@ class _AskTellSearchCV(BaseSearchCV):
         results = evaluate_candidates(candidates, more_results=more_results, **kwargs)
         if batch_ctx is not None:
             batch_ctx.call_on_fit_task_end(estimator=self)
-        column = f"mean_test_{self._metric}"
-        if column not in results:
-            found = sorted(k[len("mean_test_") :] for k in results if k.startswith("mean_test_"))
-            raise ValueError(
-                f"{type(self).__name__} optimizes {self._metric!r}, but the scoring "
-                f"returned {found}: set search_metric to one of them."
-            )
-        return np.asarray(results[column][-len(candidates) :], dtype=float)
+        return last_scores(self, results, len(candidates))
+
+
+def last_scores(search, results, n):
+    """The optimized metric's mean CV scores of the last ``n`` rows of ``results``."""
+    column = f"mean_test_{search._metric}"
+    if column not in results:
+        found = sorted(k[len("mean_test_") :] for k in results if k.startswith("mean_test_"))
+        raise ValueError(
+            f"{type(search).__name__} optimizes {search._metric!r}, but the scoring "
+            f"returned {found}: set search_metric to one of them."
+        )
+    return np.asarray(results[column][-n:], dtype=float)
 
 
 def _warn_missing(deferred):

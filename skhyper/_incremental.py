@@ -29,6 +29,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state, indexable
 from sklearn.utils.parallel import Parallel, delayed
 
+from ._ask_tell import last_scores
 from ._compat import _check_method_params, _safe_indexing, _score
 
 __all__ = ["WARM_START_PARAMETERS", "Stepper", "_IncrementalSearchCV"]
@@ -278,13 +279,7 @@ class _IncrementalSearchCV:
                     break
                 candidates, more_results, members, targets = proposal
                 results = trainer.advance(candidates, more_results, members, targets)
-                column = f"mean_test_{self._metric}"
-                if column not in results:
-                    raise ValueError(
-                        f"{type(self).__name__} optimizes {self._metric!r}, which "
-                        f"the scoring did not return: set search_metric."
-                    )
-                self._tell(candidates, np.asarray(results[column][-len(candidates):]))
+                self._tell(candidates, last_scores(self, results, len(candidates)))
                 trainer.drop(self._live_members())
         self._splits = None
         if results is None:
