@@ -139,6 +139,11 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
     factor : int, default=3
         The paper's eta: a rung keeps the best ``1/factor`` of its
         configurations and gives them ``factor`` times the resource.
+    hyperband_iterations : int, default=1
+        How many times the whole set of brackets runs, each time with new
+        configurations: ``k`` iterations cost ``k`` times the resource of one
+        (see :attr:`metadata`). With ``sampler="bayes"`` later iterations are
+        proposed from every score so far, which is where BOHB gains most.
     sampler : {"random", "bayes"}, default="random"
         How a bracket draws its configurations. ``"bayes"`` follows BOHB
         (Falkner et al. 2018): once some resource level has scores for more
@@ -160,7 +165,8 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
     cv_results_ : dict of numpy (masked) ndarrays
         As in GridSearchCV, one row per (configuration, rung) in evaluation
         order, with the columns ``bracket`` (the bracket's ``s``), ``iter``
-        (the rung within its bracket), ``n_resources`` and ``config_id``.
+        (the rung within its bracket), ``n_resources``, ``config_id`` (unique
+        over the whole search) and ``hyperband_iteration``.
     best_index_ : int
         The best row among those at ``max_resources``.
     best_score_, best_params_, best_estimator_, scorer_, n_splits_, refit_time_, multimetric_
@@ -219,6 +225,7 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
         "max_resources": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "min_resources": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "factor": [Interval(Integral, 2, None, closed="left")],
+        "hyperband_iterations": [Interval(Integral, 1, None, closed="left")],
         "sampler": [StrOptions({"random", "bayes"})],
     }
 
@@ -231,6 +238,7 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
         max_resources="auto",
         min_resources="auto",
         factor=3,
+        hyperband_iterations=1,
         sampler="random",
         search_metric=None,
         scoring=None,
@@ -259,6 +267,7 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
         self.max_resources = max_resources
         self.min_resources = min_resources
         self.factor = factor
+        self.hyperband_iterations = hyperband_iterations
         self.sampler = sampler
         self.search_metric = search_metric
         self.random_state = random_state
@@ -268,16 +277,17 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
     def metadata(self):
         """The planned schedule, before fit (resources must be known).
 
-        A dict with ``brackets`` (per bracket, ``(n_configurations,
-        n_resources)`` per rung, the resource as used: rounded to an integer),
-        ``n_configurations`` (sampled in all),
-        ``n_evaluations`` (rungs times configurations, per fold) and
-        ``resource_units`` (the sum of ``n_resources`` over evaluations, per
-        fold). With ``"auto"`` resources and ``resource="n_samples"`` the
+        A dict with ``brackets`` (per bracket of one Hyperband iteration,
+        ``(n_configurations, n_resources)`` per rung, the resource as used:
+        rounded to an integer), ``hyperband_iterations``, and over all
+        iterations ``n_configurations`` (sampled in all), ``n_evaluations``
+        (rungs times configurations, per fold) and ``resource_units`` (the
+        sum of ``n_resources`` over evaluations, per fold). With ``"auto"`` resources and ``resource="n_samples"`` the
         numbers depend on the data: see ``metadata_`` after fit.
         """
         max_resources, min_resources = self._resolve_resources(n_train=None)
-        return _metadata(hyperband_schedule(max_resources, min_resources, self.factor))
+        schedule = hyperband_schedule(max_resources, min_resources, self.factor)
+        return _metadata(schedule, self.hyperband_iterations)
 
     def _resolve_resources(self, n_train, n_classes=None):
         if self.resource == "n_samples":
@@ -450,8 +460,9 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
         self._brackets = hyperband_schedule(
             self.max_resources_, self.min_resources_, self.factor
         )
-        self.metadata_ = _metadata(self._brackets)
+        self.metadata_ = _metadata(self._brackets, self.hyperband_iterations)
         self._rng = rng
+        self._iteration = 0
         self._bracket = -1
         self._rung = None
         self._configs = []  # (config_id, params) of the current rung
@@ -463,7 +474,10 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
         if self._rung is None or self._rung + 1 >= len(self._brackets[self._bracket]):
             self._bracket += 1
             if self._bracket >= len(self._brackets):
-                return []
+                self._iteration += 1
+                if self._iteration >= self.hyperband_iterations:
+                    return []
+                self._bracket = 0
             self._rung = 0
             params = self._sample_bracket(self._brackets[self._bracket][0][0])
             self._configs = [(self._n_configs + i, p) for i, p in enumerate(params)]
@@ -486,6 +500,7 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
             "iter": [self._rung] * len(candidates),
             "n_resources": [resource] * len(candidates),
             "config_id": [cid for cid, _ in self._configs],
+            "hyperband_iteration": [self._iteration] * len(candidates),
         }
         return candidates, more_results, splits
 
@@ -559,12 +574,14 @@ def _resource_value(r):
     return max(1, int(round(r)))
 
 
-def _metadata(schedule):
-    """Summary of a :func:`hyperband_schedule`, resources as the rungs use them."""
+def _metadata(schedule, iterations=1):
+    """Summary of ``iterations`` runs of a :func:`hyperband_schedule`, resources
+    as the rungs use them."""
     brackets = [[(n, _resource_value(r)) for n, r in bracket] for bracket in schedule]
     return {
         "brackets": brackets,
-        "n_configurations": sum(b[0][0] for b in brackets),
-        "n_evaluations": sum(n for b in brackets for n, _ in b),
-        "resource_units": sum(n * r for b in brackets for n, r in b),
+        "hyperband_iterations": iterations,
+        "n_configurations": iterations * sum(b[0][0] for b in brackets),
+        "n_evaluations": iterations * sum(n for b in brackets for n, _ in b),
+        "resource_units": iterations * sum(n * r for b in brackets for n, r in b),
     }

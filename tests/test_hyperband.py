@@ -318,6 +318,45 @@ def test_bayes_sampler_proposes_near_the_optimum_after_the_first_bracket():
     assert np.median(distances["bayes"]) < 0.5 * np.median(distances["random"])
 
 
+def test_metadata_counts_every_hyperband_iteration():
+    one = HyperbandSearchCV(Bowl(), {"c": Real(0, 1)}, resource="max_iter").metadata
+    two = HyperbandSearchCV(
+        Bowl(), {"c": Real(0, 1)}, resource="max_iter", hyperband_iterations=2
+    ).metadata
+    assert two["brackets"] == one["brackets"]
+    assert (one["hyperband_iterations"], two["hyperband_iterations"]) == (1, 2)
+    for key in ("n_configurations", "n_evaluations", "resource_units"):
+        assert two[key] == 2 * one[key]
+
+
+@pytest.mark.parametrize("resource", ["max_iter", "partial_fit"])
+def test_hyperband_iterations_repeat_the_brackets_with_new_configurations(resource):
+    X, y = make_classification(n_samples=40, random_state=0)
+    estimator = Bowl() if resource == "max_iter" else EpochCounter()
+    kwargs = dict(resource=resource, max_resources=9, cv=2, random_state=0)
+    once = HyperbandSearchCV(estimator, {"c": Real(0, 1)}, **kwargs).fit(X, y)
+    twice = HyperbandSearchCV(
+        estimator, {"c": Real(0, 1)}, hyperband_iterations=2, **kwargs
+    ).fit(X, y)
+    a, b = once.cv_results_, twice.cv_results_
+    first = b["hyperband_iteration"] == 0
+    n = len(a["params"])
+    assert first.sum() == n and len(b["params"]) == 2 * n
+    # The first iteration is the one-iteration search: same draws, same scores.
+    assert list(b["params"][:n]) == list(a["params"])
+    np.testing.assert_array_equal(b["mean_test_score"][:n], a["mean_test_score"])
+    for key in ("bracket", "iter", "n_resources"):
+        np.testing.assert_array_equal(b[key][~first], a[key])
+    # The second draws new configurations, with ids of their own.
+    assert set(b["config_id"][~first]).isdisjoint(b["config_id"][first])
+    assert len(np.unique(b["config_id"])) == twice.metadata_["n_configurations"]
+    assert not {p["c"] for p in b["params"][n:]} & {p["c"] for p in a["params"]}
+    # The best is chosen among the full-resource rows of both iterations.
+    full = b["n_resources"] == 9
+    assert twice.best_score_ == b["mean_test_score"][full].max()
+    assert twice.best_score_ >= once.best_score_
+
+
 # -- continued training (the Tier 2 engine) ------------------------------------
 
 
