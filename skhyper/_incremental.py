@@ -16,6 +16,7 @@ iteration parameter (``n_estimators`` of forests and gradient boosting,
 the last are fitted once per fold and only the last step trains.
 """
 
+import contextlib
 import copy
 import time
 import traceback
@@ -113,12 +114,15 @@ def _subset(X, indices):
 
 
 def _advance_and_score(
-    model, fold, params, done, target, stepper, scorer, return_train_score, error_score
+    model, fold, params, done, target, stepper, scorer, return_train_score, error_score,
+    callback_ctx=None, caller=None,
 ):
     """Continue one (member, fold) model to ``target`` steps and score it.
 
     Returns the model (None after a failure) and a result dict shaped like
     ``_fit_and_score``'s, which ``BaseSearchCV._format_results`` reads.
+    ``callback_ctx`` (scikit-learn >= 1.9) sees the training as one fit task,
+    as ``_fit_and_score`` shows a fit.
     """
     X_train, y_train, X_test, y_test, fit_params, (train_score_params, score_params) = fold
     out = {"n_test_samples": len(X_test) if y_test is None else len(y_test)}
@@ -126,7 +130,21 @@ def _advance_and_score(
     try:
         if model is None:
             raise RuntimeError("this member failed at an earlier step")
-        model = stepper.train(model, X_train, y_train, done, target, fit_params)
+        if callback_ctx is None:
+            model = stepper.train(model, X_train, y_train, done, target, fit_params)
+        else:
+            metadata = fit_params.get("sample_weight")
+            metadata = None if metadata is None else {"sample_weight": metadata}
+            with callback_ctx.propagate_callback_context(model):
+                callback_ctx.call_on_fit_task_begin(
+                    estimator=caller, X=X_train, y=y_train, metadata=metadata
+                )
+                try:
+                    model = stepper.train(model, X_train, y_train, done, target, fit_params)
+                finally:
+                    callback_ctx.call_on_fit_task_end(
+                        estimator=caller, X=X_train, y=y_train, metadata=metadata
+                    )
     except Exception:
         if error_score == "raise":
             raise
@@ -189,10 +207,12 @@ class _Trainer:
         self.all_params, self.all_out = [], []
         self.all_more = {}
 
-    def advance(self, candidates, more_results, members, targets):
+    def advance(self, candidates, more_results, members, targets, search_ctx=None):
         """Train each member to its target steps on every fold and score it.
 
         Returns ``cv_results_`` over every row so far, the new rows last.
+        With scikit-learn >= 1.9 callbacks, the step is a ``batch`` task of
+        ``search_ctx`` and every (member, fold) training a subtask.
         """
         search = self.search
         tasks = []
@@ -205,13 +225,26 @@ class _Trainer:
             done = self.steps.get(member, 0)
             for k, fold in enumerate(self.folds):
                 tasks.append((member, k, models[k], fold, params, done, target))
+        batch_ctx, contexts = None, [None] * len(tasks)
+        if search_ctx is not None:
+            batch_ctx = search_ctx.subcontext(
+                task_name="batch", max_subtasks=len(tasks), sequential_subtasks=False
+            ).call_on_fit_task_begin(estimator=search)
+            # Made here, not in the workers, as scikit-learn's own search does.
+            contexts = [
+                batch_ctx.subcontext(task_name="candidate-split-evaluation", task_id=i)
+                for i in range(len(tasks))
+            ]
         results = self.parallel(
             delayed(_advance_and_score)(
                 model, fold, params, done, target, self.stepper, self.scorer,
                 search.return_train_score, search.error_score,
+                callback_ctx=ctx, caller=search if ctx is not None else None,
             )
-            for _, _, model, fold, params, done, target in tasks
+            for (_, _, model, fold, params, done, target), ctx in zip(tasks, contexts)
         )
+        if batch_ctx is not None:
+            batch_ctx.call_on_fit_task_end(estimator=search)
         outs = []
         for (member, k, *_), (model, out) in zip(tasks, results):
             self.models.setdefault(member, [None] * len(self.folds))[k] = model
@@ -269,6 +302,18 @@ class _IncrementalSearchCV:
         self._splits = splits
         stepper = self._stepper(y)
         rng = check_random_state(self.random_state)
+        # scikit-learn >= 1.9 callbacks: the same task tree as BaseSearchCV.fit
+        # (fit -> search -> batch -> candidate-split-evaluation, and refit).
+        metadata = params.get("sample_weight")
+        metadata = None if metadata is None else {"sample_weight": metadata}
+        root_ctx = search_ctx = None
+        if hasattr(self, "_init_callback_context"):
+            root_ctx = self._init_callback_context(
+                max_subtasks=1 + (self.refit is not False)
+            ).call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+            search_ctx = root_ctx.subcontext(
+                task_name="search", max_subtasks=None
+            ).call_on_fit_task_begin(estimator=self)
         results = None
         with Parallel(n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch) as parallel:
             trainer = _Trainer(self, X, y, splits, scorers, routed, stepper, parallel)
@@ -278,9 +323,13 @@ class _IncrementalSearchCV:
                 if not proposal:
                     break
                 candidates, more_results, members, targets = proposal
-                results = trainer.advance(candidates, more_results, members, targets)
+                results = trainer.advance(
+                    candidates, more_results, members, targets, search_ctx
+                )
                 self._tell(candidates, last_scores(self, results, len(candidates)))
                 trainer.drop(self._live_members())
+        if search_ctx is not None:
+            search_ctx.call_on_fit_task_end(estimator=self)
         self._splits = None
         if results is None:
             raise ValueError("the search evaluated nothing.")
@@ -291,12 +340,16 @@ class _IncrementalSearchCV:
             )
         first_scores = trainer.all_out[0]["test_scores"]
         self._set_search_attributes(
-            results, first_scores, scorers, refit_metric, X, y, routed, stepper
+            results, first_scores, scorers, refit_metric, X, y, routed, stepper,
+            (root_ctx, metadata),
         )
+        if root_ctx is not None:
+            root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
         return self
 
     def _set_search_attributes(
-        self, results, first_scores, scorers, refit_metric, X, y, routed, stepper
+        self, results, first_scores, scorers, refit_metric, X, y, routed, stepper,
+        callbacks=(None, None),
     ):
         """What BaseSearchCV.fit sets after its search, the same way."""
         first = first_scores
@@ -313,9 +366,21 @@ class _IncrementalSearchCV:
             self.best_estimator_ = clone(self.estimator).set_params(
                 **clone(self.best_params_, safe=False)
             )
-            start = time.time()
-            self._refit_best(self.best_estimator_, X, y, routed.estimator.fit, stepper)
-            self.refit_time_ = time.time() - start
+            root_ctx, metadata = callbacks
+            refit_ctx = propagate = None
+            if root_ctx is not None:  # as BaseSearchCV.fit's refit task
+                refit_ctx = root_ctx.subcontext(task_name="refit-with-best-params")
+                propagate = refit_ctx.propagate_callback_context(self.best_estimator_)
+            with propagate or contextlib.nullcontext():
+                if refit_ctx is not None:
+                    refit_ctx.call_on_fit_task_begin(
+                        estimator=self, X=X, y=y, metadata=metadata
+                    )
+                start = time.time()
+                self._refit_best(self.best_estimator_, X, y, routed.estimator.fit, stepper)
+                self.refit_time_ = time.time() - start
+            if refit_ctx is not None:
+                refit_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
             if hasattr(self.best_estimator_, "feature_names_in_"):
                 self.feature_names_in_ = self.best_estimator_.feature_names_in_
         self.scorer_ = getattr(scorers, "_scorers", scorers)

@@ -502,3 +502,60 @@ def test_continued_training_bad_input(params, match):
     search = HyperbandSearchCV(search_spaces={"c": Real(0, 1)}, cv=2, **params)
     with pytest.raises(ValueError, match=match):
         search.fit(X, y)
+
+
+@pytest.mark.parametrize("resource", ["partial_fit", "max_iter"])
+def test_callbacks_see_every_fit_task_on_sklearn_1_9(resource):
+    pytest.importorskip("sklearn.callback")
+    from .test_bayes import _Recorder
+
+    X, y = make_classification(n_samples=60, random_state=0)
+    estimator = EpochCounter() if resource == "partial_fit" else Bowl()
+    search = HyperbandSearchCV(
+        estimator, {"c": Real(0, 1)}, resource=resource, max_resources=3, cv=2,
+        random_state=0,
+    )
+    recorder = _Recorder(None)
+    search.set_callbacks(recorder)
+    search.fit(X, y)
+    # brackets [(3, 1), (1, 3)] and [(2, 3)]: 6 rows on 2 folds, in 3 rungs,
+    # continued (Tier 2) or refitted (Tier 1), then the refit.
+    assert len(search.cv_results_["params"]) == 6
+    assert recorder.names.count("candidate-split-evaluation") == 12
+    assert recorder.names.count("batch") == 3
+    assert recorder.names.count("refit-with-best-params") == 1
+    assert recorder.names[0] == "fit" and recorder.names[1] == "search"
+
+
+class FoldFingerprint(ConstantClassifier):
+    """Scores the sum of its test fold's first feature: which fold it was."""
+
+    def __init__(self, c=0.0, max_iter=9):
+        self.c = c
+        self.max_iter = max_iter
+
+    def partial_fit(self, X, y, classes=None):
+        self.classes_ = np.unique(y) if classes is None else classes
+        return self
+
+    def score(self, X, y=None, sample_weight=None):
+        return float(np.sum(X[:, 0]))
+
+
+@pytest.mark.parametrize("resource", ["n_samples", "max_iter", "partial_fit"])
+def test_shuffling_splitter_without_a_seed_scores_every_rung_on_the_same_folds(resource):
+    # DESIGN asked to refuse such splitters; the folds are drawn once per fit
+    # instead, so they simply work.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(90, 2))
+    y = np.arange(90) % 2
+    search = HyperbandSearchCV(
+        FoldFingerprint(), {"c": Real(0, 1)}, resource=resource,
+        max_resources="auto" if resource == "n_samples" else 9,
+        min_resources=6 if resource == "n_samples" else 1,
+        cv=KFold(3, shuffle=True), random_state=0,
+    ).fit(X, y)
+    res = search.cv_results_
+    assert len(np.unique(res["iter"])) > 1
+    for split in range(3):
+        assert np.unique(res[f"split{split}_test_score"]).size == 1
