@@ -225,6 +225,12 @@ class _Trainer:
             done = self.steps.get(member, 0)
             for k, fold in enumerate(self.folds):
                 tasks.append((member, k, models[k], fold, params, done, target))
+        if search.verbose > 0:  # BaseSearchCV's line for each batch
+            n_folds = len(self.folds)
+            print(
+                f"Fitting {n_folds} folds for each of {len(candidates)} candidates, "
+                f"totalling {n_folds * len(candidates)} fits"
+            )
         batch_ctx, contexts = None, [None] * len(tasks)
         if search_ctx is not None:
             batch_ctx = search_ctx.subcontext(

@@ -559,3 +559,21 @@ def test_shuffling_splitter_without_a_seed_scores_every_rung_on_the_same_folds(r
     assert len(np.unique(res["iter"])) > 1
     for split in range(3):
         assert np.unique(res[f"split{split}_test_score"]).size == 1
+
+
+@pytest.mark.parametrize("resource", ["partial_fit", "max_iter"])
+def test_verbose_prints_scikit_learns_line_for_every_rung(resource, capsys):
+    X, y = make_classification(n_samples=60, random_state=0)
+    estimator = EpochCounter() if resource == "partial_fit" else Bowl()
+    HyperbandSearchCV(
+        estimator, {"c": Real(0, 1)}, resource=resource, max_resources=3, cv=2,
+        verbose=1, random_state=0,
+    ).fit(X, y)
+    lines = [
+        line for line in capsys.readouterr().out.splitlines() if line.startswith("Fitting")
+    ]
+    # rungs of 3, 1 and 2 configurations (brackets [(3, 1), (1, 3)] and [(2, 3)])
+    assert lines == [
+        f"Fitting 2 folds for each of {n} candidates, totalling {2 * n} fits"
+        for n in (3, 1, 2)
+    ]
