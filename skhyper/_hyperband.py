@@ -282,8 +282,9 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
         rounded to an integer), ``hyperband_iterations``, and over all
         iterations ``n_configurations`` (sampled in all), ``n_evaluations``
         (rungs times configurations, per fold) and ``resource_units`` (the
-        sum of ``n_resources`` over evaluations, per fold). With ``"auto"`` resources and ``resource="n_samples"`` the
-        numbers depend on the data: see ``metadata_`` after fit.
+        sum of ``n_resources`` over evaluations, per fold). With ``"auto"``
+        resources and ``resource="n_samples"`` the numbers depend on the
+        data: see ``metadata_`` after fit.
         """
         max_resources, min_resources = self._resolve_resources(n_train=None)
         schedule = hyperband_schedule(max_resources, min_resources, self.factor)

@@ -121,30 +121,26 @@ def _advance_and_score(
 
     Returns the model (None after a failure) and a result dict shaped like
     ``_fit_and_score``'s, which ``BaseSearchCV._format_results`` reads.
-    ``callback_ctx`` (scikit-learn >= 1.9) sees the training as one fit task,
-    as ``_fit_and_score`` shows a fit.
+    ``callback_ctx`` (scikit-learn >= 1.9) sees it as one fit task, as
+    ``_fit_and_score`` shows a fit and its scoring.
     """
     X_train, y_train, X_test, y_test, fit_params, (train_score_params, score_params) = fold
     out = {"n_test_samples": len(X_test) if y_test is None else len(y_test)}
+    if callback_ctx is not None:
+        metadata = fit_params.get("sample_weight")
+        metadata = None if metadata is None else {"sample_weight": metadata}
+        callback_ctx.call_on_fit_task_begin(
+            estimator=caller, X=X_train, y=y_train, metadata=metadata
+        )
     start = time.time()
     try:
         if model is None:
             raise RuntimeError("this member failed at an earlier step")
-        if callback_ctx is None:
+        propagate = contextlib.nullcontext()
+        if callback_ctx is not None:
+            propagate = callback_ctx.propagate_callback_context(model)
+        with propagate:
             model = stepper.train(model, X_train, y_train, done, target, fit_params)
-        else:
-            metadata = fit_params.get("sample_weight")
-            metadata = None if metadata is None else {"sample_weight": metadata}
-            with callback_ctx.propagate_callback_context(model):
-                callback_ctx.call_on_fit_task_begin(
-                    estimator=caller, X=X_train, y=y_train, metadata=metadata
-                )
-                try:
-                    model = stepper.train(model, X_train, y_train, done, target, fit_params)
-                finally:
-                    callback_ctx.call_on_fit_task_end(
-                        estimator=caller, X=X_train, y=y_train, metadata=metadata
-                    )
     except Exception:
         if error_score == "raise":
             raise
@@ -154,16 +150,22 @@ def _advance_and_score(
         out["test_scores"] = _error_scores(scorer, error_score)
         if return_train_score:
             out["train_scores"] = _error_scores(scorer, error_score)
-        return None, out
-    out["fit_error"] = None
-    out["fit_time"] = time.time() - start
-    start = time.time()
-    out["test_scores"] = _score(model, X_test, y_test, scorer, score_params, error_score)
-    if return_train_score:
-        out["train_scores"] = _score(
-            model, X_train, y_train, scorer, train_score_params, error_score
-        )
-    out["score_time"] = time.time() - start
+        model = None
+    else:
+        out["fit_error"] = None
+        out["fit_time"] = time.time() - start
+        start = time.time()
+        out["test_scores"] = _score(model, X_test, y_test, scorer, score_params, error_score)
+        if return_train_score:
+            out["train_scores"] = _score(
+                model, X_train, y_train, scorer, train_score_params, error_score
+            )
+        out["score_time"] = time.time() - start
+    finally:
+        if callback_ctx is not None:
+            callback_ctx.call_on_fit_task_end(
+                estimator=caller, X=X_train, y=y_train, metadata=metadata
+            )
     return model, out
 
 

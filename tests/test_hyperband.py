@@ -577,3 +577,31 @@ def test_verbose_prints_scikit_learns_line_for_every_rung(resource, capsys):
         f"Fitting 2 folds for each of {n} candidates, totalling {2 * n} fits"
         for n in (3, 1, 2)
     ]
+
+
+def test_callbacks_see_the_steps_of_a_failed_member_too():
+    pytest.importorskip("sklearn.callback")
+    from .test_bayes import _Recorder
+
+    class Ends(_Recorder):
+        def on_fit_task_end(self, estimator, context, **kwargs):
+            self.names.append("end:" + context.task_name)
+
+    X, y = make_classification(n_samples=60, random_state=0)
+    # A failure scores 100, so failed members are promoted and later steps
+    # start from no model at all.
+    search = HyperbandSearchCV(
+        FailsAfterEpochs(), {"c": Real(0, 1)}, resource="partial_fit",
+        max_resources=9, cv=2, error_score=100.0, refit=False, random_state=0,
+    )
+    recorder = Ends(None)
+    search.set_callbacks(recorder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    res = search.cv_results_
+    failed = res["mean_test_score"] == 100.0
+    assert (failed & (res["iter"] > 0) & (res["n_resources"] > 3)).any()
+    n_tasks = 2 * len(res["params"])
+    assert recorder.names.count("candidate-split-evaluation") == n_tasks
+    assert recorder.names.count("end:candidate-split-evaluation") == n_tasks
