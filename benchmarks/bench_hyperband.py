@@ -16,6 +16,10 @@ and tracebacks go to stderr.
   iteration ten trees, and not 5000 x 20: a fit at ``max_iter=81`` costs
   0.9 s on digits and 0.1 s on 5000 x 20 against 0.05 s here, and each
   seed of this scenario spends the resource of some 640 such fits.
+* ``hgb-long``: the same with ``max_iter`` from 3 to 243: the same five
+  brackets, but the smallest rung trains 3 boosting iterations instead of 1,
+  so HistGradientBoosting's fixed cost per ``fit`` call (some 3.5 ms here,
+  as much as 3-4 iterations: validation, binning, set-up) weighs less.
 * ``svc``: ``SVC(kernel="rbf")`` on ``load_digits`` (raw pixels) over ``C``
   (log-uniform 0.1-1000) and ``gamma`` (log-uniform 1e-5-1e-2); resource
   ``n_samples``, up to the whole training fold (1198 samples), from
@@ -195,6 +199,8 @@ class Scenario:
     # HyperbandSearchCV's resource when it differs from the other tools' (a
     # continued resource that scikit-learn's searches cannot use).
     hb_resource: Optional[str] = None
+    # An iteration resource runs from `unit` to `unit * 81` (27 under --quick).
+    unit: int = 1
 
 
 def _hgb_data():
@@ -229,6 +235,23 @@ SCENARIOS = {
         resource="max_iter",
         data_note="make_classification(n_samples=2000, n_features=10, n_informative=6, "
         "n_redundant=2, flip_y=0.05, random_state=0), binary",
+    ),
+    "hgb-long": Scenario(
+        name="hgb-long",
+        title="HistGradientBoostingClassifier, resource max_iter from 3 to 243",
+        estimator=lambda: HistGradientBoostingClassifier(
+            early_stopping=False, random_state=0
+        ),
+        space=lambda: {
+            "learning_rate": loguniform(1e-2, 1.0),
+            "max_leaf_nodes": randint(4, 65),
+            "l2_regularization": loguniform(1e-4, 10.0),
+            "min_samples_leaf": randint(1, 101),
+        },
+        load=_hgb_data,
+        resource="max_iter",
+        unit=3,
+        data_note="as hgb",
     ),
     "svc": Scenario(
         name="svc",
@@ -344,7 +367,7 @@ def make_plan(scenario, X, y, quick):
             return float(np.mean(_training_size(n_res, n_samples, splits)))
 
     else:
-        hb_max, hb_min = FACTOR**levels, 1
+        hb_max, hb_min = scenario.unit * FACTOR**levels, scenario.unit
         halving_max, halving_min = hb_max, hb_min
 
         def units_per_fold(n_res):
