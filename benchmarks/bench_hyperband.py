@@ -111,7 +111,7 @@ the iteration resources, min_resources 1198 // 27 for ``n_samples``; about
 
     python benchmarks/bench_hyperband.py --quick
 
-Full run (10 seeds, all scenarios; about 45 minutes in one thread)::
+Full run (10 seeds, all six scenarios; about 75 minutes in one thread)::
 
     python benchmarks/bench_hyperband.py
 """
