@@ -214,6 +214,19 @@ def _hgb_data():
     )
 
 
+def _hgb():
+    return HistGradientBoostingClassifier(early_stopping=False, random_state=0)
+
+
+def _hgb_space():
+    return {
+        "learning_rate": loguniform(1e-2, 1.0),
+        "max_leaf_nodes": randint(4, 65),
+        "l2_regularization": loguniform(1e-4, 10.0),
+        "min_samples_leaf": randint(1, 101),
+    }
+
+
 def _digits():
     return load_digits(return_X_y=True)
 
@@ -222,15 +235,8 @@ SCENARIOS = {
     "hgb": Scenario(
         name="hgb",
         title="HistGradientBoostingClassifier, resource max_iter",
-        estimator=lambda: HistGradientBoostingClassifier(
-            early_stopping=False, random_state=0
-        ),
-        space=lambda: {
-            "learning_rate": loguniform(1e-2, 1.0),
-            "max_leaf_nodes": randint(4, 65),
-            "l2_regularization": loguniform(1e-4, 10.0),
-            "min_samples_leaf": randint(1, 101),
-        },
+        estimator=_hgb,
+        space=_hgb_space,
         load=_hgb_data,
         resource="max_iter",
         data_note="make_classification(n_samples=2000, n_features=10, n_informative=6, "
@@ -239,15 +245,8 @@ SCENARIOS = {
     "hgb-long": Scenario(
         name="hgb-long",
         title="HistGradientBoostingClassifier, resource max_iter from 3 to 243",
-        estimator=lambda: HistGradientBoostingClassifier(
-            early_stopping=False, random_state=0
-        ),
-        space=lambda: {
-            "learning_rate": loguniform(1e-2, 1.0),
-            "max_leaf_nodes": randint(4, 65),
-            "l2_regularization": loguniform(1e-4, 10.0),
-            "min_samples_leaf": randint(1, 101),
-        },
+        estimator=_hgb,
+        space=_hgb_space,
         load=_hgb_data,
         resource="max_iter",
         unit=3,
