@@ -69,3 +69,22 @@ class ConstantClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         return np.full(len(X), self.classes_[0])
+
+
+class CallbackRecorder:
+    """A scikit-learn (>= 1.9) callback that records the names of the tasks begun."""
+
+    def __init__(self):
+        self.names = []
+
+    def setup(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context, **kwargs):
+        self.names.append(context.task_name)
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        pass
+
+    def teardown(self, estimator, context):
+        pass

@@ -19,7 +19,7 @@ from sklearn.svm import SVC
 
 from skhyper import BayesSearchCV, Categorical, Integer, Real
 
-from ._estimators import FailingClassifier, QuadraticScore
+from ._estimators import CallbackRecorder, FailingClassifier, QuadraticScore
 
 
 @pytest.fixture(scope="module")
@@ -475,31 +475,14 @@ def test_bad_input_raises_before_any_fit(params, error, match):
 
 
 def test_callbacks_see_every_fit_task_on_sklearn_1_9(iris):
-    callback = pytest.importorskip("sklearn.callback")
+    pytest.importorskip("sklearn.callback")
     X, y = iris
     search = BayesSearchCV(SVC(), {"C": Real(1e-2, 1e2)}, n_iter=3, n_points=2, cv=2,
                            random_state=0)
-    recorder = _Recorder(callback)
+    recorder = CallbackRecorder()
     search.set_callbacks(recorder)
     search.fit(X, y)
     # 3 settings x 2 folds evaluated, in batches of 2 and 1, then the refit.
     assert recorder.names.count("candidate-split-evaluation") == 6
     assert recorder.names.count("batch") == 2
     assert recorder.names.count("refit-with-best-params") == 1
-
-
-class _Recorder:
-    def __init__(self, callback):
-        self.names = []
-
-    def setup(self, estimator, context):
-        pass
-
-    def on_fit_task_begin(self, estimator, context, **kwargs):
-        self.names.append(context.task_name)
-
-    def on_fit_task_end(self, estimator, context, **kwargs):
-        pass
-
-    def teardown(self, estimator, context):
-        pass

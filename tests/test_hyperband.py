@@ -15,7 +15,7 @@ from sklearn.svm import SVC
 
 from skhyper import HyperbandSearchCV, Real, hyperband_schedule
 
-from ._estimators import ConstantClassifier
+from ._estimators import CallbackRecorder, ConstantClassifier
 
 # Li et al. (2018), Table 1: R = 81, eta = 3, (n_i, r_i) per rung of each bracket.
 PAPER_TABLE = [
@@ -507,15 +507,13 @@ def test_continued_training_bad_input(params, match):
 @pytest.mark.parametrize("resource", ["partial_fit", "max_iter"])
 def test_callbacks_see_every_fit_task_on_sklearn_1_9(resource):
     pytest.importorskip("sklearn.callback")
-    from .test_bayes import _Recorder
-
     X, y = make_classification(n_samples=60, random_state=0)
     estimator = EpochCounter() if resource == "partial_fit" else Bowl()
     search = HyperbandSearchCV(
         estimator, {"c": Real(0, 1)}, resource=resource, max_resources=3, cv=2,
         random_state=0,
     )
-    recorder = _Recorder(None)
+    recorder = CallbackRecorder()
     search.set_callbacks(recorder)
     search.fit(X, y)
     # brackets [(3, 1), (1, 3)] and [(2, 3)]: 6 rows on 2 folds, in 3 rungs,
@@ -581,9 +579,7 @@ def test_verbose_prints_scikit_learns_line_for_every_rung(resource, capsys):
 
 def test_callbacks_see_the_steps_of_a_failed_member_too():
     pytest.importorskip("sklearn.callback")
-    from .test_bayes import _Recorder
-
-    class Ends(_Recorder):
+    class Ends(CallbackRecorder):
         def on_fit_task_end(self, estimator, context, **kwargs):
             self.names.append("end:" + context.task_name)
 
@@ -594,7 +590,7 @@ def test_callbacks_see_the_steps_of_a_failed_member_too():
         FailsAfterEpochs(), {"c": Real(0, 1)}, resource="partial_fit",
         max_resources=9, cv=2, error_score=100.0, refit=False, random_state=0,
     )
-    recorder = Ends(None)
+    recorder = Ends()
     search.set_callbacks(recorder)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
