@@ -20,6 +20,10 @@ and tracebacks go to stderr.
   brackets, but the smallest rung trains 3 boosting iterations instead of 1,
   so HistGradientBoosting's fixed cost per ``fit`` call (some 3.5 ms here,
   as much as 3-4 iterations: validation, binning, set-up) weighs less.
+* ``hgb-243``: the same with ``max_iter`` from 1 to 243, so ``R = 243``
+  and Hyperband has six brackets (415 configurations, 34.8 full-resource
+  fits per fold): the units ratio to random search over as many
+  configurations halves, from 0.16 to 0.084.
 * ``svc``: ``SVC(kernel="rbf")`` on ``load_digits`` (raw pixels) over ``C``
   (log-uniform 0.1-1000) and ``gamma`` (log-uniform 1e-5-1e-2); resource
   ``n_samples``, up to the whole training fold (1198 samples), from
@@ -199,8 +203,10 @@ class Scenario:
     # HyperbandSearchCV's resource when it differs from the other tools' (a
     # continued resource that scikit-learn's searches cannot use).
     hb_resource: Optional[str] = None
-    # An iteration resource runs from `unit` to `unit * 81` (27 under --quick).
+    # An iteration resource runs from `unit` to `unit * 3**levels` (one level
+    # fewer under --quick); Hyperband has levels + 1 brackets.
     unit: int = 1
+    levels: int = 4
 
 
 def _hgb_data():
@@ -250,6 +256,17 @@ SCENARIOS = {
         load=_hgb_data,
         resource="max_iter",
         unit=3,
+        data_note="as hgb",
+    ),
+    "hgb-243": Scenario(
+        name="hgb-243",
+        title="HistGradientBoostingClassifier, resource max_iter from 1 to 243 "
+        "(six brackets)",
+        estimator=_hgb,
+        space=_hgb_space,
+        load=_hgb_data,
+        resource="max_iter",
+        levels=5,
         data_note="as hgb",
     ),
     "svc": Scenario(
@@ -354,7 +371,7 @@ def make_plan(scenario, X, y, quick):
     splits = list(cv.split(X, y))
     n_samples = len(X)
     n_train = min(len(train) for train, _ in splits)
-    levels = 3 if quick else 4  # s_max: brackets = levels + 1
+    levels = scenario.levels - 1 if quick else scenario.levels  # s_max
     if scenario.resource == "n_samples":
         hb_max, hb_min = n_train, n_train // FACTOR**levels
         halving_max = n_samples
