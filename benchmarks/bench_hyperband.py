@@ -23,7 +23,11 @@ and tracebacks go to stderr.
 * ``hgb-243``: the same with ``max_iter`` from 1 to 243, so ``R = 243``
   and Hyperband has six brackets (415 configurations, 34.8 full-resource
   fits per fold): the units ratio to random search over as many
-  configurations halves, from 0.16 to 0.084.
+  configurations halves, from 0.16 to 0.084. HalvingRandomSearchCV runs
+  only five iterations here, up to ``max_iter=81``: scikit-learn computes
+  ``1 + floor(log(243 // 1, 3))`` and ``log(243, 3)`` is 4.999999999999999
+  in floating point (``_halving_schedule`` mirrors it, so the plan agrees);
+  its best CV is therefore at 81 iterations.
 * ``svc``: ``SVC(kernel="rbf")`` on ``load_digits`` (raw pixels) over ``C``
   (log-uniform 0.1-1000) and ``gamma`` (log-uniform 1e-5-1e-2); resource
   ``n_samples``, up to the whole training fold (1198 samples), from
