@@ -132,7 +132,7 @@ import sys
 import time
 import traceback
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -252,27 +252,6 @@ SCENARIOS = {
         data_note="make_classification(n_samples=2000, n_features=10, n_informative=6, "
         "n_redundant=2, flip_y=0.05, random_state=0), binary",
     ),
-    "hgb-long": Scenario(
-        name="hgb-long",
-        title="HistGradientBoostingClassifier, resource max_iter from 3 to 243",
-        estimator=_hgb,
-        space=_hgb_space,
-        load=_hgb_data,
-        resource="max_iter",
-        unit=3,
-        data_note="as hgb",
-    ),
-    "hgb-243": Scenario(
-        name="hgb-243",
-        title="HistGradientBoostingClassifier, resource max_iter from 1 to 243 "
-        "(six brackets)",
-        estimator=_hgb,
-        space=_hgb_space,
-        load=_hgb_data,
-        resource="max_iter",
-        levels=5,
-        data_note="as hgb",
-    ),
     "svc": Scenario(
         name="svc",
         title="SVC(rbf), resource n_samples",
@@ -328,6 +307,25 @@ SCENARIOS = {
         data_note="load_digits (1797 x 64, 10 classes), standardized in the pipeline; "
         "tol=None so that max_iter is the exact number of epochs",
     ),
+}
+
+# The same problem with a wider range of boosting iterations.
+SCENARIOS["hgb-long"] = replace(
+    SCENARIOS["hgb"],
+    name="hgb-long",
+    title="HistGradientBoostingClassifier, resource max_iter from 3 to 243",
+    unit=3,
+)
+SCENARIOS["hgb-243"] = replace(
+    SCENARIOS["hgb"],
+    name="hgb-243",
+    title="HistGradientBoostingClassifier, resource max_iter from 1 to 243 "
+    "(six brackets)",
+    levels=5,
+)
+SCENARIOS = {
+    name: SCENARIOS[name]
+    for name in ("hgb", "hgb-long", "hgb-243", "svc", "svc-wide", "sgd", "sgd-continued")
 }
 
 
