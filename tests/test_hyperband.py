@@ -274,6 +274,7 @@ class ForbiddenFit(NaNBelow):
         ({"resource": "n_samples", "max_resources": 1000}, "smallest training fold"),
         ({"resource": "c", "max_resources": "auto"}, "not a positive integer"),
         ({"factor": 1}, "factor"),
+        ({"resource": "max_iter", "hyperband_iterations": 0}, "hyperband_iterations"),
     ],
 )
 def test_bad_input_raises_before_any_fit(params, match):
