@@ -443,6 +443,7 @@ class Run:
     eligible: np.ndarray  # rows that compete for best_score_
     scores: np.ndarray  # mean_test_score per row, evaluation order
     fit_times: np.ndarray  # fit time per row (all folds), evaluation order
+    score_times: np.ndarray  # score time per row (all folds), evaluation order
     notes: list
 
 
@@ -469,8 +470,43 @@ def _measure(search, wall, units, eligible, n_configs, notes=None):
         eligible=eligible,
         scores=scores,
         fit_times=fit_times,
+        score_times=score_times,
         notes=notes,
     )
+
+
+def _prefix(run, k, units, n_configs):
+    """The run of a search that evaluates exactly ``run``'s first ``k`` rows,
+    read off ``run``; its wall time prorated by fit + score time."""
+    fit_time = float(run.fit_times[:k].sum())
+    score_time = float(run.score_times[:k].sum())
+    share = (fit_time + score_time) / (run.fit_time + run.score_time)
+    eligible = run.eligible[:k]
+    return Run(
+        best=float(np.nanmax(np.where(eligible, run.scores[:k], np.nan))),
+        fit_time=fit_time,
+        score_time=score_time,
+        wall=run.wall * share,
+        units=float(units),
+        n_configs=n_configs,
+        eligible=eligible,
+        scores=run.scores[:k],
+        fit_times=run.fit_times[:k],
+        score_times=run.score_times[:k],
+        notes=[],
+    )
+
+
+def _fit_timed(search, X, y):
+    """Fit ``search``; return its wall time in seconds."""
+    start = time.perf_counter()
+    search.fit(X, y)
+    return time.perf_counter() - start
+
+
+def _shared(plan, seed):
+    """The settings every tool's search shares."""
+    return {"cv": plan.cv, "refit": True, "random_state": seed, "n_jobs": 1}
 
 
 def run_random_strong(scenario, plan, X, y, seed):
@@ -482,14 +518,9 @@ def run_random_strong(scenario, plan, X, y, seed):
         estimator,
         space,
         n_iter=plan.n_iter_strong,
-        cv=plan.cv,
-        refit=True,
-        random_state=seed,
-        n_jobs=1,
+        **_shared(plan, seed),
     )
-    t0 = time.perf_counter()
-    search.fit(X, y)
-    wall = time.perf_counter() - t0
+    wall = _fit_timed(search, X, y)
     n = len(search.cv_results_["params"])
     units = n * plan.hb_max * search.n_splits_
     strong = _measure(search, wall, units, np.ones(n, dtype=bool), n)
@@ -504,23 +535,7 @@ def run_random_strong(scenario, plan, X, y, seed):
             "RandomizedSearchCV's first rows are not ParameterSampler's draws; "
             "random-equal cannot be read off random-strong"
         )
-    fit_time = float(strong.fit_times[:k].sum())
-    score_time = float(
-        np.sum(search.cv_results_["mean_score_time"][:k]) * search.n_splits_
-    )
-    share = (fit_time + score_time) / (strong.fit_time + strong.score_time)
-    equal = Run(
-        best=float(np.nanmax(strong.scores[:k])),
-        fit_time=fit_time,
-        score_time=score_time,
-        wall=strong.wall * share,
-        units=k * plan.hb_max * search.n_splits_,
-        n_configs=k,
-        eligible=np.ones(k, dtype=bool),
-        scores=strong.scores[:k],
-        fit_times=strong.fit_times[:k],
-        notes=[],
-    )
+    equal = _prefix(strong, k, k * plan.hb_max * search.n_splits_, k)
     return {"random-strong": strong, "random-equal": equal}
 
 
@@ -543,14 +558,9 @@ def run_halving(scenario, plan, X, y, seed):
         max_resources=plan.halving_max,
         min_resources=plan.halving_min,
         aggressive_elimination=False,
-        cv=plan.cv,
-        refit=True,
-        random_state=seed,
-        n_jobs=1,
+        **_shared(plan, seed),
     )
-    t0 = time.perf_counter()
-    search.fit(X, y)
-    wall = time.perf_counter() - t0
+    wall = _fit_timed(search, X, y)
     splits = list(plan.cv.split(X, y))
     notes = []
     if scenario.resource == "n_samples":
@@ -593,14 +603,9 @@ def run_hyperband(sampler):
             factor=FACTOR,
             hyperband_iterations=HB_ITERATIONS,
             sampler=sampler,
-            cv=plan.cv,
-            refit=True,
-            random_state=seed,
-            n_jobs=1,
+            **_shared(plan, seed),
         )
-        t0 = time.perf_counter()
-        search.fit(X, y)
-        wall = time.perf_counter() - t0
+        wall = _fit_timed(search, X, y)
         res = search.cv_results_
         n_res = np.asarray(res["n_resources"])
         units = n_res.sum() * search.n_splits_
@@ -625,26 +630,16 @@ def run_hyperband(sampler):
         full = _measure(search, wall, units, n_res == plan.hb_max, n_configs, notes)
         # One Hyperband iteration: the first iteration's rows, exactly what
         # hyperband_iterations=1 with this seed evaluates (tested in
-        # tests/test_hyperband.py); its wall time prorated by fit + score time.
+        # tests/test_hyperband.py).
         first = np.asarray(res["hyperband_iteration"]) == 0
         k = int(first.sum())
         if not first[:k].all():
             raise RuntimeError("the first Hyperband iteration's rows are not first")
-        fit_time = float(full.fit_times[:k].sum())
-        score_time = float(np.sum(res["mean_score_time"][:k]) * search.n_splits_)
-        share = (fit_time + score_time) / (full.fit_time + full.score_time)
-        eligible = full.eligible[:k]
-        one = Run(
-            best=float(np.nanmax(np.where(eligible, full.scores[:k], np.nan))),
-            fit_time=fit_time,
-            score_time=score_time,
-            wall=full.wall * share,
-            units=float(n_res[:k].sum() * search.n_splits_),
-            n_configs=len(np.unique(res["config_id"][:k])),
-            eligible=eligible,
-            scores=full.scores[:k],
-            fit_times=full.fit_times[:k],
-            notes=[],
+        one = _prefix(
+            full,
+            k,
+            n_res[:k].sum() * search.n_splits_,
+            len(np.unique(res["config_id"][:k])),
         )
         name = "hyperband" if sampler == "random" else "hyperband-bayes"
         return {name: one, name + "-x2": full}
