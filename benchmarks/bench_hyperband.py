@@ -237,6 +237,20 @@ def _hgb_space():
     }
 
 
+def _sgd(**params):
+    return Pipeline(
+        [("scale", StandardScaler()), ("clf", SGDClassifier(random_state=0, **params))]
+    )
+
+
+def _sgd_space():
+    return {
+        "clf__alpha": loguniform(1e-7, 1e-1),
+        "clf__eta0": loguniform(1e-4, 1.0),
+        "clf__learning_rate": ["constant", "optimal", "invscaling", "adaptive"],
+    }
+
+
 def _digits():
     return load_digits(return_X_y=True)
 
@@ -274,14 +288,8 @@ SCENARIOS = {
     "sgd": Scenario(
         name="sgd",
         title="StandardScaler + SGDClassifier, resource clf__max_iter",
-        estimator=lambda: Pipeline(
-            [("scale", StandardScaler()), ("clf", SGDClassifier(random_state=0))]
-        ),
-        space=lambda: {
-            "clf__alpha": loguniform(1e-7, 1e-1),
-            "clf__eta0": loguniform(1e-4, 1.0),
-            "clf__learning_rate": ["constant", "optimal", "invscaling", "adaptive"],
-        },
+        estimator=_sgd,
+        space=_sgd_space,
         load=_digits,
         resource="clf__max_iter",
         data_note="load_digits (1797 x 64, 10 classes), standardized in the pipeline",
@@ -290,17 +298,8 @@ SCENARIOS = {
         name="sgd-continued",
         title="StandardScaler + SGDClassifier(tol=None), epochs: HyperbandSearchCV "
         "continues by partial_fit, the others retrain with clf__max_iter",
-        estimator=lambda: Pipeline(
-            [
-                ("scale", StandardScaler()),
-                ("clf", SGDClassifier(tol=None, random_state=0)),
-            ]
-        ),
-        space=lambda: {
-            "clf__alpha": loguniform(1e-7, 1e-1),
-            "clf__eta0": loguniform(1e-4, 1.0),
-            "clf__learning_rate": ["constant", "optimal", "invscaling", "adaptive"],
-        },
+        estimator=lambda: _sgd(tol=None),
+        space=_sgd_space,
         load=_digits,
         resource="clf__max_iter",
         hb_resource="partial_fit",
