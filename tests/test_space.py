@@ -198,3 +198,38 @@ def test_named_dimensions_list():
 def test_invalid_spaces_name_the_parameter(spaces, error, match):
     with pytest.raises(error, match=match):
         SearchSpace(spaces)
+
+
+@pytest.mark.parametrize(
+    "value, replacement",
+    [
+        ((0.01, 10.0, "log-uniform"), "Real(0.01, 10.0, prior='log-uniform')"),
+        ((1, 50, "log-uniform"), "Integer(1, 50, prior='log-uniform')"),
+        ((0.0, 1.0, "uniform"), "Real(0.0, 1.0)"),
+        ((1e-3, 1.0, "log-uniform", 2), "Real(0.001, 1.0, prior='log-uniform')"),
+        ([2, 8, "uniform"], "Integer(2, 8)"),
+    ],
+)
+def test_a_scikit_optimize_interval_tuple_is_refused_with_the_replacement(value, replacement):
+    # In scikit-optimize (low, high, prior) is an interval; read as three
+    # choices it would silently fit with C="log-uniform".
+    with pytest.raises(TypeError) as info:
+        SearchSpace({"C": value})
+    message = str(info.value)
+    assert "'C'" in message and replacement in message
+    assert f"Categorical({list(value)!r})" in message
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ("distance", "uniform"),  # KNeighborsClassifier(weights=...)
+        ("uniform", "log-uniform", "normal"),
+        (0.01, 10.0, "gini"),
+        (True, False, "uniform"),
+        (0.1, "x", "uniform"),
+    ],
+)
+def test_a_tuple_of_ordinary_categories_ending_in_a_prior_name_stays_choices(value):
+    (sub,) = SearchSpace({"p": value}).subspaces
+    assert sub["p"] == Categorical(list(value))

@@ -6,7 +6,16 @@ import math
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ._dimensions import Categorical, Dimension, Distribution
+from ._dimensions import (
+    _PRIORS,
+    Categorical,
+    Dimension,
+    Distribution,
+    Integer,
+    Real,
+    _is_integer,
+    _is_real,
+)
 
 __all__ = ["SearchSpace", "as_dimension"]
 
@@ -19,7 +28,9 @@ def as_dimension(value, name):
 
     A list, tuple or 1-D array means a choice among its items, as in
     GridSearchCV and RandomizedSearchCV; a frozen scipy.stats distribution
-    means itself. Nothing is guessed from a tuple's length or contents.
+    means itself. Nothing is guessed from a tuple's length or contents, but
+    scikit-optimize's interval ``(low, high, prior[, base])`` is refused with
+    the dimension to write instead, rather than searched as three choices.
     """
     if isinstance(value, Dimension):
         dim = value
@@ -30,6 +41,8 @@ def as_dimension(value, name):
         )
     elif hasattr(value, "rvs"):
         dim = Distribution(value)
+    elif _is_skopt_interval(value):
+        raise TypeError(_skopt_interval_message(value, name))
     elif isinstance(value, (list, tuple, range)) or (
         isinstance(value, np.ndarray) and value.ndim == 1
     ):
@@ -45,6 +58,36 @@ def as_dimension(value, name):
             f"search space parameter {name!r}: its dimension is named {dim.name!r}."
         )
     return dim.check(name)
+
+
+def _is_skopt_interval(value):
+    """Whether ``value`` is scikit-optimize's ``(low, high, prior[, base])``."""
+    return (
+        isinstance(value, (list, tuple))
+        and len(value) in (3, 4)
+        and _is_real(value[0])
+        and _is_real(value[1])
+        and isinstance(value[2], str)
+        and value[2] in _PRIORS
+        and (len(value) == 3 or _is_integer(value[3]))
+    )
+
+
+def _skopt_interval_message(value, name):
+    low, high, prior = value[:3]
+    cls = Integer if _is_integer(low) and _is_integer(high) else Real
+    base = (
+        " (the base of the logarithm does not change a log-uniform prior)"
+        if len(value) == 4
+        else ""
+    )
+    return (
+        f"search space parameter {name!r}: {value!r} is an interval in "
+        f"scikit-optimize, but here a {type(value).__name__} is a list of "
+        f"choices, as in GridSearchCV, and {name!r} would be set to {prior!r}. "
+        f"For the interval write {cls(low, high, prior=prior)!r}{base}; for "
+        f"these {len(value)} choices write Categorical({list(value)!r})."
+    )
 
 
 class SearchSpace:
