@@ -37,7 +37,8 @@ class BayesOptimizer:
 
     The optimizer proposes parameter settings (:meth:`ask`) and learns from
     their scores (:meth:`tell`); higher scores are better, as with
-    scikit-learn's scorers. It never proposes a point twice. After an initial
+    scikit-learn's scorers. It never proposes a parameter setting twice, nor
+    one told to it, even where subspaces of a union overlap. After an initial
     space-filling design it fits a Gaussian process (Matern-5/2 with one
     length scale per input column, white noise, MAP hyperparameters) to the
     standardized scores on the unit-cube encoding of the space, and proposes
@@ -146,8 +147,17 @@ class BayesOptimizer:
         self._Z = []  # told points, unit-cube rows
         self._y = []  # their scores (NaN for failures)
         self._params = []
-        self._pending = {}  # row_key -> row, asked but not told
-        self._seen = set()
+        # A parameter setting is known by the row_key of its first encoding
+        # (SearchSpace.transform: the first subspace of a union that contains
+        # it). Unlike identity, that key survives a copy of the dict; unlike a
+        # repr of the values, it is exact for any of them, estimators and lists
+        # included (categories are matched by identity, then equality), and
+        # the same for a setting asked under another subspace of an
+        # overlapping union. Continuous values closer than row_key's rounding
+        # count as one setting, as they do everywhere in the optimizer.
+        self._pending = {}  # setting key -> the row it was asked with
+        self._settings = set()  # keys of the settings asked or told
+        self._seen = set()  # row_key of every encoding of those settings
         self._design = None
         self._theta = None
         self._theta_n = 0  # observations at the last hyperparameter optimization
@@ -192,8 +202,8 @@ class BayesOptimizer:
 
     @property
     def exhausted(self):
-        """Whether every point of a finite space was asked."""
-        return len(self._seen) >= self.space.cardinality
+        """Whether every distinct setting of a finite space was asked or told."""
+        return len(self._settings) >= self.space.cardinality
 
     # -- ask / tell --------------------------------------------------------
     def tell(self, params, scores):
@@ -219,11 +229,12 @@ class BayesOptimizer:
             raise ValueError(
                 f"tell got {len(params)} parameter settings but {len(scores)} scores."
             )
-        Z = self.space.transform(params)
-        for p, z, score in zip(params, Z, scores):
-            key = row_key(z)
-            self._pending.pop(key, None)
-            self._seen.add(key)
+        encoded = [self._encode(p) for p in params]  # raise before any change
+        for p, (key, rows), score in zip(params, encoded, scores):
+            # A point asked keeps the row it was asked with (an earlier
+            # subspace of the union may contain it too); others get the first.
+            z = self._pending.pop(key, rows[0])
+            self._mark_seen(key, rows)
             self._params.append(p)
             self._Z.append(z)
             self._y.append(score if np.isfinite(score) else np.nan)
@@ -249,9 +260,8 @@ class BayesOptimizer:
         # The model's matrices are small: multi-threaded BLAS only adds
         # synchronisation, which on a busy machine costs 10-100x.
         with _threadpool_controller().limit(limits=1, user_api="blas"):
-            rows, acq = self._propose(n)
+            params, acq = self._propose(n)
         self.last_acquisition_ = np.asarray(acq, dtype=float)
-        params = self.space.inverse_transform(np.array(rows)) if rows else []
         if single:
             if not params:
                 raise ValueError("the search space is exhausted: every point was asked.")
@@ -259,9 +269,9 @@ class BayesOptimizer:
         return params
 
     def _propose(self, n):
-        rows, acq = [], []
+        out, acq = [], []
         model = None
-        while len(rows) < n:
+        while len(out) < n:
             z, value = None, np.nan
             # points told without being asked count towards the design too
             if len(self._y) + len(self._pending) < self.n_initial_points_:
@@ -274,17 +284,30 @@ class BayesOptimizer:
                 z = self._random_unseen()
             if z is None:
                 break  # a finite space is exhausted
-            self._mark_pending(z)
-            rows.append(z)
+            params = self.space.inverse_transform(z)[0]
+            key, rows = self._encode(params)
+            self._seen.add(row_key(z))
+            if key in self._settings:
+                continue  # another row of a setting asked or told before
+            self._mark_seen(key, rows)
+            self._pending[key] = z
+            out.append(params)
             acq.append(value)
-            if model is not None and len(rows) < n:
+            if model is not None and len(out) < n:
                 model.add_fantasy(z)
-        return rows, acq
+        return out, acq
 
-    def _mark_pending(self, z):
-        key = row_key(z)
-        self._pending[key] = z
-        self._seen.add(key)
+    def _encode(self, params):
+        """The key of a setting and all its rows, first the one of transform."""
+        rows = self.space.encodings(params)
+        if not len(rows):
+            raise ValueError(f"{params!r} is not a point of the search space.")
+        return row_key(rows[0]), rows
+
+    def _mark_seen(self, key, rows):
+        # Every row, so that no subspace of a union proposes the setting again.
+        self._settings.add(key)
+        self._seen.update(row_key(z) for z in rows)
 
     def _next_initial(self):
         if self._design is None:

@@ -111,3 +111,45 @@ def test_same_seed_same_proposals():
 def test_invalid_settings(kwargs, match):
     with pytest.raises(ValueError, match=match):
         BayesOptimizer({"x": Real(0, 1)}, **kwargs)
+
+
+def test_overlapping_union_hands_out_each_setting_once():
+    opt = BayesOptimizer([{"a": [1, 2, 3]}, {"a": [2, 3, 4]}], n_initial_points=2, random_state=0)
+    assert opt.space.cardinality == 4
+    first = opt.ask(3)
+    opt.tell(first, [float(p["a"]) for p in first])
+    rest = opt.ask(3)
+    settings = [p["a"] for p in first + rest]
+    assert sorted(settings) == [1, 2, 3, 4]
+    assert opt.exhausted
+    opt.tell(rest, [float(p["a"]) for p in rest])
+    assert not opt._pending
+    assert opt.ask(2) == []
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_overlapping_union_clears_every_asked_point_when_told(seed):
+    # {"k": "a"} belongs to both subspaces: a point asked under the second is
+    # encoded under the first by transform, yet it must stop being pending.
+    space = [{"x": Real(0, 1), "k": ["a", "b"]}, {"x": Real(0, 1), "k": ["a"]}]
+    opt = BayesOptimizer(space, n_initial_points=4, n_candidates=128, random_state=seed)
+    told, n_shared = [], 0
+    for _ in range(5):
+        batch = opt.ask(3)
+        asked_rows = np.array(list(opt._pending.values()))
+        # told as copies: the optimizer matches settings, not dict identity
+        opt.tell([dict(p) for p in batch], [p["x"] * (p["k"] == "a") for p in batch])
+        assert not opt._pending
+        # the model learns each point at the row it was asked with
+        np.testing.assert_array_equal(np.array(opt._Z[-3:]), asked_rows)
+        n_shared += int((asked_rows[:, 1] == 1).sum())  # asked under the second
+        told += batch
+    assert n_shared > 0
+    assert len({(p["x"], p["k"]) for p in told}) == len(told) == 15
+
+
+def test_overlapping_union_never_repeats_a_setting_told_without_asking():
+    opt = BayesOptimizer([{"a": [1, 2, 3]}, {"a": [2, 3, 4]}], n_initial_points=1, random_state=0)
+    opt.tell([{"a": 2}, {"a": 3}], [0.0, 1.0])
+    assert sorted(p["a"] for p in opt.ask(4)) == [1, 4]
+    assert opt.exhausted

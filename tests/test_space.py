@@ -233,3 +233,50 @@ def test_a_scikit_optimize_interval_tuple_is_refused_with_the_replacement(value,
 def test_a_tuple_of_ordinary_categories_ending_in_a_prior_name_stays_choices(value):
     (sub,) = SearchSpace({"p": value}).subspaces
     assert sub["p"] == Categorical(list(value))
+
+
+def _random_overlapping_union(rng):
+    """Two to four subspaces over the same names, of Integer and int choices."""
+    names = ["a", "b"][: rng.randint(1, 3)]
+    subspaces = []
+    for _ in range(rng.randint(2, 5)):
+        sub = {}
+        for name in names:
+            low = int(rng.randint(0, 4))
+            if rng.uniform() < 0.5:
+                sub[name] = Integer(low, low + int(rng.randint(1, 4)))
+            else:
+                choices = rng.choice(8, size=rng.randint(1, 4), replace=False)
+                sub[name] = Categorical([int(c) for c in choices])
+        subspaces.append(sub)
+    return subspaces
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_union_cardinality_and_grid_count_each_setting_once(seed):
+    space = SearchSpace(_random_overlapping_union(np.random.RandomState(seed)))
+    settings = {
+        tuple(sorted(p.items())) for k in range(space.n_subspaces)
+        for p in SearchSpace(space.subspaces[k]).grid()
+    }
+    grid = space.grid()
+    assert space.cardinality == len(settings)
+    assert len(grid) == len(settings)
+    assert {tuple(sorted(p.items())) for p in grid} == settings
+
+
+def test_overlapping_union_cardinality_without_enumerating():
+    n = 10**9
+    space = SearchSpace(
+        [
+            {"a": Integer(0, n), "b": ["x"]},
+            {"a": Integer(5, 2 * n), "b": ["x", "y"]},
+            {"a": stats.randint(0, 10), "b": ["y", "z"]},
+        ]
+    )
+    # second minus its overlap with the first (a in 5..n, b="x"); third minus
+    # its overlap with the second (a in 5..9, b="y")
+    expected = (n + 1) + (2 * n - 4) * 2 - (n - 4) + 10 * 2 - 5
+    assert space.cardinality == expected
+    assert SearchSpace([{"a": [1, 2, 3]}, {"a": [2, 3, 4]}]).cardinality == 4
+    assert SearchSpace([{"a": [1, 2]}, {"b": [1, 2]}]).cardinality == 4

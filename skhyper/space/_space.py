@@ -1,5 +1,6 @@
 """A search space: named dimensions, or a union of such subspaces."""
 
+import functools
 import itertools
 import math
 
@@ -122,7 +123,8 @@ class SearchSpace:
     n_columns : int
         Width of the unit-cube encoding.
     cardinality : int or float
-        Number of distinct points, ``inf`` if any dimension is continuous.
+        Number of distinct points, ``inf`` if any dimension is continuous; a
+        point that several subspaces of a union contain counts once.
 
     Examples
     --------
@@ -160,11 +162,44 @@ class SearchSpace:
     def n_subspaces(self):
         return len(self.subspaces)
 
-    @property
+    @functools.cached_property
     def cardinality(self):
+        """Number of distinct parameter settings, ``inf`` if any is continuous.
+
+        A setting that several subspaces of a union contain counts once.
+        """
+        sizes = [
+            math.prod(dim.cardinality for dim in sub.values()) for sub in self.subspaces
+        ]
+        if not np.isfinite(sum(sizes)):
+            return np.inf
         total = 0
-        for sub in self.subspaces:
-            total += math.prod(dim.cardinality for dim in sub.values())
+        for k, sub in enumerate(self.subspaces):
+            # Subspaces with other parameter names hold other settings.
+            earlier = [j for j in range(k) if self.subspaces[j].keys() == sub.keys()]
+            total += sizes[k] - self._n_in_union(sub, earlier)
+        return total
+
+    def _n_in_union(self, sub, others):
+        """Number of points of ``sub`` that any of the subspaces ``others`` contains.
+
+        Inclusion-exclusion over the sets of ``others``; a point lies in all of
+        them when each of its values does, so each term is a product over
+        the parameters. A set whose term is zero is not extended.
+        """
+        total = 0
+        stack = [(i + 1, (j,)) for i, j in enumerate(others)]
+        while stack:
+            start, chosen = stack.pop()
+            n = math.prod(
+                _n_contained(dim, [self.subspaces[j][name] for j in chosen])
+                for name, dim in sub.items()
+            )
+            if n:
+                total += n if len(chosen) % 2 else -n
+                stack += [
+                    (i + 1, chosen + (j,)) for i, j in enumerate(others) if i >= start
+                ]
         return total
 
     @property
@@ -205,25 +240,42 @@ class SearchSpace:
         return self._subspace_of_rows(np.atleast_2d(z))
 
     def grid(self):
-        """Every point of a finite space, as a list of dicts."""
+        """Every distinct point of a finite space, as a list of dicts."""
         if not np.isfinite(self.cardinality):
             raise TypeError("the search space is not finite.")
         points = []
-        for sub in self.subspaces:
+        for k, sub in enumerate(self.subspaces):
             names = list(sub)
             for combo in itertools.product(*(sub[n].values() for n in names)):
-                points.append(dict(zip(names, combo)))
+                point = dict(zip(names, combo))
+                if self.which_subspace(point) == k:  # not listed already
+                    points.append(point)
         return points
 
     # -- encoding --------------------------------------------------------
     def which_subspace(self, params):
         """Index of the first subspace ``params`` belongs to, or -1."""
+        return next(self._containing(params), -1)
+
+    def _containing(self, params):
         for k, sub in enumerate(self.subspaces):
             if set(sub) == set(params) and all(
                 dim.contains(params[name]) for name, dim in sub.items()
             ):
-                return k
-        return -1
+                yield k
+
+    def encodings(self, params):
+        """Every unit-cube row of ``params``: one per subspace that contains it.
+
+        Subspaces of a union may overlap; :meth:`transform` gives the row of
+        the first, which is the first row here. An empty array means that
+        ``params`` is not a point of the space.
+        """
+        ks = list(self._containing(params))
+        out = np.full((len(ks), self.n_columns), _INACTIVE)
+        for row, k in zip(out, ks):
+            self._write(row, k, params)
+        return out
 
     def transform(self, params_list):
         """Encode a list of parameter dicts as rows of the unit cube."""
@@ -324,6 +376,41 @@ class SearchSpace:
         if self.n_subspaces == 1:
             return f"SearchSpace({self.subspaces[0]!r})"
         return f"SearchSpace({self.subspaces!r})"
+
+
+def _integer_bounds(dim):
+    """``(low, high)`` of a dimension of all the integers in between, else None."""
+    if isinstance(dim, Integer):
+        return int(dim.low), int(dim.high)
+    if isinstance(dim, Distribution) and dim.is_discrete:
+        low, high = dim.dist.support()
+        return int(low), int(high)
+    return None
+
+
+def _n_contained(dim, others):
+    """Number of values of the finite ``dim`` that every one of ``others`` contains."""
+    bounds = _integer_bounds(dim)
+    if bounds is None:  # a list of choices: ask about each
+        return sum(all(o.contains(v) for o in others) for v in dim.values())
+    # A range of integers, maybe too long to list: intersect it with the
+    # other ranges, and with the integers among the others' choices.
+    low, high = bounds
+    candidates = None
+    for other in others:
+        other_bounds = _integer_bounds(other)
+        if other_bounds is None:
+            ints = {
+                int(v) for v in other.values() if _is_real(v) and float(v).is_integer()
+            }
+            candidates = ints if candidates is None else candidates & ints
+        else:
+            low, high = max(low, other_bounds[0]), min(high, other_bounds[1])
+    if candidates is None:
+        return max(0, high - low + 1)
+    return sum(
+        low <= v <= high and all(o.contains(v) for o in others) for v in candidates
+    )
 
 
 def _parse(spaces):
