@@ -46,6 +46,10 @@ class BayesOptimizer:
     built by conditioning the model on a fantasy score for each point already
     chosen.
 
+    The parameters are stored as given and checked at every :meth:`ask` and
+    :meth:`tell`, where they are used; the first of these calls creates the
+    random number generator and the record of observations.
+
     Parameters
     ----------
     search_space : dict, list of dict, list of Dimension or SearchSpace
@@ -80,15 +84,28 @@ class BayesOptimizer:
     Attributes
     ----------
     space : SearchSpace
-        The parsed search space.
+        The search space parsed from ``search_space`` at first use, and kept.
     n_initial_points_ : int
-        The resolved size of the initial design.
+        The resolved size of the initial design, set by :meth:`ask` and
+        :meth:`tell`.
     gp_ : GaussianProcessRegressor or None
         The surrogate fitted at the last model-based :meth:`ask`, as a fitted
         scikit-learn regressor (standardized scores, unit-cube inputs).
     last_acquisition_ : ndarray
         Acquisition value of each point of the last :meth:`ask`; NaN for points
-        of the initial design or drawn at random.
+        of the initial design or drawn at random. Set by the first :meth:`ask`
+        or :meth:`tell`, empty until an ask.
+    observed_params : list of dict
+        The settings told so far, in order; empty before any tell.
+    observed_scores : ndarray of shape (n_told,)
+        Their scores, NaN for failed evaluations.
+    best_params : dict
+        The told setting with the highest finite score.
+    best_score : float
+        That score.
+    exhausted : bool
+        Whether every distinct setting of a finite space was asked or told;
+        False for a fresh optimizer.
 
     See Also
     --------
@@ -119,21 +136,8 @@ class BayesOptimizer:
         n_restarts=5,
         random_state=None,
     ):
-        self.space = SearchSpace(search_space)
-        _check_choice("acq_func", acq_func, ACQUISITIONS)
-        _check_choice("batch_strategy", batch_strategy, BATCH_STRATEGIES)
-        _check_choice(
-            "initial_point_generator", initial_point_generator, INITIAL_POINT_GENERATORS
-        )
-        if n_initial_points == "auto":
-            n_initial_points = auto_n_initial_points(self.space)
-        _check_int("n_initial_points", n_initial_points, 1)
-        _check_int("n_candidates", n_candidates, 1)
-        _check_int("n_restarts", n_restarts, 1)
-        for name, value in (("xi", xi), ("kappa", kappa)):
-            if not isinstance(value, numbers.Real) or not value >= 0:
-                raise ValueError(f"{name} must be a non-negative number; got {value!r}.")
-        self.n_initial_points_ = n_initial_points
+        self.search_space = search_space
+        self.n_initial_points = n_initial_points
         self.initial_point_generator = initial_point_generator
         self.acq_func = acq_func
         self.xi = xi
@@ -143,7 +147,65 @@ class BayesOptimizer:
         self.n_restarts = n_restarts
         self.random_state = random_state
 
-        self._rng = check_random_state(random_state)
+    # What a fresh optimizer has observed: nothing. These read-only class
+    # defaults answer the properties below until the first ask or tell gives
+    # the optimizer its own state (_check_params).
+    _params = _y = ()
+    _settings = frozenset()
+    _surrogate = None
+
+    @property
+    def space(self):
+        """The :class:`~skhyper.SearchSpace` parsed from ``search_space``.
+
+        Parsed at first use and kept: the points asked and told are encoded
+        in it.
+        """
+        if "_space" not in self.__dict__:
+            self._space = SearchSpace(self.search_space)
+        return self._space
+
+    def _check_params(self):
+        """Validate every parameter; at the first call, create the state.
+
+        Called by every :meth:`ask` and :meth:`tell`, where the parameters are
+        read, so that one changed in between is checked again.
+        """
+        space = self.space
+        _check_choice("acq_func", self.acq_func, ACQUISITIONS)
+        _check_choice("batch_strategy", self.batch_strategy, BATCH_STRATEGIES)
+        _check_choice(
+            "initial_point_generator",
+            self.initial_point_generator,
+            INITIAL_POINT_GENERATORS,
+        )
+        n_initial_points = self.n_initial_points
+        if isinstance(n_initial_points, str) and n_initial_points == "auto":
+            n_initial_points = auto_n_initial_points(space)
+        _check_int("n_initial_points", n_initial_points, 1, ' or "auto"')
+        _check_int("n_candidates", self.n_candidates, 1)
+        _check_int("n_restarts", self.n_restarts, 1)
+        for name in ("xi", "kappa"):
+            value = getattr(self, name)
+            if (
+                not isinstance(value, numbers.Real)
+                or isinstance(value, bool)
+                or not 0 <= value < np.inf
+            ):
+                raise ValueError(
+                    f"{name} must be a finite non-negative number; got {value!r}."
+                )
+        self.n_initial_points_ = n_initial_points
+        if "_rng" in self.__dict__:
+            return
+        try:
+            rng = check_random_state(self.random_state)
+        except ValueError:
+            raise ValueError(
+                f"random_state must be None, an int or a numpy RandomState "
+                f"instance; got {self.random_state!r}."
+            ) from None
+        self._rng = rng
         self._Z = []  # told points, unit-cube rows
         self._y = []  # their scores (NaN for failures)
         self._params = []
@@ -221,6 +283,7 @@ class BayesOptimizer:
         -------
         self : BayesOptimizer
         """
+        self._check_params()
         if isinstance(params, dict):
             params, scores = [params], [scores]
         params = list(params)
@@ -254,6 +317,7 @@ class BayesOptimizer:
             Fewer than ``n_points`` only when a finite space runs out of
             unseen points.
         """
+        self._check_params()
         single = n_points is None
         n = 1 if single else n_points
         _check_int("n_points", n, 1)
@@ -413,6 +477,8 @@ def _check_choice(name, value, choices):
         raise ValueError(f"{name} must be one of {choices}; got {value!r}.")
 
 
-def _check_int(name, value, low):
+def _check_int(name, value, low, alternative=""):
     if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}; got {value!r}.")
+        raise ValueError(
+            f"{name} must be an integer >= {low}{alternative}; got {value!r}."
+        )

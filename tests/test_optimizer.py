@@ -100,17 +100,88 @@ def test_same_seed_same_proposals():
 
 
 @pytest.mark.parametrize(
-    "kwargs, match",
+    "kwargs, error, match",
     [
-        ({"acq_func": "foo"}, "acq_func"),
-        ({"batch_strategy": "x"}, "batch_strategy"),
-        ({"n_initial_points": 0}, "n_initial_points"),
-        ({"xi": -1}, "xi"),
+        ({"acq_func": "foo"}, ValueError, "acq_func"),
+        ({"batch_strategy": "x"}, ValueError, "batch_strategy"),
+        ({"initial_point_generator": "lhs"}, ValueError, "initial_point_generator"),
+        ({"n_initial_points": 0}, ValueError, "n_initial_points"),
+        ({"n_initial_points": "many"}, ValueError, "n_initial_points"),
+        ({"xi": -1}, ValueError, "xi"),
+        ({"kappa": np.nan}, ValueError, "kappa"),
+        ({"n_candidates": 0}, ValueError, "n_candidates"),
+        ({"n_restarts": 1.5}, ValueError, "n_restarts"),
+        ({"random_state": "seed"}, ValueError, "random_state"),
+        ({"search_space": {"C": (0.01, 10.0, "log-uniform")}}, TypeError, "'C'.*Real"),
+        ({"search_space": 5}, TypeError, "search space"),
     ],
 )
-def test_invalid_settings(kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        BayesOptimizer({"x": Real(0, 1)}, **kwargs)
+@pytest.mark.parametrize("first_call", ["ask", "tell"])
+def test_invalid_settings_raise_at_first_use_naming_the_parameter(kwargs, error, match, first_call):
+    kwargs = {"search_space": {"x": Real(0, 1)}, **kwargs}
+    opt = BayesOptimizer(**kwargs)  # stores, does not validate
+    with pytest.raises(error, match=match):
+        if first_call == "ask":
+            opt.ask()
+        else:
+            opt.tell({"x": 0.5}, 1.0)
+
+
+def test_init_only_stores_the_parameters():
+    space = {"x": Real(0, 1)}
+    rng = np.random.RandomState(0)
+    opt = BayesOptimizer(space, n_initial_points="auto", kappa=2.0, random_state=rng)
+    assert vars(opt) == {
+        "search_space": space,
+        "n_initial_points": "auto",
+        "initial_point_generator": "sobol",
+        "acq_func": "log_ei",
+        "xi": 0.0,
+        "kappa": 2.0,
+        "batch_strategy": "constant_liar",
+        "n_candidates": 1024,
+        "n_restarts": 5,
+        "random_state": rng,
+    }
+    assert opt.search_space is space and opt.random_state is rng
+    assert not hasattr(opt, "n_initial_points_")
+
+
+def test_a_fresh_optimizer_reports_nothing_observed():
+    opt = BayesOptimizer([{"a": [1, 2]}, {"b": Integer(0, 3)}], random_state=0)
+    assert opt.space.cardinality == 6 and opt.space.n_subspaces == 2
+    assert opt.observed_params == [] and opt.observed_scores.shape == (0,)
+    assert opt.exhausted is False and opt.gp_ is None
+    with pytest.raises(ValueError, match="no finite score"):
+        opt.best_score
+    assert not hasattr(opt, "n_initial_points_")
+
+
+def test_attributes_after_the_first_tell_and_ask():
+    opt = BayesOptimizer({"x": Real(0, 1), "c": ["a", "b"]}, n_initial_points=2, random_state=0)
+    opt.tell([{"x": 0.2, "c": "a"}, {"x": 0.7, "c": "b"}], [1.0, 2.0])
+    assert opt.n_initial_points_ == 2
+    assert opt.last_acquisition_.shape == (0,) and opt.gp_ is None
+    assert opt.best_params == {"x": 0.7, "c": "b"} and opt.best_score == 2.0
+    batch = opt.ask(2)
+    assert len(batch) == 2 and opt.last_acquisition_.shape == (2,)
+    assert np.isfinite(opt.last_acquisition_).all() and opt.gp_ is not None
+    assert opt.observed_params == [{"x": 0.2, "c": "a"}, {"x": 0.7, "c": "b"}]
+    np.testing.assert_array_equal(opt.observed_scores, [1.0, 2.0])
+    assert not opt.exhausted
+    auto = BayesOptimizer({"x": Real(0, 1), "c": ["a", "b"]}, random_state=0)
+    auto.ask()
+    assert auto.n_initial_points_ == 5
+
+
+def test_parameters_changed_between_asks_are_checked_again():
+    opt = BayesOptimizer({"x": Real(0, 1)}, n_initial_points=2, random_state=0)
+    opt.tell(opt.ask(2), [0.0, 1.0])
+    opt.acq_func = "nope"
+    with pytest.raises(ValueError, match="acq_func"):
+        opt.ask()
+    opt.acq_func = "ucb"
+    assert 0 <= opt.ask()["x"] <= 1
 
 
 def test_overlapping_union_hands_out_each_setting_once():
