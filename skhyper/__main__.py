@@ -9,6 +9,37 @@ import argparse
 import sys
 import time
 
+from . import __version__
+
+
+def _integer_from(low, high=None):
+    """An argparse ``type``: an integer in ``[low, high]``, else a usage error."""
+    expected = f"an integer >= {low}" if high is None else f"an integer from {low} to {high}"
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"must be {expected}; got {text!r}")
+        return value
+
+    return parse
+
+
+def _n_jobs(text):
+    """An argparse ``type``: joblib's ``n_jobs``, any integer but 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value == 0:
+        raise argparse.ArgumentTypeError(
+            f"must be a non-zero integer (-1 for all cores); got {text!r}"
+        )
+    return value
+
 
 def _demo(args):
     from scipy.stats import loguniform
@@ -56,15 +87,25 @@ def _demo(args):
 
 def main(argv=None):
     """Entry point of ``python -m skhyper`` and the ``skhyper`` script."""
-    parser = argparse.ArgumentParser(prog="python -m skhyper")
+    formatter = argparse.ArgumentDefaultsHelpFormatter
+    parser = argparse.ArgumentParser(prog="python -m skhyper", formatter_class=formatter)
+    parser.add_argument("--version", action="version", version=f"skhyper {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser(
-        "demo", help="BayesSearchCV against RandomizedSearchCV on a bundled dataset"
+        "demo",
+        help="BayesSearchCV against RandomizedSearchCV on a bundled dataset",
+        description="Tune an RBF SVC on scikit-learn's digits dataset with "
+        "BayesSearchCV and with RandomizedSearchCV, on the same folds and "
+        "number of evaluations, and print best score, evaluations and time.",
+        formatter_class=formatter,
     )
-    demo.add_argument("--n-iter", type=int, default=25, help="evaluations per search")
-    demo.add_argument("--cv", type=int, default=3, help="number of folds")
-    demo.add_argument("--n-jobs", type=int, default=None, help="joblib workers")
-    demo.add_argument("--seed", type=int, default=0, help="random seed")
+    demo.add_argument("--n-iter", type=_integer_from(1), default=25,
+                      help="evaluations per search")
+    demo.add_argument("--cv", type=_integer_from(2), default=3, help="number of folds")
+    demo.add_argument("--n-jobs", type=_n_jobs, default=None,
+                      help="joblib workers (-1: all cores; None: one)")
+    demo.add_argument("--seed", type=_integer_from(0, 2**32 - 1), default=0,
+                      help="random seed")
     args = parser.parse_args(argv)
     return _demo(args)
 

@@ -1,0 +1,81 @@
+"""The command line, ``python -m skhyper``."""
+
+import subprocess
+import sys
+
+import pytest
+
+import skhyper
+from skhyper.__main__ import main
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--n-iter", "0"], "argument --n-iter: must be an integer >= 1; got '0'"),
+        (["--n-iter", "-3"], "argument --n-iter: must be an integer >= 1; got '-3'"),
+        (["--n-iter", "2.5"], "argument --n-iter: must be an integer >= 1; got '2.5'"),
+        (["--cv", "1"], "argument --cv: must be an integer >= 2; got '1'"),
+        (["--cv", "-2"], "argument --cv: must be an integer >= 2; got '-2'"),
+        (["--cv", "three"], "argument --cv: must be an integer >= 2; got 'three'"),
+        (["--n-jobs", "0"], "argument --n-jobs: must be a non-zero integer"),
+        (["--seed", "-1"], "argument --seed: must be an integer from 0 to 4294967295"),
+    ],
+)
+def test_bad_demo_arguments_are_usage_errors(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", *argv])
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("usage: ")
+    assert message in captured.err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"skhyper {skhyper.__version__}\n"
+
+
+def test_help_shows_the_defaults(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", "--help"])
+    assert exit_info.value.code == 0
+    help_text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    for option, default in [("--n-iter", 25), ("--cv", 3), ("--n-jobs", None), ("--seed", 0)]:
+        assert option in help_text
+        assert f"(default: {default})" in help_text
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "--version" in capsys.readouterr().out
+
+
+def test_a_command_is_required(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([])
+    assert exit_info.value.code == 2
+    assert "the following arguments are required: command" in capsys.readouterr().err
+
+
+def test_tiny_demo_prints_its_table(capsys):
+    assert main(["demo", "--n-iter", "2", "--cv", "2", "--seed", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "2-fold CV, 2 evaluations each, seed 1" in out
+    rows = [line for line in out.splitlines() if line.startswith("| ")]
+    assert [row.split("|")[1].strip() for row in rows] == [
+        "search", "BayesSearchCV", "RandomizedSearchCV"
+    ]
+    assert [row.split("|")[3].strip() for row in rows[1:]] == ["2", "2"]
+    assert "BayesSearchCV best: C=" in out
+
+
+def test_python_dash_m_exits_with_code_2_on_a_usage_error():
+    result = subprocess.run(
+        [sys.executable, "-m", "skhyper", "demo", "--n-iter", "0"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "argument --n-iter: must be an integer >= 1; got '0'" in result.stderr
