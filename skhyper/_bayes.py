@@ -5,16 +5,21 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ._ask_tell import _AskTellSearchCV
+from ._engine import Batch, _SearchCV
 from ._compat import Interval, StrOptions
-from .optimizer import BATCH_STRATEGIES, INITIAL_POINT_GENERATORS, BayesOptimizer
+from .optimizer import (
+    BATCH_STRATEGIES,
+    INITIAL_POINT_GENERATORS,
+    BayesOptimizer,
+    auto_n_initial_points,
+)
 from .space import SearchSpace
 from .surrogate import ACQUISITIONS
 
 __all__ = ["BayesSearchCV"]
 
 
-class BayesSearchCV(_AskTellSearchCV):
+class BayesSearchCV(_SearchCV):
     """Bayesian optimization over hyperparameters, with cross-validation.
 
     A drop-in replacement for :class:`~sklearn.model_selection.GridSearchCV`
@@ -170,7 +175,7 @@ class BayesSearchCV(_AskTellSearchCV):
     """
 
     _parameter_constraints: dict = {
-        **_AskTellSearchCV._parameter_constraints,
+        **_SearchCV._parameter_constraints,
         "search_spaces": [dict, list, SearchSpace],
         "n_iter": [Interval(Integral, 1, None, closed="left")],
         "n_points": [Interval(Integral, 1, None, closed="left")],
@@ -254,6 +259,12 @@ class BayesSearchCV(_AskTellSearchCV):
             n_restarts=self.n_restarts,
             random_state=rng,
         )
+        self._n_initial = (
+            auto_n_initial_points(self._space)
+            if self.n_initial_points == "auto"
+            else self.n_initial_points
+        )
+        self._n_asked = 0
         self._n_batches = 0
         self._grid = None
         size = self._space.cardinality
@@ -269,20 +280,37 @@ class BayesSearchCV(_AskTellSearchCV):
         opt = self.optimizer_
         if self._grid is not None:
             if self._n_batches:
-                return []
+                return None
             candidates, acquisition = self._grid, np.full(len(self._grid), np.nan)
+            label, note = "grid", " (every point of the finite space)"
         else:
-            remaining = self.n_iter - len(opt.observed_scores)
+            remaining = self.n_iter - self._n_asked
             if remaining <= 0 or opt.exhausted:
-                return []
+                return None
             candidates = opt.ask(min(self.n_points, remaining))
             acquisition = opt.last_acquisition_
-        more_results = {
-            "iter": [self._n_batches] * len(candidates),
-            "acquisition": acquisition,
-        }
+            n_batches = -(-self.n_iter // self.n_points)
+            label = f"batch {self._n_batches + 1}/{n_batches}"
+            source = (
+                "initial design" if self._n_asked + len(candidates) <= self._n_initial
+                else "model" if np.isfinite(acquisition).all()
+                else "initial design and random" if self._n_asked < self._n_initial
+                else "random"
+            )
+            note = f" ({source})"
+        self._n_asked += len(candidates)
         self._n_batches += 1
-        return candidates, more_results
+        more_results = {
+            "iter": [self._n_batches - 1] * len(candidates),
+            "acquisition": list(acquisition),
+        }
+        return Batch(candidates, more_results, label=label, note=note)
 
     def _tell(self, candidates, scores):
         self.optimizer_.tell(candidates, scores)
+
+    def _stop_if_all_failed(self):
+        # Give up once the whole initial design has failed: a space-filling
+        # design that never fits means a misconfigured estimator or space,
+        # while one failed point may only be a bad corner of the space.
+        return self._grid is not None or self._n_asked >= min(self._n_initial, self.n_iter)

@@ -1,41 +1,121 @@
-"""The one place that imports scikit-learn's private API.
+"""The one door to scikit-learn's private API.
 
 scikit-learn does not promise to keep these names where they are; when one
-moves, only this file changes. Supported: scikit-learn >= 1.6.
+moves, only this file changes, and ``tests/test_compat.py`` checks that every
+name listed in :data:`PRIVATE_NAMES` exists on the installed version.
+Supported: scikit-learn >= 1.6. Behaviour never depends on the wording of a
+scikit-learn message.
 """
 
+import inspect
+
 from sklearn.base import _fit_context
+from sklearn.model_selection import _validation
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.model_selection._validation import _score
 from sklearn.utils import _safe_indexing
-from sklearn.utils.validation import _check_method_params
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
     RealNotInt,
     StrOptions,
 )
+from sklearn.utils.validation import _check_method_params
+
+#: Every private scikit-learn name this package uses, as (owner, attribute).
+#: Methods of BaseSearchCV are called on the search itself (the subclass
+#: inherits them), through the functions below.
+PRIVATE_NAMES = [
+    ("sklearn.base", "_fit_context"),
+    ("sklearn.model_selection._search", "BaseSearchCV"),
+    ("sklearn.model_selection._validation", "_fit_and_score"),
+    ("sklearn.model_selection._validation", "_insert_error_scores"),
+    ("sklearn.model_selection._validation", "_score"),
+    ("sklearn.utils", "_safe_indexing"),
+    ("sklearn.utils.validation", "_check_method_params"),
+    ("sklearn.utils._param_validation", "HasMethods"),
+    ("sklearn.utils._param_validation", "Interval"),
+    ("sklearn.utils._param_validation", "RealNotInt"),
+    ("sklearn.utils._param_validation", "StrOptions"),
+    ("BaseSearchCV", "_get_scorers"),
+    ("BaseSearchCV", "_get_routed_params_for_fit"),
+    ("BaseSearchCV", "_format_results"),
+    ("BaseSearchCV", "_select_best_index"),
+    ("BaseSearchCV", "_check_refit_for_multimetric"),
+]
+
+# scikit-learn >= 1.9: fit tasks report to callbacks (set_callbacks).
+_FIT_AND_SCORE_TAKES_CALLBACKS = "callback_ctx" in inspect.signature(
+    _validation._fit_and_score
+).parameters
 
 
+def fit_and_score(estimator, X, y, *, caller=None, callback_ctx=None, **kwargs):
+    """``_fit_and_score``, with the callback arguments where they exist."""
+    if _FIT_AND_SCORE_TAKES_CALLBACKS:
+        kwargs.update(caller=caller, callback_ctx=callback_ctx)
+    return _validation._fit_and_score(estimator, X, y, **kwargs)
 
-def is_all_fits_failed_error(exc):
-    """Whether ``exc`` is the error ``evaluate_candidates`` raises when every
-    fit of one call failed (``_warn_or_raise_about_fit_failures``)."""
-    if not isinstance(exc, ValueError):
-        return False
-    first_line = str(exc).strip().split("\n", 1)[0]
-    return first_line.startswith("All the") and first_line.endswith("fits failed.")
+
+def insert_error_scores(outs, error_score):
+    """Give failed fits the dict of error scores a callable scorer returns."""
+    _validation._insert_error_scores(outs, error_score)
+
+
+def get_scorers(search):
+    """``(scorers, refit_metric)`` of a search, as BaseSearchCV.fit gets them."""
+    return search._get_scorers()
+
+
+def routed_params_for_fit(search, params):
+    """The fit parameters routed to the estimator, scorer and splitter."""
+    return search._get_routed_params_for_fit(params)
+
+
+def format_results(search, candidate_params, n_splits, outs, more_results):
+    """``cv_results_`` from ``_fit_and_score``-shaped results."""
+    return search._format_results(candidate_params, n_splits, outs, more_results)
+
+
+def select_best_index(search, refit_metric, results):
+    """The best row, by the search's own (possibly overridden) rule."""
+    return search._select_best_index(search.refit, refit_metric, results)
+
+
+def check_refit_for_multimetric(search, scores):
+    """Check ``refit`` names one of a callable scorer's metrics."""
+    search._check_refit_for_multimetric(scores)
+
+
+def init_callback_context(search, max_subtasks):
+    """The root callback context of a fit (scikit-learn >= 1.9), else None.
+
+    ``BaseSearchCV._init_callback_context`` exists only from 1.9 on, so it is
+    looked up rather than listed in :data:`PRIVATE_NAMES`.
+    """
+    init = getattr(search, "_init_callback_context", None)
+    if init is None:
+        return None
+    return init(max_subtasks=max_subtasks)
 
 
 __all__ = [
     "BaseSearchCV",
     "HasMethods",
     "Interval",
+    "PRIVATE_NAMES",
     "RealNotInt",
     "StrOptions",
     "_check_method_params",
     "_fit_context",
     "_safe_indexing",
     "_score",
-    "is_all_fits_failed_error",
+    "check_refit_for_multimetric",
+    "fit_and_score",
+    "format_results",
+    "get_scorers",
+    "init_callback_context",
+    "insert_error_scores",
+    "routed_params_for_fit",
+    "select_best_index",
 ]

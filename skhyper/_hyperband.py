@@ -1,13 +1,14 @@
-"""HyperbandSearchCV: successive halving over brackets (Li et al. 2017)."""
+"""HyperbandSearchCV: successive halving over brackets (Li et al. 2018)."""
 
-from numbers import Integral
+import warnings
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import is_classifier
 
-from ._ask_tell import _AskTellSearchCV
-from ._compat import BaseSearchCV, Interval, StrOptions, _fit_context
-from ._incremental import Stepper, _IncrementalSearchCV, _last_step
+from ._compat import BaseSearchCV, Interval, StrOptions
+from ._engine import Batch, _SearchCV
+from ._incremental import Stepper, _last_step, _Trainer
 from .optimizer import BayesOptimizer
 from .space import SearchSpace
 
@@ -21,7 +22,7 @@ _BOHB_KAPPA = 0.5
 def hyperband_schedule(max_resources, min_resources=1, factor=3):
     """The brackets of Hyperband, as a pure function of its three settings.
 
-    Follows Algorithm 1 of Li et al. (2017) with ``R = max_resources /
+    Follows Algorithm 1 of Li et al. (2018) with ``R = max_resources /
     min_resources`` and ``eta = factor``: ``s_max = floor(log_eta R)``;
     bracket ``s`` (from ``s_max`` down to 0) starts
     ``n = ceil((s_max + 1) eta^s / (s + 1))`` configurations at
@@ -45,6 +46,15 @@ def hyperband_schedule(max_resources, min_resources=1, factor=3):
         One list per bracket, most exploratory first, of ``(n_configurations,
         resource)`` per rung.
 
+    Raises
+    ------
+    TypeError
+        If ``factor`` or a resource is not a number (bools are refused).
+    ValueError
+        If ``factor`` is not an integer >= 2 (``3.0`` is taken as 3), a
+        resource is not finite and positive, or ``min_resources >
+        max_resources``.
+
     Examples
     --------
     >>> from skhyper import hyperband_schedule
@@ -56,7 +66,21 @@ def hyperband_schedule(max_resources, min_resources=1, factor=3):
     (8, 27.0) -> (2, 81.0)
     (5, 81.0) -> (5, 81.0)
     """
-    if not max_resources >= min_resources > 0:
+    # A factor below 2 would never end the loop below (or divide by zero), a
+    # fractional one give fractional counts, an infinite resource never end.
+    message = f"factor must be an integer >= 2; got {factor!r}."
+    if isinstance(factor, bool) or not isinstance(factor, Real):
+        raise TypeError(message)
+    if not (np.isfinite(float(factor)) and float(factor).is_integer() and factor >= 2):
+        raise ValueError(message)
+    factor = int(factor)
+    for name, value in (("max_resources", max_resources), ("min_resources", min_resources)):
+        message = f"{name} must be a real number > 0; got {value!r}."
+        if isinstance(value, bool) or not isinstance(value, Real):
+            raise TypeError(message)
+        if not (np.isfinite(float(value)) and value > 0):
+            raise ValueError(message)
+    if not max_resources >= min_resources:
         raise ValueError(
             f"Hyperband needs 0 < min_resources <= max_resources; got "
             f"min_resources={min_resources!r}, max_resources={max_resources!r}."
@@ -86,10 +110,10 @@ def _stratified_order(y, rng):
     return np.argsort(keys, kind="stable")
 
 
-class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
+class HyperbandSearchCV(_SearchCV):
     """Hyperband: successive halving over brackets, with cross-validation.
 
-    Hyperband (Li et al. 2017) spends little on many configurations and much
+    Hyperband (Li et al. 2018) spends little on many configurations and much
     on a few. Each *bracket* samples configurations at random, scores them
     with a small resource (few training samples, few iterations, few trees),
     keeps the best ``1/factor`` by mean cross-validated score and gives them
@@ -151,14 +175,44 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
         bracket's configurations are proposed by the Gaussian-process
         optimizer of :class:`BayesOptimizer` fitted to the scores at the
         largest such level, the rest drawn at random.
+    continue_training : "auto" or bool, default="auto"
+        Whether a promoted configuration continues its fold-models for a
+        parameter resource. ``"auto"`` continues where ``warm_start`` is
+        known to add to the fitted model (the parameters listed under
+        ``resource``); True continues by ``warm_start`` whatever the
+        parameter (an error if the estimator has no ``warm_start``); False
+        trains every rung from scratch. ``"partial_fit"`` always continues,
+        ``"n_samples"`` never does.
     search_metric : str, default=None
-        The scorer name that decides promotions with multi-metric scoring;
-        defaults to ``refit`` when it is a string.
-    scoring, n_jobs, refit, cv, verbose, pre_dispatch, error_score, return_train_score
-        As in :class:`~sklearn.model_selection.GridSearchCV`.
+        The scorer name that decides promotions with multi-metric scoring.
+        Defaults to ``refit`` when it is a string; required with several
+        scorers when ``refit`` is False or a callable.
+    scoring : str, callable, list, tuple or dict, default=None
+        As in GridSearchCV.
+    n_jobs : int, default=None
+        Number of jobs to run in parallel; as in GridSearchCV. A rung's
+        configurations and folds are fitted in parallel.
+    refit : bool, str or callable, default=True
+        Refit an estimator with the best parameters on the whole dataset, at
+        ``max_resources``; as in GridSearchCV.
+    cv : int, cross-validation generator or iterable, default=None
+        As in GridSearchCV. A shuffling splitter without a fixed
+        ``random_state`` draws its folds once: every rung is scored on the
+        same folds.
+    verbose : int, default=0
+        Verbosity, as in GridSearchCV.
+    pre_dispatch : int or str, default="2*n_jobs"
+        As in GridSearchCV.
     random_state : int, RandomState instance or None, default=None
         Seeds the sampled configurations and the order in which training
-        folds are subsampled.
+        folds are subsampled. With an int, results are identical for any
+        ``n_jobs``.
+    error_score : "raise" or float, default=np.nan
+        Score of a failed fit, as in GridSearchCV. A NaN score ranks below
+        every finite score, so a failed configuration is never promoted over
+        one that scored.
+    return_train_score : bool, default=False
+        As in GridSearchCV.
 
     Attributes
     ----------
@@ -167,15 +221,48 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
         order, with the columns ``bracket`` (the bracket's ``s``), ``iter``
         (the rung within its bracket), ``n_resources``, ``config_id`` (unique
         over the whole search) and ``hyperband_iteration``.
+
+        ``rank_test_score`` (``rank_test_<name>`` with several scorers)
+        ranks the rows of every rung together, as in
+        :class:`~sklearn.model_selection.HalvingRandomSearchCV`: a row
+        scored on a small resource may rank first, so the rank-1 row need not
+        be ``best_index_``, which is chosen among the rows at
+        ``max_resources`` only. To compare final results, keep the rows where
+        ``cv_results_["n_resources"] == max_resources_``.
+    best_estimator_ : estimator
+        Estimator refitted with the best parameters on the whole dataset, at
+        ``max_resources`` (if ``refit``).
+    best_score_ : float
+        Mean cross-validated score of the best configuration at
+        ``max_resources``.
+    best_params_ : dict
+        The best configuration; for a parameter resource it holds the
+        resource at ``max_resources``.
     best_index_ : int
-        The best row among those at ``max_resources``.
-    best_score_, best_params_, best_estimator_, scorer_, n_splits_, refit_time_, multimetric_
-        As in GridSearchCV. For a parameter resource, ``best_params_`` holds
-        it at ``max_resources``.
-    max_resources_, min_resources_ : int
-        The resolved resources.
+        Row of the best configuration in ``cv_results_``, the best among the
+        rows at ``max_resources`` (a callable ``refit`` chooses among all
+        rows).
+    scorer_ : function or dict
+        The scorer(s) used.
+    n_splits_ : int
+        Number of cross-validation splits.
+    refit_time_ : float
+        Seconds spent refitting the best estimator.
+    multimetric_ : bool
+        Whether several scorers were used.
+    max_resources_ : int
+        The resource of the last rung, as resolved from ``max_resources``.
+    min_resources_ : int
+        The smallest resource a rung may use, as resolved from
+        ``min_resources``.
     metadata_ : dict
         The schedule that ran: see :attr:`metadata`.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, for classifiers with ``refit``.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when they are all strings.
 
     See Also
     --------
@@ -202,12 +289,12 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
     --------
     >>> from scipy.stats import loguniform
     >>> from sklearn.datasets import load_digits
-    >>> from sklearn.linear_model import SGDClassifier
+    >>> from sklearn.svm import SVC
     >>> from skhyper import HyperbandSearchCV
     >>> X, y = load_digits(return_X_y=True)
     >>> search = HyperbandSearchCV(
-    ...     SGDClassifier(random_state=0),
-    ...     {"alpha": loguniform(1e-6, 1e-1)},
+    ...     SVC(),
+    ...     {"C": loguniform(1e-2, 1e3), "gamma": loguniform(1e-5, 1e-1)},
     ...     resource="n_samples",
     ...     min_resources=100,
     ...     random_state=0,
@@ -216,10 +303,12 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
     [[(9, 160), (3, 479), (1, 1437)], [(5, 479), (1, 1437)], [(3, 1437)]]
     >>> int(search.cv_results_["n_resources"][search.best_index_])
     1437
+    >>> bool(search.best_score_ > 0.95)
+    True
     """
 
     _parameter_constraints: dict = {
-        **_AskTellSearchCV._parameter_constraints,
+        **_SearchCV._parameter_constraints,
         "search_spaces": [dict, list, SearchSpace],
         "resource": [str],
         "max_resources": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
@@ -227,6 +316,7 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
         "factor": [Interval(Integral, 2, None, closed="left")],
         "hyperband_iterations": [Interval(Integral, 1, None, closed="left")],
         "sampler": [StrOptions({"random", "bayes"})],
+        "continue_training": [StrOptions({"auto"}), "boolean"],
     }
 
     def __init__(
@@ -240,6 +330,7 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
         factor=3,
         hyperband_iterations=1,
         sampler="random",
+        continue_training="auto",
         search_metric=None,
         scoring=None,
         n_jobs=None,
@@ -269,6 +360,7 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
         self.factor = factor
         self.hyperband_iterations = hyperband_iterations
         self.sampler = sampler
+        self.continue_training = continue_training
         self.search_metric = search_metric
         self.random_state = random_state
 
@@ -335,6 +427,43 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
                 f"min_resources={min_resources} is more than "
                 f"max_resources={max_resources}."
             )
+        if len(hyperband_schedule(max_resources, min_resources, self.factor)) == 1:
+            # s_max = 0: one bracket of one rung, random search of one point.
+            ratio = max_resources / min_resources
+            fixes = []
+            if max_resources // self.factor >= 1:
+                fixes.append(f"lower min_resources to at most {max_resources // self.factor}")
+            more = min_resources * self.factor
+            fixes.append(
+                f"raise max_resources to at least {more}"
+                + (f" (training folds of {more} samples or more)"
+                   if self.resource == "n_samples" else "")
+            )
+            if int(ratio) >= 2:
+                fixes.append(
+                    "use factor=2" if int(ratio) == 2
+                    else f"use a factor of at most {int(ratio)}"
+                )
+            message = (
+                f"max_resources={max_resources} / min_resources={min_resources} = "
+                f"{ratio:.3g} is less than factor={self.factor}: Hyperband would run "
+                f"a single bracket with a single rung, that is 1 configuration "
+                f"evaluated at max_resources={max_resources}, with nothing to "
+                f"halve. For at least two brackets, {', or '.join(fixes)}."
+            )
+            if not (
+                self.resource == "n_samples"
+                and self.max_resources == self.min_resources == "auto"
+            ):
+                raise ValueError(message)
+            # Both resources come from the data, which is too small: fit it
+            # (scikit-learn's estimator checks do, on 10 to 30 samples), but say so.
+            warnings.warn(
+                f"{message} (Both are 'auto' here, taken from the data: the search "
+                f"goes on with that single configuration.)",
+                UserWarning,
+                stacklevel=2,
+            )
         return max_resources, min_resources
 
     # -- the search --------------------------------------------------------------
@@ -375,48 +504,29 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
         if self.resource != "n_samples":
             self._resolve_resources(n_train=None)
 
-    # -- continued training (Tier 2) ---------------------------------------------
+    # -- continued training ----------------------------------------------------
     def _continues(self):
         """Whether promoted configurations continue training instead of restarting."""
-        if self.resource == "n_samples":
-            return False
-        return Stepper.for_resource(self.estimator, self.resource, None) is not None
-
-    @_fit_context(
-        # the estimator is validated by BaseSearchCV.fit
-        prefer_skip_nested_validation=False
-    )
-    def fit(self, X, y=None, **params):
-        """Run Hyperband, then refit the best configuration at full resource.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
-            Target; None for unsupervised learning.
-        **params : dict of str -> object
-            Parameters passed to the estimator's fit (or partial_fit), the
-            scorer and the CV splitter, as in GridSearchCV.
-
-        Returns
-        -------
-        self : object
-            The fitted search.
-        """
-        if self._continues():
-            return self._fit_incremental(X, y, **params)
-        return super().fit(X, y, **params)
+        return self._stepper(None) is not None
 
     def _stepper(self, y):
-        return Stepper.for_resource(self.estimator, self.resource, y)
+        if self.resource == "n_samples":
+            if self.continue_training is True:
+                raise ValueError(
+                    "continue_training=True needs a resource that training can "
+                    "continue: 'partial_fit' or an iteration parameter; got "
+                    "resource='n_samples'."
+                )
+            return None
+        return Stepper.for_resource(
+            self.estimator, self.resource, y, self.continue_training
+        )
 
-    def _ask_members(self):
-        proposal = self._ask()
-        if not proposal:
-            return []
-        candidates, more_results, _ = proposal
-        return candidates, more_results, more_results["config_id"], more_results["n_resources"]
+    def _make_evaluator(self, X, y, splits, scorers, routed, parallel):
+        stepper = self._stepper(y)
+        if stepper is None:
+            return super()._make_evaluator(X, y, splits, scorers, routed, parallel)
+        return _Trainer(self, X, y, splits, scorers, routed, stepper, parallel)
 
     def _live_members(self):
         """Configurations the next rung of this bracket will continue."""
@@ -428,10 +538,10 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
     def _refit_steps(self):
         return self.max_resources_
 
-    def _draw_splits(self, X, y, params):
-        splits = super()._draw_splits(X, y, params)
+    def _prepare_splits(self, X, y, splits):
+        self._splits = splits
         if self.resource == "n_samples":
-            # Checked here, before BaseSearchCV.fit fits anything; the fold
+            # Checked here, before anything is fitted; the fold
             # orders are drawn in _start from the search's one random stream.
             stratify = is_classifier(self.estimator) and y is not None
             y_arr = np.asarray(y) if stratify else None
@@ -440,7 +550,6 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
                 min(len(train) for train, _ in splits),
                 len(np.unique(y_arr)) if stratify else None,
             )
-        return splits
 
     def _order_training_folds(self, rng):
         """One fixed (stratified) order per training fold; a rung takes a prefix."""
@@ -477,7 +586,7 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
             if self._bracket >= len(self._brackets):
                 self._iteration += 1
                 if self._iteration >= self.hyperband_iterations:
-                    return []
+                    return None
                 self._bracket = 0
             self._rung = 0
             params = self._sample_bracket(self._brackets[self._bracket][0][0])
@@ -489,7 +598,7 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
         self._configs = self._configs[:n_keep]  # sorted best first by _tell
         resource = _resource_value(r)
         candidates = [dict(p) for _, p in self._configs]
-        splits = self._splits
+        splits = None  # the search's folds
         if self.resource == "n_samples":
             splits = self._subsampled(resource)
         elif self.resource != "partial_fit":
@@ -503,7 +612,13 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
             "config_id": [cid for cid, _ in self._configs],
             "hyperband_iteration": [self._iteration] * len(candidates),
         }
-        return candidates, more_results, splits
+        iteration = f"iteration {self._iteration + 1}, " if self.hyperband_iterations > 1 else ""
+        return Batch(
+            candidates, more_results, splits=splits,
+            members=more_results["config_id"], targets=more_results["n_resources"],
+            label=f"{iteration}bracket s={s}, rung {self._rung}",
+            note=f" at n_resources={resource}",
+        )
 
     def _subsampled(self, n):
         if n not in self._splits_cache:
@@ -551,11 +666,19 @@ class HyperbandSearchCV(_IncrementalSearchCV, _AskTellSearchCV):
         order = np.argsort(-keys, kind="stable")
         self._configs = [self._configs[i] for i in order]
 
-    def _run_search(self, evaluate_candidates, callback_ctx=None):
+    def _stop_if_all_failed(self):
+        # Only once the first bracket has reached max_resources: its small
+        # rungs may fail for want of samples or iterations (a PCA asking for
+        # more components than a rung has samples) where larger ones fit.
+        return self._bracket > 0 or self._iteration > 0 or (
+            self._rung + 1 >= len(self._brackets[0])
+        )
+
+    def _run_search(self, record, callback_ctx=None):
         try:
-            super()._run_search(evaluate_candidates, callback_ctx=callback_ctx)
+            super()._run_search(record, callback_ctx=callback_ctx)
         finally:
-            self._ordered = self._splits_cache = None
+            self._ordered = self._splits_cache = self._splits = None
 
     @staticmethod
     def _select_best_index(refit, refit_metric, results):

@@ -1,58 +1,88 @@
-"""The shared engine of searches that keep models training between steps.
+"""Continued training: the evaluator of searches that keep models between steps.
 
 ``BaseSearchCV``'s ``evaluate_candidates`` clones and fits from scratch, so it
-cannot continue a model. :class:`_IncrementalSearchCV` overrides ``fit`` once:
-it keeps each member's K fold-models between steps, continues (or starts)
-them by a number of training steps in parallel, scores them, appends rows to
-``cv_results_`` and sets every attribute GridSearchCV sets. A search supplies
-only its strategy through the same ``_start`` / ``_ask`` / ``_tell`` hooks as
-the ask/tell searches, where ``_ask_members`` also names each candidate's
-member and the total number of training steps it should have reached.
+cannot continue a model. :class:`_Trainer` is the engine's second evaluator
+(see ``_engine.py``): it keeps each member's K fold-models between batches,
+continues (or starts) them by a number of training steps in parallel, and
+scores them, returning results shaped like ``_fit_and_score``'s.
 
 A training step is one ``partial_fit`` call (an epoch), or, for estimators
 whose ``warm_start`` continues where they stopped, one unit of a cumulative
 iteration parameter (``n_estimators`` of forests and gradient boosting,
 ``max_iter`` of histogram gradient boosting). For a Pipeline, the steps before
-the last are fitted once per fold and only the last step trains.
+the last are fitted once per fold, as ``Pipeline.fit`` fits them
+(``fit_transform``), and only the last step trains.
 """
 
 import contextlib
 import copy
 import time
 import traceback
-import warnings
+from dataclasses import dataclass
 
 import numpy as np
+from sklearn import get_config
 from sklearn.base import clone, is_classifier
-from sklearn.exceptions import FitFailedWarning
-from sklearn.model_selection import check_cv
+from sklearn.ensemble import (
+    BaggingClassifier,
+    BaggingRegressor,
+    ExtraTreesClassifier,
+    ExtraTreesRegressor,
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
 from sklearn.pipeline import Pipeline
-from sklearn.utils import check_random_state, indexable
-from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.metadata_routing import process_routing
+from sklearn.utils.parallel import delayed
 
-from ._ask_tell import last_scores
 from ._compat import _check_method_params, _safe_indexing, _score
+from ._engine import EARLIER_FAILURE, _task_contexts
 
-__all__ = ["WARM_START_PARAMETERS", "Stepper", "_IncrementalSearchCV"]
+__all__ = ["WARM_START_PARAMETERS", "Stepper", "warm_start_parameter"]
 
 #: Parameters whose increase under ``warm_start=True`` continues training
-#: (the new stages are added to the fitted ones), by estimator class name.
+#: (the new stages are added to the fitted ones), by estimator class. Looked
+#: up through the MRO, so subclasses are known too; for an estimator missing
+#: here, a search's ``continue_training=True`` says the same.
 WARM_START_PARAMETERS = {
-    "HistGradientBoostingClassifier": "max_iter",
-    "HistGradientBoostingRegressor": "max_iter",
-    "GradientBoostingClassifier": "n_estimators",
-    "GradientBoostingRegressor": "n_estimators",
-    "RandomForestClassifier": "n_estimators",
-    "RandomForestRegressor": "n_estimators",
-    "ExtraTreesClassifier": "n_estimators",
-    "ExtraTreesRegressor": "n_estimators",
-    "BaggingClassifier": "n_estimators",
-    "BaggingRegressor": "n_estimators",
+    HistGradientBoostingClassifier: "max_iter",
+    HistGradientBoostingRegressor: "max_iter",
+    GradientBoostingClassifier: "n_estimators",
+    GradientBoostingRegressor: "n_estimators",
+    RandomForestClassifier: "n_estimators",
+    RandomForestRegressor: "n_estimators",
+    ExtraTreesClassifier: "n_estimators",
+    ExtraTreesRegressor: "n_estimators",
+    BaggingClassifier: "n_estimators",
+    BaggingRegressor: "n_estimators",
 }
+
+
+def warm_start_parameter(estimator):
+    """The parameter that continues ``estimator`` under warm start, or None."""
+    for cls in type(estimator).__mro__:
+        if cls in WARM_START_PARAMETERS:
+            return WARM_START_PARAMETERS[cls]
+    return None
 
 
 def _last_step(estimator):
     return estimator.steps[-1] if isinstance(estimator, Pipeline) else (None, estimator)
+
+
+def _owner(estimator, resource):
+    """``(owner, name)``: the estimator whose parameter ``resource`` names.
+
+    ``"estimator__n_estimators"`` of a bagging ensemble belongs to the bagged
+    estimator, not to the ensemble; ``"clf__max_iter"`` to a Pipeline's step.
+    """
+    prefix, _, name = resource.rpartition("__")
+    owner = estimator.get_params().get(prefix) if prefix else estimator
+    return (owner if hasattr(owner, "get_params") else None), name
 
 
 class Stepper:
@@ -61,10 +91,14 @@ class Stepper:
     Parameters
     ----------
     mode : {"partial_fit", "warm_start"}
+        Continue by ``partial_fit`` calls, or by raising a cumulative
+        iteration parameter under ``warm_start=True``.
     parameter : str, default=None
-        The cumulative iteration parameter of ``"warm_start"``.
+        The iteration parameter of ``"warm_start"``, a name of the trained
+        model (the last step of a Pipeline).
     classes : ndarray, default=None
-        All class labels, passed to a classifier's first ``partial_fit``.
+        All class labels, passed to a classifier's first ``partial_fit``
+        unless the user passes ``classes`` as a fit parameter.
     """
 
     def __init__(self, mode, parameter=None, classes=None):
@@ -73,22 +107,53 @@ class Stepper:
         self.classes = classes
 
     @classmethod
-    def for_resource(cls, estimator, resource, y):
-        """The stepper for ``resource``, or None if it cannot continue training."""
+    def for_resource(cls, estimator, resource, y, continue_training="auto"):
+        """The stepper for ``resource``, or None to train from scratch.
+
+        Parameters
+        ----------
+        estimator : estimator or Pipeline
+            The search's estimator; a Pipeline trains its last step.
+        resource : str
+            ``"partial_fit"`` or the name of an iteration parameter.
+        y : array-like or None
+            The target, for a classifier's ``classes``.
+        continue_training : "auto" or bool, default="auto"
+            ``"auto"`` continues when the warm-start registry knows the
+            parameter; True continues by ``warm_start`` on any parameter of
+            the trained model (an error if it has no ``warm_start``); False
+            trains from scratch.
+        """
         _, last = _last_step(estimator)
         if resource == "partial_fit":
             classes = np.unique(y) if is_classifier(last) and y is not None else None
             return cls("partial_fit", classes=classes)
-        name = resource.rsplit("__", 1)[-1]
-        if WARM_START_PARAMETERS.get(type(last).__name__) == name:
-            return cls("warm_start", parameter=name)
-        return None
+        if continue_training is False:
+            return None
+        owner, name = _owner(estimator, resource)
+        trained = owner is last
+        if continue_training == "auto":
+            if trained and warm_start_parameter(owner) == name:
+                return cls("warm_start", parameter=name)
+            return None
+        if not trained or "warm_start" not in owner.get_params(deep=False):
+            what = type(owner).__name__ if owner is not None else "no estimator"
+            raise ValueError(
+                f"continue_training=True continues {resource!r} by warm_start on "
+                f"the estimator that is trained ({type(last).__name__}); "
+                f"{resource!r} belongs to {what}"
+                + ("" if trained else ", which is not the trained estimator")
+                + (", which has no warm_start parameter" if trained else "")
+                + ". Use continue_training='auto' or False to retrain every rung."
+            )
+        return cls("warm_start", parameter=name)
 
     def train(self, model, X, y, done, target, fit_params):
         """Train ``model``, which has ``done`` steps, up to ``target`` steps."""
         if self.mode == "partial_fit":
+            give_classes = self.classes is not None and "classes" not in fit_params
             for step in range(done, target):
-                extra = {"classes": self.classes} if step == 0 and self.classes is not None else {}
+                extra = {"classes": self.classes} if step == 0 and give_classes else {}
                 model.partial_fit(X, y, **extra, **fit_params)
         else:
             # warm_start only for this call: the caller's estimator (the
@@ -109,12 +174,64 @@ def _split_by_step(params, step):
     return own, {k: v for k, v in params.items() if not k.startswith(prefix)}
 
 
+def _route_pipeline(pipe, params):
+    """``(head params, last-step params)``, as ``Pipeline.fit`` routes ``params``."""
+    last_name = pipe.steps[-1][0]
+    if not get_config().get("enable_metadata_routing", False):
+        last, head = _split_by_step(params, last_name)
+        return head, last
+    routed = process_routing(pipe, "fit", **params)  # refuses unrequested metadata
+    consumed = pipe[:-1].get_metadata_routing().consumes("fit_transform", list(params))
+    return {k: params[k] for k in consumed}, dict(routed[last_name].fit)
+
+
+def _fit_head(estimator, X, y, params):
+    """Fit a Pipeline's steps before the last (as ``Pipeline.fit`` does).
+
+    Returns the fitted head (None without one), the transformed ``X`` and
+    the parameters for the last step.
+    """
+    if not isinstance(estimator, Pipeline):
+        return None, X, params
+    head_params, last_params = _route_pipeline(estimator, params)
+    head = estimator[:-1]
+    Xt = head.fit_transform(X, y, **head_params)
+    # A Pipeline with a memory fits clones: give the estimator the fitted steps.
+    estimator.steps[:-1] = head.steps
+    return head, Xt, last_params
+
+
 def _subset(X, indices):
     return None if X is None else _safe_indexing(X, indices)
 
 
+@dataclass
+class _Fold:
+    """One fold's data as the trained model sees it (after a Pipeline's head)."""
+
+    X_train: object
+    y_train: object
+    X_test: object
+    y_test: object
+    fit_params: dict
+    train_score_params: dict
+    test_score_params: dict
+
+
+@dataclass
+class _Task:
+    """Continue one member's model on one fold, from ``done`` to ``target`` steps."""
+
+    member: object
+    k: int
+    model: object
+    params: dict
+    done: int
+    target: int
+
+
 def _advance_and_score(
-    model, fold, params, done, target, stepper, scorer, return_train_score, error_score,
+    model, fold, done, target, stepper, scorer, return_train_score, error_score,
     callback_ctx=None, caller=None,
 ):
     """Continue one (member, fold) model to ``target`` steps and score it.
@@ -124,47 +241,54 @@ def _advance_and_score(
     ``callback_ctx`` (scikit-learn >= 1.9) sees it as one fit task, as
     ``_fit_and_score`` shows a fit and its scoring.
     """
-    X_train, y_train, X_test, y_test, fit_params, (train_score_params, score_params) = fold
-    out = {"n_test_samples": len(X_test) if y_test is None else len(y_test)}
+    n_test = len(fold.X_test) if fold.y_test is None else len(fold.y_test)
+    out = {"n_test_samples": n_test}
+    metadata = fold.fit_params.get("sample_weight")
+    metadata = None if metadata is None else {"sample_weight": metadata}
     if callback_ctx is not None:
-        metadata = fit_params.get("sample_weight")
-        metadata = None if metadata is None else {"sample_weight": metadata}
         callback_ctx.call_on_fit_task_begin(
-            estimator=caller, X=X_train, y=y_train, metadata=metadata
+            estimator=caller, X=fold.X_train, y=fold.y_train, metadata=metadata
         )
     start = time.time()
     try:
         if model is None:
-            raise RuntimeError("this member failed at an earlier step")
-        propagate = contextlib.nullcontext()
-        if callback_ctx is not None:
-            propagate = callback_ctx.propagate_callback_context(model)
-        with propagate:
-            model = stepper.train(model, X_train, y_train, done, target, fit_params)
+            out["fit_error"] = EARLIER_FAILURE
+        else:
+            propagate = contextlib.nullcontext()
+            if callback_ctx is not None:
+                propagate = callback_ctx.propagate_callback_context(model)
+            with propagate:
+                model = stepper.train(
+                    model, fold.X_train, fold.y_train, done, target, fold.fit_params
+                )
+            out["fit_error"] = None
     except Exception:
         if error_score == "raise":
             raise
         out["fit_error"] = traceback.format_exc()
-        out["fit_time"] = time.time() - start
-        out["score_time"] = 0.0
-        out["test_scores"] = _error_scores(scorer, error_score)
-        if return_train_score:
-            out["train_scores"] = _error_scores(scorer, error_score)
         model = None
-    else:
-        out["fit_error"] = None
-        out["fit_time"] = time.time() - start
+    out["fit_time"] = time.time() - start
+    try:
         start = time.time()
-        out["test_scores"] = _score(model, X_test, y_test, scorer, score_params, error_score)
-        if return_train_score:
-            out["train_scores"] = _score(
-                model, X_train, y_train, scorer, train_score_params, error_score
+        if model is None:
+            out["test_scores"] = _error_scores(scorer, error_score)
+            if return_train_score:
+                out["train_scores"] = _error_scores(scorer, error_score)
+        else:
+            out["test_scores"] = _score(
+                model, fold.X_test, fold.y_test, scorer, fold.test_score_params,
+                error_score,
             )
+            if return_train_score:
+                out["train_scores"] = _score(
+                    model, fold.X_train, fold.y_train, scorer, fold.train_score_params,
+                    error_score,
+                )
         out["score_time"] = time.time() - start
     finally:
         if callback_ctx is not None:
             callback_ctx.call_on_fit_task_end(
-                estimator=caller, X=X_train, y=y_train, metadata=metadata
+                estimator=caller, X=fold.X_train, y=fold.y_train, metadata=metadata
             )
     return model, out
 
@@ -177,107 +301,76 @@ def _error_scores(scorer, error_score):
 
 
 class _Trainer:
-    """Holds the fold data and the members' fold-models of one fit."""
+    """The continued-training evaluator: fold data and members' fold-models."""
 
     def __init__(self, search, X, y, splits, scorer, routed, stepper, parallel):
         self.search = search
         self.scorer = scorer
         self.stepper = stepper
         self.parallel = parallel
-        score_params_all = routed.scorer.score
-        fit_params = routed.estimator.fit
-        estimator = search.estimator
-        self.last_name, last = _last_step(estimator)
+        self.last_name, last = _last_step(search.estimator)
         self.base = clone(last)
+        score_params = routed.scorer.score
         self.folds = []
         for train, test in splits:
             X_train, y_train = _subset(X, train), _subset(y, train)
             X_test, y_test = _subset(X, test), _subset(y, test)
-            fold_params = _check_method_params(X, params=fit_params, indices=train)
-            score_params = (
-                _check_method_params(X, params=score_params_all, indices=train),
-                _check_method_params(X, params=score_params_all, indices=test),
+            fit_params = _check_method_params(X, params=routed.estimator.fit, indices=train)
+            head, X_train, fit_params = _fit_head(
+                clone(search.estimator), X_train, y_train, fit_params
             )
-            if self.last_name is not None:
-                # Fit the steps before the last once per fold; train the last.
-                fold_params, head_params = _split_by_step(fold_params, self.last_name)
-                head = clone(estimator[:-1]).fit(X_train, y_train, **head_params)
-                X_train, X_test = head.transform(X_train), head.transform(X_test)
-            self.folds.append((X_train, y_train, X_test, y_test, fold_params, score_params))
+            if head is not None:
+                X_test = head.transform(X_test)
+            self.folds.append(_Fold(
+                X_train, y_train, X_test, y_test, fit_params,
+                _check_method_params(X, params=score_params, indices=train),
+                _check_method_params(X, params=score_params, indices=test),
+            ))
         self.models = {}  # member -> list of fold-models (None after a failure)
         self.steps = {}  # member -> steps trained
-        self.all_params, self.all_out = [], []
-        self.all_more = {}
 
-    def advance(self, candidates, more_results, members, targets, search_ctx=None):
+    def n_tasks(self, batch):
+        return len(batch.candidates) * len(self.folds)
+
+    def evaluate(self, batch, batch_ctx=None):
         """Train each member to its target steps on every fold and score it.
 
-        Returns ``cv_results_`` over every row so far, the new rows last.
-        With scikit-learn >= 1.9 callbacks, the step is a ``batch`` task of
-        ``search_ctx`` and every (member, fold) training a subtask.
+        Returns the results candidate by candidate, fold by fold.
         """
-        search = self.search
         tasks = []
-        for params, member, target in zip(candidates, members, targets):
+        for params, member, target in zip(batch.candidates, batch.members, batch.targets):
             models = self.models.get(member)
             if models is None:
                 own = _split_by_step(params, self.last_name)[0]
                 fresh = clone(self.base).set_params(**own)
                 models = [clone(fresh) for _ in self.folds]
             done = self.steps.get(member, 0)
-            for k, fold in enumerate(self.folds):
-                tasks.append((member, k, models[k], fold, params, done, target))
-        if search.verbose > 0:  # BaseSearchCV's line for each batch
-            n_folds = len(self.folds)
-            print(
-                f"Fitting {n_folds} folds for each of {len(candidates)} candidates, "
-                f"totalling {n_folds * len(candidates)} fits"
+            tasks.extend(
+                _Task(member, k, models[k], params, done, target)
+                for k in range(len(self.folds))
             )
-        batch_ctx, contexts = None, [None] * len(tasks)
-        if search_ctx is not None:
-            batch_ctx = search_ctx.subcontext(
-                task_name="batch", max_subtasks=len(tasks), sequential_subtasks=False
-            ).call_on_fit_task_begin(estimator=search)
-            # Made here, not in the workers, as scikit-learn's own search does.
-            contexts = [
-                batch_ctx.subcontext(task_name="candidate-split-evaluation", task_id=i)
-                for i in range(len(tasks))
-            ]
+        search = self.search
+        contexts = _task_contexts(batch_ctx, len(tasks))
         results = self.parallel(
             delayed(_advance_and_score)(
-                model, fold, params, done, target, self.stepper, self.scorer,
-                search.return_train_score, search.error_score,
+                task.model, self.folds[task.k], task.done, task.target, self.stepper,
+                self.scorer, search.return_train_score, search.error_score,
                 callback_ctx=ctx, caller=search if ctx is not None else None,
             )
-            for (_, _, model, fold, params, done, target), ctx in zip(tasks, contexts)
+            for task, ctx in zip(tasks, contexts)
         )
-        if batch_ctx is not None:
-            batch_ctx.call_on_fit_task_end(estimator=search)
         outs = []
-        for (member, k, *_), (model, out) in zip(tasks, results):
-            self.models.setdefault(member, [None] * len(self.folds))[k] = model
+        for task, (model, out) in zip(tasks, results):
+            self.models.setdefault(task.member, [None] * len(self.folds))[task.k] = model
             outs.append(out)
-        for member, target in zip(members, targets):
+        for member, target in zip(batch.members, batch.targets):
             self.steps[member] = target
-        failed = sum(out["fit_error"] is not None for out in outs)
-        if failed:
-            warnings.warn(
-                f"{failed} fits failed out of {len(outs)} in this step; their scores "
-                f"are set to error_score={search.error_score!r}.",
-                FitFailedWarning,
-            )
-        self.all_params.extend(candidates)
-        self.all_out.extend(outs)
-        for key, values in more_results.items():
-            self.all_more.setdefault(key, []).extend(values)
-        return search._format_results(
-            self.all_params, len(self.folds), self.all_out, self.all_more
-        )
+        return outs
 
-    def drop(self, keep):
-        """Free the fold-models of members not in ``keep``."""
+    def keep(self, members):
+        """Free the fold-models of members not in ``members``."""
         for member in list(self.models):
-            if member not in keep:
+            if member not in members:
                 del self.models[member]
 
     def copy_member(self, source, member):
@@ -285,120 +378,8 @@ class _Trainer:
         self.models[member] = copy.deepcopy(self.models[source])
         self.steps[member] = self.steps[source]
 
-
-class _IncrementalSearchCV:
-    """Mixin: the continued-training fit (Tier 2 in DESIGN.md).
-
-    A subclass of BaseSearchCV that mixes this in provides ``_prepare``,
-    ``_start(rng)``, ``_ask_members()`` returning ``(candidates,
-    more_results, members, targets)`` or an empty list, ``_tell(candidates,
-    scores)``, ``_live_members()`` (members whose models to keep) and
-    ``_stepper(y)``; then calls ``self._fit_incremental(X, y, **params)``
-    from its ``fit``.
-    """
-
-    def _fit_incremental(self, X, y=None, **params):
-        self._metric = self._search_metric_name()
-        self._prepare()
-        scorers, refit_metric = self._get_scorers()
-        X, y = indexable(X, y)
-        params = _check_method_params(X, params=params)
-        routed = self._get_routed_params_for_fit(params)
-        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
-        splits = list(cv.split(X, y, **routed.splitter.split))
-        self.n_splits_ = len(splits)
-        self._splits = splits
-        stepper = self._stepper(y)
-        rng = check_random_state(self.random_state)
-        # scikit-learn >= 1.9 callbacks: the same task tree as BaseSearchCV.fit
-        # (fit -> search -> batch -> candidate-split-evaluation, and refit).
-        metadata = params.get("sample_weight")
-        metadata = None if metadata is None else {"sample_weight": metadata}
-        root_ctx = search_ctx = None
-        if hasattr(self, "_init_callback_context"):
-            root_ctx = self._init_callback_context(
-                max_subtasks=1 + (self.refit is not False)
-            ).call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
-            search_ctx = root_ctx.subcontext(
-                task_name="search", max_subtasks=None
-            ).call_on_fit_task_begin(estimator=self)
-        results = None
-        with Parallel(n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch) as parallel:
-            trainer = _Trainer(self, X, y, splits, scorers, routed, stepper, parallel)
-            self._start(rng)
-            while True:
-                proposal = self._ask_members()
-                if not proposal:
-                    break
-                candidates, more_results, members, targets = proposal
-                results = trainer.advance(
-                    candidates, more_results, members, targets, search_ctx
-                )
-                self._tell(candidates, last_scores(self, results, len(candidates)))
-                trainer.drop(self._live_members())
-        if search_ctx is not None:
-            search_ctx.call_on_fit_task_end(estimator=self)
-        self._splits = None
-        if results is None:
-            raise ValueError("the search evaluated nothing.")
-        if all(out["fit_error"] is not None for out in trainer.all_out):
-            raise ValueError(
-                f"All the {len(trainer.all_out)} fits failed; set error_score='raise' "
-                f"to see why."
-            )
-        first_scores = trainer.all_out[0]["test_scores"]
-        self._set_search_attributes(
-            results, first_scores, scorers, refit_metric, X, y, routed, stepper,
-            (root_ctx, metadata),
-        )
-        if root_ctx is not None:
-            root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
-        return self
-
-    def _set_search_attributes(
-        self, results, first_scores, scorers, refit_metric, X, y, routed, stepper,
-        callbacks=(None, None),
-    ):
-        """What BaseSearchCV.fit sets after its search, the same way."""
-        first = first_scores
-        self.multimetric_ = isinstance(first, dict)
-        if callable(self.scoring) and self.multimetric_:
-            self._check_refit_for_multimetric(first)
-            refit_metric = self.refit
-        if self.refit or not self.multimetric_:
-            self.best_index_ = self._select_best_index(self.refit, refit_metric, results)
-            if not callable(self.refit):
-                self.best_score_ = results[f"mean_test_{refit_metric}"][self.best_index_]
-            self.best_params_ = results["params"][self.best_index_]
-        if self.refit:
-            self.best_estimator_ = clone(self.estimator).set_params(
-                **clone(self.best_params_, safe=False)
-            )
-            root_ctx, metadata = callbacks
-            refit_ctx = propagate = None
-            if root_ctx is not None:  # as BaseSearchCV.fit's refit task
-                refit_ctx = root_ctx.subcontext(task_name="refit-with-best-params")
-                propagate = refit_ctx.propagate_callback_context(self.best_estimator_)
-            with propagate or contextlib.nullcontext():
-                if refit_ctx is not None:
-                    refit_ctx.call_on_fit_task_begin(
-                        estimator=self, X=X, y=y, metadata=metadata
-                    )
-                start = time.time()
-                self._refit_best(self.best_estimator_, X, y, routed.estimator.fit, stepper)
-                self.refit_time_ = time.time() - start
-            if refit_ctx is not None:
-                refit_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
-            if hasattr(self.best_estimator_, "feature_names_in_"):
-                self.feature_names_in_ = self.best_estimator_.feature_names_in_
-        self.scorer_ = getattr(scorers, "_scorers", scorers)
-        self.cv_results_ = results
-
-    def _refit_best(self, estimator, X, y, fit_params, stepper):
+    def refit(self, estimator, X, y, fit_params):
         """Train the best configuration from scratch on all data, to full steps."""
-        target = self._refit_steps()
-        last_name, last = _last_step(estimator)
-        if last_name is not None:
-            fit_params, head_params = _split_by_step(fit_params, last_name)
-            X = estimator[:-1].fit(X, y, **head_params).transform(X)
-        stepper.train(last, X, y, 0, target, fit_params)
+        _, X, last_params = _fit_head(estimator, X, y, fit_params)
+        _, last = _last_step(estimator)
+        self.stepper.train(last, X, y, 0, self.search._refit_steps(), last_params)

@@ -561,21 +561,23 @@ def test_shuffling_splitter_without_a_seed_scores_every_rung_on_the_same_folds(r
 
 
 @pytest.mark.parametrize("resource", ["partial_fit", "max_iter"])
-def test_verbose_prints_scikit_learns_line_for_every_rung(resource, capsys):
+def test_verbose_prints_a_line_for_every_rung(resource, capsys):
     X, y = make_classification(n_samples=60, random_state=0)
     estimator = EpochCounter() if resource == "partial_fit" else Bowl()
     HyperbandSearchCV(
         estimator, {"c": Real(0, 1)}, resource=resource, max_resources=3, cv=2,
         verbose=1, random_state=0,
     ).fit(X, y)
-    lines = [
-        line for line in capsys.readouterr().out.splitlines() if line.startswith("Fitting")
-    ]
+    lines = capsys.readouterr().out.splitlines()
     # rungs of 3, 1 and 2 configurations (brackets [(3, 1), (1, 3)] and [(2, 3)])
-    assert lines == [
-        f"Fitting 2 folds for each of {n} candidates, totalling {2 * n} fits"
-        for n in (3, 1, 2)
+    expected = [
+        f"[HyperbandSearchCV] bracket s={s}, rung {i}: {n} candidate{'s' * (n > 1)} "
+        f"x 2 folds at n_resources={r}; best of batch "
+        for s, i, n, r in [(1, 0, 3, 1), (1, 1, 1, 3), (0, 0, 2, 3)]
     ]
+    assert len(lines) == len(expected)
+    for line, start in zip(lines, expected):
+        assert line.startswith(start)
 
 
 def test_callbacks_see_the_steps_of_a_failed_member_too():
@@ -602,3 +604,170 @@ def test_callbacks_see_the_steps_of_a_failed_member_too():
     n_tasks = 2 * len(res["params"])
     assert recorder.names.count("candidate-split-evaluation") == n_tasks
     assert recorder.names.count("end:candidate-split-evaluation") == n_tasks
+
+
+# -- hyperband_schedule validates its settings -----------------------------------
+def _raised_within(seconds, func, *args, **kwargs):
+    """The exception ``func`` raises, failing the test if it runs ``seconds``.
+
+    factor=1 (or 0, or True) and an infinite max_resources used to loop for
+    ever: run the call in a daemon thread with a deadline, so that such a test
+    fails instead of hanging should the checks ever go.
+    """
+    import threading
+
+    outcome = []
+
+    def run():
+        try:
+            func(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - handed to the test
+            outcome.append(exc)
+        else:
+            outcome.append(None)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        pytest.fail(f"{func.__name__}{args}{kwargs} still runs after {seconds} s")
+    return outcome[0]
+
+
+@pytest.mark.parametrize(
+    "factor, error, shown",
+    [
+        (1, ValueError, "1"),
+        (0, ValueError, "0"),
+        (-3, ValueError, "-3"),
+        (2.5, ValueError, "2.5"),
+        (float("inf"), ValueError, "inf"),
+        (True, TypeError, "True"),
+        ("3", TypeError, "'3'"),
+        (None, TypeError, "None"),
+    ],
+)
+def test_schedule_rejects_bad_factor(factor, error, shown):
+    exc = _raised_within(10, hyperband_schedule, 81, 1, factor=factor)
+    assert isinstance(exc, error), exc
+    assert f"factor must be an integer >= 2; got {shown}." in str(exc), str(exc)
+
+
+def test_schedule_accepts_numpy_and_integral_float_factors():
+    expected = hyperband_schedule(81, 1, factor=3)
+    for factor in (np.int64(3), np.uint8(3), 3.0, np.float64(3.0)):
+        got = hyperband_schedule(81, 1, factor=factor)
+        assert got == expected, factor
+        # integer counts, not 27.0
+        assert all(type(n) is int for bracket in got for n, _ in bracket), factor
+
+
+@pytest.mark.parametrize("name", ["max_resources", "min_resources"])
+@pytest.mark.parametrize(
+    "value, error, shown",
+    [
+        (0, ValueError, "0"),
+        (-5, ValueError, "-5"),
+        (float("nan"), ValueError, "nan"),
+        (float("inf"), ValueError, "inf"),
+        (True, TypeError, "True"),
+        ("81", TypeError, "'81'"),
+        (None, TypeError, "None"),
+    ],
+)
+def test_schedule_rejects_bad_resources(name, value, error, shown):
+    settings = {"max_resources": 81, "min_resources": 1, name: value}
+    exc = _raised_within(10, hyperband_schedule, **settings)
+    assert isinstance(exc, error), exc
+    assert f"{name} must be a real number > 0; got {shown}." in str(exc), str(exc)
+
+
+def test_schedule_accepts_numpy_and_float_resources():
+    expected = hyperband_schedule(81, 1)
+    assert hyperband_schedule(np.int64(81), np.float32(1)) == expected
+    assert hyperband_schedule(81.0, 1.0) == expected
+
+
+# -- a resource range too short for one halving is refused ---------------------------
+def test_range_below_factor_raises_before_any_fit():
+    from sklearn.datasets import load_digits
+    from sklearn.linear_model import SGDClassifier
+
+    X, y = load_digits(return_X_y=True)
+    # 3 folds of 300 samples: training folds of 200, R = 200 / 100 = 2 < 3. This
+    # used to run the single bracket [(1, 200)], one row, without a word.
+    search = HyperbandSearchCV(
+        SGDClassifier(), {"alpha": loguniform(1e-6, 1)}, resource="n_samples",
+        min_resources=100, cv=3,
+    )
+    with pytest.raises(ValueError, match=r"max_resources=200 / min_resources=100 = 2 is "
+                       r"less than factor=3") as info:
+        search.fit(X[:300], y[:300])
+    message = str(info.value)
+    assert "1 configuration" in message
+    assert "min_resources to at most 66" in message
+    assert "max_resources to at least 300" in message
+    assert "factor=2" in message
+    assert not hasattr(search, "cv_results_")
+    # The same with an estimator that must not be fitted at all.
+    search = HyperbandSearchCV(
+        ForbiddenFit(), {"c": Real(0, 1)}, resource="n_samples", min_resources=100,
+        cv=3, error_score="raise",
+    )
+    with pytest.raises(ValueError, match="less than factor=3"):
+        search.fit(X[:300], y[:300])
+
+
+class ForbiddenPartialFit(EpochCounter):
+    def partial_fit(self, X, y, classes=None):
+        raise AssertionError("partial_fit must not be called")
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        # a parameter resource, explicit and "auto" (ForbiddenFit's max_iter)
+        ({"resource": "max_iter", "max_resources": 2}, "max_resources=2 / min_resources=1"),
+        ({"resource": "max_iter", "min_resources": 4},
+         "max_resources=10 / min_resources=4 = 2.5 is less than factor=3"),
+        ({"resource": "max_iter", "max_resources": 7, "min_resources": 4, "factor": 2},
+         "max_resources=7 / min_resources=4 = 1.75 is less than factor=2"),
+        ({"resource": "partial_fit", "max_resources": 2}, "max_resources=2 / min_resources=1"),
+        # n_samples with "auto": 60 samples, 2 folds, so 30 per training fold
+        ({"resource": "n_samples", "min_resources": 11}, "max_resources=30 / min_resources=11"),
+    ],
+)
+def test_range_below_factor_raises_for_every_resource(params, match):
+    X, y = make_classification(n_samples=60, random_state=0)
+    estimator = ForbiddenPartialFit() if params["resource"] == "partial_fit" else ForbiddenFit()
+    search = HyperbandSearchCV(
+        estimator, {"c": Real(0, 1)}, cv=2, error_score="raise", **params
+    )
+    with pytest.raises(ValueError, match=match):
+        search.fit(X, y)
+    if params["resource"] != "n_samples":
+        with pytest.raises(ValueError, match=match):
+            search.metadata
+
+
+def test_range_equal_to_factor_runs_two_brackets():
+    search = HyperbandSearchCV(
+        ForbiddenFit(), {"c": Real(0, 1)}, resource="max_iter", max_resources=6,
+        min_resources=2,
+    )
+    assert search.metadata["brackets"] == [[(3, 2), (1, 6)], [(2, 6)]]
+
+
+def test_range_below_factor_from_the_data_alone_warns_and_fits():
+    # Both resources "auto" on data too small for them: nothing the user set is
+    # at fault, and scikit-learn's estimator checks fit such data, so the search
+    # runs its single configuration, with a warning.
+    X, y = make_classification(n_samples=40, random_state=0)
+    search = HyperbandSearchCV(
+        NaNBelow(), {"c": Real(0.5, 1)}, resource="n_samples", cv=2, random_state=0
+    )
+    with pytest.warns(UserWarning, match=r"max_resources=20 / min_resources=10 = 2 is "
+                      r"less than factor=3.*Both are 'auto'"):
+        search.fit(X, y)
+    assert search.metadata_["brackets"] == [[(1, 20)]]
+    assert len(search.cv_results_["params"]) == 1

@@ -1,0 +1,492 @@
+"""The one engine every search runs on: an ask / evaluate / tell loop.
+
+:class:`_SearchCV` overrides ``BaseSearchCV.fit`` once for every search. It
+draws the folds once, asks its strategy for a :class:`Batch` of settings,
+evaluates the batch with an *evaluator*, records every row (failed ones too)
+and tells the strategy the batch's scores, until the strategy has nothing
+more to ask; then it sets every attribute GridSearchCV sets and refits.
+
+Two evaluators share the loop:
+
+- :class:`_FreshEvaluator` clones and fits each setting on each fold, with
+  scikit-learn's own ``_fit_and_score`` (the searches that evaluate settings
+  from scratch: Bayesian optimization, Hyperband over samples or a parameter);
+- ``_incremental._Trainer`` keeps each member's fold-models between batches
+  and continues them (Hyperband over ``partial_fit`` epochs or warm-start
+  iterations, and the population searches).
+
+``BaseSearchCV``'s own ``evaluate_candidates`` is not used because it raises
+when every fit of one call fails, which would lose those rows (or force them
+to be fitted again), and because it cannot continue a model.
+"""
+
+import numbers
+import time
+import warnings
+from collections import Counter
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+from sklearn.base import clone, is_classifier
+from sklearn.exceptions import FitFailedWarning
+from sklearn.model_selection import check_cv
+from sklearn.utils import check_random_state, indexable
+from sklearn.utils.parallel import Parallel, delayed
+
+from . import _compat
+from ._compat import BaseSearchCV, _check_method_params, _fit_context
+
+__all__ = ["Batch", "_SearchCV"]
+
+
+@dataclass
+class Batch:
+    """One batch a strategy asks the engine to evaluate.
+
+    Attributes
+    ----------
+    candidates : list of dict
+        The parameter settings.
+    more_results : dict of str -> list
+        Extra ``cv_results_`` columns, one value per candidate; the same keys
+        in every batch of a search.
+    splits : list of (ndarray, ndarray), default=None
+        The batch's own (train, test) folds, derived from the search's folds
+        (subsampled training folds); None means the search's folds.
+    members : list, default=None
+        For continued training: the member whose fold-models each candidate
+        continues (a new member starts fresh models).
+    targets : list of int, default=None
+        For continued training: the training steps each member has reached
+        after this batch.
+    label : str, default=""
+        Where the search is, for the ``verbose`` progress line
+        (``"batch 3/10"``, ``"bracket s=2, rung 1"``).
+    note : str, default=""
+        What the progress line adds after the batch's size
+        (``" (initial design)"``, ``" at n_resources=9"``).
+    """
+
+    candidates: list
+    more_results: dict
+    splits: Optional[list] = None
+    members: Optional[list] = None
+    targets: Optional[list] = None
+    label: str = ""
+    note: str = ""
+
+
+# The fit error of a member whose models failed at an earlier step.
+EARLIER_FAILURE = "this member failed at an earlier step"
+
+
+def _is_multimetric(scoring):
+    return isinstance(scoring, (list, tuple, set, dict))
+
+
+class _FreshEvaluator:
+    """Clones and fits every setting on every fold (GridSearchCV's way)."""
+
+    def __init__(self, search, X, y, splits, scorers, routed, parallel):
+        self.search = search
+        self.X, self.y = X, y
+        self.splits = splits
+        self.parallel = parallel
+        self.base = clone(search.estimator)
+        self.kwargs = dict(
+            scorer=scorers,
+            fit_params=routed.estimator.fit,
+            score_params=routed.scorer.score,
+            return_train_score=search.return_train_score,
+            return_n_test_samples=True,
+            return_times=True,
+            return_parameters=False,
+            error_score=search.error_score,
+            verbose=search.verbose,
+        )
+
+    def n_tasks(self, batch):
+        return len(batch.candidates) * len(batch.splits or self.splits)
+
+    def evaluate(self, batch, batch_ctx=None):
+        """The ``_fit_and_score`` results of ``batch``, candidate by candidate."""
+        splits = batch.splits or self.splits
+        n, k = len(batch.candidates), len(splits)
+        tasks = [
+            (i, params, j, train, test)
+            for i, params in enumerate(batch.candidates)
+            for j, (train, test) in enumerate(splits)
+        ]
+        contexts = _task_contexts(batch_ctx, len(tasks))
+        return self.parallel(
+            delayed(_compat.fit_and_score)(
+                clone(self.base), self.X, self.y, train=train, test=test,
+                parameters=params, split_progress=(j, k), candidate_progress=(i, n),
+                caller=self.search if ctx is not None else None, callback_ctx=ctx,
+                **self.kwargs,
+            )
+            for (i, params, j, train, test), ctx in zip(tasks, contexts)
+        )
+
+    def refit(self, estimator, X, y, fit_params):
+        if y is None:
+            estimator.fit(X, **fit_params)
+        else:
+            estimator.fit(X, y, **fit_params)
+
+    def keep(self, members):
+        """Nothing is kept between batches."""
+
+
+def _task_contexts(batch_ctx, n_tasks):
+    """One callback context per fit task, made here and not in the workers
+    (as scikit-learn's own search does: subcontexts do not pickle well)."""
+    if batch_ctx is None:
+        return [None] * n_tasks
+    return [
+        batch_ctx.subcontext(task_name="candidate-split-evaluation", task_id=i)
+        for i in range(n_tasks)
+    ]
+
+
+class _SearchCV(BaseSearchCV):
+    """Private base of every search: the engine's ``fit``.
+
+    A search implements its strategy through these hooks:
+
+    - ``_prepare()``: parse and check its own parameters; raise before any fit;
+    - ``_prepare_splits(X, y, splits)``: (optional) what depends on the folds,
+      checked before any fit;
+    - ``_start(rng)``: reset the strategy's state for a new fit;
+    - ``_ask()``: the next :class:`Batch`, or None when the search is over;
+    - ``_tell(candidates, scores)``: learn from the batch's mean CV scores of
+      the optimized metric (``error_score`` where a fit failed);
+    - ``_stop_if_all_failed()``: (optional) whether to give up, with the
+      failures summarised, when every fit so far has failed; by default after
+      the first batch;
+    - ``_make_evaluator(...)``: (optional) a continued-training evaluator;
+      ``_live_members()`` then names the members whose models to keep.
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSearchCV._parameter_constraints,
+        "search_metric": [str, None],
+        "random_state": ["random_state"],
+    }
+
+    @_fit_context(
+        # the estimator is validated by the evaluator's fits, as in GridSearchCV
+        prefer_skip_nested_validation=False
+    )
+    def fit(self, X, y=None, **params):
+        """Run the search: evaluate settings batch by batch, then refit.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_samples)
+            Training data; a precomputed kernel or distance matrix for
+            ``pairwise`` estimators.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Target; None for unsupervised learning.
+        **params : dict of str -> object
+            Parameters passed to the estimator's ``fit`` (or ``partial_fit``),
+            the scorer and the CV splitter (such as ``groups``), as in
+            GridSearchCV.
+
+        Returns
+        -------
+        self : object
+            The fitted search.
+        """
+        # Everything that can be wrong with the search's own parameters is
+        # checked before the first fit.
+        self._metric = self._search_metric_name()
+        self._prepare()
+        scorers, refit_metric = _compat.get_scorers(self)
+        X, y = indexable(X, y)
+        params = _check_method_params(X, params=params)
+        routed = _compat.routed_params_for_fit(self, params)
+        # The folds are drawn once per fit and replayed to every batch: a
+        # shuffling splitter without a seed scores every batch on the same
+        # folds, and a generator is read only once.
+        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+        splits = list(cv.split(X, y, **routed.splitter.split))
+        if not splits:
+            raise ValueError(
+                f"cv yielded no splits: {self.cv!r}. A generator of (train, test) "
+                f"pairs can be used for one fit only; pass a list or a splitter."
+            )
+        self.n_splits_ = len(splits)
+        self._prepare_splits(X, y, splits)
+
+        metadata = params.get("sample_weight")
+        metadata = None if metadata is None else {"sample_weight": metadata}
+        root_ctx = _compat.init_callback_context(
+            self, max_subtasks=1 + (self.refit is not False)
+        )
+        if root_ctx is not None:
+            root_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+        with Parallel(n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch) as parallel:
+            evaluator = self._make_evaluator(X, y, splits, scorers, routed, parallel)
+            record = _Record(self, evaluator, self.n_splits_)
+            self._run_search(record, callback_ctx=root_ctx)
+        results = record.results
+        if results is None:
+            raise ValueError(f"{type(self).__name__} evaluated nothing.")
+        if record.all_failed:
+            raise ValueError(record.failure_summary())
+
+        first_scores = next(
+            out["test_scores"] for out in record.outs if out["fit_error"] is None
+        )
+        self.multimetric_ = isinstance(first_scores, dict)
+        if callable(self.scoring) and self.multimetric_:
+            _compat.check_refit_for_multimetric(self, first_scores)
+            refit_metric = self.refit
+        if self.refit or not self.multimetric_:
+            self.best_index_ = _compat.select_best_index(self, refit_metric, results)
+            if not callable(self.refit):
+                self.best_score_ = results[f"mean_test_{refit_metric}"][self.best_index_]
+            self.best_params_ = results["params"][self.best_index_]
+        if self.refit:
+            self._refit(evaluator, X, y, routed.estimator.fit, root_ctx, metadata)
+        self.scorer_ = getattr(scorers, "_scorers", scorers)
+        self.cv_results_ = results
+        if root_ctx is not None:
+            root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
+        return self
+
+    def _refit(self, evaluator, X, y, fit_params, root_ctx, metadata):
+        """Refit the best setting on all data, as BaseSearchCV.fit does."""
+        # The parameters are cloned too: they may be estimators themselves.
+        self.best_estimator_ = clone(self.estimator).set_params(
+            **clone(self.best_params_, safe=False)
+        )
+        refit_ctx = None
+        if root_ctx is not None:  # scikit-learn >= 1.9 callbacks
+            refit_ctx = root_ctx.subcontext(task_name="refit-with-best-params")
+            with refit_ctx.propagate_callback_context(self.best_estimator_):
+                refit_ctx.call_on_fit_task_begin(
+                    estimator=self, X=X, y=y, metadata=metadata
+                )
+                start = time.time()
+                evaluator.refit(self.best_estimator_, X, y, fit_params)
+        else:
+            start = time.time()
+            evaluator.refit(self.best_estimator_, X, y, fit_params)
+        self.refit_time_ = time.time() - start
+        if hasattr(self.best_estimator_, "feature_names_in_"):
+            self.feature_names_in_ = self.best_estimator_.feature_names_in_
+        if refit_ctx is not None:
+            refit_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
+
+    # -- hooks with defaults -----------------------------------------------------
+    def _prepare(self):
+        """Check and parse the search's own parameters; raise before any fit."""
+
+    def _prepare_splits(self, X, y, splits):
+        """What depends on the folds; raise before any fit."""
+
+    def _stop_if_all_failed(self):
+        """Whether to stop when every fit so far failed (by default at once)."""
+        return True
+
+    def _make_evaluator(self, X, y, splits, scorers, routed, parallel):
+        return _FreshEvaluator(self, X, y, splits, scorers, routed, parallel)
+
+    def _live_members(self):
+        """Members whose fold-models the next batches continue."""
+        return set()
+
+    def _search_metric_name(self):
+        """The metric the search optimizes: its ``mean_test_<name>`` column."""
+        multimetric = _is_multimetric(self.scoring)
+        if self.search_metric is not None:
+            if multimetric:
+                if self.search_metric not in self.scoring:
+                    raise ValueError(
+                        f"search_metric={self.search_metric!r} is not one of the "
+                        f"scoring names {sorted(self.scoring)}."
+                    )
+            elif not callable(self.scoring) and self.search_metric != "score":
+                raise ValueError(
+                    f"search_metric={self.search_metric!r} needs a multi-metric "
+                    f"scoring; with a single metric leave it None (or 'score')."
+                )
+            return self.search_metric
+        if multimetric or callable(self.scoring):
+            if isinstance(self.refit, str):
+                return self.refit
+            if multimetric:
+                raise ValueError(
+                    f"With multi-metric scoring and refit={self.refit!r}, "
+                    f"{type(self).__name__} cannot tell which metric to optimize: "
+                    f"set search_metric to one of the scoring names "
+                    f"{sorted(self.scoring)}."
+                )
+        return "score"
+
+    # -- the loop -----------------------------------------------------------------
+    def _run_search(self, record, callback_ctx=None):
+        """Ask, evaluate and tell until the strategy has nothing more to ask.
+
+        ``record.evaluate(batch, search_ctx)`` evaluates a :class:`Batch`,
+        records its rows and returns its scores of the optimized metric;
+        ``record.evaluator`` is the evaluator (which keeps continued models).
+        """
+        self._start(check_random_state(self.random_state))
+        search_ctx = None
+        if callback_ctx is not None:  # scikit-learn >= 1.9 callbacks
+            search_ctx = callback_ctx.subcontext(
+                task_name="search", max_subtasks=None
+            ).call_on_fit_task_begin(estimator=self)
+        while True:
+            batch = self._ask()
+            if batch is None or not batch.candidates:
+                break
+            self._tell(batch.candidates, record.evaluate(batch, search_ctx))
+            record.evaluator.keep(self._live_members())
+        if search_ctx is not None:
+            search_ctx.call_on_fit_task_end(estimator=self)
+
+
+class _Record:
+    """Every row a fit evaluates, failed ones included, and what they say."""
+
+    def __init__(self, search, evaluator, n_splits):
+        self.search = search
+        self.evaluator = evaluator
+        self.n_splits = n_splits
+        self.params, self.outs, self.more = [], [], {}
+        self.keys = None
+        self.results = None
+        self.n_batches = 0
+        self.start = time.time()
+
+    @property
+    def all_failed(self):
+        return all(out["fit_error"] is not None for out in self.outs)
+
+    def evaluate(self, batch, search_ctx=None):
+        """Evaluate and record ``batch``; return its scores of the optimized metric."""
+        self._check_keys(batch)
+        batch_ctx = None
+        if search_ctx is not None:  # scikit-learn >= 1.9 callbacks
+            batch_ctx = search_ctx.subcontext(
+                task_name="batch", max_subtasks=self.evaluator.n_tasks(batch),
+                sequential_subtasks=False,
+            ).call_on_fit_task_begin(estimator=self.search)
+        outs = self.evaluator.evaluate(batch, batch_ctx)
+        if batch_ctx is not None:
+            batch_ctx.call_on_fit_task_end(estimator=self.search)
+        return self.add(batch, outs)
+
+    def _check_keys(self, batch):
+        for key, values in batch.more_results.items():
+            if len(values) != len(batch.candidates):
+                raise RuntimeError(  # a bug in the search, not the user's
+                    f"more_results[{key!r}] has {len(values)} values for "
+                    f"{len(batch.candidates)} candidates."
+                )
+        if self.keys is None:
+            self.keys = set(batch.more_results)
+        elif set(batch.more_results) != self.keys:
+            raise RuntimeError(  # a bug in the search, not the user's
+                f"more_results keys changed from {sorted(self.keys)} to "
+                f"{sorted(batch.more_results)}."
+            )
+
+    def add(self, batch, outs):
+        """Record a batch's results; return its scores of the optimized metric."""
+        search = self.search
+        self.n_batches += 1
+        n = len(batch.candidates)
+        self.params.extend(batch.candidates)
+        self.outs.extend(outs)
+        for key, values in batch.more_results.items():
+            self.more.setdefault(key, []).extend(values)
+        if callable(search.scoring):
+            # a callable's dict of scores is known only from a successful fit
+            _compat.insert_error_scores(self.outs, search.error_score)
+        more = {key: _column(values) for key, values in self.more.items()}
+        self.results = _compat.format_results(
+            search, self.params, self.n_splits, self.outs, more
+        )
+        failed = [out["fit_error"] for out in outs if out["fit_error"] is not None]
+        if self.all_failed and search._stop_if_all_failed():
+            raise ValueError(self.failure_summary())
+        if failed:
+            warnings.warn(
+                f"{len(failed)} fits failed out of {len(outs)} in this batch; their "
+                f"scores are set to error_score={search.error_score!r}.\n"
+                f"{_summarise(failed)}",
+                FitFailedWarning,
+            )
+        scores = self._last_scores(n, failed_batch=len(failed) == len(outs))
+        if search.verbose > 0:
+            self._report(batch, scores)
+        return scores
+
+    def _last_scores(self, n, failed_batch):
+        search = self.search
+        column = f"mean_test_{search._metric}"
+        if column not in self.results:
+            if failed_batch:  # a callable scorer's names are not known yet
+                return np.full(n, float(search.error_score))
+            found = sorted(
+                k[len("mean_test_"):] for k in self.results if k.startswith("mean_test_")
+            )
+            raise ValueError(
+                f"{type(search).__name__} optimizes {search._metric!r}, but the "
+                f"scoring returned {found}: set search_metric to one of them."
+            )
+        return np.asarray(self.results[column][-n:], dtype=float)
+
+    def failure_summary(self):
+        errors = [out["fit_error"] for out in self.outs]
+        return (
+            f"All the {len(errors)} fits of {type(self.search).__name__} so far failed "
+            f"({len(self.params)} settings); the estimator or the search space is "
+            f"probably misconfigured. Set error_score='raise' to see the first "
+            f"traceback.\n{_summarise(errors)}"
+        )
+
+    def _report(self, batch, scores):
+        """One progress line per batch (``verbose >= 1``)."""
+        search = self.search
+        n, k = len(batch.candidates), len(batch.splits or [None] * self.n_splits)
+        all_scores = np.asarray(
+            self.results.get(f"mean_test_{search._metric}", scores), dtype=float
+        )
+        line = (
+            f"[{type(search).__name__}] {batch.label or f'batch {self.n_batches}'}: "
+            f"{n} candidate{'s' if n != 1 else ''} x {k} folds{batch.note}; "
+            f"best of batch {_fmt(scores)}, best so far {_fmt(all_scores)} "
+            f"({time.time() - self.start:.1f} s)"
+        )
+        print(line, flush=True)
+
+
+def _fmt(scores):
+    finite = scores[np.isfinite(scores)]
+    return f"{finite.max():.4g}" if len(finite) else "nan"
+
+
+def _summarise(errors):
+    """Distinct fit errors with their counts, real causes before knock-on ones."""
+    counts = Counter(errors)
+    ordered = sorted(counts.items(), key=lambda item: item[0] == EARLIER_FAILURE)
+    rule = "-" * 72
+    return "\n".join(
+        f"{rule}\n{count} fits failed with:\n{error}" for error, count in ordered
+    )
+
+
+def _column(values):
+    """A ``more_results`` column: a 1-D array (of objects for ragged values)."""
+    if all(isinstance(v, numbers.Number) for v in values):
+        return np.asarray(values)
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    return column

@@ -1,0 +1,445 @@
+"""The search engine both search tiers share: folds, failures, routing, progress.
+
+Each test runs BayesSearchCV and HyperbandSearchCV (fresh fits and continued
+training) through the same behaviour, since they share one evaluation path.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy.stats import loguniform
+from sklearn import config_context
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.datasets import make_classification
+from sklearn.ensemble import (
+    BaggingClassifier,
+    GradientBoostingClassifier,
+    HistGradientBoostingClassifier,
+)
+from sklearn.exceptions import FitFailedWarning
+from sklearn.linear_model import SGDClassifier
+from sklearn.model_selection import KFold, RandomizedSearchCV, cross_val_score
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skhyper import BayesSearchCV, HyperbandSearchCV, Real
+
+from ._estimators import ConstantClassifier, FailingClassifier
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_classification(n_samples=90, n_features=5, random_state=0)
+
+
+def _bayes(estimator, **params):
+    return BayesSearchCV(
+        estimator, {"parameter": Real(0.0, 1.0)}, random_state=0,
+        **{"n_iter": 6, "n_initial_points": 3, "cv": 3, **params},
+    )
+
+
+# -- 1. a generator cv ----------------------------------------------------------
+class EpochClassifier(ConstantClassifier):
+    """Trains by partial_fit; scores the number of epochs plus c / 10."""
+
+    def __init__(self, c=0.0, max_iter=9):
+        self.c = c
+        self.max_iter = max_iter
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        if not hasattr(self, "epochs_"):
+            self.classes_ = np.asarray(classes)
+            self.epochs_ = 0
+        self.epochs_ += 1
+        return self
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        self.epochs_ = self.max_iter
+        return self
+
+    def score(self, X, y, sample_weight=None):
+        return self.epochs_ + self.c / 10
+
+
+@pytest.mark.parametrize(
+    "make_search",
+    [
+        lambda cv: _bayes(FailingClassifier(fail_above=2.0), cv=cv),
+        lambda cv: HyperbandSearchCV(
+            EpochClassifier(), {"c": Real(0, 1)}, resource="max_iter", max_resources=9,
+            cv=cv, random_state=0,
+        ),
+        lambda cv: HyperbandSearchCV(
+            EpochClassifier(), {"c": Real(0, 1)}, resource="partial_fit",
+            max_resources=9, cv=cv, random_state=0,
+        ),
+        lambda cv: HyperbandSearchCV(
+            EpochClassifier(), {"c": Real(0, 1)}, resource="n_samples",
+            min_resources=20, cv=cv, random_state=0,
+        ),
+    ],
+    ids=["bayes", "hyperband-parameter", "hyperband-partial_fit", "hyperband-n_samples"],
+)
+def test_a_generator_cv_is_read_once_and_used_for_every_batch(data, make_search):
+    X, y = data
+    splits = list(KFold(3).split(X))
+    expected = make_search(KFold(3)).fit(X, y).cv_results_
+    search = make_search(split for split in splits).fit(X, y)
+    assert search.n_splits_ == 3
+    np.testing.assert_array_equal(
+        search.cv_results_["mean_test_score"], expected["mean_test_score"]
+    )
+
+
+def test_an_empty_cv_is_a_clear_error(data):
+    X, y = data
+    search = _bayes(FailingClassifier(), cv=iter([]))
+    with pytest.raises(ValueError, match="cv yielded no splits"):
+        search.fit(X, y)
+
+
+# -- 2. and 8. failures are fitted once, kept, and told as error_score ------------
+class CountingFailer(FailingClassifier):
+    """FailingClassifier counting its fits in a class-level list (n_jobs=1)."""
+
+    calls = []
+
+    def fit(self, X, y):
+        CountingFailer.calls.append(self.parameter)
+        return super().fit(X, y)
+
+
+def test_failed_settings_are_fitted_once_kept_and_told_as_error_score(data):
+    X, y = data
+    CountingFailer.calls = []
+    search = _bayes(CountingFailer(fail_above=0.5), n_iter=12, error_score=-1.0,
+                    refit=False)
+    with pytest.warns(FitFailedWarning):
+        search.fit(X, y)
+    res = search.cv_results_
+    params = [p["parameter"] for p in res["params"]]
+    assert len(params) == len(set(params)) == 12
+    # every setting fitted once per fold, the failed ones too
+    assert sorted(CountingFailer.calls) == sorted(params * 3)
+    failed = np.array(params) > 0.5
+    assert failed.any() and (~failed).any()
+    np.testing.assert_array_equal(res["mean_test_score"][failed], -1.0)
+    # a numeric error_score is told to the model as it is
+    told = dict(zip(
+        [p["parameter"] for p in search.optimizer_.observed_params],
+        search.optimizer_.observed_scores,
+    ))
+    assert [told[p] for p in np.array(params)[failed]] == [-1.0] * failed.sum()
+
+
+def test_a_search_whose_every_fit_fails_stops_after_its_first_design(data):
+    X, y = data
+    CountingFailer.calls = []
+    search = _bayes(CountingFailer(fail_above=-1.0), n_iter=20)
+    with pytest.raises(ValueError, match="failing on purpose"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            search.fit(X, y)
+    # the initial design (3 settings x 3 folds), each fitted once, then it stops
+    assert len(CountingFailer.calls) == 9
+    assert len(set(CountingFailer.calls)) == 3
+
+
+class AlwaysFailsPartialFit(EpochClassifier):
+    calls = []
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        AlwaysFailsPartialFit.calls.append(self.c)
+        raise RuntimeError("diverged on purpose")
+
+
+def test_continued_search_whose_every_fit_fails_stops_with_the_causes(data):
+    X, y = data
+    AlwaysFailsPartialFit.calls = []
+    search = HyperbandSearchCV(
+        AlwaysFailsPartialFit(), {"c": Real(0, 1)}, resource="partial_fit",
+        max_resources=9, cv=3, random_state=0,
+    )
+    with pytest.raises(ValueError, match="diverged on purpose"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            search.fit(X, y)
+    # only the first bracket's first rung was trained: 9 configurations x 3 folds
+    assert len(AlwaysFailsPartialFit.calls) == 27
+
+
+def test_user_classes_reach_partial_fit(data):
+    X, y = data
+    search = HyperbandSearchCV(
+        SGDClassifier(random_state=0), {"alpha": loguniform(1e-5, 1e-1)},
+        resource="partial_fit", max_resources=3, cv=3, random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FitFailedWarning)
+        search.fit(X, y, classes=np.unique(y))
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+
+# -- 3. every evaluated row is kept, whatever failed ------------------------------
+class FailsOnFewSamples(ConstantClassifier):
+    def __init__(self, c=0.0):
+        self.c = c
+
+    def fit(self, X, y):
+        if len(X) < 30:
+            raise ValueError("too few samples")
+        return super().fit(X, y)
+
+    def score(self, X, y, sample_weight=None):
+        return self.c
+
+
+def test_a_wholly_failed_rung_stays_in_cv_results(data):
+    X, y = data
+    search = HyperbandSearchCV(
+        FailsOnFewSamples(), {"c": Real(0, 1)}, resource="n_samples",
+        min_resources=10, max_resources=60, cv=3, random_state=0, error_score=-1.0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    res = search.cv_results_
+    assert len(res["params"]) == search.metadata_["n_evaluations"]
+    small = res["n_resources"] < 30
+    assert small.any()
+    np.testing.assert_array_equal(res["mean_test_score"][small], -1.0)
+    c = np.array([p["c"] for p in res["params"]])
+    np.testing.assert_allclose(res["mean_test_score"][~small], c[~small])
+
+
+# -- 4. and 5. the resource that continues, found through the MRO -----------------
+def test_a_nested_resource_is_set_on_the_estimator_that_owns_it():
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    bagged = BaggingClassifier(
+        GradientBoostingClassifier(max_depth=1, random_state=0), n_estimators=2,
+        random_state=0,
+    )
+    search = HyperbandSearchCV(
+        bagged, {"estimator__learning_rate": Real(0.05, 0.5)},
+        resource="estimator__n_estimators", max_resources=9, cv=KFold(2),
+        random_state=0,
+    ).fit(X, y)
+    res = search.cv_results_
+    for row in range(len(res["params"])):
+        scratch = cross_val_score(
+            clone(bagged).set_params(**res["params"][row]), X, y, cv=KFold(2)
+        )
+        np.testing.assert_allclose(
+            [res[f"split{k}_test_score"][row] for k in range(2)], scratch
+        )
+    assert len(search.best_estimator_.estimators_) == 2
+    assert {len(gb.estimators_) for gb in search.best_estimator_.estimators_} == {9}
+
+
+class RecordingHGB(HistGradientBoostingClassifier):
+    """A user's subclass: records whether each fit continued an earlier one."""
+
+    fits = []
+
+    def fit(self, X, y, sample_weight=None):
+        RecordingHGB.fits.append(getattr(self, "n_iter_", 0))
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_the_warm_start_registry_knows_subclasses():
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    RecordingHGB.fits = []
+    HyperbandSearchCV(
+        RecordingHGB(max_depth=2, early_stopping=False), {"learning_rate": Real(0.05, 0.5)},
+        resource="max_iter", max_resources=9, cv=2, random_state=0, refit=False,
+    ).fit(X, y)
+    # promoted configurations continue from the iterations they had
+    assert set(RecordingHGB.fits) > {0}
+
+
+class RoundsClassifier(ConstantClassifier):
+    """A user's estimator that adds n_rounds under warm_start; unknown to the registry."""
+
+    fits = []
+
+    def __init__(self, c=0.0, n_rounds=9, warm_start=False):
+        self.c = c
+        self.n_rounds = n_rounds
+        self.warm_start = warm_start
+
+    def fit(self, X, y):
+        done = getattr(self, "rounds_", 0) if self.warm_start else 0
+        RoundsClassifier.fits.append(done)
+        self.rounds_ = self.n_rounds
+        return super().fit(X, y)
+
+    def score(self, X, y, sample_weight=None):
+        return self.rounds_ + self.c / 10
+
+
+@pytest.mark.parametrize("continue_training, continued", [("auto", False), (True, True)])
+def test_a_user_names_the_warm_start_parameter(continue_training, continued):
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    RoundsClassifier.fits = []
+    search = HyperbandSearchCV(
+        RoundsClassifier(), {"c": Real(0, 1)}, resource="n_rounds", max_resources=9,
+        continue_training=continue_training, cv=2, random_state=0,
+    ).fit(X, y)
+    assert (max(RoundsClassifier.fits) > 0) == continued
+    np.testing.assert_allclose(
+        np.floor(search.cv_results_["mean_test_score"]), search.cv_results_["n_resources"]
+    )
+    assert search.best_estimator_.warm_start is False
+
+
+def test_continue_training_needs_a_warm_start_parameter():
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    search = HyperbandSearchCV(
+        EpochClassifier(), {"c": Real(0, 1)}, resource="max_iter", max_resources=9,
+        continue_training=True, cv=2,
+    )
+    with pytest.raises(ValueError, match="warm_start"):
+        search.fit(X, y)
+
+
+# -- 6. a Pipeline's steps are fitted as Pipeline.fit fits them -------------------
+class FitTransformDiffers(TransformerMixin, BaseEstimator):
+    """fit_transform gives ones (as cross-fitting encoders differ); transform gives X."""
+
+    def fit(self, X, y=None):
+        self.n_features_in_ = np.asarray(X).shape[1]
+        return self
+
+    def transform(self, X):
+        return np.asarray(X, dtype=float)
+
+    def fit_transform(self, X, y=None):
+        self.fit(X, y)
+        return np.ones_like(np.asarray(X, dtype=float))
+
+
+class SeenMean(ConstantClassifier):
+    """Scores the mean of the training data it was given."""
+
+    def __init__(self, c=0.0):
+        self.c = c
+
+    def partial_fit(self, X, y, classes=None):
+        self.classes_ = np.unique(y) if classes is None else np.asarray(classes)
+        self.seen_ = float(np.mean(X))
+        return self
+
+    def fit(self, X, y):
+        return self.partial_fit(X, y)
+
+    def score(self, X, y, sample_weight=None):
+        return self.seen_
+
+
+def test_continued_training_fits_the_pipeline_head_with_fit_transform(data):
+    X, y = data
+    pipe = Pipeline([("head", FitTransformDiffers()), ("clf", SeenMean())])
+    search = HyperbandSearchCV(
+        pipe, {"clf__c": Real(0, 1)}, resource="partial_fit", max_resources=3, cv=3,
+        random_state=0,
+    ).fit(X + 5.0, y)
+    np.testing.assert_array_equal(search.cv_results_["mean_test_score"], 1.0)
+    assert search.best_estimator_.named_steps["clf"].seen_ == 1.0
+
+
+# -- 7. sample_weight through partial_fit, with and without metadata routing --------
+class WeightRecorder(EpochClassifier):
+    def fit(self, X, y, sample_weight=None):
+        return super().fit(X, y)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        super().partial_fit(X, y, classes)
+        self.weight_sum_ = None if sample_weight is None else float(np.sum(sample_weight))
+        return self
+
+    def score(self, X, y, sample_weight=None):
+        return -1.0 if self.weight_sum_ is None else self.weight_sum_
+
+
+@pytest.mark.parametrize("routing", [False, True])
+@pytest.mark.parametrize("in_pipeline", [False, True])
+def test_sample_weight_reaches_partial_fit(data, routing, in_pipeline):
+    X, y = data
+    weight = np.where(np.arange(len(y)) < 45, 1.0, 3.0)
+    with config_context(enable_metadata_routing=routing):
+        est = WeightRecorder()
+        if routing:
+            est = est.set_fit_request(sample_weight=True).set_score_request(
+                sample_weight=False
+            )
+        space, key = {"c": Real(0, 1)}, "sample_weight"
+        if in_pipeline:
+            scale = StandardScaler()
+            if routing:
+                scale = scale.set_fit_request(sample_weight=False)
+            est = Pipeline([("scale", scale), ("clf", est)])
+            if routing:  # scikit-learn < 1.9 asks the Pipeline's own score request
+                est = est.set_score_request(sample_weight=False)
+            space = {"clf__c": Real(0, 1)}
+            key = "sample_weight" if routing else "clf__sample_weight"
+        search = HyperbandSearchCV(
+            est, space, resource="partial_fit", max_resources=3, cv=KFold(3),
+            random_state=0,
+        ).fit(X, y, **{key: weight})
+    folds = list(KFold(3).split(X))
+    for k, (train, _) in enumerate(folds):
+        np.testing.assert_array_equal(
+            search.cv_results_[f"split{k}_test_score"], weight[train].sum()
+        )
+
+
+# -- verbose: one line per batch that says where the search is ---------------------
+def test_verbose_reports_each_batch_of_bayes(data, capsys):
+    X, y = data
+    _bayes(FailingClassifier(fail_above=2.0), n_iter=5, verbose=1).fit(X, y)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 5
+    assert lines[0].startswith("[BayesSearchCV] batch 1/5: 1 candidate x 3 folds")
+    assert "initial design" in lines[0] and "model" in lines[-1]
+    assert "best so far" in lines[-1]
+
+
+def test_verbose_reports_each_rung_of_hyperband(data, capsys):
+    X, y = data
+    search = HyperbandSearchCV(
+        EpochClassifier(), {"c": Real(0, 1)}, resource="partial_fit", max_resources=9,
+        cv=3, random_state=0, verbose=1,
+    ).fit(X, y)
+    lines = capsys.readouterr().out.strip().splitlines()
+    n_rungs = sum(len(b) for b in search.metadata_["brackets"])
+    assert len(lines) == n_rungs
+    assert lines[0].startswith(
+        "[HyperbandSearchCV] bracket s=2, rung 0: 9 candidates x 3 folds at n_resources=1"
+    )
+    assert "best so far" in lines[-1]
+
+
+# -- a sanity anchor: the engine matches RandomizedSearchCV on the same draws ------
+def test_fresh_fits_match_randomized_search_cv(data):
+    X, y = data
+    space = {"C": loguniform(1e-2, 1e2)}
+    from sklearn.linear_model import LogisticRegression
+
+    bayes = BayesSearchCV(
+        LogisticRegression(), space, n_iter=4, n_initial_points=4, cv=3,
+        random_state=0, return_train_score=True,
+    ).fit(X, y)
+    grid = RandomizedSearchCV(
+        LogisticRegression(), {"C": [p["C"] for p in bayes.cv_results_["params"]]},
+        n_iter=4, cv=3, random_state=0, return_train_score=True,
+    ).fit(X, y)
+    order = np.argsort([p["C"] for p in grid.cv_results_["params"]])
+    mine = np.argsort([p["C"] for p in bayes.cv_results_["params"]])
+    for key in ("mean_test_score", "split2_test_score", "mean_train_score", "rank_test_score"):
+        np.testing.assert_allclose(
+            bayes.cv_results_[key][mine], grid.cv_results_[key][order]
+        )
+    assert bayes.best_params_ == grid.best_params_
