@@ -443,3 +443,22 @@ def test_fresh_fits_match_randomized_search_cv(data):
             bayes.cv_results_[key][mine], grid.cv_results_[key][order]
         )
     assert bayes.best_params_ == grid.best_params_
+
+
+# -- scikit-learn >= 1.9's ProgressBar, as the README shows it ---------------------
+@pytest.mark.parametrize("resource", [None, "partial_fit"])
+def test_scikit_learns_progress_bar_runs_cleanly(data, resource):
+    callback = pytest.importorskip("sklearn.callback")  # scikit-learn >= 1.9
+    X, y = data
+    if resource is None:
+        search = _bayes(FailingClassifier(fail_above=2.0), n_iter=3)
+    else:
+        search = HyperbandSearchCV(
+            EpochClassifier(), {"c": Real(0, 1)}, resource=resource, max_resources=3,
+            cv=3, random_state=0,
+        )
+    search.set_callbacks(callback.ProgressBar(max_propagation_depth=0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        search.fit(X, y)
+    assert len(search.cv_results_["params"]) > 0

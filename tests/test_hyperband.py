@@ -543,7 +543,7 @@ class FoldFingerprint(ConstantClassifier):
 
 @pytest.mark.parametrize("resource", ["n_samples", "max_iter", "partial_fit"])
 def test_shuffling_splitter_without_a_seed_scores_every_rung_on_the_same_folds(resource):
-    # DESIGN asked to refuse such splitters; the folds are drawn once per fit
+    # An earlier design refused such splitters; the folds are drawn once per fit
     # instead, so they simply work.
     rng = np.random.RandomState(0)
     X = rng.normal(size=(90, 2))
