@@ -20,7 +20,7 @@ from sklearn.utils._param_validation import (
     RealNotInt,
     StrOptions,
 )
-from sklearn.utils.validation import _check_method_params
+from sklearn.utils.validation import _check_method_params, _num_samples
 
 #: Every private scikit-learn name this package uses, as (owner, attribute).
 #: Methods of BaseSearchCV are called on the search itself (the subclass
@@ -33,6 +33,7 @@ PRIVATE_NAMES = [
     ("sklearn.model_selection._validation", "_score"),
     ("sklearn.utils", "_safe_indexing"),
     ("sklearn.utils.validation", "_check_method_params"),
+    ("sklearn.utils.validation", "_num_samples"),
     ("sklearn.utils._param_validation", "HasMethods"),
     ("sklearn.utils._param_validation", "Interval"),
     ("sklearn.utils._param_validation", "RealNotInt"),
@@ -107,6 +108,7 @@ __all__ = [
     "RealNotInt",
     "StrOptions",
     "_check_method_params",
+    "_num_samples",
     "_fit_context",
     "_safe_indexing",
     "_score",

@@ -37,7 +37,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from . import _compat
 from ._compat import BaseSearchCV, _check_method_params, _fit_context
 
-__all__ = ["Batch", "_SearchCV"]
+__all__ = ["Batch", "_SearchCV", "best_index_at_max_resource"]
 
 
 @dataclass
@@ -60,6 +60,11 @@ class Batch:
     targets : list of int, default=None
         For continued training: the training steps each member has reached
         after this batch.
+    copies : dict, default=None
+        For continued training: ``{member: source}``, members that take a
+        deep copy of a source member's fold-models (and their history)
+        before the batch trains; the batch's candidate then gives the
+        copy's hyperparameters (PBT's exploit).
     label : str, default=""
         Where the search is, for the ``verbose`` progress line
         (``"batch 3/10"``, ``"bracket s=2, rung 1"``).
@@ -73,12 +78,29 @@ class Batch:
     splits: Optional[list] = None
     members: Optional[list] = None
     targets: Optional[list] = None
+    copies: Optional[dict] = None
     label: str = ""
     note: str = ""
 
 
 # The fit error of a member whose models failed at an earlier step.
 EARLIER_FAILURE = "this member failed at an earlier step"
+
+
+def best_index_at_max_resource(refit, refit_metric, results):
+    """The best row among those at the largest ``n_resources`` (NaN last).
+
+    For searches whose rows at smaller resources are not final results
+    (Hyperband's early rungs, PBT's earlier rounds).
+    """
+    if callable(refit):
+        return BaseSearchCV._select_best_index(refit, refit_metric, results)
+    full = results["n_resources"] == np.max(results["n_resources"])
+    scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
+    scores = np.where(full & ~np.isnan(scores), scores, -np.inf)
+    if np.all(np.isneginf(scores)):
+        return int(np.flatnonzero(full)[0])
+    return int(np.argmax(scores))
 
 
 def _is_multimetric(scoring):
@@ -200,10 +222,11 @@ class _SearchCV(BaseSearchCV):
             The fitted search.
         """
         # Everything that can be wrong with the search's own parameters is
-        # checked before the first fit.
+        # checked before the first fit (scoring and refit first, as in
+        # BaseSearchCV.fit).
+        scorers, refit_metric = _compat.get_scorers(self)
         self._metric = self._search_metric_name()
         self._prepare()
-        scorers, refit_metric = _compat.get_scorers(self)
         X, y = indexable(X, y)
         params = _check_method_params(X, params=params)
         routed = _compat.routed_params_for_fit(self, params)
@@ -231,11 +254,12 @@ class _SearchCV(BaseSearchCV):
             evaluator = self._make_evaluator(X, y, splits, scorers, routed, parallel)
             record = _Record(self, evaluator, self.n_splits_)
             self._run_search(record, callback_ctx=root_ctx)
-        results = record.results
-        if results is None:
+        if record.results is None:
             raise ValueError(f"{type(self).__name__} evaluated nothing.")
         if record.all_failed:
             raise ValueError(record.failure_summary())
+        # formatted once more, to warn once about non-finite scores, as GridSearchCV
+        results = record.format(quiet=False)
 
         first_scores = next(
             out["test_scores"] for out in record.outs if out["fit_error"] is None
@@ -249,6 +273,7 @@ class _SearchCV(BaseSearchCV):
             if not callable(self.refit):
                 self.best_score_ = results[f"mean_test_{refit_metric}"][self.best_index_]
             self.best_params_ = results["params"][self.best_index_]
+            self._on_best(results)
         if self.refit:
             self._refit(evaluator, X, y, routed.estimator.fit, root_ctx, metadata)
         self.scorer_ = getattr(scorers, "_scorers", scorers)
@@ -298,6 +323,13 @@ class _SearchCV(BaseSearchCV):
     def _live_members(self):
         """Members whose fold-models the next batches continue."""
         return set()
+
+    def _on_best(self, results):
+        """What the search derives from its best row, before the refit."""
+
+    def _refit_schedule(self):
+        """For continued training, the refit's ``[(step, params), ...]``."""
+        return [(0, self.best_params_)]
 
     def _search_metric_name(self):
         """The metric the search optimizes: its ``mean_test_<name>`` column."""
@@ -409,10 +441,7 @@ class _Record:
         if callable(search.scoring):
             # a callable's dict of scores is known only from a successful fit
             _compat.insert_error_scores(self.outs, search.error_score)
-        more = {key: _column(values) for key, values in self.more.items()}
-        self.results = _compat.format_results(
-            search, self.params, self.n_splits, self.outs, more
-        )
+        self.results = self.format(quiet=True)
         failed = [out["fit_error"] for out in outs if out["fit_error"] is not None]
         if self.all_failed and search._stop_if_all_failed():
             raise ValueError(self.failure_summary())
@@ -427,6 +456,17 @@ class _Record:
         if search.verbose > 0:
             self._report(batch, scores)
         return scores
+
+    def format(self, quiet):
+        """``cv_results_`` of every row so far (``quiet``: without scikit-learn's
+        warning about non-finite scores, which the final results give once)."""
+        more = {key: _column(values) for key, values in self.more.items()}
+        with warnings.catch_warnings():
+            if quiet:
+                warnings.filterwarnings("ignore", category=UserWarning)
+            return _compat.format_results(
+                self.search, self.params, self.n_splits, self.outs, more
+            )
 
     def _last_scores(self, n, failed_batch):
         search = self.search

@@ -6,8 +6,8 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import is_classifier
 
-from ._compat import BaseSearchCV, Interval, StrOptions
-from ._engine import Batch, _SearchCV
+from ._compat import Interval, StrOptions
+from ._engine import Batch, _SearchCV, best_index_at_max_resource
 from ._incremental import Stepper, _last_step, _Trainer
 from .optimizer import BayesOptimizer
 from .space import SearchSpace
@@ -535,8 +535,12 @@ class HyperbandSearchCV(_SearchCV):
             return set()
         return {cid for cid, _ in self._configs[: bracket[self._rung + 1][0]]}
 
+    def _on_best(self, results):
+        # max_resources_, unless a callable refit chose a smaller rung
+        self._best_steps = int(results["n_resources"][self.best_index_])
+
     def _refit_steps(self):
-        return self.max_resources_
+        return self._best_steps
 
     def _prepare_splits(self, X, y, splits):
         self._splits = splits
@@ -682,15 +686,8 @@ class HyperbandSearchCV(_SearchCV):
 
     @staticmethod
     def _select_best_index(refit, refit_metric, results):
-        if callable(refit):
-            return BaseSearchCV._select_best_index(refit, refit_metric, results)
         # Only configurations trained with the full resource compete.
-        full = results["n_resources"] == np.max(results["n_resources"])
-        scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
-        scores = np.where(full & ~np.isnan(scores), scores, -np.inf)
-        if np.all(np.isneginf(scores)):
-            return int(np.flatnonzero(full)[0])
-        return int(np.argmax(scores))
+        return best_index_at_max_resource(refit, refit_metric, results)
 
 
 def _resource_value(r):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn import get_config
 from sklearn.base import clone, is_classifier
+from sklearn.linear_model import Perceptron, SGDClassifier, SGDRegressor
 from sklearn.ensemble import (
     BaggingClassifier,
     BaggingRegressor,
@@ -39,10 +40,16 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.metadata_routing import process_routing
 from sklearn.utils.parallel import delayed
 
-from ._compat import _check_method_params, _safe_indexing, _score
+from ._compat import _check_method_params, _num_samples, _safe_indexing, _score
 from ._engine import EARLIER_FAILURE, _task_contexts
 
-__all__ = ["WARM_START_PARAMETERS", "Stepper", "warm_start_parameter"]
+__all__ = [
+    "MUTABLE_PARAMETERS",
+    "WARM_START_PARAMETERS",
+    "Stepper",
+    "mutable_parameters",
+    "warm_start_parameter",
+]
 
 #: Parameters whose increase under ``warm_start=True`` continues training
 #: (the new stages are added to the fitted ones), by estimator class. Looked
@@ -60,6 +67,46 @@ WARM_START_PARAMETERS = {
     BaggingClassifier: "n_estimators",
     BaggingRegressor: "n_estimators",
 }
+
+
+#: Parameters that are safe to change between training steps, by estimator
+#: class and way of training: the new value takes effect in later steps and
+#: leaves what earlier steps trained as it was. Looked up through the MRO.
+#: Each entry is backed by a test in tests/test_incremental.py. Not listed,
+#: on purpose: GradientBoosting's learning_rate (applied to every stage at
+#: predict time, so a change rescales the trees already fitted).
+_TREE_GROWTH = {"max_depth", "min_samples_split", "min_samples_leaf", "max_features"}
+MUTABLE_PARAMETERS = {
+    (SGDClassifier, "partial_fit"): {"alpha", "l1_ratio", "eta0", "power_t"},
+    (SGDRegressor, "partial_fit"): {"alpha", "l1_ratio", "eta0", "power_t", "epsilon"},
+    (Perceptron, "partial_fit"): {"alpha", "l1_ratio", "eta0"},
+    (HistGradientBoostingClassifier, "warm_start"): {
+        "learning_rate", "l2_regularization", "max_leaf_nodes", "max_depth",
+        "min_samples_leaf", "max_features",
+    },
+    (HistGradientBoostingRegressor, "warm_start"): {
+        "learning_rate", "l2_regularization", "max_leaf_nodes", "max_depth",
+        "min_samples_leaf", "max_features",
+    },
+    (GradientBoostingClassifier, "warm_start"): _TREE_GROWTH | {"max_leaf_nodes"},
+    (GradientBoostingRegressor, "warm_start"): _TREE_GROWTH | {"max_leaf_nodes"},
+    (RandomForestClassifier, "warm_start"): _TREE_GROWTH | {"max_leaf_nodes"},
+    (RandomForestRegressor, "warm_start"): _TREE_GROWTH | {"max_leaf_nodes"},
+    (ExtraTreesClassifier, "warm_start"): _TREE_GROWTH | {"max_leaf_nodes"},
+    (ExtraTreesRegressor, "warm_start"): _TREE_GROWTH | {"max_leaf_nodes"},
+}
+
+
+def mutable_parameters(estimator, mode):
+    """The parameters of ``estimator`` safe to change between ``mode`` steps.
+
+    Looked up through the MRO, so subclasses of scikit-learn's estimators are
+    known; an empty set for an estimator the registry does not know.
+    """
+    for cls in type(estimator).__mro__:
+        if (cls, mode) in MUTABLE_PARAMETERS:
+            return set(MUTABLE_PARAMETERS[cls, mode])
+    return set()
 
 
 def warm_start_parameter(estimator):
@@ -216,6 +263,8 @@ class _Fold:
     fit_params: dict
     train_score_params: dict
     test_score_params: dict
+    #: the traceback of a Pipeline head that failed on this fold, or None
+    error: object = None
 
 
 @dataclass
@@ -231,18 +280,20 @@ class _Task:
 
 
 def _advance_and_score(
-    model, fold, done, target, stepper, scorer, return_train_score, error_score,
+    model, fold, params, done, target, stepper, scorer, return_train_score, error_score,
     callback_ctx=None, caller=None,
 ):
     """Continue one (member, fold) model to ``target`` steps and score it.
+
+    ``params`` (the trained model's own names) are set on the model first:
+    a member's hyperparameters may change between steps.
 
     Returns the model (None after a failure) and a result dict shaped like
     ``_fit_and_score``'s, which ``BaseSearchCV._format_results`` reads.
     ``callback_ctx`` (scikit-learn >= 1.9) sees it as one fit task, as
     ``_fit_and_score`` shows a fit and its scoring.
     """
-    n_test = len(fold.X_test) if fold.y_test is None else len(fold.y_test)
-    out = {"n_test_samples": n_test}
+    out = {"n_test_samples": _num_samples(fold.X_test)}
     metadata = fold.fit_params.get("sample_weight")
     metadata = None if metadata is None else {"sample_weight": metadata}
     if callback_ctx is not None:
@@ -251,13 +302,16 @@ def _advance_and_score(
         )
     start = time.time()
     try:
-        if model is None:
+        if fold.error is not None:
+            out["fit_error"], model = fold.error, None
+        elif model is None:
             out["fit_error"] = EARLIER_FAILURE
         else:
             propagate = contextlib.nullcontext()
             if callback_ctx is not None:
                 propagate = callback_ctx.propagate_callback_context(model)
             with propagate:
+                model.set_params(**params)
                 model = stepper.train(
                     model, fold.X_train, fold.y_train, done, target, fold.fit_params
                 )
@@ -316,18 +370,29 @@ class _Trainer:
             X_train, y_train = _subset(X, train), _subset(y, train)
             X_test, y_test = _subset(X, test), _subset(y, test)
             fit_params = _check_method_params(X, params=routed.estimator.fit, indices=train)
-            head, X_train, fit_params = _fit_head(
-                clone(search.estimator), X_train, y_train, fit_params
-            )
-            if head is not None:
-                X_test = head.transform(X_test)
+            error = None
+            try:
+                head, X_train, fit_params = _fit_head(
+                    clone(search.estimator), X_train, y_train, fit_params
+                )
+                if head is not None:
+                    X_test = head.transform(X_test)
+            except Exception:
+                # as _fit_and_score: a failing Pipeline step fails this fold's fits
+                if search.error_score == "raise":
+                    raise
+                error = traceback.format_exc()
             self.folds.append(_Fold(
                 X_train, y_train, X_test, y_test, fit_params,
                 _check_method_params(X, params=score_params, indices=train),
                 _check_method_params(X, params=score_params, indices=test),
+                error,
             ))
         self.models = {}  # member -> list of fold-models (None after a failure)
         self.steps = {}  # member -> steps trained
+        # member -> [(step, params)]: the hyperparameters in force from each step
+        self.history = {}
+        self.row_histories = []  # each evaluated row's member history, as then
 
     def n_tasks(self, batch):
         return len(batch.candidates) * len(self.folds)
@@ -337,23 +402,30 @@ class _Trainer:
 
         Returns the results candidate by candidate, fold by fold.
         """
+        for member, source in (batch.copies or {}).items():
+            self.copy_member(source, member)
         tasks = []
         for params, member, target in zip(batch.candidates, batch.members, batch.targets):
+            own = _split_by_step(params, self.last_name)[0]
             models = self.models.get(member)
             if models is None:
-                own = _split_by_step(params, self.last_name)[0]
                 fresh = clone(self.base).set_params(**own)
                 models = [clone(fresh) for _ in self.folds]
             done = self.steps.get(member, 0)
+            history = self.history.setdefault(member, [])
+            if not history or history[-1][1] != params:
+                history.append((done, dict(params)))
+            self.row_histories.append(list(history))
             tasks.extend(
-                _Task(member, k, models[k], params, done, target)
+                _Task(member, k, models[k], own, done, target)
                 for k in range(len(self.folds))
             )
         search = self.search
         contexts = _task_contexts(batch_ctx, len(tasks))
         results = self.parallel(
             delayed(_advance_and_score)(
-                task.model, self.folds[task.k], task.done, task.target, self.stepper,
+                task.model, self.folds[task.k], task.params, task.done, task.target,
+                self.stepper,
                 self.scorer, search.return_train_score, search.error_score,
                 callback_ctx=ctx, caller=search if ctx is not None else None,
             )
@@ -374,12 +446,30 @@ class _Trainer:
                 del self.models[member]
 
     def copy_member(self, source, member):
-        """Give ``member`` a deep copy of ``source``'s fold-models (PBT's exploit)."""
+        """Give ``member`` a deep copy of ``source``'s fold-models, steps and
+        history (PBT's exploit); the copy trains independently of its source."""
         self.models[member] = copy.deepcopy(self.models[source])
         self.steps[member] = self.steps[source]
+        self.history[member] = list(self.history[source])
 
     def refit(self, estimator, X, y, fit_params):
-        """Train the best configuration from scratch on all data, to full steps."""
+        """Train the best configuration from scratch on all data: replay the
+        search's schedule of (step, params) up to its final number of steps."""
         _, X, last_params = _fit_head(estimator, X, y, fit_params)
         _, last = _last_step(estimator)
-        self.stepper.train(last, X, y, 0, self.search._refit_steps(), last_params)
+        replay(self.stepper, last, X, y, self.search._refit_schedule(),
+               self.search._refit_steps(), last_params, self.last_name)
+
+
+def replay(stepper, model, X, y, schedule, n_steps, fit_params, step_name=None):
+    """Train ``model`` from scratch by ``schedule``, ``[(step, params), ...]``:
+    each entry's params (of the whole estimator; ``step_name`` the Pipeline
+    step trained) are set at its step, and training ends at ``n_steps``."""
+    bounds = [step for step, _ in schedule[1:]] + [n_steps]
+    done = 0
+    for (start, params), end in zip(schedule, bounds):
+        model.set_params(**_split_by_step(params, step_name)[0])
+        if end > done:
+            stepper.train(model, X, y, done, end, fit_params)
+            done = end
+    return model

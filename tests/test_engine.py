@@ -462,3 +462,81 @@ def test_scikit_learns_progress_bar_runs_cleanly(data, resource):
         warnings.simplefilter("error")
         search.fit(X, y)
     assert len(search.cv_results_["params"]) > 0
+
+
+# -- found in review: sparse data, a failing Pipeline head, callable refit ---------
+def test_continued_training_on_sparse_data_without_a_target():
+    import scipy.sparse as sp
+    from sklearn.cluster import MiniBatchKMeans
+
+    from skhyper import Integer
+
+    X, _ = make_classification(n_samples=90, n_features=5, random_state=0)
+    search = HyperbandSearchCV(
+        MiniBatchKMeans(n_clusters=3, n_init=1, random_state=0),
+        {"batch_size": Integer(10, 100)}, resource="partial_fit", max_resources=3,
+        cv=3, random_state=0,
+    ).fit(sp.csr_matrix(X))
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+
+class FailsOnFirstFold(TransformerMixin, BaseEstimator):
+    """Fails to fit on the training data of KFold(3)'s first fold."""
+
+    def fit(self, X, y=None):
+        if len(X) and X[0, 0] != self.first_:
+            raise ValueError("head fails on this fold")
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    first_ = None
+
+    def transform(self, X):
+        return X
+
+
+def test_a_pipeline_head_failing_on_one_fold_scores_error_score(data):
+    X, y = data
+    head = FailsOnFirstFold()
+    FailsOnFirstFold.first_ = X[0, 0]  # folds 2 and 3 start with the first row
+    pipe = Pipeline([("head", head), ("clf", EpochClassifier())])
+    search = HyperbandSearchCV(
+        pipe, {"clf__c": Real(0, 1)}, resource="partial_fit", max_resources=3,
+        cv=KFold(3), random_state=0, error_score=-1.0,
+    )
+    with pytest.warns(FitFailedWarning, match="head fails on this fold"):
+        search.fit(X, y)
+    res = search.cv_results_
+    np.testing.assert_array_equal(res["split0_test_score"], -1.0)
+    assert (res["split1_test_score"] > 0).all()
+
+
+def test_a_callable_refit_refits_the_chosen_rows_resource(data):
+    X, y = data
+
+    def smallest(results):
+        return int(np.argmin(results["n_resources"]))
+
+    search = HyperbandSearchCV(
+        EpochClassifier(), {"c": Real(0, 1)}, resource="partial_fit", max_resources=9,
+        refit=smallest, cv=3, random_state=0,
+    ).fit(X, y)
+    assert search.cv_results_["n_resources"][search.best_index_] == 1
+    assert search.best_estimator_.epochs_ == 1
+
+
+def test_multimetric_refit_true_gets_scikit_learns_error_first(data):
+    X, y = data
+    search = _bayes(FailingClassifier(fail_above=2.0), scoring=["accuracy", "f1"])
+    with pytest.raises(ValueError, match="refit must be set to a scorer key"):
+        search.fit(X, y)
+
+
+def test_non_finite_scores_are_warned_about_once(data):
+    X, y = data
+    search = _bayes(FailingClassifier(fail_above=0.5), n_iter=8)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X, y)
+    non_finite = [w for w in caught if "non-finite" in str(w.message)]
+    assert len(non_finite) == 1

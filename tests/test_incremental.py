@@ -1,0 +1,206 @@
+"""The continued-training evaluator: registries, live parameter changes, copies."""
+
+import copy
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import make_classification, make_regression
+from sklearn.base import is_regressor
+from sklearn.ensemble import (
+    ExtraTreesClassifier,
+    ExtraTreesRegressor,
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
+from sklearn.linear_model import Perceptron, SGDClassifier, SGDRegressor
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import KFold
+from sklearn.utils import Bunch
+from sklearn.utils.parallel import Parallel
+
+from skhyper._engine import Batch
+from skhyper._incremental import (
+    MUTABLE_PARAMETERS,
+    Stepper,
+    _Trainer,
+    mutable_parameters,
+    replay,
+    warm_start_parameter,
+)
+
+X_CLF, Y_CLF = make_classification(n_samples=120, n_features=6, random_state=0)
+X_REG, Y_REG = make_regression(n_samples=120, n_features=6, noise=1.0, random_state=0)
+
+
+def _train(model, stepper, X, y, schedule, n_steps):
+    return replay(stepper, model, X, y, schedule, n_steps, {})
+
+
+def _sgd_state(model):
+    return np.r_[model.coef_.ravel(), np.ravel(model.intercept_)]
+
+
+# (estimator, value before, value after) for every registry entry and parameter
+SGD_CHANGES = {
+    "alpha": (1e-4, 1e-1),
+    "l1_ratio": (0.1, 0.9),
+    "eta0": (1e-3, 1e-1),
+    "power_t": (0.25, 0.75),
+    "epsilon": (0.1, 5.0),
+}
+SGD_CASES = [
+    (SGDClassifier, dict(penalty="elasticnet", learning_rate="invscaling", loss="hinge")),
+    (SGDRegressor, dict(penalty="elasticnet", learning_rate="invscaling", loss="huber")),
+    (Perceptron, dict(penalty="elasticnet")),
+]
+
+
+@pytest.mark.parametrize("cls, fixed", SGD_CASES, ids=lambda c: getattr(c, "__name__", ""))
+def test_sgd_registry_changes_take_effect_and_training_continues(cls, fixed):
+    X, y = (X_REG, Y_REG) if cls is SGDRegressor else (X_CLF, Y_CLF)
+    classes = None if cls is SGDRegressor else np.unique(y)
+    stepper = Stepper("partial_fit", classes=classes)
+    for name in sorted(mutable_parameters(cls(), "partial_fit")):
+        before, after = SGD_CHANGES[name]
+        base = cls(shuffle=False, random_state=0, **fixed)
+        changed = _train(clone(base), stepper, X, y, [(0, {name: before}), (3, {name: after})], 6)
+        unchanged = _train(clone(base), stepper, X, y, [(0, {name: before})], 6)
+        fresh = _train(clone(base), stepper, X, y, [(0, {name: after})], 3)
+        # the new value takes effect in later steps
+        assert not np.allclose(_sgd_state(changed), _sgd_state(unchanged)), name
+        # the earlier steps' training is kept: it continued, not restarted
+        assert not np.allclose(_sgd_state(changed), _sgd_state(fresh)), name
+        assert changed.t_ == unchanged.t_ == 6 * len(y) + 1
+
+
+def _trees(model):
+    """The fitted trees of an ensemble, as comparable arrays."""
+    if hasattr(model, "_predictors"):  # histogram gradient boosting
+        return [p.nodes.copy() for stage in model._predictors for p in stage]
+    estimators = np.ravel(model.estimators_)
+    return [est.tree_.value.copy() for est in estimators]
+
+
+TREE_CHANGES = {
+    "learning_rate": (0.05, 0.5),
+    "l2_regularization": (0.0, 10.0),
+    "max_leaf_nodes": (31, 3),
+    "max_depth": (None, 1),
+    "min_samples_leaf": (1, 30),
+    "min_samples_split": (2, 40),
+    "max_features": (1.0, 0.3),
+}
+
+
+@pytest.mark.parametrize(
+    "cls, fixed",
+    [
+        (HistGradientBoostingClassifier, dict(early_stopping=False)),
+        (HistGradientBoostingRegressor, dict(early_stopping=False)),
+        (GradientBoostingClassifier, dict(max_depth=3)),
+        (GradientBoostingRegressor, dict(max_depth=3)),
+        (RandomForestClassifier, dict(bootstrap=False)),
+        (RandomForestRegressor, dict(bootstrap=False)),
+        (ExtraTreesClassifier, {}),
+        (ExtraTreesRegressor, {}),
+    ],
+    ids=lambda c: getattr(c, "__name__", ""),
+)
+def test_tree_registry_changes_take_effect_and_keep_the_trees_fitted(cls, fixed):
+    X, y = (X_REG, Y_REG) if is_regressor(cls()) else (X_CLF, Y_CLF)
+    parameter = warm_start_parameter(cls())
+    stepper = Stepper("warm_start", parameter=parameter)
+    for name in sorted(mutable_parameters(cls(), "warm_start")):
+        before, after = TREE_CHANGES[name]
+        base = cls(random_state=0, **fixed)
+        changed = _train(clone(base), stepper, X, y, [(0, {name: before}), (3, {name: after})], 6)
+        unchanged = _train(clone(base), stepper, X, y, [(0, {name: before})], 6)
+        old, new = _trees(changed), _trees(unchanged)
+        k = len(old) // 2  # the trees of the first 3 of 6 steps
+        for a, b in zip(old[:k], new[:k]):
+            np.testing.assert_array_equal(a, b, err_msg=name)
+        assert any(
+            a.shape != b.shape or not np.array_equal(a, b) for a, b in zip(old[k:], new[k:])
+        ), name
+
+
+def test_gradient_boostings_learning_rate_is_not_safe_to_change():
+    # GradientBoosting applies learning_rate to every stage at predict time:
+    # changing it rescales the trees already fitted, so it is not registered.
+    assert "learning_rate" not in mutable_parameters(GradientBoostingClassifier(), "warm_start")
+    stepper = Stepper("warm_start", parameter="n_estimators")
+    base = GradientBoostingClassifier(max_depth=2, random_state=0)
+    three = _train(clone(base), stepper, X_CLF, Y_CLF, [(0, {"learning_rate": 0.1})], 3)
+    before = three.decision_function(X_CLF)
+    three.set_params(learning_rate=0.5)
+    assert not np.allclose(three.decision_function(X_CLF), before)
+
+
+def test_registries_are_read_through_the_mro():
+    class MySGD(SGDClassifier):
+        pass
+
+    class MyHGB(HistGradientBoostingRegressor):
+        pass
+
+    assert mutable_parameters(MySGD(), "partial_fit") == mutable_parameters(
+        SGDClassifier(), "partial_fit"
+    )
+    assert warm_start_parameter(MyHGB()) == "max_iter"
+    assert "learning_rate" in mutable_parameters(MyHGB(), "warm_start")
+    assert mutable_parameters(MySGD(), "warm_start") == set()
+    assert all(isinstance(cls, type) for cls, _ in MUTABLE_PARAMETERS)
+
+
+def test_every_registry_entry_has_a_test():
+    tested = {cls for cls, _ in SGD_CASES} | {
+        HistGradientBoostingClassifier, HistGradientBoostingRegressor,
+        GradientBoostingClassifier, GradientBoostingRegressor, RandomForestClassifier,
+        RandomForestRegressor, ExtraTreesClassifier, ExtraTreesRegressor,
+    }
+    assert {cls for cls, _ in MUTABLE_PARAMETERS} == tested
+
+
+# -- the trainer: live changes and independent copies -------------------------------
+def _trainer(estimator, stepper, X, y, n_splits=2):
+    search = Bunch(estimator=estimator, return_train_score=False, error_score=np.nan)
+    routed = Bunch(estimator=Bunch(fit={}), scorer=Bunch(score={}))
+    splits = list(KFold(n_splits).split(X))
+    return _Trainer(search, X, y, splits, check_scoring(estimator), routed, stepper,
+                    Parallel(n_jobs=1))
+
+
+def test_an_exploit_copy_trains_independently_of_its_source():
+    est = SGDClassifier(shuffle=False, random_state=0, learning_rate="constant", eta0=0.01)
+    trainer = _trainer(est, Stepper("partial_fit", classes=np.unique(Y_CLF)), X_CLF, Y_CLF)
+    trainer.evaluate(Batch([{"eta0": 0.01}], {}, members=[0], targets=[2]))
+    source_before = [copy.deepcopy(m.coef_) for m in trainer.models[0]]
+    outs = trainer.evaluate(
+        Batch([{"eta0": 0.1}], {}, members=[1], targets=[4], copies={1: 0})
+    )
+    assert all(out["fit_error"] is None for out in outs)
+    for model, before in zip(trainer.models[0], source_before):
+        np.testing.assert_array_equal(model.coef_, before)
+    assert trainer.steps == {0: 2, 1: 4}
+    assert trainer.models[1][0].eta0 == 0.1 and trainer.models[0][0].eta0 == 0.01
+    assert trainer.history[1] == [(0, {"eta0": 0.01}), (2, {"eta0": 0.1})]
+    assert trainer.history[0] == [(0, {"eta0": 0.01})]
+
+
+def test_new_params_of_an_existing_member_reach_its_live_models():
+    est = SGDClassifier(shuffle=False, random_state=0, learning_rate="constant")
+    stepper = Stepper("partial_fit", classes=np.unique(Y_CLF))
+    trainer = _trainer(est, stepper, X_CLF, Y_CLF)
+    trainer.evaluate(Batch([{"eta0": 0.01}], {}, members=[0], targets=[2]))
+    trainer.evaluate(Batch([{"eta0": 0.2}], {}, members=[0], targets=[4]))
+    splits = list(KFold(2).split(X_CLF))
+    for (train, _), model in zip(splits, trainer.models[0]):
+        assert model.eta0 == 0.2
+        expected = _train(clone(est), stepper, X_CLF[train], Y_CLF[train],
+                          [(0, {"eta0": 0.01}), (2, {"eta0": 0.2})], 4)
+        np.testing.assert_array_equal(model.coef_, expected.coef_)
