@@ -2,6 +2,7 @@
 
 from ._bayes import BayesSearchCV
 from ._hyperband import HyperbandSearchCV, hyperband_schedule
+from ._pbt import PBTSearchCV
 from .optimizer import BayesOptimizer
 from .space import Categorical, Integer, Real, SearchSpace
 
@@ -13,6 +14,7 @@ __all__ = [
     "Categorical",
     "HyperbandSearchCV",
     "Integer",
+    "PBTSearchCV",
     "Real",
     "SearchSpace",
     "__version__",

@@ -1,0 +1,502 @@
+"""PBTSearchCV: Population Based Training (Jaderberg et al. 2017), with CV."""
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+from ._compat import Interval, StrOptions
+from ._engine import Batch, _SearchCV, best_index_at_max_resource
+from ._incremental import (
+    Stepper,
+    _last_step,
+    _Trainer,
+    mutable_parameters,
+    warm_start_parameter,
+)
+from .space import SearchSpace
+from .space._dimensions import _CDF_EPS, Categorical, Distribution, Integer
+
+__all__ = ["PBTSearchCV", "explore_perturb", "perturb_value"]
+
+
+# -- explore, as pure functions ---------------------------------------------------
+def _bounds(dim):
+    if isinstance(dim, Distribution):
+        return tuple(float(v) for v in dim.dist.ppf([_CDF_EPS, 1 - _CDF_EPS]))
+    return dim.low, dim.high
+
+
+def perturb_value(dim, value, factor, random_state=None):
+    """Move one hyperparameter value by ``factor``, within its dimension.
+
+    A dimension of positive values moves by the ratio (``value * factor``,
+    the same step in log space whatever the prior); one whose range reaches
+    zero or below moves by ``(factor - 1)`` times its width. The result is
+    clipped to the bounds (a scipy.stats distribution's are its quantiles
+    ``1e-12`` and ``1 - 1e-12``); an integer is rounded and, where rounding
+    would leave it where it was, moves to the neighbour in the factor's
+    direction; a category is drawn again from its prior.
+
+    Parameters
+    ----------
+    dim : Dimension
+        The parameter's dimension of the search space.
+    value : object
+        The value to move.
+    factor : float
+        A positive factor such as 0.8 or 1.2.
+    random_state : int, RandomState instance or None, default=None
+        For categories only.
+
+    Returns
+    -------
+    value : object
+        The moved value.
+
+    Examples
+    --------
+    >>> from skhyper import Integer, Real
+    >>> from skhyper._pbt import perturb_value
+    >>> perturb_value(Real(1e-4, 1.0, prior="log-uniform"), 0.01, 1.2)
+    0.012
+    >>> perturb_value(Integer(1, 10), 2, 1.2)  # 2.4 rounds to 2: the neighbour
+    3
+    >>> perturb_value(Real(-1.0, 1.0), 0.9, 1.2)  # +0.2 of the width, clipped
+    1.0
+    """
+    if isinstance(dim, Categorical):
+        return dim.sample(1, random_state)[0]
+    low, high = _bounds(dim)
+    if low > 0:
+        moved = value * factor
+    else:
+        moved = value + (factor - 1) * (high - low)
+    moved = float(np.clip(moved, low, high))
+    if isinstance(dim, Integer):
+        step = int(round(moved))
+        if step == value and factor != 1:
+            step = value + (1 if factor > 1 else -1)
+        return int(np.clip(step, dim.low, dim.high))
+    if isinstance(dim, Distribution):
+        # snap onto the distribution's support (integers for a discrete one)
+        return dim.inverse_transform(dim.transform([moved]))[0]
+    return moved
+
+
+def explore_perturb(space, params, random_state, resample_probability, factors):
+    """PBT's explore: each hyperparameter is resampled from its prior with
+    ``resample_probability``, else moved by a factor drawn from ``factors``
+    (:func:`perturb_value`); the point stays in its subspace of a union."""
+    rng = check_random_state(random_state)
+    k = max(space.which_subspace(params), 0)
+    new = dict(params)
+    for name, dim in space.subspaces[k].items():
+        if rng.uniform() < resample_probability:
+            new[name] = dim.sample(1, rng)[0]
+        else:
+            factor = factors[rng.randint(len(factors))]
+            new[name] = perturb_value(dim, params[name], factor, rng)
+    return new
+
+
+def _rank(scores):
+    """Positions from best to worst; NaN (a failed member) ranks last."""
+    keys = np.where(np.isnan(scores), -np.inf, scores)
+    return np.argsort(-keys, kind="stable")
+
+
+class PBTSearchCV(_SearchCV):
+    """Population Based Training of hyperparameter schedules, with CV.
+
+    A population of ``population_size`` members trains together (Jaderberg
+    et al. 2017). A member is one hyperparameter setting and its K
+    fold-models, one per cross-validation split. Every ``interval`` training
+    steps all members are scored on the held-out folds (the mean over folds
+    decides), and then each member of the bottom ``quantile`` *exploits*: it
+    takes a deep copy of the fold-models and the hyperparameters of a member
+    drawn at random from the top ``quantile``; then it *explores*: each copied
+    hyperparameter is resampled from the space with ``resample_probability``,
+    else moved by a factor from ``perturbation_factors``. Models and their
+    hyperparameters travel together, so they never drift apart. Training then
+    continues, until every member has trained ``n_steps`` steps.
+
+    The result is a *schedule*: the winner's hyperparameters as they changed
+    over training, through every copy in its lineage (``best_schedule_``);
+    ``refit`` replays it from scratch on all the data.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The estimator to tune; it must continue training by ``partial_fit``
+        or by ``warm_start`` (the last step, for a Pipeline).
+    search_spaces : dict, list of dict or SearchSpace
+        The space the population is drawn from and explores, as in
+        :class:`BayesSearchCV`. Only parameters that are safe to change
+        between training steps may be searched (see ``safe_to_change``).
+    population_size : int, default=16
+        Number of members.
+    n_steps : int or "auto", default="auto"
+        Training steps every member trains in all. ``"auto"`` is the
+        estimator's own value of its warm-start iteration parameter;
+        ``partial_fit`` needs the number of epochs.
+    interval : int or "auto", default="auto"
+        Training steps between two scorings (and exploits). ``"auto"`` is a
+        tenth of ``n_steps``, at least 1. With ``interval == n_steps`` nothing
+        is exploited: the search is random search at equal compute.
+    resource : str, default="auto"
+        What a training step is: ``"partial_fit"`` (one call, an epoch), or
+        the name of a warm-start iteration parameter such as ``"max_iter"``
+        or ``"clf__n_estimators"`` (one unit of it). ``"auto"``:
+        ``partial_fit`` where the estimator has it, else its warm-start
+        parameter (``max_iter`` of histogram gradient boosting,
+        ``n_estimators`` of forests and gradient boosting).
+    quantile : float, default=0.25
+        Fraction of the population in the bottom (and the top) group, in
+        (0, 0.5]; at least one member.
+    resample_probability : float, default=0.25
+        Probability that explore resamples a hyperparameter from its prior
+        rather than moving it.
+    perturbation_factors : tuple of float, default=(0.8, 1.2)
+        The factors explore moves a hyperparameter by, one drawn at random
+        per hyperparameter: a ratio for positive ranges, a fraction of the
+        width otherwise; an integer moves at least to its neighbour, and a
+        category is drawn again.
+    explore : {"perturb"}, default="perturb"
+        How an exploiting member's hyperparameters are chosen.
+    safe_to_change : "auto" or list of str, default="auto"
+        The parameters that may change during training. ``"auto"`` takes them
+        from skhyper's registry (SGD's ``alpha``, ``eta0``, ...; histogram
+        gradient boosting's ``learning_rate``, ...), looked up through the
+        estimator's class hierarchy; a list declares these names safe for an
+        estimator the registry does not know (the user vouches for it).
+    search_metric : str, default=None
+        The scorer name that decides exploits with multi-metric scoring.
+        Defaults to ``refit`` when it is a string; required with several
+        scorers when ``refit`` is False or a callable.
+    scoring : str, callable, list, tuple or dict, default=None
+        As in GridSearchCV.
+    n_jobs : int, default=None
+        Number of jobs to run in parallel; every member's fold-models train
+        in parallel.
+    refit : bool, str or callable, default=True
+        Replay the winner's schedule from scratch on the whole dataset.
+    cv : int, cross-validation generator or iterable, default=None
+        As in GridSearchCV; the folds are drawn once.
+    verbose : int, default=0
+        ``1`` prints a line per round.
+    pre_dispatch : int or str, default="2*n_jobs"
+        As in GridSearchCV.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the population, exploits and explores. With an int, results
+        are identical for any ``n_jobs``.
+    error_score : "raise" or float, default=np.nan
+        Score of a failed fit. A member that failed ranks last and is
+        replaced at the next exploit.
+    return_train_score : bool, default=False
+        As in GridSearchCV.
+
+    Attributes
+    ----------
+    cv_results_ : dict of numpy (masked) ndarrays
+        One row per (member, round): ``iter`` (the round), ``member``,
+        ``n_resources`` (steps trained by the end of the round), ``parent``
+        (the member copied at the start of the round, or -1), and ``params``
+        in force during the round. ``rank_test_score`` ranks rows of every
+        round together.
+    best_index_ : int
+        The best row among those at ``n_steps``.
+    best_score_ : float
+        Mean cross-validated score of the winner at ``n_steps``.
+    best_params_ : dict
+        The winner's hyperparameters in force at the end.
+    best_schedule_ : list of (int, dict)
+        The winner's schedule: ``(step, params)`` from each step on, through
+        its lineage.
+    schedules_ : dict of int -> list of (int, dict)
+        Every member's final schedule.
+    best_estimator_ : estimator
+        The winner's schedule replayed on all the data (if ``refit``).
+    n_steps_, interval_ : int
+        The resolved numbers of steps.
+    scorer_ : function or dict
+        The scorer(s) used.
+    n_splits_ : int
+        Number of cross-validation splits.
+    refit_time_ : float
+        Seconds spent refitting.
+    multimetric_ : bool
+        Whether several scorers were used.
+
+    See Also
+    --------
+    HyperbandSearchCV : Early stopping of configurations over a resource.
+
+    Notes
+    -----
+    A round trains every member from ``t`` to ``t + interval`` steps on each
+    fold and scores it; the exploit uses truncation selection (Jaderberg et
+    al. 2017, section 4). The top and bottom groups each hold
+    ``ceil(quantile * population_size)`` members (at most half).
+
+    References
+    ----------
+    .. [1] M. Jaderberg et al., "Population Based Training of Neural
+       Networks", arXiv:1711.09846, 2017.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.linear_model import SGDClassifier
+    >>> from skhyper import PBTSearchCV, Real
+    >>> X, y = load_digits(return_X_y=True)
+    >>> search = PBTSearchCV(
+    ...     SGDClassifier(learning_rate="constant", random_state=0),
+    ...     {"eta0": Real(1e-4, 1e-1, prior="log-uniform"),
+    ...      "alpha": Real(1e-6, 1e-2, prior="log-uniform")},
+    ...     population_size=6, n_steps=8, interval=2, cv=3, random_state=0,
+    ... ).fit(X / 16, y)
+    >>> bool(search.best_score_ > 0.85)
+    True
+    >>> search.best_schedule_[0][0]
+    0
+    """
+
+    _parameter_constraints: dict = {
+        **_SearchCV._parameter_constraints,
+        "search_spaces": [dict, list, SearchSpace],
+        "population_size": [Interval(Integral, 2, None, closed="left")],
+        "n_steps": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "interval": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "resource": [str],
+        "quantile": [Interval(Real, 0, 0.5, closed="right")],
+        "resample_probability": [Interval(Real, 0, 1, closed="both")],
+        "perturbation_factors": [tuple, list],
+        "explore": [StrOptions({"perturb"})],
+        "safe_to_change": [StrOptions({"auto"}), list],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        search_spaces,
+        *,
+        population_size=16,
+        n_steps="auto",
+        interval="auto",
+        resource="auto",
+        quantile=0.25,
+        resample_probability=0.25,
+        perturbation_factors=(0.8, 1.2),
+        explore="perturb",
+        safe_to_change="auto",
+        search_metric=None,
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+    ):
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+        self.search_spaces = search_spaces
+        self.population_size = population_size
+        self.n_steps = n_steps
+        self.interval = interval
+        self.resource = resource
+        self.quantile = quantile
+        self.resample_probability = resample_probability
+        self.perturbation_factors = perturbation_factors
+        self.explore = explore
+        self.safe_to_change = safe_to_change
+        self.search_metric = search_metric
+        self.random_state = random_state
+
+    # -- checks before any fit -------------------------------------------------------
+    def _resolved_resource(self):
+        name, last = _last_step(self.estimator)
+        if self.resource != "auto":
+            return self.resource
+        if hasattr(last, "partial_fit"):
+            return "partial_fit"
+        parameter = warm_start_parameter(last)
+        if parameter is None:
+            raise ValueError(
+                f"PBTSearchCV needs an estimator that continues training: one "
+                f"with partial_fit, or a warm-start iteration parameter it knows "
+                f"(such as HistGradientBoosting's max_iter); got "
+                f"{type(last).__name__}, which has neither. Name its iteration "
+                f"parameter with resource='...' if warm_start continues it."
+            )
+        return parameter if name is None else f"{name}__{parameter}"
+
+    def _prepare(self):
+        self._space = SearchSpace(self.search_spaces)
+        factors = self.perturbation_factors
+        if not len(factors) or not all(
+            isinstance(f, Real) and not isinstance(f, bool) and np.isfinite(f) and f > 0
+            for f in factors
+        ):
+            raise ValueError(
+                f"perturbation_factors must be positive numbers, such as (0.8, "
+                f"1.2); got {factors!r}."
+            )
+        resource = self._resolved_resource()
+        name, last = _last_step(self.estimator)
+        if resource == "partial_fit" and not hasattr(last, "partial_fit"):
+            raise ValueError(
+                f"resource='partial_fit' needs an estimator with partial_fit; got "
+                f"{type(last).__name__}, which has none."
+            )
+        # continue_training=True: a named parameter must continue by warm start
+        self._stepper_mode = Stepper.for_resource(self.estimator, resource, None, True).mode
+        self._resource = resource
+        searched = sorted({p for sub in self._space.subspaces for p in sub})
+        prefix = "" if name is None else name + "__"
+        foreign = [p for p in searched if not p.startswith(prefix)]
+        if foreign:
+            raise ValueError(
+                f"PBTSearchCV trains the Pipeline's last step {name!r} and fits the "
+                f"steps before it once per fold, so only {name!r}'s parameters can "
+                f"be searched; got {foreign}."
+            )
+        if resource != "partial_fit" and resource in searched:
+            raise ValueError(
+                f"resource={resource!r} is also in search_spaces: PBTSearchCV sets "
+                f"the training steps itself; remove it from the space."
+            )
+        if self.safe_to_change == "auto":
+            safe = mutable_parameters(last, self._stepper_mode)
+        else:
+            safe = set(self.safe_to_change)
+        unsafe = [p for p in searched if p[len(prefix):] not in safe]
+        if unsafe:
+            raise ValueError(
+                f"PBTSearchCV changes hyperparameters during training, and "
+                f"{unsafe} cannot safely change while {type(last).__name__} trains "
+                f"by {self._stepper_mode}; the parameters that can are "
+                f"{sorted(prefix + p for p in safe) or 'none known'}. If you know "
+                f"better, list them in safe_to_change."
+            )
+        self.n_steps_ = self._resolve_n_steps(last, resource)
+        self.interval_ = (
+            max(1, self.n_steps_ // 10) if self.interval == "auto" else self.interval
+        )
+        if self.interval_ > self.n_steps_:
+            raise ValueError(
+                f"interval={self.interval_} is more than n_steps={self.n_steps_}: "
+                f"a member would never be scored; use interval <= n_steps "
+                f"(interval = n_steps is random search)."
+            )
+
+    def _resolve_n_steps(self, last, resource):
+        if self.n_steps != "auto":
+            return self.n_steps
+        if resource == "partial_fit":
+            raise ValueError(
+                "resource='partial_fit' needs n_steps, the number of partial_fit "
+                "epochs every member trains; got 'auto'."
+            )
+        value = self.estimator.get_params()[resource]
+        if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
+            raise ValueError(
+                f"n_steps='auto' takes the estimator's {resource}={value!r}, which "
+                f"is not a positive integer: set n_steps."
+            )
+        return int(value)
+
+    def _make_evaluator(self, X, y, splits, scorers, routed, parallel):
+        stepper = Stepper.for_resource(self.estimator, self._resource, y, True)
+        return _Trainer(self, X, y, splits, scorers, routed, stepper, parallel)
+
+    # -- the strategy -------------------------------------------------------------------
+    def _start(self, rng):
+        self._rng = rng
+        self._round = 0
+        self._params = self._space.sample(self.population_size, rng)
+        self._parents = [-1] * self.population_size
+        self._copies = {}
+        self._steps = 0
+        self._n_exploited = 0
+
+    def _ask(self):
+        if self._steps >= self.n_steps_:
+            return None
+        target = min(self._steps + self.interval_, self.n_steps_)
+        members = list(range(self.population_size))
+        n_rounds = math.ceil(self.n_steps_ / self.interval_)
+        # The training steps are the engine's (the stepper sets a warm-start
+        # parameter itself): params hold only the searched hyperparameters,
+        # so a schedule changes only where they do.
+        candidates = [dict(p) for p in self._params]
+        more_results = {
+            "iter": [self._round] * len(members),
+            "member": members,
+            "n_resources": [target] * len(members),
+            "parent": list(self._parents),
+        }
+        batch = Batch(
+            candidates, more_results, members=members, targets=[target] * len(members),
+            copies=self._copies,
+            label=f"round {self._round + 1}/{n_rounds}",
+            note=f" to n_resources={target} ({len(self._copies)} exploited)",
+        )
+        self._steps = target
+        return batch
+
+    def _tell(self, candidates, scores):
+        self._round += 1
+        self._parents = [-1] * self.population_size
+        self._copies = {}
+        if self._steps >= self.n_steps_:
+            return
+        order = _rank(np.asarray(scores, dtype=float))
+        n_cut = min(math.ceil(self.quantile * self.population_size),
+                    self.population_size // 2)
+        top, bottom = order[:n_cut], order[len(order) - n_cut:]
+        for member in bottom:
+            source = int(top[self._rng.randint(len(top))])
+            self._copies[int(member)] = source
+            self._parents[member] = source
+            self._params[member] = explore_perturb(
+                self._space, self._params[source], self._rng,
+                self.resample_probability, tuple(self.perturbation_factors),
+            )
+
+    def _live_members(self):
+        return set(range(self.population_size))
+
+    def _run_search(self, record, callback_ctx=None):
+        super()._run_search(record, callback_ctx=callback_ctx)
+        self.schedules_ = dict(record.evaluator.history)
+        self._row_schedules = record.evaluator.row_histories
+
+    @staticmethod
+    def _select_best_index(refit, refit_metric, results):
+        return best_index_at_max_resource(refit, refit_metric, results)
+
+    def _refit_schedule(self):
+        return self.best_schedule_
+
+    def _refit_steps(self):
+        return self._best_steps
+
+    def _on_best(self, results):
+        # the schedule of the best row as it was then (a callable refit may
+        # choose a row before n_steps, and its member may have exploited since)
+        self.best_schedule_ = self._row_schedules[self.best_index_]
+        self._best_steps = int(results["n_resources"][self.best_index_])

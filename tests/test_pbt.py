@@ -1,0 +1,289 @@
+import warnings
+
+import numpy as np
+import pytest
+from scipy import stats
+from scipy.stats import loguniform
+from sklearn.base import clone
+from sklearn.datasets import load_digits, make_classification
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import SGDClassifier, SGDRegressor
+from sklearn.model_selection import KFold
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+from sklearn.utils import check_random_state
+
+from skhyper import Categorical, Integer, PBTSearchCV, Real, SearchSpace
+from skhyper._incremental import Stepper, replay
+from skhyper._pbt import explore_perturb, perturb_value
+
+from ._estimators import ConstantClassifier
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X[:300] / 16, y[:300]
+
+
+def _sgd():
+    return SGDClassifier(learning_rate="constant", shuffle=False, random_state=0)
+
+
+SPACE = {
+    "eta0": Real(1e-4, 1e-1, prior="log-uniform"),
+    "alpha": Real(1e-6, 1e-2, prior="log-uniform"),
+}
+
+
+# -- explore ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "dim, value, factor, expected",
+    [
+        (Real(1e-4, 1.0, prior="log-uniform"), 0.01, 1.2, 0.012),
+        (Real(1e-4, 1.0, prior="log-uniform"), 0.01, 0.8, 0.008),
+        (Real(0.5, 2.0), 1.0, 1.2, 1.2),  # a positive range moves by the ratio
+        (Real(0.5, 2.0), 1.9, 1.2, 2.0),  # clipped
+        (Real(-1.0, 1.0), 0.0, 1.2, 0.4),  # reaching zero: a fifth of the width
+        (Real(-1.0, 1.0), 0.0, 0.8, -0.4),
+        (Integer(1, 100), 50, 1.2, 60),
+        (Integer(1, 10), 2, 1.2, 3),  # 2.4 rounds back to 2: the neighbour
+        (Integer(1, 10), 2, 0.8, 1),
+        (Integer(1, 10), 10, 1.2, 10),  # the neighbour is clipped
+    ],
+)
+def test_perturb_value(dim, value, factor, expected):
+    assert perturb_value(dim.check("p"), value, factor) == pytest.approx(expected)
+
+
+def test_perturb_value_of_distributions_and_categories():
+    from skhyper.space._dimensions import Distribution
+
+    log = Distribution(loguniform(1e-3, 1e1)).check("p")
+    assert perturb_value(log, 0.1, 1.2) == pytest.approx(0.12)
+    ints = Distribution(stats.randint(1, 20)).check("p")
+    moved = perturb_value(ints, 10, 1.2)
+    assert moved == 12 and float(moved).is_integer()
+    cat = Categorical(["a", "b", "c"]).check("p")
+    draws = {perturb_value(cat, "a", 1.2, seed) for seed in range(30)}
+    assert draws == {"a", "b", "c"}
+
+
+def test_explore_resamples_or_moves_every_parameter():
+    space = SearchSpace({"x": Real(0.1, 10.0, prior="log-uniform"), "k": Integer(1, 50)})
+    params = {"x": 1.0, "k": 20}
+    rng = check_random_state(0)
+    for _ in range(20):
+        moved = explore_perturb(space, params, rng, 0.0, (0.8, 1.2))
+        assert moved["x"] in (pytest.approx(0.8), pytest.approx(1.2))
+        assert moved["k"] in (16, 24)
+    resampled = [explore_perturb(space, params, rng, 1.0, (0.8, 1.2)) for _ in range(20)]
+    assert len({p["x"] for p in resampled}) == 20
+
+
+def test_explore_stays_in_the_subspace_of_a_union():
+    space = SearchSpace([{"a": Real(1.0, 2.0)}, {"b": Real(1.0, 2.0), "c": ["u", "v"]}])
+    moved = explore_perturb(space, {"b": 1.5, "c": "u"}, 0, 0.5, (0.8, 1.2))
+    assert set(moved) == {"b", "c"}
+
+
+# -- the search -------------------------------------------------------------------
+def _train_from_scratch(est, params, X, y, n_steps, fold):
+    train, test = fold
+    model = clone(est).set_params(**params)
+    stepper = Stepper("partial_fit", classes=np.unique(y))
+    stepper.train(model, X[train], y[train], 0, n_steps, {})
+    return model.score(X[test], y[test])
+
+
+def test_interval_equal_to_n_steps_is_random_search_at_equal_compute(digits):
+    X, y = digits
+    search = PBTSearchCV(
+        _sgd(), SPACE, population_size=5, n_steps=4, interval=4, cv=KFold(3),
+        random_state=0,
+    ).fit(X, y)
+    res = search.cv_results_
+    assert len(res["params"]) == 5
+    assert list(res["parent"]) == [-1] * 5 and set(res["n_resources"]) == {4}
+    # the population is five draws from the space, each trained 4 epochs
+    assert res["params"] == SearchSpace(SPACE).sample(5, check_random_state(0))
+    folds = list(KFold(3).split(X))
+    for row, params in enumerate(res["params"]):
+        for k, fold in enumerate(folds):
+            assert res[f"split{k}_test_score"][row] == pytest.approx(
+                _train_from_scratch(_sgd(), params, X, y, 4, fold), abs=1e-12
+            )
+    assert search.best_schedule_ == [(0, search.best_params_)]
+
+
+def _pbt(**params):
+    return PBTSearchCV(
+        _sgd(), SPACE, **{"population_size": 6, "n_steps": 6, "interval": 2,
+                          "cv": KFold(2), "random_state": 0, **params},
+    )
+
+
+def test_rows_lineage_and_replayed_schedule(digits):
+    X, y = digits
+    search = _pbt().fit(X, y)
+    res = search.cv_results_
+    assert len(res["params"]) == 6 * 3
+    np.testing.assert_array_equal(res["iter"], np.repeat([0, 1, 2], 6))
+    np.testing.assert_array_equal(res["n_resources"], np.repeat([2, 4, 6], 6))
+    # ceil(0.25 * 6) = 2 members exploit at each of the two exploits
+    assert [(res["parent"][res["iter"] == r] >= 0).sum() for r in range(3)] == [0, 2, 2]
+    # a copied member starts from its parent's params, explored
+    for row in np.flatnonzero(res["parent"] >= 0):
+        assert res["params"][row] != res["params"][row - 6]
+    assert res["n_resources"][search.best_index_] == 6
+    assert search.best_params_ == res["params"][search.best_index_]
+    assert search.best_schedule_[-1][1] == search.best_params_
+    assert [step for step, _ in search.best_schedule_] == sorted(
+        step for step, _ in search.best_schedule_
+    )
+    # Replaying the schedule from scratch on a fold's training data gives that
+    # fold's final model: the same held-out score, exactly.
+    stepper = Stepper("partial_fit", classes=np.unique(y))
+    for k, (train, test) in enumerate(KFold(2).split(X)):
+        model = replay(stepper, _sgd(), X[train], y[train], search.best_schedule_, 6, {})
+        assert model.score(X[test], y[test]) == res[f"split{k}_test_score"][search.best_index_]
+    # and the refit is the same replay on all the data
+    model = replay(stepper, _sgd(), X, y, search.best_schedule_, 6, {})
+    np.testing.assert_array_equal(search.best_estimator_.coef_, model.coef_)
+    assert search.best_estimator_.t_ == model.t_
+
+
+def test_same_seed_same_results_for_any_n_jobs(digits):
+    X, y = digits
+    one = _pbt(n_jobs=1).fit(X, y).cv_results_
+    two = _pbt(n_jobs=2).fit(X, y).cv_results_
+    np.testing.assert_array_equal(one["mean_test_score"], two["mean_test_score"])
+    assert one["params"] == two["params"]
+    np.testing.assert_array_equal(one["parent"], two["parent"])
+
+
+def test_pipeline_and_multimetric(digits):
+    X, y = digits
+    pipe = Pipeline([("scale", StandardScaler()), ("clf", _sgd())])
+    search = PBTSearchCV(
+        pipe, {"clf__" + k: v for k, v in SPACE.items()}, population_size=4, n_steps=4,
+        interval=2, scoring=["accuracy", "balanced_accuracy"], refit="balanced_accuracy",
+        cv=3, random_state=0,
+    ).fit(X, y)
+    assert search.multimetric_
+    assert set(search.best_params_) == {"clf__eta0", "clf__alpha"}
+    assert search.best_estimator_.named_steps["clf"].t_ > 1
+    assert search.score(X, y) > 0.8
+
+
+def test_warm_start_resource_with_histogram_gradient_boosting():
+    X, y = make_classification(n_samples=120, n_features=5, random_state=0)
+    search = PBTSearchCV(
+        HistGradientBoostingClassifier(max_iter=6, early_stopping=False, random_state=0),
+        {"learning_rate": Real(0.01, 0.5, prior="log-uniform")},
+        population_size=4, interval=2, cv=2, random_state=0,
+    ).fit(X, y)
+    assert search.n_steps_ == 6
+    assert search.best_estimator_.n_iter_ == 6
+    assert set(search.cv_results_["n_resources"]) == {2, 4, 6}
+
+
+class DivergesAbove(ConstantClassifier):
+    """partial_fit fails when eta0 > 0.5; scores -|eta0 - 0.4|."""
+
+    def __init__(self, eta0=0.1):
+        self.eta0 = eta0
+
+    def partial_fit(self, X, y, classes=None):
+        if self.eta0 > 0.5:
+            raise RuntimeError("diverged")
+        self.classes_ = np.asarray(classes if classes is not None else np.unique(y))
+        return self
+
+    def score(self, X, y, sample_weight=None):
+        return -abs(self.eta0 - 0.4)
+
+
+def test_a_failed_member_ranks_last_and_is_replaced():
+    X, y = make_classification(n_samples=60, random_state=0)
+    search = PBTSearchCV(
+        DivergesAbove(), {"eta0": Real(0.01, 0.6)}, population_size=8, n_steps=4,
+        interval=1, safe_to_change=["eta0"], cv=2, random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    res = search.cv_results_
+    first = res["iter"] == 0
+    failed = np.flatnonzero(first & np.isnan(res["mean_test_score"]))
+    assert 1 <= len(failed) <= 2  # at most the bottom group, ceil(0.25 * 8)
+    # the failed members are the ones that exploit next round
+    replaced = set(np.flatnonzero(res["parent"][res["iter"] == 1] >= 0))
+    assert set(res["member"][failed]) <= replaced
+    assert np.isfinite(search.best_score_)
+
+
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"estimator": SVC()}, ValueError, "neither"),
+        ({"population_size": 1}, ValueError, "population_size"),
+        ({"interval": 0}, ValueError, "interval"),
+        ({"interval": 9, "n_steps": 4}, ValueError, "interval=9 is more than n_steps=4"),
+        ({"quantile": 0.0}, ValueError, "quantile"),
+        ({"quantile": 0.6}, ValueError, "quantile"),
+        ({"resample_probability": 1.5}, ValueError, "resample_probability"),
+        ({"perturbation_factors": (0.8, -1.2)}, ValueError, "perturbation_factors"),
+        ({"perturbation_factors": ()}, ValueError, "perturbation_factors"),
+        ({"explore": "bogus"}, ValueError, "explore"),
+        ({"search_spaces": {"loss": ["hinge", "log_loss"]}}, ValueError,
+         r"\['loss'\] cannot safely change"),
+        ({"n_steps": "auto"}, ValueError, "needs n_steps"),
+        ({"estimator": HistGradientBoostingClassifier(),
+          "search_spaces": {"max_iter": [5, 10]}}, ValueError, "also in search_spaces"),
+    ],
+)
+def test_bad_input_raises_before_any_fit(params, error, match):
+    class ForbiddenFit(SGDClassifier):
+        def partial_fit(self, *args, **kwargs):
+            raise AssertionError("fitted despite bad input")
+
+    X, y = make_classification(n_samples=40, random_state=0)
+    params = {"estimator": ForbiddenFit(), "search_spaces": SPACE, "n_steps": 4, **params}
+    with pytest.raises(error, match=match):
+        PBTSearchCV(cv=2, **params).fit(X, y)
+
+
+# -- PBT learns a schedule where a fixed setting cannot be best ---------------------
+def _block_problem(seed, d=4, a=2.0, b=1.0, n=200):
+    """Rows a*e_j for the first d coordinates, b*e_j for the last d; y = X w*."""
+    rng = np.random.RandomState(seed)
+    scale = np.r_[np.full(d, a), np.full(d, b)]
+    X = np.zeros((n, 2 * d))
+    X[np.arange(n), rng.randint(2 * d, size=n)] = 1.0
+    X *= scale
+    w = rng.normal(size=2 * d)
+    return X, X @ w
+
+
+def test_pbt_beats_random_search_at_equal_compute_on_the_block_problem():
+    from scipy.stats import wilcoxon
+
+    space = {"eta0": Real(1e-3, 1.0, prior="log-uniform")}
+    est = SGDRegressor(penalty=None, fit_intercept=False, learning_rate="constant",
+                       tol=None, shuffle=False, random_state=0)
+    best = {"pbt": [], "random": []}
+    for seed in range(10):
+        X, y = _block_problem(seed)
+        for name, interval in (("pbt", 1), ("random", 6)):
+            search = PBTSearchCV(
+                est, space, population_size=8, n_steps=6, interval=interval,
+                scoring="neg_mean_squared_error", cv=KFold(3), refit=False,
+                random_state=seed,
+            ).fit(X, y)
+            best[name].append(search.best_score_)
+    pbt, random = np.array(best["pbt"]), np.array(best["random"])
+    assert (pbt > random).sum() >= 8
+    assert wilcoxon(pbt, random, alternative="greater").pvalue < 0.01
+    assert np.median(-pbt) < 0.5 * np.median(-random)
