@@ -5,7 +5,7 @@ from sklearn.linear_model import LogisticRegression, Ridge, SGDClassifier, SGDRe
 from sklearn.pipeline import Pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skhyper import BayesSearchCV, HyperbandSearchCV, Real
+from skhyper import BayesSearchCV, HyperbandSearchCV, PBTSearchCV, Real
 
 # The checks GridSearchCV and RandomizedSearchCV are expected to fail
 # (scikit-learn's utils/_test_common/instance_generator.py); no others.
@@ -40,6 +40,11 @@ def _searches():
         + [
             HyperbandSearchCV(est(random_state=0), {"alpha": Real(1e-4, 1e-2)}, **common,
                               **continued)
+            for est in (SGDClassifier, SGDRegressor)
+        ]
+        + [
+            PBTSearchCV(est(random_state=0), {"alpha": Real(1e-4, 1e-2)}, population_size=2,
+                        n_steps=2, interval=1, **common)
             for est in (SGDClassifier, SGDRegressor)
         ]
     )
