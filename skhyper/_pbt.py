@@ -17,6 +17,13 @@ from ._incremental import (
 )
 from .space import SearchSpace
 from .space._dimensions import _CDF_EPS, Categorical, Distribution, Integer
+from .optimizer import _threadpool_controller
+from .surrogate import fit_gp
+from .surrogate._acquisition import ucb
+from .surrogate._optimize import maximize_acquisition, row_key
+
+# PB2's exploration weight on the standard deviation (mu + kappa * sigma).
+_PB2_KAPPA = 1.96
 
 __all__ = ["PBTSearchCV", "explore_perturb", "perturb_value"]
 
@@ -101,6 +108,69 @@ def explore_perturb(space, params, random_state, resample_probability, factors):
     return new
 
 
+class PB2Explorer:
+    """PB2's explore (Parker-Holder et al. 2020) on any search space.
+
+    Keeps ``(hyperparameters, time) -> improvement`` observations: the
+    unit-cube encoding of the setting in force during an interval, the
+    interval's start as a fraction of training, and how much the member's
+    score rose over the interval. A Gaussian process over these (the
+    library's Matern surrogate with one length scale per column, so the time
+    column's learned length scale lets old observations count less: a
+    time-varying model) is maximised by UCB, ``mu + kappa * sigma`` with the
+    standard deviation, at the next interval's time. Several members
+    exploring in one round are chosen one after another, each believed at
+    its predicted mean, which shrinks the uncertainty around it (GP-BUCB).
+    Integers and categories are handled by the space's encoding and snapping.
+    """
+
+    def __init__(self, space, random_state):
+        self.space = space
+        self.rng = random_state
+        self.X, self.y = [], []
+
+    def observe(self, params, start_time, improvement):
+        self.X.append(np.r_[self.space.transform([params])[0], start_time])
+        self.y.append(improvement)
+
+    @property
+    def ready(self):
+        return len(self.y) >= 2 and np.ptp(self.y) > 0
+
+    def propose(self, n, time, anchors):
+        """``n`` settings for the interval starting at ``time``."""
+        # small matrices: multi-threaded BLAS only adds synchronisation
+        with _threadpool_controller().limit(limits=1, user_api="blas"):
+            return self._propose(n, time, anchors)
+
+    def _propose(self, n, time, anchors):
+        X, y = np.array(self.X), np.array(self.y)
+        gp = fit_gp(X, (y - y.mean()) / y.std())
+        chosen, keys = [], set()
+        anchors = self.space.transform(anchors)
+        for _ in range(n):
+            def acquisition(Z, return_grad=False, gp=gp):
+                Zt = np.hstack([Z, np.full((len(Z), 1), time)])
+                if not return_grad:
+                    return ucb(*gp.predict(Zt), kappa=_PB2_KAPPA)[0]
+                mu, sigma, d_mu, d_sigma = gp.predict(Zt, return_grad=True)
+                grad = d_mu + _PB2_KAPPA * d_sigma
+                return mu + _PB2_KAPPA * sigma, grad[:, :-1]
+
+            z, _ = maximize_acquisition(
+                acquisition, self.space, keys, self.rng, anchors=anchors
+            )
+            if z is None:
+                break
+            keys.add(row_key(z))
+            chosen.append(self.space.inverse_transform(z)[0])
+            zt = np.r_[z, time][None, :]
+            gp = gp.condition(
+                np.vstack([gp.X_train_, zt]), np.r_[gp.y_train_, gp.predict(zt)[0]]
+            )
+        return chosen
+
+
 def _rank(scores):
     """Positions from best to worst; NaN (a failed member) ranks last."""
     keys = np.where(np.isnan(scores), -np.inf, scores)
@@ -163,8 +233,13 @@ class PBTSearchCV(_SearchCV):
         per hyperparameter: a ratio for positive ranges, a fraction of the
         width otherwise; an integer moves at least to its neighbour, and a
         category is drawn again.
-    explore : {"perturb"}, default="perturb"
-        How an exploiting member's hyperparameters are chosen.
+    explore : {"perturb", "pb2"}, default="perturb"
+        How an exploiting member's hyperparameters are chosen: perturbed from
+        the member it copied, or, with ``"pb2"`` (Parker-Holder et al. 2020),
+        proposed by a Gaussian-process UCB over (hyperparameters, time)
+        fitted to how much each setting raised the score per interval, on
+        any space (integers and categories included). Until two improvements
+        are known, ``"pb2"`` perturbs.
     safe_to_change : "auto" or list of str, default="auto"
         The parameters that may change during training. ``"auto"`` takes them
         from skhyper's registry (SGD's ``alpha``, ``eta0``, ...; histogram
@@ -244,6 +319,9 @@ class PBTSearchCV(_SearchCV):
     ----------
     .. [1] M. Jaderberg et al., "Population Based Training of Neural
        Networks", arXiv:1711.09846, 2017.
+    .. [2] J. Parker-Holder, V. Nguyen, S. Roberts, "Provably Efficient
+       Online Hyperparameter Optimization with Population-Based Bandits",
+       NeurIPS 2020.
 
     Examples
     --------
@@ -273,7 +351,7 @@ class PBTSearchCV(_SearchCV):
         "quantile": [Interval(Real, 0, 0.5, closed="right")],
         "resample_probability": [Interval(Real, 0, 1, closed="both")],
         "perturbation_factors": [tuple, list],
-        "explore": [StrOptions({"perturb"})],
+        "explore": [StrOptions({"perturb", "pb2"})],
         "safe_to_change": [StrOptions({"auto"}), list],
     }
 
@@ -431,7 +509,9 @@ class PBTSearchCV(_SearchCV):
         self._parents = [-1] * self.population_size
         self._copies = {}
         self._steps = 0
-        self._n_exploited = 0
+        # each member's score when the interval now training started (NaN: unknown)
+        self._start_scores = np.full(self.population_size, np.nan)
+        self._pb2 = PB2Explorer(self._space, rng) if self.explore == "pb2" else None
 
     def _ask(self):
         if self._steps >= self.n_steps_:
@@ -449,6 +529,7 @@ class PBTSearchCV(_SearchCV):
             "n_resources": [target] * len(members),
             "parent": list(self._parents),
         }
+        self._interval_start = self._steps
         batch = Batch(
             candidates, more_results, members=members, targets=[target] * len(members),
             copies=self._copies,
@@ -459,20 +540,36 @@ class PBTSearchCV(_SearchCV):
         return batch
 
     def _tell(self, candidates, scores):
+        scores = np.asarray(scores, dtype=float)
+        if self._pb2 is not None:
+            start = self._interval_start / self.n_steps_
+            for params, before, after in zip(candidates, self._start_scores, scores):
+                if np.isfinite(before) and np.isfinite(after):
+                    self._pb2.observe(params, max(start, 0.0), after - before)
         self._round += 1
         self._parents = [-1] * self.population_size
         self._copies = {}
+        self._start_scores = scores.copy()
         if self._steps >= self.n_steps_:
             return
-        order = _rank(np.asarray(scores, dtype=float))
+        order = _rank(scores)
         n_cut = min(math.ceil(self.quantile * self.population_size),
                     self.population_size // 2)
         top, bottom = order[:n_cut], order[len(order) - n_cut:]
-        for member in bottom:
-            source = int(top[self._rng.randint(len(top))])
-            self._copies[int(member)] = source
+        sources = [int(top[self._rng.randint(len(top))]) for _ in bottom]
+        if self._pb2 is not None and self._pb2.ready:
+            new = self._pb2.propose(
+                len(bottom), self._steps / self.n_steps_,
+                [self._params[m] for m in top],
+            )
+        else:
+            new = []
+        for i, (member, source) in enumerate(zip(bottom, sources)):
+            member = int(member)
+            self._copies[member] = source
             self._parents[member] = source
-            self._params[member] = explore_perturb(
+            self._start_scores[member] = scores[source]
+            self._params[member] = new[i] if i < len(new) else explore_perturb(
                 self._space, self._params[source], self._rng,
                 self.resample_probability, tuple(self.perturbation_factors),
             )
