@@ -18,12 +18,15 @@ import contextlib
 import copy
 import time
 import traceback
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn import get_config
 from sklearn.base import clone, is_classifier
 from sklearn.linear_model import Perceptron, SGDClassifier, SGDRegressor
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.ensemble import (
     BaggingClassifier,
     BaggingRegressor,
@@ -45,6 +48,7 @@ from ._engine import EARLIER_FAILURE, _task_contexts
 
 __all__ = [
     "MUTABLE_PARAMETERS",
+    "WARM_START_EPOCHS",
     "WARM_START_PARAMETERS",
     "Stepper",
     "mutable_parameters",
@@ -97,6 +101,33 @@ MUTABLE_PARAMETERS = {
 }
 
 
+#: Parameters that, under ``warm_start=True``, train that many *more*
+#: iterations from where the model stopped (not a cumulative total).
+WARM_START_EPOCHS = {
+    MLPClassifier: "max_iter",
+    MLPRegressor: "max_iter",
+}
+
+# A multi-layer perceptron's partial_fit keeps the optimizer of its first call
+# (learning_rate_init, momentum are frozen there); a warm-start fit makes a
+# new one from the current values.
+_MLP_PARTIAL = {"alpha", "batch_size"}
+_MLP_WARM = {"alpha", "batch_size", "learning_rate_init", "momentum"}
+MUTABLE_PARAMETERS.update({
+    (MLPClassifier, "partial_fit"): _MLP_PARTIAL,
+    (MLPRegressor, "partial_fit"): _MLP_PARTIAL,
+    (MLPClassifier, "warm_start_epochs"): _MLP_WARM,
+    (MLPRegressor, "warm_start_epochs"): _MLP_WARM,
+})
+
+
+def _lookup(registry, estimator):
+    for cls in type(estimator).__mro__:
+        if cls in registry:
+            return registry[cls]
+    return None
+
+
 def mutable_parameters(estimator, mode):
     """The parameters of ``estimator`` safe to change between ``mode`` steps.
 
@@ -110,10 +141,19 @@ def mutable_parameters(estimator, mode):
 
 
 def warm_start_parameter(estimator):
-    """The parameter that continues ``estimator`` under warm start, or None."""
-    for cls in type(estimator).__mro__:
-        if cls in WARM_START_PARAMETERS:
-            return WARM_START_PARAMETERS[cls]
+    """The parameter that continues ``estimator`` under warm start, or None
+    (its cumulative total, or the iterations of one more fit)."""
+    return _lookup(WARM_START_PARAMETERS, estimator) or _lookup(
+        WARM_START_EPOCHS, estimator
+    )
+
+
+def _warm_start_mode(estimator, name):
+    """How raising ``name`` continues ``estimator`` under warm start, or None."""
+    if _lookup(WARM_START_PARAMETERS, estimator) == name:
+        return "warm_start"
+    if _lookup(WARM_START_EPOCHS, estimator) == name:
+        return "warm_start_epochs"
     return None
 
 
@@ -137,9 +177,11 @@ class Stepper:
 
     Parameters
     ----------
-    mode : {"partial_fit", "warm_start"}
-        Continue by ``partial_fit`` calls, or by raising a cumulative
-        iteration parameter under ``warm_start=True``.
+    mode : {"partial_fit", "warm_start", "warm_start_epochs"}
+        Continue by ``partial_fit`` calls, by raising a cumulative iteration
+        parameter under ``warm_start=True`` (``n_estimators``), or by one
+        more warm-start fit of the missing iterations (a multi-layer
+        perceptron's ``max_iter``).
     parameter : str, default=None
         The iteration parameter of ``"warm_start"``, a name of the trained
         model (the last step of a Pipeline).
@@ -179,10 +221,9 @@ class Stepper:
             return None
         owner, name = _owner(estimator, resource)
         trained = owner is last
+        mode = _warm_start_mode(owner, name) if trained else None
         if continue_training == "auto":
-            if trained and warm_start_parameter(owner) == name:
-                return cls("warm_start", parameter=name)
-            return None
+            return None if mode is None else cls(mode, parameter=name)
         if not trained or "warm_start" not in owner.get_params(deep=False):
             what = type(owner).__name__ if owner is not None else "no estimator"
             raise ValueError(
@@ -193,7 +234,7 @@ class Stepper:
                 + (", which has no warm_start parameter" if trained else "")
                 + ". Use continue_training='auto' or False to retrain every rung."
             )
-        return cls("warm_start", parameter=name)
+        return cls(mode or "warm_start", parameter=name)
 
     def train(self, model, X, y, done, target, fit_params):
         """Train ``model``, which has ``done`` steps, up to ``target`` steps."""
@@ -202,13 +243,23 @@ class Stepper:
             for step in range(done, target):
                 extra = {"classes": self.classes} if step == 0 and give_classes else {}
                 model.partial_fit(X, y, **extra, **fit_params)
-        else:
+        elif self.mode == "warm_start":
             # warm_start only for this call: the caller's estimator (the
             # refitted best_estimator_ among them) keeps its own setting.
             warm_start = model.get_params()["warm_start"]
             model.set_params(**{self.parameter: target, "warm_start": True})
             model.fit(X, y, **fit_params)
             model.set_params(warm_start=warm_start)
+        elif target > done:  # "warm_start_epochs": one fit of the missing steps
+            before = model.get_params()
+            model.set_params(**{self.parameter: target - done, "warm_start": True})
+            with warnings.catch_warnings():
+                # reaching max_iter is what a step is for
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                model.fit(X, y, **fit_params)
+            model.set_params(**{
+                self.parameter: before[self.parameter], "warm_start": before["warm_start"]
+            })
         return model
 
 

@@ -463,12 +463,24 @@ class PBTSearchCV(_SearchCV):
             safe = set(self.safe_to_change)
         unsafe = [p for p in searched if p[len(prefix):] not in safe]
         if unsafe:
+            hint = ""
+            parameter = warm_start_parameter(last)
+            if (
+                self._stepper_mode == "partial_fit" and parameter is not None
+                and self.safe_to_change == "auto"
+            ):
+                mode = Stepper.for_resource(last, parameter, None).mode
+                if {p[len(prefix):] for p in unsafe} <= mutable_parameters(last, mode):
+                    hint = (
+                        f" They can with warm-start training: "
+                        f"resource={prefix + parameter!r}."
+                    )
             raise ValueError(
                 f"PBTSearchCV changes hyperparameters during training, and "
                 f"{unsafe} cannot safely change while {type(last).__name__} trains "
                 f"by {self._stepper_mode}; the parameters that can are "
-                f"{sorted(prefix + p for p in safe) or 'none known'}. If you know "
-                f"better, list them in safe_to_change."
+                f"{sorted(prefix + p for p in safe) or 'none known'}.{hint} If you "
+                f"know better, list them in safe_to_change."
             )
         self.n_steps_ = self._resolve_n_steps(last, resource)
         self.interval_ = (

@@ -1,11 +1,13 @@
 """The continued-training evaluator: registries, live parameter changes, copies."""
 
 import copy
+import warnings
 
 import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.datasets import make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.base import is_regressor
 from sklearn.ensemble import (
     ExtraTreesClassifier,
@@ -18,6 +20,7 @@ from sklearn.ensemble import (
     RandomForestRegressor,
 )
 from sklearn.linear_model import Perceptron, SGDClassifier, SGDRegressor
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import KFold
 from sklearn.utils import Bunch
@@ -162,6 +165,7 @@ def test_every_registry_entry_has_a_test():
         HistGradientBoostingClassifier, HistGradientBoostingRegressor,
         GradientBoostingClassifier, GradientBoostingRegressor, RandomForestClassifier,
         RandomForestRegressor, ExtraTreesClassifier, ExtraTreesRegressor,
+        MLPClassifier, MLPRegressor,
     }
     assert {cls for cls, _ in MUTABLE_PARAMETERS} == tested
 
@@ -204,3 +208,59 @@ def test_new_params_of_an_existing_member_reach_its_live_models():
         expected = _train(clone(est), stepper, X_CLF[train], Y_CLF[train],
                           [(0, {"eta0": 0.01}), (2, {"eta0": 0.2})], 4)
         np.testing.assert_array_equal(model.coef_, expected.coef_)
+
+
+# -- multi-layer perceptrons: partial_fit, or warm-start fits of more epochs ---------
+MLP_CHANGES = {
+    "alpha": (1e-5, 1.0),
+    "batch_size": (16, 64),
+    "learning_rate_init": (1e-3, 1e-1),
+    "momentum": (0.1, 0.99),
+}
+
+
+def _mlp_state(model):
+    return np.concatenate([c.ravel() for c in model.coefs_])
+
+
+@pytest.mark.parametrize("mode", ["partial_fit", "warm_start_epochs"])
+@pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor], ids=lambda c: c.__name__)
+def test_mlp_registry_changes_take_effect_and_training_continues(cls, mode):
+    X, y = (X_REG, Y_REG) if cls is MLPRegressor else (X_CLF, Y_CLF)
+    classes = None if cls is MLPRegressor else np.unique(y)
+    stepper = Stepper(mode, parameter="max_iter", classes=classes)
+    for name in sorted(mutable_parameters(cls(), mode)):
+        before, after = MLP_CHANGES[name]
+        base = cls(hidden_layer_sizes=(8,), solver="sgd", shuffle=False, random_state=0,
+                   tol=0.0, n_iter_no_change=1000)
+        changed = _train(clone(base), stepper, X, y, [(0, {name: before}), (3, {name: after})], 6)
+        unchanged = _train(clone(base), stepper, X, y, [(0, {name: before})], 6)
+        fresh = _train(clone(base), stepper, X, y, [(0, {name: after})], 3)
+        assert not np.allclose(_mlp_state(changed), _mlp_state(unchanged)), name
+        assert not np.allclose(_mlp_state(changed), _mlp_state(fresh)), name
+
+
+def test_mlp_partial_fit_keeps_its_first_learning_rate():
+    # why learning_rate_init is registered only for warm-start fits
+    assert "learning_rate_init" not in mutable_parameters(MLPClassifier(), "partial_fit")
+    stepper = Stepper("partial_fit", classes=np.unique(Y_CLF))
+    base = MLPClassifier(hidden_layer_sizes=(8,), solver="sgd", random_state=0, shuffle=False)
+    a = _train(clone(base), stepper, X_CLF, Y_CLF,
+               [(0, {"learning_rate_init": 1e-3}), (2, {"learning_rate_init": 0.5})], 4)
+    b = _train(clone(base), stepper, X_CLF, Y_CLF, [(0, {"learning_rate_init": 1e-3})], 4)
+    np.testing.assert_array_equal(_mlp_state(a), _mlp_state(b))
+
+
+def test_warm_start_epochs_train_the_missing_iterations_only():
+    stepper = Stepper("warm_start_epochs", parameter="max_iter")
+    model = MLPRegressor(hidden_layer_sizes=(4,), solver="sgd", random_state=0, shuffle=False,
+                         tol=0.0, n_iter_no_change=1000, max_iter=50)
+    stepper.train(model, X_REG, Y_REG, 0, 3, {})
+    stepper.train(model, X_REG, Y_REG, 3, 7, {})
+    scratch = MLPRegressor(hidden_layer_sizes=(4,), solver="sgd", random_state=0,
+                           shuffle=False, tol=0.0, n_iter_no_change=1000, max_iter=7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # max_iter=7, on purpose
+        scratch.fit(X_REG, Y_REG)
+    assert model.t_ == scratch.t_ == 7 * len(Y_REG)
+    assert model.max_iter == 50 and model.warm_start is False  # as the user set them

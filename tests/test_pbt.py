@@ -348,3 +348,22 @@ def test_pb2_proposes_near_the_best_setting_on_a_mixed_space():
 def test_pb2_is_reproducible():
     one, two = _climb("pb2", 0).cv_results_, _climb("pb2", 0).cv_results_
     assert one["params"] == two["params"]
+
+
+def test_mlp_learning_rate_needs_warm_start_training(digits):
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = digits
+    mlp = MLPClassifier(hidden_layer_sizes=(16,), random_state=0, max_iter=4)
+    space = {"learning_rate_init": Real(1e-4, 1e-1, prior="log-uniform")}
+    with pytest.raises(ValueError, match="resource='max_iter'"):
+        PBTSearchCV(mlp, space, n_steps=4, cv=2).fit(X, y)
+    search = PBTSearchCV(
+        mlp, space, resource="max_iter", population_size=4, interval=2, cv=2,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ConvergenceWarning per step
+        search.fit(X, y)
+    assert search.n_steps_ == 4
+    assert search.best_estimator_.t_ == 4 * len(y)
