@@ -367,3 +367,49 @@ def test_mlp_learning_rate_needs_warm_start_training(digits):
         search.fit(X, y)
     assert search.n_steps_ == 4
     assert search.best_estimator_.t_ == 4 * len(y)
+
+
+def test_verbose_prints_a_line_per_round(digits, capsys):
+    X, y = digits
+    _pbt(verbose=1).fit(X, y)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        f"[PBTSearchCV] round {r}/3" for r in (1, 2, 3)
+    ]
+    assert "6 candidates x 2 folds to n_resources=2 (0 exploited)" in lines[0]
+    assert "(2 exploited)" in lines[1] and "best so far" in lines[2]
+
+
+def test_callbacks_see_every_fit_task_on_sklearn_1_9(digits):
+    pytest.importorskip("sklearn.callback")
+    from ._estimators import CallbackRecorder
+
+    X, y = digits
+    recorder = CallbackRecorder()
+    search = _pbt()
+    search.set_callbacks(recorder)
+    search.fit(X, y)
+    # 3 rounds of 6 members on 2 folds, then the refit
+    assert recorder.names.count("batch") == 3
+    assert recorder.names.count("candidate-split-evaluation") == 36
+    assert recorder.names.count("refit-with-best-params") == 1
+
+
+class AlwaysDiverges(DivergesAbove):
+    calls = []
+
+    def partial_fit(self, X, y, classes=None):
+        AlwaysDiverges.calls.append(self.eta0)
+        raise RuntimeError("diverged on purpose")
+
+
+def test_a_search_whose_every_fit_fails_stops_after_the_first_round():
+    X, y = make_classification(n_samples=60, random_state=0)
+    AlwaysDiverges.calls = []
+    search = PBTSearchCV(
+        AlwaysDiverges(), {"eta0": Real(0.01, 1.0)}, population_size=4, n_steps=6,
+        interval=2, safe_to_change=["eta0"], cv=2, random_state=0,
+    )
+    with pytest.raises(ValueError, match="diverged on purpose"):
+        search.fit(X, y)
+    assert len(AlwaysDiverges.calls) == 4 * 2
