@@ -440,8 +440,16 @@ class PBTSearchCV(_SearchCV):
                 f"resource='partial_fit' needs an estimator with partial_fit; got "
                 f"{type(last).__name__}, which has none."
             )
-        # continue_training=True: a named parameter must continue by warm start
-        self._stepper_mode = Stepper.for_resource(self.estimator, resource, None, True).mode
+        try:  # a named parameter must continue training by warm start
+            stepper = Stepper.for_resource(self.estimator, resource, None, True)
+        except ValueError:
+            raise ValueError(
+                f"resource={resource!r}: PBTSearchCV trains by 'partial_fit' or by "
+                f"a warm-start iteration parameter of the trained estimator "
+                f"({type(last).__name__}), which needs a warm_start parameter; "
+                f"{resource!r} is not one."
+            ) from None
+        self._stepper_mode = stepper.mode
         self._resource = resource
         searched = sorted({p for sub in self._space.subspaces for p in sub})
         prefix = "" if name is None else name + "__"

@@ -9,6 +9,7 @@ from sklearn.datasets import load_digits, make_classification
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import SGDClassifier, SGDRegressor
 from sklearn.model_selection import KFold
+from sklearn.naive_bayes import MultinomialNB
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -240,6 +241,9 @@ def test_a_failed_member_ranks_last_and_is_replaced():
         ({"search_spaces": {"loss": ["hinge", "log_loss"]}}, ValueError,
          r"\['loss'\] cannot safely change"),
         ({"n_steps": "auto"}, ValueError, "needs n_steps"),
+        ({"estimator": MultinomialNB(), "resource": "alpha",
+          "search_spaces": {"fit_prior": [True, False]}}, ValueError,
+         "resource='alpha': PBTSearchCV trains by"),
         ({"estimator": HistGradientBoostingClassifier(),
           "search_spaces": {"max_iter": [5, 10]}}, ValueError, "also in search_spaces"),
     ],
