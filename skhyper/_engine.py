@@ -188,7 +188,10 @@ class _SearchCV(BaseSearchCV):
       failures summarised, when every fit so far has failed; by default after
       the first batch;
     - ``_make_evaluator(...)``: (optional) a continued-training evaluator;
-      ``_live_members()`` then names the members whose models to keep.
+      ``_live_members()`` then names the members whose models to keep, and
+      ``_refit_schedule()`` / ``_refit_steps()`` say what the refit replays;
+    - ``_on_best(results)``: (optional) what follows from the best row,
+      before the refit (PBT's ``best_schedule_``).
     """
 
     _parameter_constraints: dict = {
