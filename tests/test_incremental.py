@@ -57,8 +57,11 @@ SGD_CHANGES = {
     "epsilon": (0.1, 5.0),
 }
 SGD_CASES = [
-    (SGDClassifier, dict(penalty="elasticnet", learning_rate="invscaling", loss="hinge")),
-    (SGDRegressor, dict(penalty="elasticnet", learning_rate="invscaling", loss="huber")),
+    # eta0 set: its default differs across scikit-learn versions (0.0 in 1.6)
+    (SGDClassifier, dict(penalty="elasticnet", learning_rate="invscaling", loss="hinge",
+                         eta0=0.01)),
+    (SGDRegressor, dict(penalty="elasticnet", learning_rate="invscaling", loss="huber",
+                        eta0=0.01)),
     (Perceptron, dict(penalty="elasticnet")),
 ]
 
