@@ -332,7 +332,7 @@ class _Task:
 
 def _advance_and_score(
     model, fold, params, done, target, stepper, scorer, return_train_score, error_score,
-    callback_ctx=None, caller=None,
+    callback_ctx=None, caller=None, verbose=0, progress=None,
 ):
     """Continue one (member, fold) model to ``target`` steps and score it.
 
@@ -342,7 +342,9 @@ def _advance_and_score(
     Returns the model (None after a failure) and a result dict shaped like
     ``_fit_and_score``'s, which ``BaseSearchCV._format_results`` reads.
     ``callback_ctx`` (scikit-learn >= 1.9) sees it as one fit task, as
-    ``_fit_and_score`` shows a fit and its scoring.
+    ``_fit_and_score`` shows a fit and its scoring. With ``verbose > 1`` it
+    prints ``_fit_and_score``'s end-of-fit line, ``progress`` being the
+    fold's ``(index, n_folds)``.
     """
     out = {"n_test_samples": _num_samples(fold.X_test)}
     metadata = fold.fit_params.get("sample_weight")
@@ -395,6 +397,18 @@ def _advance_and_score(
             callback_ctx.call_on_fit_task_end(
                 estimator=caller, X=fold.X_train, y=fold.y_train, metadata=metadata
             )
+    if verbose > 1:
+        k, n_folds = progress
+        shown = ", ".join(f"{key}={params[key]}" for key in sorted(params))
+        score = out["test_scores"]
+        if isinstance(score, dict):
+            score = ", ".join(f"{name}={value:.3f}" for name, value in sorted(score.items()))
+        else:
+            score = f"score={score:.3f}"
+        print(
+            f"[CV {k + 1}/{n_folds}] END {shown}; steps {done}->{target}; {score} "
+            f"total time={out['fit_time'] + out['score_time']:.1f}s"
+        )
     return model, out
 
 
@@ -479,6 +493,7 @@ class _Trainer:
                 self.stepper,
                 self.scorer, search.return_train_score, search.error_score,
                 callback_ctx=ctx, caller=search if ctx is not None else None,
+                verbose=search.verbose, progress=(task.k, len(self.folds)),
             )
             for task, ctx in zip(tasks, contexts)
         )

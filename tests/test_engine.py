@@ -540,3 +540,15 @@ def test_non_finite_scores_are_warned_about_once(data):
         search.fit(X, y)
     non_finite = [w for w in caught if "non-finite" in str(w.message)]
     assert len(non_finite) == 1
+
+
+def test_verbose_2_prints_a_line_for_every_continued_fit(data, capsys):
+    X, y = data
+    HyperbandSearchCV(
+        EpochClassifier(), {"c": Real(0, 1)}, resource="partial_fit", max_resources=3,
+        cv=3, random_state=0, verbose=2,
+    ).fit(X, y)
+    ends = [line for line in capsys.readouterr().out.splitlines() if "] END c=" in line]
+    # brackets [(3, 1), (1, 3)] and [(2, 3)]: 6 rows on 3 folds
+    assert len(ends) == 18
+    assert ends[0].startswith("[CV 1/3] END c=") and "steps 0->1; score=" in ends[0]
