@@ -175,7 +175,8 @@ def test_every_registry_entry_has_a_test():
 
 # -- the trainer: live changes and independent copies -------------------------------
 def _trainer(estimator, stepper, X, y, n_splits=2):
-    search = Bunch(estimator=estimator, return_train_score=False, error_score=np.nan)
+    search = Bunch(estimator=estimator, return_train_score=False, error_score=np.nan,
+                   verbose=0)
     routed = Bunch(estimator=Bunch(fit={}), scorer=Bunch(score={}))
     splits = list(KFold(n_splits).split(X))
     return _Trainer(search, X, y, splits, check_scoring(estimator), routed, stepper,
