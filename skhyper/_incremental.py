@@ -72,35 +72,6 @@ WARM_START_PARAMETERS = {
     BaggingRegressor: "n_estimators",
 }
 
-
-#: Parameters that are safe to change between training steps, by estimator
-#: class and way of training: the new value takes effect in later steps and
-#: leaves what earlier steps trained as it was. Looked up through the MRO.
-#: Each entry is backed by a test in tests/test_incremental.py. Not listed,
-#: on purpose: GradientBoosting's learning_rate (applied to every stage at
-#: predict time, so a change rescales the trees already fitted).
-_TREE_GROWTH = {"max_depth", "min_samples_split", "min_samples_leaf", "max_features"}
-MUTABLE_PARAMETERS = {
-    (SGDClassifier, "partial_fit"): {"alpha", "l1_ratio", "eta0", "power_t"},
-    (SGDRegressor, "partial_fit"): {"alpha", "l1_ratio", "eta0", "power_t", "epsilon"},
-    (Perceptron, "partial_fit"): {"alpha", "l1_ratio", "eta0"},
-    (HistGradientBoostingClassifier, "warm_start"): {
-        "learning_rate", "l2_regularization", "max_leaf_nodes", "max_depth",
-        "min_samples_leaf", "max_features",
-    },
-    (HistGradientBoostingRegressor, "warm_start"): {
-        "learning_rate", "l2_regularization", "max_leaf_nodes", "max_depth",
-        "min_samples_leaf", "max_features",
-    },
-    (GradientBoostingClassifier, "warm_start"): _TREE_GROWTH | {"max_leaf_nodes"},
-    (GradientBoostingRegressor, "warm_start"): _TREE_GROWTH | {"max_leaf_nodes"},
-    (RandomForestClassifier, "warm_start"): _TREE_GROWTH | {"max_leaf_nodes"},
-    (RandomForestRegressor, "warm_start"): _TREE_GROWTH | {"max_leaf_nodes"},
-    (ExtraTreesClassifier, "warm_start"): _TREE_GROWTH | {"max_leaf_nodes"},
-    (ExtraTreesRegressor, "warm_start"): _TREE_GROWTH | {"max_leaf_nodes"},
-}
-
-
 #: Parameters that, under ``warm_start=True``, train that many *more*
 #: iterations from where the model stopped (not a cumulative total).
 WARM_START_EPOCHS = {
@@ -113,12 +84,36 @@ WARM_START_EPOCHS = {
 # new one from the current values.
 _MLP_PARTIAL = {"alpha", "batch_size"}
 _MLP_WARM = {"alpha", "batch_size", "learning_rate_init", "momentum"}
-MUTABLE_PARAMETERS.update({
+
+#: Parameters that are safe to change between training steps, by estimator
+#: class and way of training: the new value takes effect in later steps and
+#: leaves what earlier steps trained as it was. Looked up through the MRO.
+#: Each entry is backed by a test in tests/test_incremental.py. Not listed,
+#: on purpose: GradientBoosting's learning_rate (applied to every stage at
+#: predict time, so a change rescales the trees already fitted).
+_TREE_GROWTH = {"max_depth", "min_samples_split", "min_samples_leaf", "max_features"}
+# histogram gradient boosting bakes learning_rate into each new tree's leaves
+_HGB = {
+    "learning_rate", "l2_regularization", "max_leaf_nodes", "max_depth",
+    "min_samples_leaf", "max_features",
+}
+MUTABLE_PARAMETERS = {
+    (SGDClassifier, "partial_fit"): {"alpha", "l1_ratio", "eta0", "power_t"},
+    (SGDRegressor, "partial_fit"): {"alpha", "l1_ratio", "eta0", "power_t", "epsilon"},
+    (Perceptron, "partial_fit"): {"alpha", "l1_ratio", "eta0"},
+    (HistGradientBoostingClassifier, "warm_start"): _HGB,
+    (HistGradientBoostingRegressor, "warm_start"): _HGB,
+    (GradientBoostingClassifier, "warm_start"): _TREE_GROWTH | {"max_leaf_nodes"},
+    (GradientBoostingRegressor, "warm_start"): _TREE_GROWTH | {"max_leaf_nodes"},
+    (RandomForestClassifier, "warm_start"): _TREE_GROWTH | {"max_leaf_nodes"},
+    (RandomForestRegressor, "warm_start"): _TREE_GROWTH | {"max_leaf_nodes"},
+    (ExtraTreesClassifier, "warm_start"): _TREE_GROWTH | {"max_leaf_nodes"},
+    (ExtraTreesRegressor, "warm_start"): _TREE_GROWTH | {"max_leaf_nodes"},
     (MLPClassifier, "partial_fit"): _MLP_PARTIAL,
     (MLPRegressor, "partial_fit"): _MLP_PARTIAL,
     (MLPClassifier, "warm_start_epochs"): _MLP_WARM,
     (MLPRegressor, "warm_start_epochs"): _MLP_WARM,
-})
+}
 
 
 def _lookup(registry, estimator):
