@@ -65,6 +65,10 @@ class Batch:
         deep copy of a source member's fold-models (and their history)
         before the batch trains; the batch's candidate then gives the
         copy's hyperparameters (PBT's exploit).
+    steppers : list, default=None
+        For continued training: each candidate's own way of training (a
+        policy that sets hyperparameters at every step, in the worker);
+        None means the search's.
     label : str, default=""
         Where the search is, for the ``verbose`` progress line
         (``"batch 3/10"``, ``"bracket s=2, rung 1"``).
@@ -79,6 +83,7 @@ class Batch:
     members: Optional[list] = None
     targets: Optional[list] = None
     copies: Optional[dict] = None
+    steppers: Optional[list] = None
     label: str = ""
     note: str = ""
 
@@ -329,6 +334,10 @@ class _SearchCV(BaseSearchCV):
 
     def _on_best(self, results):
         """What the search derives from its best row, before the refit."""
+
+    def _refit_stepper(self, stepper):
+        """For continued training, how the refit trains (by default as the search)."""
+        return stepper
 
     def _refit_schedule(self):
         """For continued training, the refit's ``[(step, params), ...]``."""

@@ -323,6 +323,7 @@ class _Task:
     params: dict
     done: int
     target: int
+    stepper: object
 
 
 def _advance_and_score(
@@ -364,6 +365,8 @@ def _advance_and_score(
                     model, fold.X_train, fold.y_train, done, target, fold.fit_params
                 )
             out["fit_error"] = None
+            if hasattr(stepper, "trajectory"):  # what a policy set at each step
+                out["trajectory"] = stepper.trajectory(model)
     except Exception:
         if error_score == "raise":
             raise
@@ -465,7 +468,10 @@ class _Trainer:
         for member, source in (batch.copies or {}).items():
             self.copy_member(source, member)
         tasks = []
-        for params, member, target in zip(batch.candidates, batch.members, batch.targets):
+        steppers = batch.steppers or [self.stepper] * len(batch.candidates)
+        for params, member, target, stepper in zip(
+            batch.candidates, batch.members, batch.targets, steppers
+        ):
             own = _split_by_step(params, self.last_name)[0]
             models = self.models.get(member)
             if models is None:
@@ -477,7 +483,7 @@ class _Trainer:
                 history.append((done, dict(params)))
             self.row_histories.append(list(history))
             tasks.extend(
-                _Task(member, k, models[k], own, done, target)
+                _Task(member, k, models[k], own, done, target, stepper)
                 for k in range(len(self.folds))
             )
         search = self.search
@@ -485,8 +491,7 @@ class _Trainer:
         results = self.parallel(
             delayed(_advance_and_score)(
                 task.model, self.folds[task.k], task.params, task.done, task.target,
-                self.stepper,
-                self.scorer, search.return_train_score, search.error_score,
+                task.stepper, self.scorer, search.return_train_score, search.error_score,
                 callback_ctx=ctx, caller=search if ctx is not None else None,
                 verbose=search.verbose, progress=(task.k, len(self.folds)),
             )
@@ -518,8 +523,9 @@ class _Trainer:
         search's schedule of (step, params) up to its final number of steps."""
         _, X, last_params = _fit_head(estimator, X, y, fit_params)
         _, last = _last_step(estimator)
-        replay(self.stepper, last, X, y, self.search._refit_schedule(),
-               self.search._refit_steps(), last_params, self.last_name)
+        replay(self.search._refit_stepper(self.stepper), last, X, y,
+               self.search._refit_schedule(), self.search._refit_steps(), last_params,
+               self.last_name)
 
 
 def replay(stepper, model, X, y, schedule, n_steps, fit_params, step_name=None):

@@ -177,6 +177,98 @@ def _rank(scores):
     return np.argsort(-keys, kind="stable")
 
 
+def _resolved_resource(search):
+    name, last = _last_step(search.estimator)
+    if search.resource != "auto":
+        return search.resource
+    if hasattr(last, "partial_fit"):
+        return "partial_fit"
+    parameter = warm_start_parameter(last)
+    if parameter is None:
+        raise ValueError(
+            f"{type(search).__name__} needs an estimator that continues training: "
+            f"one with partial_fit, or a warm-start iteration parameter it knows "
+            f"(such as HistGradientBoosting's max_iter); got {type(last).__name__}, "
+            f"which has neither. Name its iteration parameter with resource='...' "
+            f"if warm_start continues it."
+        )
+    return parameter if name is None else f"{name}__{parameter}"
+
+
+def prepare_training(search, searched, changing):
+    """Check, before any fit, how a search that changes hyperparameters during
+    training trains: ``(resource, stepper mode, n_steps)``.
+
+    ``searched`` are all the searched parameter names, ``changing`` those that
+    change between steps (they must be safe to change: the registry, or the
+    search's ``safe_to_change``). Used by PBTSearchCV and DACSearchCV.
+    """
+    cls = type(search).__name__
+    resource = _resolved_resource(search)
+    name, last = _last_step(search.estimator)
+    if resource == "partial_fit" and not hasattr(last, "partial_fit"):
+        raise ValueError(
+            f"resource='partial_fit' needs an estimator with partial_fit; got "
+            f"{type(last).__name__}, which has none."
+        )
+    try:  # a named parameter must continue training by warm start
+        mode = Stepper.for_resource(search.estimator, resource, None, True).mode
+    except ValueError:
+        raise ValueError(
+            f"resource={resource!r}: {cls} trains by 'partial_fit' or by a "
+            f"warm-start iteration parameter of the trained estimator "
+            f"({type(last).__name__}), which needs a warm_start parameter; "
+            f"{resource!r} is not one."
+        ) from None
+    prefix = "" if name is None else name + "__"
+    foreign = [p for p in searched if not p.startswith(prefix)]
+    if foreign:
+        raise ValueError(
+            f"{cls} trains the Pipeline's last step {name!r} and fits the steps "
+            f"before it once per fold, so only {name!r}'s parameters can be "
+            f"searched; got {foreign}."
+        )
+    if resource != "partial_fit" and resource in searched:
+        raise ValueError(
+            f"resource={resource!r} is also in search_spaces: {cls} sets the "
+            f"training steps itself; remove it from the space."
+        )
+    if search.safe_to_change == "auto":
+        safe = mutable_parameters(last, mode)
+    else:
+        safe = set(search.safe_to_change)
+    unsafe = [p for p in changing if p[len(prefix):] not in safe]
+    if unsafe:
+        hint = ""
+        parameter = warm_start_parameter(last)
+        if mode == "partial_fit" and parameter is not None and search.safe_to_change == "auto":
+            other = Stepper.for_resource(last, parameter, None).mode
+            if {p[len(prefix):] for p in unsafe} <= mutable_parameters(last, other):
+                hint = f" They can with warm-start training: resource={prefix + parameter!r}."
+        raise ValueError(
+            f"{cls} changes hyperparameters during training, and {unsafe} cannot "
+            f"safely change while {type(last).__name__} trains by {mode}; the "
+            f"parameters that can are {sorted(prefix + p for p in safe) or 'none known'}."
+            f"{hint} If you know better, list them in safe_to_change."
+        )
+    if search.n_steps != "auto":
+        n_steps = search.n_steps
+    elif resource == "partial_fit":
+        raise ValueError(
+            "resource='partial_fit' needs n_steps, the number of partial_fit epochs "
+            "every member trains; got 'auto'."
+        )
+    else:
+        value = search.estimator.get_params()[resource]
+        if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
+            raise ValueError(
+                f"n_steps='auto' takes the estimator's {resource}={value!r}, which "
+                f"is not a positive integer: set n_steps."
+            )
+        n_steps = int(value)
+    return resource, mode, n_steps
+
+
 class PBTSearchCV(_SearchCV):
     """Population Based Training of hyperparameter schedules, with CV.
 
@@ -405,23 +497,6 @@ class PBTSearchCV(_SearchCV):
         self.random_state = random_state
 
     # -- checks before any fit -------------------------------------------------------
-    def _resolved_resource(self):
-        name, last = _last_step(self.estimator)
-        if self.resource != "auto":
-            return self.resource
-        if hasattr(last, "partial_fit"):
-            return "partial_fit"
-        parameter = warm_start_parameter(last)
-        if parameter is None:
-            raise ValueError(
-                f"PBTSearchCV needs an estimator that continues training: one "
-                f"with partial_fit, or a warm-start iteration parameter it knows "
-                f"(such as HistGradientBoosting's max_iter); got "
-                f"{type(last).__name__}, which has neither. Name its iteration "
-                f"parameter with resource='...' if warm_start continues it."
-            )
-        return parameter if name is None else f"{name}__{parameter}"
-
     def _prepare(self):
         self._space = SearchSpace(self.search_spaces)
         factors = self.perturbation_factors
@@ -433,64 +508,10 @@ class PBTSearchCV(_SearchCV):
                 f"perturbation_factors must be positive numbers, such as (0.8, "
                 f"1.2); got {factors!r}."
             )
-        resource = self._resolved_resource()
-        name, last = _last_step(self.estimator)
-        if resource == "partial_fit" and not hasattr(last, "partial_fit"):
-            raise ValueError(
-                f"resource='partial_fit' needs an estimator with partial_fit; got "
-                f"{type(last).__name__}, which has none."
-            )
-        try:  # a named parameter must continue training by warm start
-            stepper = Stepper.for_resource(self.estimator, resource, None, True)
-        except ValueError:
-            raise ValueError(
-                f"resource={resource!r}: PBTSearchCV trains by 'partial_fit' or by "
-                f"a warm-start iteration parameter of the trained estimator "
-                f"({type(last).__name__}), which needs a warm_start parameter; "
-                f"{resource!r} is not one."
-            ) from None
-        self._stepper_mode = stepper.mode
-        self._resource = resource
         searched = sorted({p for sub in self._space.subspaces for p in sub})
-        prefix = "" if name is None else name + "__"
-        foreign = [p for p in searched if not p.startswith(prefix)]
-        if foreign:
-            raise ValueError(
-                f"PBTSearchCV trains the Pipeline's last step {name!r} and fits the "
-                f"steps before it once per fold, so only {name!r}'s parameters can "
-                f"be searched; got {foreign}."
-            )
-        if resource != "partial_fit" and resource in searched:
-            raise ValueError(
-                f"resource={resource!r} is also in search_spaces: PBTSearchCV sets "
-                f"the training steps itself; remove it from the space."
-            )
-        if self.safe_to_change == "auto":
-            safe = mutable_parameters(last, self._stepper_mode)
-        else:
-            safe = set(self.safe_to_change)
-        unsafe = [p for p in searched if p[len(prefix):] not in safe]
-        if unsafe:
-            hint = ""
-            parameter = warm_start_parameter(last)
-            if (
-                self._stepper_mode == "partial_fit" and parameter is not None
-                and self.safe_to_change == "auto"
-            ):
-                mode = Stepper.for_resource(last, parameter, None).mode
-                if {p[len(prefix):] for p in unsafe} <= mutable_parameters(last, mode):
-                    hint = (
-                        f" They can with warm-start training: "
-                        f"resource={prefix + parameter!r}."
-                    )
-            raise ValueError(
-                f"PBTSearchCV changes hyperparameters during training, and "
-                f"{unsafe} cannot safely change while {type(last).__name__} trains "
-                f"by {self._stepper_mode}; the parameters that can are "
-                f"{sorted(prefix + p for p in safe) or 'none known'}.{hint} If you "
-                f"know better, list them in safe_to_change."
-            )
-        self.n_steps_ = self._resolve_n_steps(last, resource)
+        self._resource, self._stepper_mode, self.n_steps_ = prepare_training(
+            self, searched, changing=searched
+        )
         self.interval_ = (
             max(1, self.n_steps_ // 10) if self.interval == "auto" else self.interval
         )
@@ -500,22 +521,6 @@ class PBTSearchCV(_SearchCV):
                 f"a member would never be scored; use interval <= n_steps "
                 f"(interval = n_steps is random search)."
             )
-
-    def _resolve_n_steps(self, last, resource):
-        if self.n_steps != "auto":
-            return self.n_steps
-        if resource == "partial_fit":
-            raise ValueError(
-                "resource='partial_fit' needs n_steps, the number of partial_fit "
-                "epochs every member trains; got 'auto'."
-            )
-        value = self.estimator.get_params()[resource]
-        if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
-            raise ValueError(
-                f"n_steps='auto' takes the estimator's {resource}={value!r}, which "
-                f"is not a positive integer: set n_steps."
-            )
-        return int(value)
 
     def _make_evaluator(self, X, y, splits, scorers, routed, parallel):
         stepper = Stepper.for_resource(self.estimator, self._resource, y, True)
