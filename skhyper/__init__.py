@@ -1,6 +1,7 @@
 """skhyper: hyperparameter search estimators for scikit-learn."""
 
 from ._bayes import BayesSearchCV
+from ._dac import DACSearchCV
 from ._hyperband import HyperbandSearchCV, hyperband_schedule
 from ._pbt import PBTSearchCV
 from .optimizer import BayesOptimizer
@@ -12,6 +13,7 @@ __all__ = [
     "BayesOptimizer",
     "BayesSearchCV",
     "Categorical",
+    "DACSearchCV",
     "HyperbandSearchCV",
     "Integer",
     "PBTSearchCV",

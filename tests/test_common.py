@@ -5,7 +5,7 @@ from sklearn.linear_model import LogisticRegression, Ridge, SGDClassifier, SGDRe
 from sklearn.pipeline import Pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skhyper import BayesSearchCV, HyperbandSearchCV, PBTSearchCV, Real
+from skhyper import BayesSearchCV, DACSearchCV, HyperbandSearchCV, PBTSearchCV, Real
 
 # The checks GridSearchCV and RandomizedSearchCV are expected to fail
 # (scikit-learn's utils/_test_common/instance_generator.py); no others.
@@ -45,6 +45,11 @@ def _searches():
         + [
             PBTSearchCV(est(random_state=0), {"alpha": Real(1e-4, 1e-2)}, population_size=2,
                         n_steps=2, interval=1, **common)
+            for est in (SGDClassifier, SGDRegressor)
+        ]
+        + [
+            DACSearchCV(est(random_state=0), {"alpha": Real(1e-4, 1e-2)}, n_steps=2,
+                        n_iter=2, **common)
             for est in (SGDClassifier, SGDRegressor)
         ]
     )
