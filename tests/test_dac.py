@@ -146,11 +146,11 @@ def _block_problem(seed, d=4, a=2.0, b=1.0):
     return X, X @ np.random.RandomState(seed).normal(size=2 * d)
 
 
-def test_a_schedule_beats_the_best_static_step_size_on_the_block_problem():
+def test_a_learned_schedule_beats_every_static_step_size_on_the_block_problem():
     # DESIGN section 7: (1/a^2, 1/b^2) reaches zero error where every fixed
-    # eta0 leaves some. The issue's target, a fifth of the best static error,
-    # is not reached yet by 60 policies (measured median ratio 0.47): this
-    # test holds what is, a schedule better than every static eta0 on every seed.
+    # eta0 leaves some. The schedules that come within a fifth of the best
+    # static error fill 0.4 % of the knots' unit square, so the cross-entropy
+    # method needs a few hundred policies (60 gave a median ratio above 1).
     est = SGDRegressor(penalty=None, fit_intercept=False, learning_rate="constant",
                        tol=None, shuffle=False, random_state=0)
     space = {"eta0": Real(1e-2, 2.0, prior="log-uniform")}
@@ -158,7 +158,7 @@ def test_a_schedule_beats_the_best_static_step_size_on_the_block_problem():
     for seed in range(5):
         X, y = _block_problem(seed)
         search = DACSearchCV(
-            est, space, n_steps=2, n_knots=2, n_iter=60, learner="bayes",
+            est, space, n_steps=2, n_knots=2, n_iter=400,
             scoring="neg_mean_squared_error", cv=KFold(2), random_state=seed, refit=False,
         ).fit(X, y)
         static = []
@@ -171,4 +171,5 @@ def test_a_schedule_beats_the_best_static_step_size_on_the_block_problem():
                 mse.append(np.mean((model.predict(X[test]) - y[test]) ** 2))
             static.append(np.mean(mse))
         ratios.append(-search.best_score_ / min(static))
-    assert max(ratios) < 1 and np.median(ratios) < 0.6, ratios
+    # the issue's target: at most a fifth of the best static error
+    assert np.median(ratios) <= 0.2 and sum(r <= 0.2 for r in ratios) >= 3, ratios
