@@ -173,3 +173,37 @@ def test_a_learned_schedule_beats_every_static_step_size_on_the_block_problem():
         ratios.append(-search.best_score_ / min(static))
     # the target: at most a fifth of the best static error
     assert np.median(ratios) <= 0.2 and sum(r <= 0.2 for r in ratios) >= 3, ratios
+
+
+def test_pipeline_multimetric_and_the_bayes_learner(data):
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = data
+    pipe = Pipeline([("scale", StandardScaler()), ("clf", _sgd())])
+    search = DACSearchCV(
+        pipe, {"clf__eta0": ETA["eta0"]}, n_steps=3, n_iter=6, learner="bayes",
+        scoring=["accuracy", "balanced_accuracy"], refit="accuracy", cv=3, random_state=0,
+    ).fit(X, y)
+    assert search.multimetric_
+    assert set(search.best_params_) == {"clf__eta0"}
+    assert search.best_estimator_.named_steps["clf"].eta0 == search.best_params_["clf__eta0"]
+    assert search.score(X, y) > 0.5
+
+
+def test_verbose_and_callbacks(data, capsys):
+    pytest.importorskip("sklearn.callback")
+    from ._estimators import CallbackRecorder
+
+    X, y = data
+    search = DACSearchCV(_sgd(), ETA, n_steps=3, n_iter=6, generation_size=3, cv=2,
+                         random_state=0, verbose=1)
+    recorder = CallbackRecorder()
+    search.set_callbacks(recorder)
+    search.fit(X, y)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "[DACSearchCV] generation 1/2", "[DACSearchCV] generation 2/2"
+    ]
+    assert recorder.names.count("batch") == 2
+    assert recorder.names.count("candidate-split-evaluation") == 12
