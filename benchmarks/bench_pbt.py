@@ -7,7 +7,7 @@ progress and tracebacks go to stderr.
 **Tasks**:
 
 * ``block``: the block-scaled problem of DESIGN, exactly as
-  ``_block_problem`` in ``tests/test_pbt.py``: rows ``a * e_j`` for the first
+  ``block_problem`` in ``tests/_estimators.py``: rows ``a * e_j`` for the first
   ``d = 4`` coordinates and ``b * e_j`` for the last four (``a = 2``,
   ``b = 1``), each row twice, ``y = X w*`` with ``w*`` normal from the seed.
   ``SGDRegressor(penalty=None, fit_intercept=False, learning_rate="constant",

@@ -1,4 +1,4 @@
-"""Tiny stand-in estimators for fast, exact tests."""
+"""Tiny stand-in estimators and problems for fast, exact tests."""
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -88,3 +88,13 @@ class CallbackRecorder:
 
     def teardown(self, estimator, context):
         pass
+
+
+def block_problem(seed, d=4, a=2.0, b=1.0):
+    """DESIGN's block-scaled problem: rows a*e_j for the first d coordinates and
+    b*e_j for the last d, each twice (KFold(2) trains on one copy, so an epoch
+    updates each coordinate once); y = X w*. A step size 1/a^2 solves the first
+    block in one epoch and 1/b^2 the second: no fixed eta0 does both."""
+    rows = np.diag(np.r_[np.full(d, a), np.full(d, b)])
+    X = np.vstack([rows, rows])
+    return X, X @ np.random.RandomState(seed).normal(size=2 * d)

@@ -9,7 +9,7 @@ from sklearn.svm import SVC
 from skhyper import Categorical, DACSearchCV, Real
 from skhyper._dac import FeedbackPolicy, PolicyState, SchedulePolicy
 
-from ._estimators import ConstantClassifier
+from ._estimators import ConstantClassifier, block_problem
 
 
 def _sgd():
@@ -140,12 +140,6 @@ def test_bad_input_raises_before_any_fit(params, match):
         DACSearchCV(cv=2, **params).fit(X, y)
 
 
-def _block_problem(seed, d=4, a=2.0, b=1.0):
-    rows = np.diag(np.r_[np.full(d, a), np.full(d, b)])
-    X = np.vstack([rows, rows])
-    return X, X @ np.random.RandomState(seed).normal(size=2 * d)
-
-
 def test_a_learned_schedule_beats_every_static_step_size_on_the_block_problem():
     # DESIGN section 7: (1/a^2, 1/b^2) reaches zero error where every fixed
     # eta0 leaves some. The schedules that come within a fifth of the best
@@ -156,7 +150,7 @@ def test_a_learned_schedule_beats_every_static_step_size_on_the_block_problem():
     space = {"eta0": Real(1e-2, 2.0, prior="log-uniform")}
     ratios = []
     for seed in range(5):
-        X, y = _block_problem(seed)
+        X, y = block_problem(seed)
         search = DACSearchCV(
             est, space, n_steps=2, n_knots=2, n_iter=400,
             scoring="neg_mean_squared_error", cv=KFold(2), random_state=seed, refit=False,

@@ -19,7 +19,7 @@ from skhyper import Categorical, Integer, PBTSearchCV, Real, SearchSpace
 from skhyper._incremental import Stepper, replay
 from skhyper._pbt import explore_perturb, perturb_value
 
-from ._estimators import ConstantClassifier
+from ._estimators import ConstantClassifier, block_problem
 
 
 @pytest.fixture(scope="module")
@@ -260,16 +260,6 @@ def test_bad_input_raises_before_any_fit(params, error, match):
 
 
 # -- PBT learns a schedule where a fixed setting cannot be best ---------------------
-def _block_problem(seed, d=4, a=2.0, b=1.0):
-    """DESIGN's block-scaled problem: rows a*e_j for the first d coordinates and
-    b*e_j for the last d, each twice (KFold(2) trains on one copy, so an epoch
-    updates each coordinate once); y = X w*. A step size 1/a^2 solves the first
-    block in one epoch and 1/b^2 the second: no fixed eta0 does both."""
-    rows = np.diag(np.r_[np.full(d, a), np.full(d, b)])
-    X = np.vstack([rows, rows])
-    return X, X @ np.random.RandomState(seed).normal(size=2 * d)
-
-
 def test_pbt_beats_random_search_at_equal_compute_on_the_block_problem():
     from scipy.stats import wilcoxon
 
@@ -278,7 +268,7 @@ def test_pbt_beats_random_search_at_equal_compute_on_the_block_problem():
                        tol=None, shuffle=False, random_state=0)
     mse = {"pbt": [], "random": []}
     for seed in range(10):
-        X, y = _block_problem(seed)
+        X, y = block_problem(seed)
         # the same population and steps; random search never exploits
         for name, interval in (("pbt", 1), ("random", 4)):
             search = PBTSearchCV(
