@@ -54,3 +54,19 @@ def _name_list(choices):
         return names
 
     return parse
+
+
+def _print_closing(notes, failures, start):
+    """The closing sections of a benchmark's report: consistency notes, failed
+    runs (last line of each traceback) and the total wall time."""
+    if notes:
+        print("## Consistency notes\n")
+        for key, text in notes.items():
+            print(f"- {key}, {text}")
+        print()
+    if failures:
+        print("## Failures\n")
+        for key, (count, tb) in failures.items():
+            print(f"- {key}: {count} failed run(s): {tb.strip().splitlines()[-1]}")
+        print()
+    print(f"Total wall time: {time.perf_counter() - start:.0f} s")

@@ -108,7 +108,7 @@ from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from _report import _fmt, _log, _name_list, _table
+from _report import _fmt, _log, _name_list, _print_closing, _table
 from bench_pbt import (
     _block_data,
     _cell,
@@ -714,6 +714,8 @@ def main(argv=None):
         for tool in DAC_TOOLS:
             block = targets.get("block", {}).get(tool)
             real = {n: t[tool] for n, t in targets.items() if n != "block" and tool in t}
+            if block is None and not real:
+                continue  # the tool did not run
             no_worse = [n for n, (ok, _) in real.items() if ok]
             better = [n for n, (_, b) in real.items() if b]
             met = (
@@ -730,17 +732,7 @@ def main(argv=None):
                 f"all targets: {'met' if met else 'missed'}"
             )
         print()
-    if notes:
-        print("## Consistency notes\n")
-        for key, text in notes.items():
-            print(f"- {key}, {text}")
-        print()
-    if failures:
-        print("## Failures\n")
-        for key, (count, tb) in failures.items():
-            print(f"- {key}: {count} failed run(s): {tb.strip().splitlines()[-1]}")
-        print()
-    print(f"Total wall time: {time.perf_counter() - start:.0f} s")
+    _print_closing(notes, failures, start)
 
 
 if __name__ == "__main__":

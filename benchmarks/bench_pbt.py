@@ -139,7 +139,7 @@ from sklearn.model_selection import (
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
-from _report import _fmt, _log, _name_list, _table
+from _report import _fmt, _log, _name_list, _print_closing, _table
 
 # Run from a source checkout without installing: let `import skhyper` find
 # the package next to this folder.
@@ -837,17 +837,7 @@ def main(argv=None):
             )
         print()
 
-    if notes:
-        print("## Consistency notes\n")
-        for key, text in notes.items():
-            print(f"- {key}, {text}")
-        print()
-    if failures:
-        print("## Failures\n")
-        for key, (count, tb) in failures.items():
-            print(f"- {key}: {count} failed run(s): {tb.strip().splitlines()[-1]}")
-        print()
-    print(f"Total wall time: {time.perf_counter() - start:.0f} s")
+    _print_closing(notes, failures, start)
 
 
 if __name__ == "__main__":
