@@ -395,7 +395,7 @@ class DACSearchCV(_SearchCV):
                     f"category does not have: {categorical}; use policy='schedule' "
                     f"or make them static."
                 )
-        self._resource, self._mode, self.n_steps_ = prepare_training(
+        self._resource, self.n_steps_ = prepare_training(
             self, sorted(dims), changing=dynamic
         )
         self._dynamic = {name: dims[name] for name in dynamic}

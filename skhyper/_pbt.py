@@ -197,7 +197,7 @@ def _resolved_resource(search):
 
 def prepare_training(search, searched, changing):
     """Check, before any fit, how a search that changes hyperparameters during
-    training trains: ``(resource, stepper mode, n_steps)``.
+    training trains: ``(resource, n_steps)``.
 
     ``searched`` are all the searched parameter names, ``changing`` those that
     change between steps (they must be safe to change: the registry, or the
@@ -266,7 +266,7 @@ def prepare_training(search, searched, changing):
                 f"is not a positive integer: set n_steps."
             )
         n_steps = int(value)
-    return resource, mode, n_steps
+    return resource, n_steps
 
 
 class PBTSearchCV(_SearchCV):
@@ -509,7 +509,7 @@ class PBTSearchCV(_SearchCV):
                 f"1.2); got {factors!r}."
             )
         searched = sorted({p for sub in self._space.subspaces for p in sub})
-        self._resource, self._stepper_mode, self.n_steps_ = prepare_training(
+        self._resource, self.n_steps_ = prepare_training(
             self, searched, changing=searched
         )
         self.interval_ = (
