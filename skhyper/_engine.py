@@ -138,6 +138,17 @@ class _FreshEvaluator:
 
     def evaluate(self, batch, batch_ctx=None):
         """The ``_fit_and_score`` results of ``batch``, candidate by candidate."""
+        return self.parallel(
+            delayed(_compat.fit_and_score)(
+                clone(self.base), self.X, self.y, train=train, test=test,
+                parameters=params, **kwargs,
+            )
+            for params, train, test, kwargs in self.fold_tasks(batch, batch_ctx)
+        )
+
+    def fold_tasks(self, batch, batch_ctx):
+        """``(params, train, test, kwargs)`` of every (candidate, fold) of
+        ``batch``: ``kwargs`` are ``_fit_and_score``'s other arguments."""
         splits = batch.splits or self.splits
         n, k = len(batch.candidates), len(splits)
         tasks = [
@@ -146,15 +157,14 @@ class _FreshEvaluator:
             for j, (train, test) in enumerate(splits)
         ]
         contexts = _task_contexts(batch_ctx, len(tasks))
-        return self.parallel(
-            delayed(_compat.fit_and_score)(
-                clone(self.base), self.X, self.y, train=train, test=test,
-                parameters=params, split_progress=(j, k), candidate_progress=(i, n),
+        return [
+            (params, train, test, dict(
+                split_progress=(j, k), candidate_progress=(i, n),
                 caller=self.search if ctx is not None else None, callback_ctx=ctx,
                 **self.kwargs,
-            )
+            ))
             for (i, params, j, train, test), ctx in zip(tasks, contexts)
-        )
+        ]
 
     def refit(self, estimator, X, y, fit_params):
         if y is None:
@@ -196,7 +206,9 @@ class _SearchCV(BaseSearchCV):
       ``_live_members()`` then names the members whose models to keep, and
       ``_refit_schedule()`` / ``_refit_steps()`` say what the refit replays;
     - ``_on_best(results)``: (optional) what follows from the best row,
-      before the refit (PBT's ``best_schedule_``).
+      before the refit (PBT's ``best_schedule_``);
+    - ``_more_results(batch, outs)``: (optional) extra ``cv_results_``
+      columns computed from a batch's fold results.
     """
 
     _parameter_constraints: dict = {
@@ -335,6 +347,11 @@ class _SearchCV(BaseSearchCV):
     def _on_best(self, results):
         """What the search derives from its best row, before the refit."""
 
+    def _more_results(self, batch, outs):
+        """Extra ``cv_results_`` columns known only from a batch's results
+        (``outs``, candidate by candidate and fold by fold)."""
+        return {}
+
     def _refit_stepper(self, stepper):
         """For continued training, how the refit trains (by default as the search)."""
         return stepper
@@ -385,14 +402,20 @@ class _SearchCV(BaseSearchCV):
             search_ctx = callback_ctx.subcontext(
                 task_name="search", max_subtasks=None
             ).call_on_fit_task_begin(estimator=self)
+        self._loop(record, search_ctx)
+        if search_ctx is not None:
+            search_ctx.call_on_fit_task_end(estimator=self)
+
+    def _loop(self, record, search_ctx):
+        """The strategy's loop: by default, ask and tell batches until
+        ``_ask`` returns None (a search driven by an outside optimizer, such
+        as scipy's, overrides it and calls ``record.evaluate`` itself)."""
         while True:
             batch = self._ask()
             if batch is None or not batch.candidates:
                 break
             self._tell(batch.candidates, record.evaluate(batch, search_ctx))
             record.evaluator.keep(self._live_members())
-        if search_ctx is not None:
-            search_ctx.call_on_fit_task_end(estimator=self)
 
 
 class _Record:
@@ -403,7 +426,7 @@ class _Record:
         self.evaluator = evaluator
         self.n_splits = n_splits
         self.params, self.outs, self.more = [], [], {}
-        self.keys = None
+        self.keys = self.keys_after = None
         self.results = None
         self.n_batches = 0
         self.start = time.time()
@@ -414,7 +437,7 @@ class _Record:
 
     def evaluate(self, batch, search_ctx=None):
         """Evaluate and record ``batch``; return its scores of the optimized metric."""
-        self._check_keys(batch)
+        self._check_keys(batch.candidates, batch.more_results)
         batch_ctx = None
         if search_ctx is not None:  # scikit-learn >= 1.9 callbacks
             batch_ctx = search_ctx.subcontext(
@@ -426,19 +449,23 @@ class _Record:
             batch_ctx.call_on_fit_task_end(estimator=self.search)
         return self.add(batch, outs)
 
-    def _check_keys(self, batch):
-        for key, values in batch.more_results.items():
-            if len(values) != len(batch.candidates):
+    def _check_keys(self, candidates, more_results, before=True):
+        """The extra columns have a value per candidate and the same keys in
+        every batch (``before``: those known before the batch is evaluated)."""
+        for key, values in more_results.items():
+            if len(values) != len(candidates):
                 raise RuntimeError(  # a bug in the search, not the user's
                     f"more_results[{key!r}] has {len(values)} values for "
-                    f"{len(batch.candidates)} candidates."
+                    f"{len(candidates)} candidates."
                 )
-        if self.keys is None:
-            self.keys = set(batch.more_results)
-        elif set(batch.more_results) != self.keys:
+        attr = "keys" if before else "keys_after"
+        known = getattr(self, attr)
+        if known is None:
+            setattr(self, attr, set(more_results))
+        elif set(more_results) != known:
             raise RuntimeError(  # a bug in the search, not the user's
-                f"more_results keys changed from {sorted(self.keys)} to "
-                f"{sorted(batch.more_results)}."
+                f"more_results keys changed from {sorted(known)} to "
+                f"{sorted(more_results)}."
             )
 
     def add(self, batch, outs):
@@ -448,7 +475,9 @@ class _Record:
         n = len(batch.candidates)
         self.params.extend(batch.candidates)
         self.outs.extend(outs)
-        for key, values in batch.more_results.items():
+        after = search._more_results(batch, outs)
+        self._check_keys(batch.candidates, after, before=False)
+        for key, values in {**batch.more_results, **after}.items():
             self.more.setdefault(key, []).extend(values)
         if callable(search.scoring):
             # a callable's dict of scores is known only from a successful fit
