@@ -213,6 +213,30 @@ def test_elastic_net_gradient_matches_finite_differences(
     _assert_matches_fd(estimator, data, names, h=1e-5)
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_duplicated_lasso_column_leaves_the_hypergradient_unchanged(seed):
+    # Any split of a weight between two equal columns has the same loss and
+    # L1 norm, so the validation loss as a function of alpha does not change;
+    # the Gram on the support is singular (as on polynomial features of a
+    # binary column), and the gradient must still be that of the loss.
+    X, y, X_test, y_test = _regression(seed, (60, 8), n_informative=4)
+    X[:, 0], X_test[:, 0] = X[:, 0] > 0, X_test[:, 0] > 0  # binary, as diabetes' sex
+    y = y + 3 * X[:, 0]
+    estimator = _sparse_model(Lasso, (X, y, X_test, y_test))
+    model = clone(estimator).fit(X, y)
+    j = 0
+    assert model.coef_[j] != 0
+    twice = clone(estimator).fit(np.column_stack([X, X[:, j]]), y)
+    function = hyperspec(model).function
+    loss, grad = function(model, X, y, X_test, y_test, ["alpha"])
+    loss2, grad2 = function(
+        twice, np.column_stack([X, X[:, j]]), y,
+        np.column_stack([X_test, X_test[:, j]]), y_test, ["alpha"],
+    )
+    assert loss2 == pytest.approx(loss, rel=1e-8)
+    np.testing.assert_allclose(grad2, grad, rtol=1e-6)
+
+
 def test_gradients_follow_the_order_of_names():
     data = _regression(0, (40, 6), n_informative=3)
     X, y, X_test, y_test = data
