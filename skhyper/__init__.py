@@ -3,6 +3,7 @@
 from ._bayes import BayesSearchCV
 from ._dac import DACSearchCV
 from ._hyperband import HyperbandSearchCV, hyperband_schedule
+from ._hypergradient import HypergradientSearchCV
 from ._pbt import PBTSearchCV
 from .optimizer import BayesOptimizer
 from .space import Categorical, Integer, Real, SearchSpace
@@ -15,6 +16,7 @@ __all__ = [
     "Categorical",
     "DACSearchCV",
     "HyperbandSearchCV",
+    "HypergradientSearchCV",
     "Integer",
     "PBTSearchCV",
     "Real",

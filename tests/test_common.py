@@ -5,7 +5,14 @@ from sklearn.linear_model import LogisticRegression, Ridge, SGDClassifier, SGDRe
 from sklearn.pipeline import Pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skhyper import BayesSearchCV, DACSearchCV, HyperbandSearchCV, PBTSearchCV, Real
+from skhyper import (
+    BayesSearchCV,
+    DACSearchCV,
+    HyperbandSearchCV,
+    HypergradientSearchCV,
+    PBTSearchCV,
+    Real,
+)
 
 # The checks GridSearchCV and RandomizedSearchCV are expected to fail
 # (scikit-learn's utils/_test_common/instance_generator.py); no others.
@@ -36,6 +43,7 @@ def _searches():
     return (
         [BayesSearchCV(est, space, **common, **bayes) for est, space in _cases()]
         + [HyperbandSearchCV(est, space, **common, **hyperband) for est, space in _cases()]
+        + [HypergradientSearchCV(est, space, max_iter=3, **common) for est, space in _cases()]
         # the continued-training engine
         + [
             HyperbandSearchCV(est(random_state=0), {"alpha": Real(1e-4, 1e-2)}, **common,

@@ -1,0 +1,574 @@
+"""HypergradientSearchCV: gradient descent on continuous hyperparameters.
+
+Each evaluation fits the estimator once per fold (scikit-learn's own
+``_fit_and_score``, so the user's ``scoring`` is computed as GridSearchCV
+computes it) and, in the same worker, the validation loss of that fold and
+its exact gradient with respect to the continuous hyperparameters
+(:mod:`skhyper._hypergrad`). The fold-mean loss and gradient drive scipy's
+L-BFGS-B in log space; every function evaluation is one row of
+``cv_results_``.
+"""
+
+import itertools
+import math
+import warnings
+from dataclasses import dataclass
+from numbers import Integral, Real as RealNumber
+from typing import Optional
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import minimize
+from sklearn.base import clone
+from sklearn.pipeline import Pipeline
+from sklearn.utils.parallel import delayed
+
+from . import _compat
+from ._compat import Interval, StrOptions, _safe_indexing
+from ._engine import Batch, _FreshEvaluator, _SearchCV
+from ._hypergrad import HyperSpec, hyperspec, supported
+from .optimizer import BayesOptimizer
+from .space import SearchSpace
+from .space._dimensions import Distribution, Real
+
+__all__ = ["HypergradientSearchCV"]
+
+
+def _final_step(estimator):
+    """``(prefix, final)``: the estimator a Pipeline (nested or not) ends
+    with, and the prefix of its parameter names (``""`` or ``"clf__"``)."""
+    prefix = ""
+    while isinstance(estimator, Pipeline):
+        name, estimator = estimator.steps[-1]
+        prefix += f"{name}__"
+    return prefix, estimator
+
+
+def _through_heads(model, X):
+    """The fitted final estimator of ``model`` and ``X`` transformed by every
+    step before it (fitted on the training fold, as the fit left them)."""
+    while isinstance(model, Pipeline):
+        if len(model.steps) > 1:
+            X = model[:-1].transform(X)
+        model = model.steps[-1][1]
+    return model, X
+
+
+def _dense_or_sparse(X):
+    return X if sp.issparse(X) else np.asarray(X, dtype=float)
+
+
+@dataclass
+class _Descent:
+    """One gradient descent: the outer loop's fixed values and the
+    continuous parameters the descent moves."""
+
+    fixed: dict
+    keys: list  # full parameter names (``clf__C``)
+    names: list  # their names on the final estimator (``C``)
+    logs: list  # whether each is optimized in log space
+    bounds: list  # (low, high) of each, in its optimization coordinate
+    spec: Optional[HyperSpec]
+
+    def params(self, x):
+        """The parameter setting at optimization coordinates ``x``."""
+        params = dict(self.fixed)
+        for key, log, (low, high), v in zip(self.keys, self.logs, self.bounds, x):
+            v = float(np.clip(v, low, high))
+            params[key] = math.exp(v) if log else v
+        return params
+
+
+def _fold_loss_and_grad(estimator, X, y, train, test, params, names, function, kwargs):
+    """One fold: ``_fit_and_score``'s result, plus the fold's validation loss
+    (``hyper_loss``) and its gradient (``hypergrad``) from the fitted model."""
+    out = _compat.fit_and_score(
+        estimator, X, y, train=train, test=test, parameters=params,
+        return_estimator=True, **kwargs,
+    )
+    model = out.pop("estimator", None)
+    out["hyper_loss"], out["hypergrad"], out["hyper_error"] = (
+        np.nan, np.full(len(names), np.nan), None,
+    )
+    if out["fit_error"] is not None or not names:
+        return out
+    try:
+        final, X_train = _through_heads(model, _safe_indexing(X, train))
+        _, X_test = _through_heads(model, _safe_indexing(X, test))
+        loss, grad = function(
+            final, _dense_or_sparse(X_train), np.asarray(_safe_indexing(y, train)),
+            _dense_or_sparse(X_test), np.asarray(_safe_indexing(y, test)), list(names),
+        )
+        out["hyper_loss"], out["hypergrad"] = float(loss), np.asarray(grad, dtype=float)
+    except (ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
+        if kwargs.get("error_score") == "raise":
+            raise
+        out["hyper_error"] = f"{type(exc).__name__}: {exc}"
+    return out
+
+
+class _HypergradEvaluator(_FreshEvaluator):
+    """Fits every fold once and differentiates its validation loss there."""
+
+    def evaluate(self, batch, batch_ctx=None):
+        descent = self.search._current
+        function = descent.spec.function if descent.spec is not None else None
+        return self.parallel(
+            delayed(_fold_loss_and_grad)(
+                clone(self.base), self.X, self.y, train, test, params,
+                descent.names, function, kwargs,
+            )
+            for params, train, test, kwargs in self.fold_tasks(batch, batch_ctx)
+        )
+
+
+# The length of L-BFGS-B's first step, as a fraction of the unit box.
+_FIRST_STEP = 0.25
+
+
+class _OutOfRows(Exception):
+    """The descent has used its share of ``max_iter``."""
+
+
+class _Converged(Exception):
+    """An iteration improved the loss by less than ``tol``."""
+
+
+class _NotFinite(Exception):
+    """The loss or its gradient is not finite: the descent cannot go on."""
+
+
+class HypergradientSearchCV(_SearchCV):
+    """Gradient descent on continuous hyperparameters, by exact hypergradients.
+
+    The validation loss of each CV fold is a smooth function of continuous
+    hyperparameters such as Ridge's ``alpha`` or LogisticRegression's ``C``;
+    its gradient with respect to them (the *hypergradient*) follows exactly
+    from the fitted model, by the implicit function theorem. The search
+    minimizes the fold-mean validation loss with L-BFGS-B in log space,
+    within the ranges of ``search_spaces``, and needs far fewer fits than a
+    grid or a Bayesian search when the loss is smooth.
+
+    The differentiated loss is the **squared error** for regressors and the
+    **log-loss** for classifiers, averaged over each test fold and then over
+    the folds. The best row, the refit and ``best_score_`` follow the user's
+    ``scoring``, as in every search.
+
+    Supported (a subclass too; the search looks estimators up through their
+    class hierarchy): Ridge (``alpha``), KernelRidge (``alpha``, and ``gamma``
+    with ``kernel="rbf"``), LogisticRegression with an L2 penalty (``C``,
+    binary and multinomial), Lasso (``alpha``) and ElasticNet (``alpha``,
+    ``l1_ratio``), alone or as a Pipeline's last step (the earlier steps are
+    fitted once per fold, with the model). Sample weights are not supported.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        A supported estimator, or a Pipeline ending with one.
+    search_spaces : dict, list of dict or SearchSpace
+        Continuous parameters as :class:`~skhyper.Real` ranges (or bounded
+        continuous scipy.stats distributions): ``alpha``, ``C`` and
+        ``gamma`` are optimized in log space (their range must not include
+        0), ``l1_ratio`` on its own scale. Every other parameter (a list of
+        values, :class:`~skhyper.Categorical`, :class:`~skhyper.Integer`)
+        runs an outer loop: one descent for each combination of their values
+        (and for each subspace of a list of dicts).
+    max_iter : int, default=20
+        Rows of ``cv_results_`` in all: every evaluation (one fit per fold,
+        line-search evaluations included) is one row. With an outer loop the
+        rows are shared evenly between the descents.
+    tol : float, default=1e-5
+        A descent stops once an iteration lowers the loss by less than ``tol``
+        times the loss, or once every component of the projected gradient (in
+        the unit box of the ranges) is below ``tol`` times the gradient's
+        norm at the start. With ``tol=0`` a descent runs until its rows are
+        used up or L-BFGS-B cannot lower the loss any more.
+    n_initial_points : int, default=3
+        Each descent first evaluates this many points spread over its ranges
+        (a centred Latin hypercube: one in each of ``n_initial_points`` equal
+        slices of every range, in log space for log parameters) and starts
+        from the best, so that one flat or misleading region does not decide
+        where it goes; ``1`` starts in the middle of the ranges.
+    fallback : {"raise", "bayes"}, default="raise"
+        What to do when the estimator or a continuous parameter has no
+        hypergradient: ``"raise"`` a ValueError listing what is supported,
+        or ``"bayes"``: warn once and run BayesSearchCV's loop on the same
+        space with ``max_iter`` evaluations.
+    search_metric : str, default=None
+        With multi-metric scoring, the scorer that ``verbose`` reports and
+        the Bayes fallback optimizes.
+    scoring : str, callable, list, tuple or dict, default=None
+        As in GridSearchCV: what each row reports and the best row is chosen
+        by (the descent itself follows the differentiated loss).
+    n_jobs : int, default=None
+        Number of jobs to run in parallel: the folds of one evaluation.
+    refit : bool, str or callable, default=True
+        As in GridSearchCV.
+    cv : int, cross-validation generator or iterable, default=None
+        As in GridSearchCV; the folds are drawn once per fit.
+    verbose : int, default=0
+        ``1`` prints a line per evaluation.
+    pre_dispatch : int or str, default="2*n_jobs"
+        As in GridSearchCV.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial designs (the order of their slices in each
+        dimension) and the Bayes fallback.
+    error_score : "raise" or float, default=np.nan
+        Score of a failed fit. A failed fit, or a loss that is not finite,
+        ends its descent; its row is kept.
+    return_train_score : bool, default=False
+        As in GridSearchCV.
+
+    Attributes
+    ----------
+    cv_results_ : dict of numpy (masked) ndarrays
+        One row per evaluation, with the user's scores per fold and the
+        columns ``iter`` (0 for a descent's initial design, then the L-BFGS-B
+        iteration the row belongs to), ``hyper_loss``
+        (the fold-mean differentiated loss) and ``hypergrad_norm`` (the
+        norm of its gradient in the optimization coordinates).
+    n_iter_ : int
+        Evaluations made: the rows of ``cv_results_``.
+    best_estimator_, best_score_, best_params_, best_index_, scorer_,
+    n_splits_, refit_time_, multimetric_ :
+        As in GridSearchCV.
+
+    See Also
+    --------
+    sklearn.linear_model.RidgeCV : Leave-one-out Ridge in closed form.
+    BayesSearchCV : Bayesian optimization for any estimator.
+
+    References
+    ----------
+    .. [1] F. Pedregosa, "Hyperparameter optimization with approximate
+       gradient", ICML 2016.
+    .. [2] Q. Bertrand, Q. Klopfenstein, M. Blondel, S. Vaiter, A. Gramfort,
+       J. Salmon, "Implicit differentiation of Lasso-type models for
+       hyperparameter optimization", ICML 2020.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skhyper import HypergradientSearchCV, Real
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> pipe = make_pipeline(StandardScaler(), LogisticRegression())
+    >>> space = {"logisticregression__C": Real(1e-4, 1e4, prior="log-uniform")}
+    >>> search = HypergradientSearchCV(pipe, space, cv=5).fit(X, y)
+    >>> search.n_iter_  # evaluations (rows), each one fit per fold
+    8
+    >>> lowest = search.cv_results_["hyper_loss"].argmin()  # the log-loss minimum
+    >>> round(search.cv_results_["params"][lowest]["logisticregression__C"], 2)
+    0.6
+    """
+
+    _parameter_constraints: dict = {
+        **_SearchCV._parameter_constraints,
+        "search_spaces": [dict, list, SearchSpace],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(RealNumber, 0, None, closed="left")],
+        "n_initial_points": [Interval(Integral, 1, None, closed="left")],
+        "fallback": [StrOptions({"raise", "bayes"})],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        search_spaces,
+        *,
+        max_iter=20,
+        tol=1e-5,
+        n_initial_points=3,
+        fallback="raise",
+        search_metric=None,
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+    ):
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+        self.search_spaces = search_spaces
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_initial_points = n_initial_points
+        self.fallback = fallback
+        self.search_metric = search_metric
+        self.random_state = random_state
+
+    # -- checks before any fit ----------------------------------------------------
+    def _prepare(self):
+        self._space = SearchSpace(self.search_spaces)
+        self._descents, problems = [], []
+        for sub in self._space.subspaces:
+            for descent, problem in self._plan(sub):
+                self._descents.append(descent)
+                if problem:
+                    problems.append(problem)
+        if problems and self.fallback == "raise":
+            raise ValueError(
+                f"{problems[0]} Supported: {supported()}. Set fallback='bayes' to "
+                f"search such a space with BayesSearchCV's loop instead."
+            )
+        self._bayes = bool(problems)
+        if self._bayes:
+            warnings.warn(
+                f"{problems[0]} HypergradientSearchCV falls back to BayesSearchCV's "
+                f"loop on the same space (fallback='bayes').",
+                UserWarning,
+            )
+        elif len(self._descents) > self.max_iter:
+            raise ValueError(
+                f"max_iter={self.max_iter} is fewer than the {len(self._descents)} "
+                f"descents of the outer loop (one per combination of the "
+                f"non-continuous parameters' values): each needs at least one row."
+            )
+
+    def _plan(self, sub):
+        """Yield ``(descent, problem)`` for every combination of the outer
+        loop of one subspace (``problem``: why it has no hypergradient)."""
+        continuous = {}
+        outer = {}
+        for key, dim in sub.items():
+            if isinstance(dim, Real) or (
+                isinstance(dim, Distribution) and not dim.is_discrete
+            ):
+                continuous[key] = dim
+            elif not np.isfinite(dim.cardinality):
+                raise ValueError(
+                    f"search_spaces[{key!r}] = {dim!r} has infinitely many values: "
+                    f"HypergradientSearchCV differentiates only continuous ranges "
+                    f"and loops over the values of the others; give it a list of "
+                    f"values."
+                )
+            else:
+                outer[key] = dim.values()
+        for values in itertools.product(*outer.values()):
+            fixed = dict(zip(outer, values))
+            yield self._make_descent(fixed, continuous)
+
+    def _make_descent(self, fixed, continuous):
+        bounds = {key: _range(key, dim) for key, dim in continuous.items()}
+        middle = {key: (low + high) / 2 for key, (low, high) in bounds.items()}
+        estimator = clone(self.estimator).set_params(**fixed, **middle)
+        prefix, final = _final_step(estimator)
+        spec = hyperspec(final) if continuous else None
+        where = f"{type(final).__name__}" + (f" with {fixed}" if fixed else "")
+        if continuous and spec is None:
+            return _Descent(fixed, [], [], [], [], None), (
+                f"{where} has no hypergradient for {sorted(continuous)}."
+            )
+        names, logs, coords = [], [], []
+        for key in continuous:
+            name = key[len(prefix):] if key.startswith(prefix) else None
+            if name is None or name not in spec.scales:
+                return _Descent(fixed, [], [], [], [], None), (
+                    f"search_spaces[{key!r}] is continuous, but {where} has a "
+                    f"hypergradient only for {sorted(prefix + n for n in spec.scales)}; "
+                    f"give {key!r} a list of values to loop over."
+                )
+            low, high = bounds[key]
+            log = spec.scales[name] == "log"
+            if log and low <= 0:
+                raise ValueError(
+                    f"search_spaces[{key!r}] = {continuous[key]!r} includes values "
+                    f"<= 0, but {name} is optimized in log space: give it a range "
+                    f"with low > 0, such as Real(1e-6, 1e3, prior='log-uniform')."
+                )
+            names.append(name)
+            logs.append(log)
+            coords.append((math.log(low), math.log(high)) if log else (low, high))
+        if spec is not None:
+            spec.check(final.get_params(deep=False), names)
+        return _Descent(fixed, list(continuous), names, logs, coords, spec), None
+
+    def _make_evaluator(self, X, y, splits, scorers, routed, parallel):
+        if self._bayes:
+            return _FreshEvaluator(self, X, y, splits, scorers, routed, parallel)
+        weighted = [
+            key for key in routed.estimator.fit if key.split("__")[-1] == "sample_weight"
+        ]
+        if weighted:
+            raise ValueError(
+                f"HypergradientSearchCV differentiates the unweighted loss; "
+                f"{weighted} cannot be passed to fit (fallback='bayes' does not "
+                f"apply: use BayesSearchCV for weighted fits)."
+            )
+        return _HypergradEvaluator(self, X, y, splits, scorers, routed, parallel)
+
+    # -- the search -----------------------------------------------------------------
+    def _start(self, rng):
+        self._rng = rng
+        self._started = 0
+        self._current = None
+
+    def _stop_if_all_failed(self):
+        # every descent's first evaluation has failed (or Bayes' initial design)
+        if self._bayes:
+            initial = min(self._optimizer.n_initial_points_, self.max_iter)
+            return self._n_asked >= initial
+        return self._started >= len(self._descents)
+
+    def _more_results(self, batch, outs):
+        k = len(outs) // max(len(batch.candidates), 1)
+        losses, norms = [], []
+        for i in range(len(batch.candidates)):
+            loss, grad = _fold_mean(outs[i * k:(i + 1) * k])
+            losses.append(loss)
+            norms.append(float(np.linalg.norm(grad)) if grad.size else np.nan)
+        return {"hyper_loss": losses, "hypergrad_norm": norms}
+
+    def _loop(self, record, search_ctx):
+        if self._bayes:
+            self._bayes_loop(record, search_ctx)
+            return
+        shares = [
+            self.max_iter // len(self._descents)
+            + (i < self.max_iter % len(self._descents))
+            for i in range(len(self._descents))
+        ]
+        for number, (descent, rows) in enumerate(zip(self._descents, shares)):
+            self._current = descent
+            self._descend(descent, rows, record, search_ctx, number)
+        self.n_iter_ = len(record.params)
+
+    def _descend(self, descent, rows, record, search_ctx, number):
+        """Minimize one descent's fold-mean loss, ``rows`` evaluations at most:
+        an initial design, then L-BFGS-B from its best point. Every
+        evaluation is recorded as it runs."""
+        seen, used, iteration, scale = {}, [0], [0], [1.0]
+        label = f"descent {number + 1}/{len(self._descents)}"
+        lows = np.array([low for low, _ in descent.bounds])
+        widths = np.array([high - low for low, high in descent.bounds])
+
+        def evaluate(u):
+            """The loss and its gradient in the unit box at ``u``."""
+            key = tuple(float(v) for v in u)
+            if key in seen:  # a point asked again is not refitted
+                return seen[key]
+            if used[0] >= rows:
+                raise _OutOfRows
+            used[0] += 1
+            if used[0] == 1:
+                self._started += 1
+            batch = Batch(
+                [descent.params(lows + u * widths)], {"iter": [iteration[0]]},
+                label=f"{label}, " + (
+                    f"iteration {iteration[0]}" if iteration[0] else "initial design"
+                ),
+            )
+            record.evaluate(batch, search_ctx)
+            outs = record.outs[-record.n_splits:]
+            self._warn_hyper_errors(outs)
+            loss, grad = _fold_mean(outs)
+            seen[key] = (loss, grad * widths)
+            return seen[key]
+
+        def objective(u):
+            loss, grad = evaluate(u)
+            if not (np.isfinite(loss) and np.all(np.isfinite(grad))):
+                raise _NotFinite
+            return scale[0] * loss, scale[0] * grad
+
+        def next_iteration(u):
+            # stop once an iteration improves the loss by less than tol, relatively
+            loss = seen[tuple(float(v) for v in u)][0]
+            previous, last[0] = last[0], loss
+            iteration[0] += 1
+            if previous - loss <= self.tol * max(abs(previous), np.finfo(float).tiny):
+                raise _Converged
+
+        if not descent.keys:  # nothing continuous: one evaluation
+            evaluate(np.empty(0))
+            return
+        try:
+            design = _initial_design(len(lows), min(self.n_initial_points, rows), self._rng)
+            finite = []
+            for u in design:
+                loss, grad = evaluate(u)
+                if np.isfinite(loss) and np.all(np.isfinite(grad)):
+                    finite.append((loss, tuple(u)))
+            if not finite:
+                return
+            start = np.array(min(finite)[1])
+            last = [min(finite)[0]]
+            # L-BFGS-B's first step in a box is minus the gradient: scaled so,
+            # it moves _FIRST_STEP across the box whatever the loss's unit
+            norm = float(np.linalg.norm(evaluate(start)[1]))
+            scale[0] = _FIRST_STEP / norm if norm > 0 else 1.0
+            iteration[0] = 1
+            minimize(
+                objective, start, jac=True, method="L-BFGS-B",
+                bounds=[(0.0, 1.0)] * len(lows), callback=next_iteration,
+                options={"maxfun": rows, "maxiter": rows, "gtol": self.tol * _FIRST_STEP},
+            )
+        except (_OutOfRows, _NotFinite, _Converged):
+            pass
+
+    def _warn_hyper_errors(self, outs):
+        errors = [out["hyper_error"] for out in outs if out.get("hyper_error")]
+        if errors:
+            warnings.warn(
+                f"The hypergradient failed on {len(errors)} of {len(outs)} folds "
+                f"(the fits and their scores are kept; the descent stops): "
+                f"{errors[0]}",
+                UserWarning,
+            )
+
+    def _bayes_loop(self, record, search_ctx):
+        self._optimizer = BayesOptimizer(self._space, random_state=self._rng)
+        self._n_asked = 0
+        while self._n_asked < self.max_iter and not self._optimizer.exhausted:
+            points = self._optimizer.ask(1)
+            batch = Batch(
+                points, {"iter": [self._n_asked]},
+                label=f"evaluation {self._n_asked + 1}/{self.max_iter}",
+            )
+            self._n_asked += 1
+            self._optimizer.tell(points, record.evaluate(batch, search_ctx))
+        self.n_iter_ = len(record.params)
+
+
+def _initial_design(n_dims, n_points, rng):
+    """``n_points`` points of the unit box, one in each of ``n_points``
+    equal slices of every dimension, at the slices' centres (a centred Latin
+    hypercube; a single point is the middle of the box)."""
+    if n_points == 1:
+        return np.full((1, n_dims), 0.5)
+    centres = (np.arange(n_points) + 0.5) / n_points
+    return np.column_stack([rng.permutation(centres) for _ in range(n_dims)])
+
+
+def _range(key, dim):
+    if isinstance(dim, Distribution):
+        low, high = (float(v) for v in dim.dist.support())
+        if not (np.isfinite(low) and np.isfinite(high)):
+            raise ValueError(
+                f"search_spaces[{key!r}] = {dim!r} is unbounded: HypergradientSearchCV "
+                f"optimizes within bounds; give it a Real(low, high) range."
+            )
+        return low, high
+    return float(dim.low), float(dim.high)
+
+
+def _fold_mean(outs):
+    """The fold-mean loss and gradient of one candidate's fold results."""
+    losses = np.array([out.get("hyper_loss", np.nan) for out in outs], dtype=float)
+    grads = np.array([out.get("hypergrad", np.nan) for out in outs], dtype=float)
+    return float(np.mean(losses)), (grads.mean(axis=0) if grads.ndim == 2 else np.array([]))

@@ -1,0 +1,299 @@
+"""HypergradientSearchCV: the search around the hypergradients of
+``skhyper._hypergrad`` (whose formulas ``test_hypergrad.py`` checks)."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_diabetes, load_digits, make_regression
+from sklearn.exceptions import FitFailedWarning
+from sklearn.kernel_ridge import KernelRidge
+from sklearn.linear_model import ElasticNet, LogisticRegression, Ridge
+from sklearn.metrics import log_loss, mean_squared_error
+from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+from scipy.stats import loguniform, poisson
+
+from skhyper import Categorical, HypergradientSearchCV, Real
+
+ALPHA = Real(1e-6, 1e3, prior="log-uniform")
+
+
+def _diabetes():
+    return load_diabetes(return_X_y=True)
+
+
+def _grid_best(estimator, key, low, high, X, y, cv, scoring):
+    grid = GridSearchCV(
+        estimator, {key: np.geomspace(low, high, 100)}, cv=cv, scoring=scoring, n_jobs=2
+    ).fit(X, y)
+    return -grid.cv_results_["mean_test_score"].max()
+
+
+def _results_without_times(results):
+    return {k: v for k, v in results.items() if "time" not in k}
+
+
+# -- the issue's optimum tests ------------------------------------------------------
+def test_ridge_on_diabetes_reaches_the_dense_grid_optimum_in_15_rows():
+    X, y = _diabetes()
+    cv = KFold(5, shuffle=True, random_state=0)
+    search = HypergradientSearchCV(
+        Ridge(), {"alpha": ALPHA}, max_iter=15, cv=cv,
+        scoring="neg_mean_squared_error",
+    ).fit(X, y)
+    best_grid = _grid_best(Ridge(), "alpha", 1e-6, 1e3, X, y, cv, "neg_mean_squared_error")
+    results = search.cv_results_
+    assert len(results["params"]) <= 15
+    # the differentiated loss is the fold-mean MSE the scorer reports
+    np.testing.assert_allclose(results["hyper_loss"], -results["mean_test_score"], rtol=1e-10)
+    assert results["hyper_loss"].min() <= best_grid * (1 + 1e-3)
+    assert -search.best_score_ <= best_grid * (1 + 1e-3)
+
+
+def test_scaled_multinomial_logistic_on_digits_reaches_the_dense_grid_optimum_in_15_rows():
+    X, y = load_digits(return_X_y=True)
+    cv = StratifiedKFold(3)
+    pipe = make_pipeline(StandardScaler(), LogisticRegression(tol=1e-8, max_iter=2000))
+    space = {"logisticregression__C": Real(1e-4, 1e2, prior="log-uniform")}
+    search = HypergradientSearchCV(pipe, space, max_iter=15, cv=cv, scoring="neg_log_loss")
+    search.fit(X, y)
+    results = search.cv_results_
+    assert len(results["params"]) <= 15
+    np.testing.assert_allclose(results["hyper_loss"], -results["mean_test_score"], rtol=1e-8)
+    best_grid = _grid_best(
+        pipe, "logisticregression__C", 1e-4, 1e2, X, y, cv, "neg_log_loss"
+    )
+    assert results["hyper_loss"].min() <= best_grid * (1 + 1e-3)
+
+
+# -- results ----------------------------------------------------------------------
+def test_every_evaluation_is_one_row_with_the_users_scoring_and_the_descent_columns():
+    X, y = _diabetes()
+    search = HypergradientSearchCV(
+        Ridge(), {"alpha": ALPHA}, max_iter=6, tol=0, cv=3,
+        scoring=["r2", "neg_mean_absolute_error"], refit="r2",
+    ).fit(X, y)
+    results = search.cv_results_
+    n = len(results["params"])
+    assert n == 6  # tol=0: the descent uses every row it is given
+    for column in ("iter", "hyper_loss", "hypergrad_norm", "split2_test_r2",
+                   "mean_test_neg_mean_absolute_error", "rank_test_r2"):
+        assert len(results[column]) == n
+    # no setting is fitted twice
+    alphas = [p["alpha"] for p in results["params"]]
+    assert len(set(alphas)) == n
+    # the initial design: the centres of three equal slices of log(alpha)'s
+    # range (iter 0), then iterations that never go back
+    assert list(results["iter"][:3]) == [0, 0, 0] and np.all(results["iter"][3:] >= 1)
+    assert np.all(np.diff(results["iter"]) >= 0)
+    centres = np.exp(np.log(1e-6) + np.array([1, 3, 5]) / 6 * np.log(1e3 / 1e-6))
+    np.testing.assert_allclose(sorted(alphas[:3]), centres)
+    # the loss of a row is the folds' MSE at that alpha, recomputed here
+    folds = list(KFold(3).split(X))
+    mse = np.mean([
+        mean_squared_error(y[te], Ridge(alpha=alphas[2]).fit(X[tr], y[tr]).predict(X[te]))
+        for tr, te in folds
+    ])
+    assert results["hyper_loss"][2] == pytest.approx(mse, rel=1e-10)
+    assert search.best_index_ == int(np.argmax(results["mean_test_r2"]))
+    assert search.best_estimator_.alpha == results["params"][search.best_index_]["alpha"]
+
+
+def test_in_a_pipeline_the_earlier_steps_are_fitted_once_per_fold():
+    X, y = load_digits(n_class=3, return_X_y=True)
+    pipe = Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression(tol=1e-10))])
+    search = HypergradientSearchCV(
+        pipe, {"clf__C": Real(1e-3, 1e2, prior="log-uniform")}, max_iter=4, tol=0,
+        cv=StratifiedKFold(3),
+    ).fit(X, y)
+    results = search.cv_results_
+    C = results["params"][1]["clf__C"]
+    losses = []
+    for tr, te in StratifiedKFold(3).split(X, y):
+        model = pipe.set_params(clf__C=C).fit(X[tr], y[tr])
+        losses.append(log_loss(y[te], model.predict_proba(X[te]), labels=model.classes_))
+    assert results["hyper_loss"][1] == pytest.approx(np.mean(losses), rel=1e-6)
+    assert "accuracy" not in results and "mean_test_score" in results
+
+
+def test_non_continuous_parameters_run_an_outer_loop_sharing_max_iter():
+    X, y = _diabetes()
+    search = HypergradientSearchCV(
+        Ridge(), {"alpha": ALPHA, "fit_intercept": [True, False]}, max_iter=7, tol=0, cv=3,
+    ).fit(X, y)
+    intercepts = [p["fit_intercept"] for p in search.cv_results_["params"]]
+    assert intercepts == [True] * 4 + [False] * 3
+    # without an intercept diabetes' R^2 is far worse: the best row has one
+    assert search.best_params_["fit_intercept"] is True
+
+
+def test_a_union_of_subspaces_is_one_descent_each():
+    X, y = _diabetes()
+    space = [{"alpha": ALPHA}, {"alpha": Real(1.0, 10.0, prior="log-uniform"),
+                                "fit_intercept": Categorical([False])}]
+    search = HypergradientSearchCV(Ridge(), space, max_iter=6, tol=0, cv=3).fit(X, y)
+    rows = search.cv_results_["params"]
+    assert [("fit_intercept" in p) for p in rows] == [False] * 3 + [True] * 3
+    assert all(1.0 <= p["alpha"] <= 10.0 for p in rows[3:])
+
+
+def test_a_bounded_scipy_distribution_is_a_range():
+    X, y = _diabetes()
+    search = HypergradientSearchCV(
+        Ridge(), {"alpha": loguniform(1e-4, 1e2)}, max_iter=5, n_initial_points=1, cv=3
+    ).fit(X, y)
+    assert search.cv_results_["params"][0]["alpha"] == pytest.approx(1e-1)
+
+
+def test_elastic_net_and_kernel_ridge_descend_both_parameters():
+    X, y = make_regression(80, 10, noise=5.0, random_state=0)
+    en = HypergradientSearchCV(
+        ElasticNet(tol=1e-10, max_iter=100000),
+        {"alpha": Real(1e-3, 10.0, prior="log-uniform"), "l1_ratio": Real(0.05, 0.95)},
+        max_iter=8, cv=3,
+    ).fit(X, y)
+    assert en.cv_results_["hyper_loss"].min() < en.cv_results_["hyper_loss"][0]
+    kr = HypergradientSearchCV(
+        KernelRidge(kernel="rbf", gamma=0.1),
+        {"alpha": Real(1e-4, 1.0, prior="log-uniform"),
+         "gamma": Real(1e-3, 1.0, prior="log-uniform")},
+        max_iter=8, cv=3,
+    ).fit(X, y)
+    assert kr.cv_results_["hyper_loss"].min() < kr.cv_results_["hyper_loss"][0]
+    assert np.all(np.isfinite(kr.cv_results_["hypergrad_norm"]))
+
+
+def test_the_same_results_for_n_jobs_1_and_2():
+    # The same rows, the same settings, the same scores up to the order of
+    # BLAS's sums: joblib's workers run BLAS on one thread each, the main
+    # process on two (GridSearchCV's results differ the same way).
+    X, y = load_digits(n_class=4, return_X_y=True)
+    kwargs = dict(max_iter=5, cv=3, scoring="accuracy", random_state=0)
+    space = {"logisticregression__C": Real(1e-3, 1e1, prior="log-uniform")}
+    pipe = make_pipeline(StandardScaler(), LogisticRegression(tol=1e-8))
+    one = HypergradientSearchCV(pipe, space, n_jobs=1, **kwargs).fit(X, y)
+    two = HypergradientSearchCV(pipe, space, n_jobs=2, **kwargs).fit(X, y)
+    a, b = _results_without_times(one.cv_results_), _results_without_times(two.cv_results_)
+    assert a.keys() == b.keys()
+    for key in a:
+        if key == "params":
+            for pa, pb in zip(a[key], b[key]):
+                assert pa.keys() == pb.keys()
+                assert all(pa[k] == pytest.approx(pb[k], rel=1e-9) for k in pa)
+        elif np.asarray(a[key]).dtype == object:
+            assert list(a[key]) == pytest.approx(list(b[key]), rel=1e-9)
+        else:
+            np.testing.assert_allclose(np.asarray(a[key]), np.asarray(b[key]), rtol=1e-9, atol=1e-9)
+
+
+# -- failures -----------------------------------------------------------------------
+class _RidgeFailingWithoutIntercept(Ridge):
+    def fit(self, X, y, sample_weight=None):
+        if not self.fit_intercept:
+            raise RuntimeError("no intercept today")
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_a_failing_descent_keeps_its_rows_and_the_other_descents():
+    X, y = _diabetes()
+    search = HypergradientSearchCV(
+        _RidgeFailingWithoutIntercept(), {"alpha": ALPHA, "fit_intercept": [True, False]},
+        max_iter=8, cv=3,
+    )
+    with pytest.warns(FitFailedWarning, match="no intercept today"):
+        search.fit(X, y)
+    results = search.cv_results_
+    failed = np.array([not p["fit_intercept"] for p in results["params"]])
+    # the failing descent evaluates its initial design and goes no further
+    assert failed.sum() == 3 and np.all(results["iter"][failed] == 0)
+    assert np.isnan(results["mean_test_score"][failed]).all()
+    assert np.isfinite(results["mean_test_score"][~failed]).all()
+    assert search.best_params_["fit_intercept"] is True
+
+
+def test_a_search_whose_every_fit_fails_raises_a_summary():
+    X, y = _diabetes()
+    search = HypergradientSearchCV(
+        _RidgeFailingWithoutIntercept(fit_intercept=False), {"alpha": ALPHA}, cv=3
+    )
+    with pytest.raises(ValueError, match="All the 3 fits"):
+        search.fit(X, y)
+
+
+# -- the fallback ---------------------------------------------------------------------
+def test_an_unsupported_estimator_raises_listing_what_is_supported():
+    X, y = load_digits(n_class=2, return_X_y=True)
+    search = HypergradientSearchCV(SVC(), {"C": Real(0.1, 10.0, prior="log-uniform")})
+    with pytest.raises(ValueError, match="SVC has no hypergradient.*Supported: .*Ridge"):
+        search.fit(X, y)
+
+
+def test_fallback_bayes_warns_once_and_runs_bayes_search_on_the_same_space():
+    X, y = load_digits(n_class=2, return_X_y=True)
+    search = HypergradientSearchCV(
+        SVC(), {"C": Real(0.1, 10.0, prior="log-uniform"), "kernel": ["rbf", "linear"]},
+        max_iter=6, fallback="bayes", cv=3, random_state=0,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X[:200], y[:200])
+    fallback = [w for w in caught if "falls back to BayesSearchCV" in str(w.message)]
+    assert len(fallback) == 1
+    results = search.cv_results_
+    assert len(results["params"]) == 6
+    assert np.isnan(results["hyper_loss"]).all()
+    assert {p["kernel"] for p in results["params"]} <= {"rbf", "linear"}
+
+
+# -- bad input, before any fit ----------------------------------------------------------
+class _RidgeThatMustNotFit(Ridge):
+    def fit(self, X, y, sample_weight=None):
+        raise AssertionError("fitted before the input was checked")
+
+
+@pytest.mark.parametrize(
+    "estimator, space, kwargs, match",
+    [
+        (_RidgeThatMustNotFit(), {"alpha": Real(0.0, 10.0)}, {}, "includes values <= 0"),
+        (_RidgeThatMustNotFit(), {"alpha": ALPHA, "max_iter": poisson(5)}, {},
+         "infinitely many values"),
+        (_RidgeThatMustNotFit(), {"tol": Real(1e-4, 1e-2)}, {},
+         r"'tol'\] is continuous, but .* only for \['alpha'\]"),
+        (_RidgeThatMustNotFit(), {"alpha": ALPHA, "solver": ["svd", "cholesky", "lsqr"]},
+         {"max_iter": 2}, "max_iter=2 is fewer than the 3 descents"),
+        (KernelRidge(kernel="linear"), {"gamma": Real(1e-3, 1.0, prior="log-uniform")},
+         {}, "gamma"),
+        (LogisticRegression(l1_ratio=1.0, solver="saga"),
+         {"C": Real(1e-2, 1e2, prior="log-uniform")}, {}, "l1_ratio"),
+        (make_pipeline(StandardScaler(), _RidgeThatMustNotFit()),
+         {"_ridgethatmustnotfit__alpha": ALPHA, "standardscaler__with_std": [True, False]},
+         {}, None),
+    ],
+)
+def test_bad_input_is_a_clear_error_before_any_fit(estimator, space, kwargs, match):
+    X, y = _diabetes()
+    if match is None:  # a valid space: the estimator's own fit is reached
+        with pytest.raises(AssertionError, match="fitted before"):
+            HypergradientSearchCV(estimator, space, error_score="raise", **kwargs).fit(X, y)
+        return
+    with pytest.raises(ValueError, match=match):
+        HypergradientSearchCV(estimator, space, error_score="raise", **kwargs).fit(X, y)
+
+
+def test_sample_weight_is_refused_before_any_fit():
+    X, y = _diabetes()
+    search = HypergradientSearchCV(_RidgeThatMustNotFit(), {"alpha": ALPHA})
+    with pytest.raises(ValueError, match="unweighted loss.*sample_weight"):
+        search.fit(X, y, sample_weight=np.ones(len(y)))
+
+
+def test_verbose_prints_a_line_per_evaluation(capsys):
+    X, y = _diabetes()
+    HypergradientSearchCV(Ridge(), {"alpha": ALPHA}, max_iter=3, tol=0, cv=3,
+                          verbose=1).fit(X, y)
+    lines = [ln for ln in capsys.readouterr().out.splitlines()
+             if ln.startswith("[HypergradientSearchCV]")]
+    assert len(lines) == 3 and "descent 1/1, initial design" in lines[0]
