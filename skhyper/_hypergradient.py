@@ -178,7 +178,7 @@ class HypergradientSearchCV(_SearchCV):
         line-search evaluations included) is one row. With an outer loop the
         rows are shared evenly between the descents.
     tol : float, default=1e-5
-        A descent stops once an iteration lowers the loss by less than ``tol``
+        A descent converges once an iteration lowers the loss by less than ``tol``
         times the loss, or once every component of the projected gradient (in
         the unit box of the ranges) is below ``tol`` times the gradient's
         norm at the start. With ``tol=0`` a descent runs until its rows are
@@ -186,9 +186,11 @@ class HypergradientSearchCV(_SearchCV):
     n_initial_points : int, default=3
         Each descent first evaluates this many points spread over its ranges
         (a centred Latin hypercube: one in each of ``n_initial_points`` equal
-        slices of every range, in log space for log parameters) and starts
+        slices of every range, in log space for log parameters) and descends
         from the best, so that one flat or misleading region does not decide
-        where it goes; ``1`` starts in the middle of the ranges.
+        where it goes; when that descent has converged, the rows left go to a
+        descent from the next best point, which may lie in another basin.
+        ``1`` starts in the middle of the ranges.
     fallback : {"raise", "bayes"}, default="raise"
         What to do when the estimator or a continuous parameter has no
         hypergradient: ``"raise"`` a ValueError listing what is supported,
@@ -258,7 +260,7 @@ class HypergradientSearchCV(_SearchCV):
     >>> space = {"logisticregression__C": Real(1e-4, 1e4, prior="log-uniform")}
     >>> search = HypergradientSearchCV(pipe, space, cv=5).fit(X, y)
     >>> search.n_iter_  # evaluations (rows), each one fit per fold
-    8
+    20
     >>> lowest = search.cv_results_["hyper_loss"].argmin()  # the log-loss minimum
     >>> round(search.cv_results_["params"][lowest]["logisticregression__C"], 2)
     0.6
@@ -497,29 +499,35 @@ class HypergradientSearchCV(_SearchCV):
         if not descent.keys:  # nothing continuous: one evaluation
             evaluate(np.empty(0))
             return
+        design = _initial_design(len(lows), min(self.n_initial_points, rows), self._rng)
+        starts = []
         try:
-            design = _initial_design(len(lows), min(self.n_initial_points, rows), self._rng)
-            finite = []
             for u in design:
                 loss, grad = evaluate(u)
                 if np.isfinite(loss) and np.all(np.isfinite(grad)):
-                    finite.append((loss, tuple(u)))
-            if not finite:
-                return
-            start = np.array(min(finite)[1])
-            last = [min(finite)[0]]
+                    starts.append((loss, tuple(u)))
+        except _OutOfRows:
+            return
+        iteration[0] = 1
+        # from the best design point; once that descent has converged, the
+        # rows left go to a descent from the next best (another basin, maybe)
+        for loss, start in sorted(starts):
+            last = [loss]
             # L-BFGS-B's first step in a box is minus the gradient: scaled so,
             # it moves _FIRST_STEP across the box whatever the loss's unit
-            norm = float(np.linalg.norm(evaluate(start)[1]))
+            norm = float(np.linalg.norm(evaluate(np.array(start))[1]))
             scale[0] = _FIRST_STEP / norm if norm > 0 else 1.0
-            iteration[0] = 1
-            minimize(
-                objective, start, jac=True, method="L-BFGS-B",
-                bounds=[(0.0, 1.0)] * len(lows), callback=next_iteration,
-                options={"maxfun": rows, "maxiter": rows, "gtol": self.tol * _FIRST_STEP},
-            )
-        except (_OutOfRows, _NotFinite, _Converged):
-            pass
+            try:
+                minimize(
+                    objective, np.array(start), jac=True, method="L-BFGS-B",
+                    bounds=[(0.0, 1.0)] * len(lows), callback=next_iteration,
+                    options={"maxfun": rows, "maxiter": rows, "gtol": self.tol * _FIRST_STEP},
+                )
+            except _OutOfRows:
+                return
+            except (_NotFinite, _Converged):
+                pass
+            iteration[0] += 1
 
     def _warn_hyper_errors(self, outs):
         errors = [out["hyper_error"] for out in outs if out.get("hyper_error")]
