@@ -297,3 +297,15 @@ def test_verbose_prints_a_line_per_evaluation(capsys):
     lines = [ln for ln in capsys.readouterr().out.splitlines()
              if ln.startswith("[HypergradientSearchCV]")]
     assert len(lines) == 3 and "descent 1/1, initial design" in lines[0]
+
+
+def test_the_rows_left_after_a_converged_descent_go_to_the_next_design_point():
+    X, y = _diabetes()
+    kwargs = dict(max_iter=20, tol=0.5, cv=3, random_state=0)  # converges at once
+    one = HypergradientSearchCV(Ridge(), {"alpha": ALPHA}, n_initial_points=1, **kwargs)
+    three = HypergradientSearchCV(Ridge(), {"alpha": ALPHA}, n_initial_points=3, **kwargs)
+    rows_one = len(one.fit(X, y).cv_results_["params"])
+    rows_three = len(three.fit(X, y).cv_results_["params"])
+    assert rows_one < 20
+    # the design, then a descent from each of its points, not only the best
+    assert rows_three > 3 + (rows_one - 1)
