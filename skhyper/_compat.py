@@ -14,6 +14,7 @@ from sklearn.model_selection import _validation
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.model_selection._validation import _score
 from sklearn.utils import _safe_indexing
+from sklearn.utils.metaestimators import _safe_split
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
@@ -32,6 +33,7 @@ PRIVATE_NAMES = [
     ("sklearn.model_selection._validation", "_insert_error_scores"),
     ("sklearn.model_selection._validation", "_score"),
     ("sklearn.utils", "_safe_indexing"),
+    ("sklearn.utils.metaestimators", "_safe_split"),
     ("sklearn.utils.validation", "_check_method_params"),
     ("sklearn.utils.validation", "_num_samples"),
     ("sklearn.utils._param_validation", "HasMethods"),
@@ -111,6 +113,7 @@ __all__ = [
     "_num_samples",
     "_fit_context",
     "_safe_indexing",
+    "_safe_split",
     "_score",
     "check_refit_for_multimetric",
     "fit_and_score",

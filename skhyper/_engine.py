@@ -515,6 +515,8 @@ class _Record:
         if column not in self.results:
             if failed_batch:  # a callable scorer's names are not known yet
                 return np.full(n, float(search.error_score))
+            if search._metric is None:  # a strategy that does not learn from scores
+                return np.full(n, np.nan)
             found = sorted(
                 k[len("mean_test_"):] for k in self.results if k.startswith("mean_test_")
             )

@@ -21,10 +21,11 @@ import scipy.sparse as sp
 from scipy.optimize import minimize
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import TargetEncoder
 from sklearn.utils.parallel import delayed
 
 from . import _compat
-from ._compat import Interval, StrOptions, _safe_indexing
+from ._compat import Interval, StrOptions, _safe_split
 from ._engine import Batch, _FreshEvaluator, _SearchCV
 from ._hypergrad import HyperSpec, hyperspec, supported
 from .optimizer import BayesOptimizer
@@ -52,6 +53,20 @@ def _through_heads(model, X):
             X = model[:-1].transform(X)
         model = model.steps[-1][1]
     return model, X
+
+
+def _check_heads(estimator):
+    """Refuse Pipeline steps whose ``fit_transform`` on the training fold is
+    not their ``transform`` of it, which the hypergradient recomputes."""
+    while isinstance(estimator, Pipeline):
+        for name, step in estimator.steps[:-1]:
+            if isinstance(step, TargetEncoder):
+                raise ValueError(
+                    f"Pipeline step {name!r} is a TargetEncoder, whose fit_transform "
+                    f"cross-fits: the features the model was trained on are not its "
+                    f"transform of the training fold, which the hypergradient needs."
+                )
+        estimator = estimator.steps[-1][1]
 
 
 def _dense_or_sparse(X):
@@ -93,11 +108,15 @@ def _fold_loss_and_grad(estimator, X, y, train, test, params, names, function, k
     if out["fit_error"] is not None or not names:
         return out
     try:
-        final, X_train = _through_heads(model, _safe_indexing(X, train))
-        _, X_test = _through_heads(model, _safe_indexing(X, test))
+        # as _fit_and_score splits: a precomputed kernel's test rows keep the
+        # training columns only
+        X_train, y_train = _safe_split(estimator, X, y, train)
+        X_test, y_test = _safe_split(estimator, X, y, test, train)
+        final, X_train = _through_heads(model, X_train)
+        _, X_test = _through_heads(model, X_test)
         loss, grad = function(
-            final, _dense_or_sparse(X_train), np.asarray(_safe_indexing(y, train)),
-            _dense_or_sparse(X_test), np.asarray(_safe_indexing(y, test)), list(names),
+            final, _dense_or_sparse(X_train), np.asarray(y_train),
+            _dense_or_sparse(X_test), np.asarray(y_test), list(names),
         )
         out["hyper_loss"], out["hypergrad"] = float(loss), np.asarray(grad, dtype=float)
     except (ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
@@ -192,13 +211,16 @@ class HypergradientSearchCV(_SearchCV):
         descent from the next best point, which may lie in another basin.
         ``1`` starts in the middle of the ranges.
     fallback : {"raise", "bayes"}, default="raise"
-        What to do when the estimator or a continuous parameter has no
-        hypergradient: ``"raise"`` a ValueError listing what is supported,
+        What to do when the estimator, a continuous parameter or the
+        estimator's configuration (an L1 penalty, class weights, a
+        TargetEncoder step ...) has no hypergradient: ``"raise"`` a ValueError
+        saying why and listing what is supported,
         or ``"bayes"``: warn once and run BayesSearchCV's loop on the same
         space with ``max_iter`` evaluations.
     search_metric : str, default=None
         With multi-metric scoring, the scorer that ``verbose`` reports and
-        the Bayes fallback optimizes.
+        the Bayes fallback optimizes (only the fallback requires one; by
+        default it is ``refit``'s metric).
     scoring : str, callable, list, tuple or dict, default=None
         As in GridSearchCV: what each row reports and the best row is chosen
         by (the descent itself follows the differentiated loss).
@@ -315,6 +337,14 @@ class HypergradientSearchCV(_SearchCV):
         self.random_state = random_state
 
     # -- checks before any fit ----------------------------------------------------
+    def _search_metric_name(self):
+        # The descent follows the differentiated loss, not a scorer: a metric is
+        # needed only by the Bayes fallback (checked in _prepare) and verbose.
+        try:
+            return super()._search_metric_name()
+        except ValueError:
+            return None
+
     def _prepare(self):
         self._space = SearchSpace(self.search_spaces)
         self._descents, problems = [], []
@@ -329,6 +359,10 @@ class HypergradientSearchCV(_SearchCV):
                 f"search such a space with BayesSearchCV's loop instead."
             )
         self._bayes = bool(problems)
+        if self._bayes and self._metric is None:
+            super()._search_metric_name()  # raises: which metric to optimize
+        if not self._bayes and callable(self.scoring) and self.search_metric is None:
+            self._metric = None  # a callable's names are known only after a fit
         if self._bayes:
             warnings.warn(
                 f"{problems[0]} HypergradientSearchCV falls back to BayesSearchCV's "
@@ -396,9 +430,14 @@ class HypergradientSearchCV(_SearchCV):
             names.append(name)
             logs.append(log)
             coords.append((math.log(low), math.log(high)) if log else (low, high))
+        descent = _Descent(fixed, list(continuous), names, logs, coords, spec)
         if spec is not None:
-            spec.check(final.get_params(deep=False), names)
-        return _Descent(fixed, list(continuous), names, logs, coords, spec), None
+            try:
+                spec.check(final.get_params(deep=False), names)
+                _check_heads(estimator)
+            except ValueError as exc:  # a configuration with no hypergradient
+                return descent, str(exc)
+        return descent, None
 
     def _make_evaluator(self, X, y, splits, scorers, routed, parallel):
         if self._bayes:
@@ -440,14 +479,13 @@ class HypergradientSearchCV(_SearchCV):
         if self._bayes:
             self._bayes_loop(record, search_ctx)
             return
-        shares = [
-            self.max_iter // len(self._descents)
-            + (i < self.max_iter % len(self._descents))
-            for i in range(len(self._descents))
-        ]
-        for number, (descent, rows) in enumerate(zip(self._descents, shares)):
+        left = self.max_iter
+        for number, descent in enumerate(self._descents):
+            # an even share of the rows left: what a descent does not use
+            # goes to the next ones
+            rows = -(-left // (len(self._descents) - number))
             self._current = descent
-            self._descend(descent, rows, record, search_ctx, number)
+            left -= self._descend(descent, rows, record, search_ctx, number)
         self.n_iter_ = len(record.params)
 
     def _descend(self, descent, rows, record, search_ctx, number):
@@ -467,8 +505,6 @@ class HypergradientSearchCV(_SearchCV):
             if used[0] >= rows:
                 raise _OutOfRows
             used[0] += 1
-            if used[0] == 1:
-                self._started += 1
             batch = Batch(
                 [descent.params(lows + u * widths)], {"iter": [iteration[0]]},
                 label=f"{label}, " + (
@@ -497,17 +533,17 @@ class HypergradientSearchCV(_SearchCV):
                 raise _Converged
 
         if not descent.keys:  # nothing continuous: one evaluation
+            self._started += 1
             evaluate(np.empty(0))
-            return
+            return used[0]
         design = _initial_design(len(lows), min(self.n_initial_points, rows), self._rng)
         starts = []
-        try:
-            for u in design:
-                loss, grad = evaluate(u)
-                if np.isfinite(loss) and np.all(np.isfinite(grad)):
-                    starts.append((loss, tuple(u)))
-        except _OutOfRows:
-            return
+        for i, u in enumerate(design):
+            if i == len(design) - 1:  # a failure summary waits for the whole design
+                self._started += 1
+            loss, grad = evaluate(u)
+            if np.isfinite(loss) and np.all(np.isfinite(grad)):
+                starts.append((loss, tuple(u)))
         iteration[0] = 1
         # from the best design point; once that descent has converged, the
         # rows left go to a descent from the next best (another basin, maybe)
@@ -524,10 +560,11 @@ class HypergradientSearchCV(_SearchCV):
                     options={"maxfun": rows, "maxiter": rows, "gtol": self.tol * _FIRST_STEP},
                 )
             except _OutOfRows:
-                return
+                break
             except (_NotFinite, _Converged):
                 pass
             iteration[0] += 1
+        return used[0]
 
     def _warn_hyper_errors(self, outs):
         errors = [out["hyper_error"] for out in outs if out.get("hyper_error")]

@@ -219,7 +219,7 @@ def test_a_search_whose_every_fit_fails_raises_a_summary():
     search = HypergradientSearchCV(
         _RidgeFailingWithoutIntercept(fit_intercept=False), {"alpha": ALPHA}, cv=3
     )
-    with pytest.raises(ValueError, match="All the 3 fits"):
+    with pytest.raises(ValueError, match="All the 9 fits"):  # the whole design
         search.fit(X, y)
 
 
@@ -309,3 +309,82 @@ def test_the_rows_left_after_a_converged_descent_go_to_the_next_design_point():
     assert rows_one < 20
     # the design, then a descent from each of its points, not only the best
     assert rows_three > 3 + (rows_one - 1)
+
+
+# -- found by a second reader ---------------------------------------------------------
+class _RidgeFailingBelow(Ridge):
+    def fit(self, X, y, sample_weight=None):
+        if self.alpha < 1e-2:
+            raise RuntimeError("alpha too small")
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+@pytest.mark.parametrize("random_state", [0, 1, 2])
+def test_a_failed_first_design_point_does_not_end_the_search(random_state):
+    X, y = _diabetes()
+    search = HypergradientSearchCV(
+        _RidgeFailingBelow(), {"alpha": Real(1e-5, 1e3, prior="log-uniform")},
+        max_iter=10, cv=3, random_state=random_state,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FitFailedWarning)
+        search.fit(X, y)
+    assert search.best_params_["alpha"] >= 1e-2
+
+
+def test_a_precomputed_kernel_is_split_as_fit_and_score_splits_it():
+    from sklearn.metrics.pairwise import rbf_kernel
+
+    X, y = _diabetes()
+    K = rbf_kernel(X, gamma=0.5)
+    search = HypergradientSearchCV(
+        KernelRidge(kernel="precomputed"), {"alpha": Real(1e-3, 1e2, prior="log-uniform")},
+        max_iter=6, cv=3,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no failed hypergradient
+        search.fit(K, y - y.mean())
+    assert np.isfinite(search.cv_results_["hyper_loss"]).all()
+    assert len(search.cv_results_["params"]) == 6
+
+
+@pytest.mark.parametrize(
+    "scoring, refit",
+    [(["r2", "neg_mean_squared_error"], False),
+     (lambda est, X, y: {"r2": est.score(X, y), "half": 0.5 * est.score(X, y)}, False)],
+)
+def test_multi_metric_scoring_needs_no_search_metric(scoring, refit):
+    X, y = _diabetes()
+    search = HypergradientSearchCV(
+        Ridge(), {"alpha": ALPHA}, max_iter=5, cv=3, scoring=scoring, refit=refit
+    ).fit(X, y)
+    assert len(search.cv_results_["params"]) == 5
+    assert "mean_test_r2" in search.cv_results_
+
+
+def test_fallback_bayes_also_covers_a_configuration_without_hypergradient():
+    X, y = load_digits(n_class=2, return_X_y=True)
+    search = HypergradientSearchCV(
+        LogisticRegression(class_weight="balanced"),
+        {"C": Real(1e-2, 1e2, prior="log-uniform")}, max_iter=4, cv=3,
+        fallback="bayes", random_state=0,
+    )
+    with pytest.warns(UserWarning, match="class_weight.*falls back to BayesSearchCV"):
+        search.fit(X[:200] / 16, y[:200])
+    assert len(search.cv_results_["params"]) == 4
+
+
+def test_a_target_encoder_step_is_refused():
+    from sklearn.preprocessing import TargetEncoder
+
+    X, y = _diabetes()
+    pipe = make_pipeline(TargetEncoder(target_type="continuous"), Ridge())
+    with pytest.raises(ValueError, match="TargetEncoder"):
+        HypergradientSearchCV(pipe, {"ridge__alpha": ALPHA}).fit(X[:, :2].round(), y)
+
+
+def test_rows_a_descent_does_not_use_go_to_the_next():
+    X, y = _diabetes()
+    space = [{"alpha": [1.0]}, {"alpha": ALPHA}]
+    search = HypergradientSearchCV(Ridge(), space, max_iter=20, tol=0, cv=3).fit(X, y)
+    assert len(search.cv_results_["params"]) == 20
