@@ -69,9 +69,9 @@ class BayesSearchCV(_SearchCV):
     n_restarts : int, default=5
         Number of candidates refined by gradient ascent.
     search_metric : str, default=None
-        The scorer name to optimize with multi-metric scoring. Defaults to
-        ``refit`` when it is a string; required when ``refit`` is False or a
-        callable.
+        The scorer name to optimize with multi-metric scoring. Defaults to ``refit`` when it is a string, else the first scorer named
+        (the first key of a dict, the first item of a list or tuple, the
+        first name a callable returns), as RandomizedSearchCV accepts it.
     scoring : str, callable, list, tuple or dict, default=None
         As in GridSearchCV.
     n_jobs : int, default=None

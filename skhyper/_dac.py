@@ -247,6 +247,9 @@ class DACSearchCV(_SearchCV):
         As in :class:`PBTSearchCV`.
     search_metric : str, default=None
         The scorer name the learner optimizes with multi-metric scoring.
+        Defaults to ``refit`` when it is a string, else the first scorer named
+        (the first key of a dict, the first item of a list or tuple, the
+        first name a callable returns), as RandomizedSearchCV accepts it.
     scoring : str, callable, list, tuple or dict, default=None
         As in GridSearchCV.
     n_jobs : int, default=None

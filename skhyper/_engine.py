@@ -379,13 +379,11 @@ class _SearchCV(BaseSearchCV):
         if multimetric or callable(self.scoring):
             if isinstance(self.refit, str):
                 return self.refit
-            if multimetric:
-                raise ValueError(
-                    f"With multi-metric scoring and refit={self.refit!r}, "
-                    f"{type(self).__name__} cannot tell which metric to optimize: "
-                    f"set search_metric to one of the scoring names "
-                    f"{sorted(self.scoring)}."
+            if multimetric:  # refit False or callable: the first scorer named
+                names = sorted(self.scoring) if isinstance(self.scoring, set) else list(
+                    self.scoring
                 )
+                return names[0]
         return "score"
 
     # -- the loop -----------------------------------------------------------------
@@ -517,6 +515,16 @@ class _Record:
                 return np.full(n, float(search.error_score))
             if search._metric is None:  # a strategy that does not learn from scores
                 return np.full(n, np.nan)
+            first = next(
+                (out["test_scores"] for out in self.outs if out["fit_error"] is None), None
+            )
+            name = next(iter(first)) if isinstance(first, dict) and first else None
+            if (
+                name is not None and f"mean_test_{name}" in self.results
+                and search.search_metric is None and not isinstance(search.refit, str)
+            ):  # a callable's dict of scores: its first name, as for a list
+                search._metric = name
+                return np.asarray(self.results[f"mean_test_{name}"][-n:], dtype=float)
             found = sorted(
                 k[len("mean_test_"):] for k in self.results if k.startswith("mean_test_")
             )

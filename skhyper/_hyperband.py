@@ -185,8 +185,9 @@ class HyperbandSearchCV(_SearchCV):
         ``"n_samples"`` never does.
     search_metric : str, default=None
         The scorer name that decides promotions with multi-metric scoring.
-        Defaults to ``refit`` when it is a string; required with several
-        scorers when ``refit`` is False or a callable.
+        Defaults to ``refit`` when it is a string, else the first scorer named
+        (the first key of a dict, the first item of a list or tuple, the
+        first name a callable returns), as RandomizedSearchCV accepts it.
     scoring : str, callable, list, tuple or dict, default=None
         As in GridSearchCV.
     n_jobs : int, default=None

@@ -219,8 +219,9 @@ class HypergradientSearchCV(_SearchCV):
         space with ``max_iter`` evaluations.
     search_metric : str, default=None
         With multi-metric scoring, the scorer that ``verbose`` reports and
-        the Bayes fallback optimizes (only the fallback requires one; by
-        default it is ``refit``'s metric).
+        the Bayes fallback optimizes. Defaults to ``refit`` when it is a
+        string, else the first scorer named (the first key of a dict, the
+        first item of a list or tuple, the first name a callable returns).
     scoring : str, callable, list, tuple or dict, default=None
         As in GridSearchCV: what each row reports and the best row is chosen
         by (the descent itself follows the differentiated loss).

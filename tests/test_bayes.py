@@ -6,7 +6,7 @@ import pytest
 from scipy.stats import loguniform
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import load_iris, make_classification, make_regression
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import (
     GroupKFold,
     KFold,
@@ -115,7 +115,7 @@ def test_multimetric_with_string_refit(iris):
     )
 
 
-def test_multimetric_callable_refit_needs_search_metric(iris):
+def test_multimetric_callable_refit_optimizes_the_first_scorer_or_search_metric(iris):
     X, y = iris
 
     def lowest_c(results):
@@ -129,8 +129,10 @@ def test_multimetric_callable_refit_needs_search_metric(iris):
         random_state=0,
     )
     search = BayesSearchCV(SVC(), {"C": Real(1e-2, 1e2, prior="log-uniform")}, **params)
-    with pytest.raises(ValueError, match="search_metric"):
-        search.fit(X, y)
+    search.fit(X, y)  # the first scorer named, as RandomizedSearchCV accepts it
+    np.testing.assert_allclose(
+        search.optimizer_.observed_scores, search.cv_results_["mean_test_acc"]
+    )
     search.set_params(search_metric="bacc").fit(X, y)
     assert search.best_index_ == lowest_c(search.cv_results_)
     assert not hasattr(search, "best_score_")
@@ -462,7 +464,6 @@ class ForbiddenFit(QuadraticScore):
         ({"batch_strategy": "guess"}, ValueError, "batch_strategy"),
         ({"xi": -1.0}, ValueError, "xi"),
         ({"search_spaces": 3}, ValueError, "search_spaces"),
-        ({"scoring": ["r2", "neg_max_error"], "refit": False}, ValueError, "search_metric"),
         ({"search_metric": "r2"}, ValueError, "search_metric='r2'"),
     ],
 )
@@ -486,3 +487,23 @@ def test_callbacks_see_every_fit_task_on_sklearn_1_9(iris):
     assert recorder.names.count("candidate-split-evaluation") == 6
     assert recorder.names.count("batch") == 2
     assert recorder.names.count("refit-with-best-params") == 1
+
+
+@pytest.mark.parametrize(
+    "scoring, first",
+    [
+        (["neg_max_error", "r2"], "neg_max_error"),
+        ({"r2": "r2", "mae": "neg_mean_absolute_error"}, "r2"),
+        (lambda est, X, y: {"half": 0.5 * est.score(X, y), "r2": est.score(X, y)}, "half"),
+    ],
+)
+def test_multimetric_refit_false_optimizes_the_first_scorer_named(scoring, first):
+    X, y = make_regression(n_samples=60, n_features=3, noise=1.0, random_state=0)
+    search = BayesSearchCV(
+        Ridge(), {"alpha": Real(1e-3, 1e3, prior="log-uniform")}, n_iter=5,
+        n_initial_points=3, scoring=scoring, refit=False, cv=3, random_state=0,
+    ).fit(X, y)
+    np.testing.assert_allclose(
+        search.optimizer_.observed_scores, search.cv_results_[f"mean_test_{first}"]
+    )
+    assert not hasattr(search, "best_estimator_")
