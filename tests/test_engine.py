@@ -542,6 +542,32 @@ def test_non_finite_scores_are_warned_about_once(data):
     assert len(non_finite) == 1
 
 
+@pytest.mark.parametrize("search", ["bayes", "hyperband"])
+def test_non_finite_test_and_train_scores_are_each_warned_about_once_per_fit(data, search):
+    X, y = data
+    estimator = FailingClassifier(fail_above=0.5)
+    if search == "bayes":
+        search = _bayes(estimator, n_iter=8, n_points=2, return_train_score=True)
+    else:  # one batch per rung
+        search = HyperbandSearchCV(
+            estimator, {"parameter": Real(0.0, 1.0)}, resource="n_samples",
+            min_resources=20, factor=2, cv=3, random_state=0, return_train_score=True,
+        )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X, y)
+    messages = [str(w.message) for w in caught if "non-finite" in str(w.message)]
+    assert len([m for m in messages if "test scores" in m]) == 1
+    assert len([m for m in messages if "train scores" in m]) == 1
+    assert _n_batches(search) > 1
+
+
+def _n_batches(search):
+    """How many batches the search evaluated (more than one, or the test says little)."""
+    results = search.cv_results_
+    return len(set(np.asarray(results.get("iter", results.get("n_resources")))))
+
+
 def test_verbose_2_prints_a_line_for_every_continued_fit(data, capsys):
     X, y = data
     HyperbandSearchCV(
