@@ -4,6 +4,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from joblib import effective_n_jobs
 
 from ._engine import Batch, _SearchCV
 from ._compat import Interval, StrOptions
@@ -45,9 +46,10 @@ class BayesSearchCV(_SearchCV):
         Number of parameter settings evaluated. A finite space with at most
         ``n_iter`` points is evaluated exhaustively, with a warning.
     n_points : int, default=1
-        Number of settings proposed and evaluated together in one batch;
-        with ``n_jobs > 1``, a batch of ``n_points`` settings keeps
-        ``n_points * n_splits`` workers busy.
+        Number of settings proposed and evaluated together in one batch. A
+        batch runs ``n_points * n_splits`` fits at once, so no more than that
+        many of the ``n_jobs`` workers are ever busy: with ``n_points=1``
+        and 5 folds, ``n_jobs=8`` uses 5 (a warning says so).
     n_initial_points : int or "auto", default="auto"
         Number of settings drawn from ``initial_point_generator`` before the
         model is used; ``"auto"`` is the number of parameters plus one, at
@@ -75,7 +77,8 @@ class BayesSearchCV(_SearchCV):
     scoring : str, callable, list, tuple or dict, default=None
         As in GridSearchCV.
     n_jobs : int, default=None
-        Number of jobs to run in parallel; as in GridSearchCV.
+        Number of jobs to run in parallel, as in GridSearchCV; at most
+        ``n_points * n_splits`` of them work at once (see ``n_points``).
     refit : bool, str or callable, default=True
         Refit an estimator with the best parameters on the whole dataset; as
         in GridSearchCV.
@@ -245,6 +248,20 @@ class BayesSearchCV(_SearchCV):
 
     def _prepare(self):
         self._space = SearchSpace(self.search_spaces)
+
+    def _prepare_splits(self, X, y, splits):
+        # A batch is n_points settings on every fold: more workers than its
+        # fits wait idle (scikit-optimize's users found this confusing).
+        at_once = self.n_points * len(splits)
+        workers = effective_n_jobs(self.n_jobs)
+        if workers > at_once and self._space.cardinality > self.n_iter:
+            warnings.warn(
+                f"n_jobs={self.n_jobs} asks for {workers} workers, but a batch of "
+                f"n_points={self.n_points} settings on {len(splits)} folds runs "
+                f"only {at_once} fits at once; raise n_points to "
+                f"{-(-workers // len(splits))} to use them all.",
+                UserWarning,
+            )
 
     def _start(self, rng):
         self.optimizer_ = BayesOptimizer(

@@ -507,3 +507,20 @@ def test_multimetric_refit_false_optimizes_the_first_scorer_named(scoring, first
         search.optimizer_.observed_scores, search.cv_results_[f"mean_test_{first}"]
     )
     assert not hasattr(search, "best_estimator_")
+
+
+def test_more_workers_than_a_batch_can_use_is_warned_about_once(iris):
+    X, y = iris
+    space = {"C": Real(1e-2, 1e2, prior="log-uniform")}
+    kwargs = dict(n_iter=4, n_initial_points=2, cv=3, random_state=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        BayesSearchCV(SVC(), space, n_jobs=4, **kwargs).fit(X, y)
+    idle = [w for w in caught if "workers" in str(w.message)]
+    assert len(idle) == 1
+    assert "n_points=1 settings on 3 folds runs only 3 fits" in str(idle[0].message)
+    assert "raise n_points to 2" in str(idle[0].message)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        BayesSearchCV(SVC(), space, n_jobs=4, n_points=2, **kwargs).fit(X, y)
+    assert not [w for w in caught if "workers" in str(w.message)]
