@@ -17,7 +17,6 @@ from numbers import Integral, Real as RealNumber
 from typing import Optional
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.optimize import minimize
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
@@ -27,7 +26,7 @@ from sklearn.utils.parallel import delayed
 from . import _compat
 from ._compat import Interval, StrOptions, _safe_split
 from ._engine import Batch, _FreshEvaluator, _SearchCV
-from ._hypergrad import HyperSpec, hyperspec, supported
+from ._hypergrad import HyperSpec, _floats, hyperspec, supported
 from .optimizer import BayesOptimizer
 from .space import SearchSpace
 from .space._dimensions import Distribution, Real
@@ -67,10 +66,6 @@ def _check_heads(estimator):
                     f"transform of the training fold, which the hypergradient needs."
                 )
         estimator = estimator.steps[-1][1]
-
-
-def _dense_or_sparse(X):
-    return X if sp.issparse(X) else np.asarray(X, dtype=float)
 
 
 @dataclass
@@ -115,8 +110,8 @@ def _fold_loss_and_grad(estimator, X, y, train, test, params, names, function, k
         final, X_train = _through_heads(model, X_train)
         _, X_test = _through_heads(model, X_test)
         loss, grad = function(
-            final, _dense_or_sparse(X_train), np.asarray(y_train),
-            _dense_or_sparse(X_test), np.asarray(y_test), list(names),
+            final, _floats(X_train), np.asarray(y_train),
+            _floats(X_test), np.asarray(y_test), list(names),
         )
         out["hyper_loss"], out["hypergrad"] = float(loss), np.asarray(grad, dtype=float)
     except (ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
