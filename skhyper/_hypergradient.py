@@ -333,14 +333,6 @@ class HypergradientSearchCV(_SearchCV):
         self.random_state = random_state
 
     # -- checks before any fit ----------------------------------------------------
-    def _search_metric_name(self):
-        # The descent follows the differentiated loss, not a scorer: a metric is
-        # needed only by the Bayes fallback (checked in _prepare) and verbose.
-        try:
-            return super()._search_metric_name()
-        except ValueError:
-            return None
-
     def _prepare(self):
         self._space = SearchSpace(self.search_spaces)
         self._descents, problems = [], []
@@ -355,8 +347,6 @@ class HypergradientSearchCV(_SearchCV):
                 f"search such a space with BayesSearchCV's loop instead."
             )
         self._bayes = bool(problems)
-        if self._bayes and self._metric is None:
-            super()._search_metric_name()  # raises: which metric to optimize
         if not self._bayes and callable(self.scoring) and self.search_metric is None:
             self._metric = None  # a callable's names are known only after a fit
         if self._bayes:

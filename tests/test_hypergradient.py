@@ -388,3 +388,13 @@ def test_rows_a_descent_does_not_use_go_to_the_next():
     space = [{"alpha": [1.0]}, {"alpha": ALPHA}]
     search = HypergradientSearchCV(Ridge(), space, max_iter=20, tol=0, cv=3).fit(X, y)
     assert len(search.cv_results_["params"]) == 20
+
+
+def test_a_search_metric_that_is_not_a_scorer_name_is_an_error():
+    X, y = _diabetes()
+    search = HypergradientSearchCV(
+        _RidgeThatMustNotFit(), {"alpha": ALPHA}, scoring=["r2", "neg_mean_squared_error"],
+        refit=False, search_metric="recall",
+    )
+    with pytest.raises(ValueError, match="search_metric='recall' is not one of"):
+        search.fit(X, y)
