@@ -5,11 +5,14 @@ splitter, so that every tool scores every candidate on identical folds.
 
 Synthetic test functions are wrapped as :class:`FunctionEstimator`, a tiny
 estimator whose ``score`` is minus the function at its hyperparameters
-``x0, ..., x4``: a search over those hyperparameters (on dummy data, ``cv=2``)
+``x0, ..., x9``: a search over those hyperparameters (on dummy data, ``cv=2``)
 minimizes the function through each tool's ordinary ``fit``.
 
-The search space is written once, tool-neutrally, as :class:`Dim` objects;
-the benchmark script translates it into each tool's own space objects.
+The search space is written once, tool-neutrally, as :class:`Dim` objects
+(real, integer or categorical); the benchmark script translates it into each
+tool's own space objects. Categories are plain strings, which every tool
+accepts, so an estimator whose choices are objects (a scaler, say) takes
+their names: see :class:`ScaledSVC`.
 
 References
 ----------
@@ -22,10 +25,14 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 import numpy as np
-from sklearn.base import BaseEstimator, clone
-from sklearn.datasets import load_diabetes, load_digits
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
+from sklearn.decomposition import PCA
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import Lasso, Ridge
 from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.svm import SVC
 
 __all__ = [
@@ -35,7 +42,9 @@ __all__ = [
     "TEST_FUNCTIONS",
     "Task",
     "TestFunction",
+    "ScaledSVC",
     "grid_points",
+    "random_params",
     "random_points",
 ]
 
@@ -82,14 +91,68 @@ def ackley(x):
     return -20 * np.exp(-0.2 * sq) - np.exp(cos) + 20 + math.e
 
 
+_HARTMANN6_A = np.array(
+    [
+        [10, 3, 17, 3.5, 1.7, 8],
+        [0.05, 10, 17, 0.1, 8, 14],
+        [3, 3.5, 1.7, 10, 17, 8],
+        [17, 8, 0.05, 10, 0.1, 14],
+    ]
+)
+_HARTMANN6_P = 1e-4 * np.array(
+    [
+        [1312, 1696, 5569, 124, 8283, 5886],
+        [2329, 4135, 8307, 3736, 1004, 9991],
+        [2348, 1451, 3522, 2883, 3047, 6650],
+        [4047, 8828, 8732, 5743, 1091, 381],
+    ]
+)
+
+
+def hartmann6(x):
+    """Hartmann 6-D function on the unit cube: six local minima [1]_."""
+    inner = np.sum(_HARTMANN6_A * (x[:, None, :] - _HARTMANN6_P) ** 2, axis=2)
+    return -np.sum(_HARTMANN3_ALPHA * np.exp(-inner), axis=1)
+
+
+def levy(x):
+    """Levy function in any dimension: many local minima, minimum 0 at 1 [1]_."""
+    w = 1 + (x - 1) / 4
+    head = np.sin(math.pi * w[:, 0]) ** 2
+    body = np.sum(
+        (w[:, :-1] - 1) ** 2 * (1 + 10 * np.sin(math.pi * w[:, :-1] + 1) ** 2), axis=1
+    )
+    tail = (w[:, -1] - 1) ** 2 * (1 + np.sin(2 * math.pi * w[:, -1]) ** 2)
+    return head + body + tail
+
+
+def styblinski_tang(x):
+    """Styblinski-Tang function: 2^d local minima, one global [1]_."""
+    return 0.5 * np.sum(x**4 - 16 * x**2 + 5 * x, axis=1)
+
+
+def rosenbrock(x):
+    """Rosenbrock function: a narrow curved valley, minimum 0 at 1 [1]_."""
+    return np.sum(
+        100 * (x[:, 1:] - x[:, :-1] ** 2) ** 2 + (x[:, :-1] - 1) ** 2, axis=1
+    )
+
+
 @dataclass(frozen=True)
 class Dim:
-    """A tool-neutral search dimension: a real interval, maybe log-scaled."""
+    """A tool-neutral search dimension.
+
+    ``kind`` is ``"real"`` (an interval, maybe log-scaled), ``"int"`` (the
+    integers of ``[low, high]``, maybe log-scaled) or ``"cat"`` (the strings
+    of ``choices``; ``low``, ``high`` and ``log`` unused).
+    """
 
     name: str
-    low: float
-    high: float
+    low: float = 0.0
+    high: float = 1.0
     log: bool = False
+    kind: str = "real"
+    choices: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +184,18 @@ TEST_FUNCTIONS = {
     # 30 evaluations cannot resolve anything, and the asymmetric box keeps the
     # optimum off the centre, which a space-filling design would otherwise hit.
     "ackley5": TestFunction(ackley, ((-5.0, 10.0),) * 5, (0.0,) * 5),
+    # Six to ten dimensions (issue 11): several local optima or a narrow valley.
+    "hartmann6": TestFunction(
+        hartmann6,
+        ((0.0, 1.0),) * 6,
+        (0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573),
+    ),
+    "levy8": TestFunction(levy, ((-10.0, 10.0),) * 8, (1.0,) * 8),
+    "styblinski-tang8": TestFunction(
+        styblinski_tang, ((-5.0, 5.0),) * 8, (-2.903534,) * 8
+    ),
+    "rosenbrock6": TestFunction(rosenbrock, ((-2.048, 2.048),) * 6, (1.0,) * 6),
+    "ackley10": TestFunction(ackley, ((-5.0, 10.0),) * 10, (0.0,) * 10),
 }
 
 _MAX_DIMS = max(f.n_dims for f in TEST_FUNCTIONS.values())
@@ -134,17 +209,27 @@ class FunctionEstimator(BaseEstimator):
     function : str, default="branin"
         Key of :data:`TEST_FUNCTIONS`. Only the first ``n_dims`` of the
         coordinates below are used.
-    x0, x1, x2, x3, x4 : float, default=0.0
+    x0, ..., x9 : float, default=0.0
         The point at which the function is evaluated.
     """
 
-    def __init__(self, function="branin", x0=0.0, x1=0.0, x2=0.0, x3=0.0, x4=0.0):
+    def __init__(
+        self,
+        function="branin",
+        x0=0.0,
+        x1=0.0,
+        x2=0.0,
+        x3=0.0,
+        x4=0.0,
+        x5=0.0,
+        x6=0.0,
+        x7=0.0,
+        x8=0.0,
+        x9=0.0,
+    ):
         self.function = function
-        self.x0 = x0
-        self.x1 = x1
-        self.x2 = x2
-        self.x3 = x3
-        self.x4 = x4
+        self.x0, self.x1, self.x2, self.x3, self.x4 = x0, x1, x2, x3, x4
+        self.x5, self.x6, self.x7, self.x8, self.x9 = x5, x6, x7, x8, x9
 
     def fit(self, X, y=None):
         self.is_fitted_ = True
@@ -152,7 +237,7 @@ class FunctionEstimator(BaseEstimator):
 
     def score(self, X, y=None):
         test_function = TEST_FUNCTIONS[self.function]
-        coords = [self.x0, self.x1, self.x2, self.x3, self.x4]
+        coords = [getattr(self, f"x{i}") for i in range(_MAX_DIMS)]
         x = np.array([coords[: test_function.n_dims]], dtype=float)
         return -float(test_function.func(x)[0])
 
@@ -185,15 +270,23 @@ class Task:
     load_data: Callable
     cv: object
     test_function: Optional[TestFunction] = None
+    scoring: Optional[str] = None
 
     @property
     def is_synthetic(self):
         return self.test_function is not None
 
+    @property
+    def is_real(self):
+        """Whether every dimension is a real interval."""
+        return all(d.kind == "real" for d in self.space)
+
     def score(self, params, X, y):
         """Mean CV score of one configuration, as a search would report it."""
         estimator = clone(self.estimator).set_params(**params)
-        return float(np.mean(cross_val_score(estimator, X, y, cv=self.cv)))
+        return float(
+            np.mean(cross_val_score(estimator, X, y, cv=self.cv, scoring=self.scoring))
+        )
 
 
 def _dummy_data():
@@ -223,7 +316,80 @@ def _load_diabetes():
     return load_diabetes(return_X_y=True)
 
 
+def _load_breast_cancer():
+    return load_breast_cancer(return_X_y=True)
+
+
+class ScaledSVC(ClassifierMixin, BaseEstimator):
+    """Scaler, PCA and SVC in one estimator whose parameters are all plain values.
+
+    Every tool can search a string; not every tool can search an estimator
+    object, so the scaler is chosen by name.
+
+    Parameters
+    ----------
+    scaler : {"standard", "minmax", "none"}, default="standard"
+    n_components : int, default=32
+        PCA components kept (at most the number of features).
+    C, gamma : float, default=1.0, "scale"
+        Of :class:`~sklearn.svm.SVC`.
+    kernel : {"rbf", "sigmoid"}, default="rbf"
+    """
+
+    _SCALERS = {"standard": StandardScaler, "minmax": MinMaxScaler}
+
+    def __init__(self, scaler="standard", n_components=32, C=1.0, gamma="scale", kernel="rbf"):
+        self.scaler = scaler
+        self.n_components = n_components
+        self.C = C
+        self.gamma = gamma
+        self.kernel = kernel
+
+    def fit(self, X, y):
+        scaler = self._SCALERS[self.scaler]() if self.scaler != "none" else "passthrough"
+        n_components = min(int(self.n_components), X.shape[1])
+        self.pipeline_ = make_pipeline(
+            scaler,
+            PCA(n_components, random_state=0),
+            SVC(C=self.C, gamma=self.gamma, kernel=self.kernel),
+        ).fit(X, y)
+        self.classes_ = self.pipeline_.classes_
+        return self
+
+    def predict(self, X):
+        return self.pipeline_.predict(X)
+
+
 TASKS = {name: _synthetic_task(name) for name in TEST_FUNCTIONS}
+# Real estimators with five or more hyperparameters of mixed kinds (issue 11).
+TASKS["hgb-breast-cancer"] = Task(
+    name="hgb-breast-cancer",
+    estimator=HistGradientBoostingClassifier(early_stopping=False, random_state=0),
+    space=(
+        Dim("learning_rate", 1e-2, 1.0, log=True),
+        Dim("max_iter", 10, 200, log=True, kind="int"),
+        Dim("max_leaf_nodes", 2, 64, log=True, kind="int"),
+        Dim("min_samples_leaf", 1, 100, log=True, kind="int"),
+        Dim("l2_regularization", 1e-4, 10.0, log=True),
+        Dim("max_features", 0.1, 1.0),
+    ),
+    load_data=_load_breast_cancer,
+    cv=StratifiedKFold(n_splits=3),
+    scoring="neg_log_loss",
+)
+TASKS["svc-pipeline-digits"] = Task(
+    name="svc-pipeline-digits",
+    estimator=ScaledSVC(),
+    space=(
+        Dim("scaler", kind="cat", choices=("standard", "minmax", "none")),
+        Dim("n_components", 2, 64, log=True, kind="int"),
+        Dim("C", 1e-2, 1e3, log=True),
+        Dim("gamma", 1e-5, 1.0, log=True),
+        Dim("kernel", kind="cat", choices=("rbf", "sigmoid")),
+    ),
+    load_data=_load_digits,
+    cv=StratifiedKFold(n_splits=3),
+)
 TASKS["svc-digits"] = Task(
     name="svc-digits",
     estimator=SVC(kernel="rbf"),
@@ -278,3 +444,31 @@ def grid_points(space, n_per_dim):
 def as_params(space, point):
     """One point (a row) as a ``{name: float}`` dict."""
     return {d.name: float(v) for d, v in zip(space, point)}
+
+
+def random_params(space, n, rng):
+    """``n`` parameter dicts drawn from a (mixed) space's prior.
+
+    Integers are drawn uniformly (or log-uniformly) on ``[low - 0.5, high +
+    0.5]`` and rounded, categories uniformly.
+    """
+    u = rng.uniform(size=(n, len(space)))
+    out = [{} for _ in range(n)]
+    for j, dim in enumerate(space):
+        if dim.kind == "cat":
+            idx = np.minimum((u[:, j] * len(dim.choices)).astype(int), len(dim.choices) - 1)
+            values = [dim.choices[i] for i in idx]
+        elif dim.kind == "int":
+            low, high = dim.low - 0.5, dim.high + 0.5
+            if dim.log:
+                low, high = math.log(max(low, 0.5)), math.log(high)
+                v = np.exp(low + u[:, j] * (high - low))
+            else:
+                v = low + u[:, j] * (high - low)
+            values = [int(np.clip(round(x), dim.low, dim.high)) for x in v]
+        else:
+            values = list(_from_unit((dim,), u[:, j : j + 1])[:, 0].astype(float))
+            values = [float(x) for x in values]
+        for row, value in zip(out, values):
+            row[dim.name] = value
+    return out
