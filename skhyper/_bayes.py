@@ -141,8 +141,8 @@ class BayesSearchCV(_SearchCV):
     Notes
     -----
     The model is a Gaussian process with a Matern-5/2 kernel, one length
-    scale per input, fitted by maximum a posteriori to standardized scores on
-    the unit-cube encoding of the space (log scale for log-uniform
+    scale per input, fitted by maximum a posteriori to standardized,
+    Yeo-Johnson-transformed scores on the unit-cube encoding of the space (log scale for log-uniform
     dimensions, CDF scale for scipy.stats distributions, one-hot columns for
     categories, integers at the centres of their slices). The default
     acquisition, LogEI (Ament et al. 2023), is maximized by a Sobol sample
@@ -155,8 +155,8 @@ class BayesSearchCV(_SearchCV):
     .. [2] S. Ament, S. Daulton, D. Eriksson, M. Balandat, E. Bakshy,
        "Unexpected Improvements to Expected Improvement for Bayesian
        Optimization", NeurIPS 2023.
-    .. [3] C. Hvarfner, E. O. Hellsten, L. Nardi, "Vanilla Bayesian
-       Optimization Performs Great in High Dimensions", ICML 2024.
+    .. [3] A. I. Cowen-Rivers et al., "HEBO: Pushing the Limits of
+       Sample-Efficient Hyper-parameter Optimisation", JAIR 74, 2022.
 
     Examples
     --------

@@ -224,3 +224,30 @@ def test_overlapping_union_never_repeats_a_setting_told_without_asking():
     opt.tell([{"a": 2}, {"a": 3}], [0.0, 1.0])
     assert sorted(p["a"] for p in opt.ask(4)) == [1, 4]
     assert opt.exhausted
+
+
+def test_scores_are_warped_monotonically_and_standardized():
+    from skhyper.optimizer import _warp_scores
+
+    rng = np.random.RandomState(0)
+    # A long tail of poor scores, as a log-loss of diverged fits gives.
+    y = -np.exp(2 * rng.normal(size=40))
+    z = _warp_scores(y)
+    assert np.array_equal(np.argsort(z), np.argsort(y))
+    assert z.mean() == pytest.approx(0, abs=1e-12) and z.std() == pytest.approx(1)
+    # The warp spreads the good scores that standardizing alone crowds together.
+    top = np.argsort(y)[-10:]
+    plain = (y - y.mean()) / y.std()
+    assert np.ptp(z[top]) > 2 * np.ptp(plain[top])
+    assert np.array_equal(_warp_scores(np.full(5, 3.0)), np.zeros(5))
+
+
+def test_the_surrogate_is_fitted_to_the_warped_scores():
+    from skhyper.optimizer import _warp_scores
+
+    opt = BayesOptimizer({"x": Real(0, 1)}, n_initial_points=6, random_state=0)
+    xs = np.linspace(0.05, 0.95, 6)
+    scores = -np.exp(8 * xs)  # a tail of very poor scores towards x = 1
+    opt.tell([{"x": x} for x in xs], scores)
+    opt.ask()
+    np.testing.assert_allclose(opt.gp_.y_train_, _warp_scores(scores))
