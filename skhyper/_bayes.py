@@ -70,6 +70,11 @@ class BayesSearchCV(_SearchCV):
         Size of the quasi-random sample the acquisition optimizer starts from.
     n_restarts : int, default=5
         Number of candidates refined by gradient ascent.
+    trust_region : bool, default=True
+        Maximize the acquisition inside a box around the best setting seen,
+        which grows after improvements and shrinks after failures (TuRBO);
+        see :class:`BayesOptimizer`. False searches the whole space at every
+        step.
     search_metric : str, default=None
         The scorer name to optimize with multi-metric scoring. Defaults to ``refit`` when it is a string, else the first scorer named
         (the first key of a dict, the first item of a list or tuple, the
@@ -146,7 +151,9 @@ class BayesSearchCV(_SearchCV):
     dimensions, CDF scale for scipy.stats distributions, one-hot columns for
     categories, integers at the centres of their slices). The default
     acquisition, LogEI (Ament et al. 2023), is maximized by a Sobol sample
-    refined with L-BFGS-B. A setting is never evaluated twice.
+    refined with L-BFGS-B, inside a trust region around the best setting
+    (Eriksson et al. 2019) unless ``trust_region=False``. A setting is never
+    evaluated twice.
 
     References
     ----------
@@ -157,6 +164,9 @@ class BayesSearchCV(_SearchCV):
        Optimization", NeurIPS 2023.
     .. [3] A. I. Cowen-Rivers et al., "HEBO: Pushing the Limits of
        Sample-Efficient Hyper-parameter Optimisation", JAIR 74, 2022.
+    .. [4] D. Eriksson, M. Pearce, J. Gardner, R. D. Turner, M. Poloczek,
+       "Scalable Global Optimization via Local Bayesian Optimization",
+       NeurIPS 2019.
 
     Examples
     --------
@@ -193,6 +203,7 @@ class BayesSearchCV(_SearchCV):
         "batch_strategy": [StrOptions(set(BATCH_STRATEGIES))],
         "n_candidates": [Interval(Integral, 1, None, closed="left")],
         "n_restarts": [Interval(Integral, 1, None, closed="left")],
+        "trust_region": ["boolean"],
     }
 
     def __init__(
@@ -210,6 +221,7 @@ class BayesSearchCV(_SearchCV):
         batch_strategy="constant_liar",
         n_candidates=1024,
         n_restarts=5,
+        trust_region=True,
         search_metric=None,
         scoring=None,
         n_jobs=None,
@@ -243,6 +255,7 @@ class BayesSearchCV(_SearchCV):
         self.batch_strategy = batch_strategy
         self.n_candidates = n_candidates
         self.n_restarts = n_restarts
+        self.trust_region = trust_region
         self.search_metric = search_metric
         self.random_state = random_state
 
@@ -274,6 +287,7 @@ class BayesSearchCV(_SearchCV):
             batch_strategy=self.batch_strategy,
             n_candidates=self.n_candidates,
             n_restarts=self.n_restarts,
+            trust_region=self.trust_region,
             random_state=rng,
         )
         self._n_initial = (

@@ -10,7 +10,7 @@ from threadpoolctl import ThreadpoolController
 
 from .space import SearchSpace
 from .surrogate import ACQUISITIONS, SurrogateGP, evaluate_acquisition, fit_gp
-from .surrogate._optimize import maximize_acquisition, row_key
+from .surrogate._optimize import maximize_acquisition, movable_columns, row_key
 
 __all__ = ["BayesOptimizer"]
 
@@ -25,6 +25,13 @@ _ALWAYS_REFIT_BELOW, _REFIT_GROWTH = 200, 0.05
 # Largest finite space whose unseen points are enumerated when random draws
 # keep hitting points already seen.
 _MAX_ENUMERATION = 100_000
+# The trust region (TuRBO, Eriksson et al. 2019): the side of its box in
+# unit-cube coordinates at the start, its bounds (below the least it starts
+# again), the successes in a row that double it and the failures in a row
+# (at least this many, at least the number of its columns) that halve it,
+# and the relative margin by which a score must beat the best to succeed.
+_TR_LENGTH, _TR_MIN, _TR_MAX = 0.8, 0.5**7, 1.6
+_TR_SUCCESSES, _TR_FAILURES, _TR_MARGIN = 3, 4, 1e-3
 # The output warping needs a few scores to estimate its exponent, and an
 # exponent far from 1 only amplifies the noise of that estimate.
 _MIN_WARPED, _WARP_BOUNDS = 4, (-2.0, 4.0)
@@ -83,6 +90,15 @@ class BayesOptimizer:
         Size of the quasi-random sample the acquisition optimizer starts from.
     n_restarts : int, default=5
         Number of candidates refined by gradient ascent.
+    trust_region : bool, default=True
+        Search the acquisition's maximum inside a box around the best setting
+        seen (TuRBO, Eriksson et al. 2019) rather than over the whole space:
+        the box, 0.8 of the unit cube on a side and stretched along the
+        model's long length scales, doubles after 3 improvements in a row,
+        halves after as many failures in a row as it has continuous columns
+        (at least 4) and starts again when it is very small. Only continuous
+        columns of the best setting's subspace are held in; integer and
+        categorical ones stay free.
     random_state : int, RandomState instance or None, default=None
         Source of randomness.
 
@@ -140,6 +156,7 @@ class BayesOptimizer:
         batch_strategy="constant_liar",
         n_candidates=1024,
         n_restarts=5,
+        trust_region=True,
         random_state=None,
     ):
         self.search_space = search_space
@@ -151,6 +168,7 @@ class BayesOptimizer:
         self.batch_strategy = batch_strategy
         self.n_candidates = n_candidates
         self.n_restarts = n_restarts
+        self.trust_region = trust_region
         self.random_state = random_state
 
     # What a fresh optimizer has observed: nothing. These read-only class
@@ -191,6 +209,10 @@ class BayesOptimizer:
         _check_int("n_initial_points", n_initial_points, 1, ' or "auto"')
         _check_int("n_candidates", self.n_candidates, 1)
         _check_int("n_restarts", self.n_restarts, 1)
+        if not isinstance(self.trust_region, (bool, np.bool_)):
+            raise ValueError(
+                f"trust_region must be True or False; got {self.trust_region!r}."
+            )
         for name in ("xi", "kappa"):
             value = getattr(self, name)
             if (
@@ -231,6 +253,7 @@ class BayesOptimizer:
         self._theta_n = 0  # observations at the last hyperparameter optimization
         self._surrogate = None
         self._gp_cache = None
+        self._region = None  # the trust region's state, from the first model ask
         self.last_acquisition_ = np.empty(0)
 
     # -- results ---------------------------------------------------------
@@ -406,6 +429,55 @@ class BayesOptimizer:
                 return unseen[self._rng.randint(len(unseen))]
         return None
 
+    def _trust_region(self, center, length_scale):
+        """The box around the best row ``center``, adapted to the scores told since.
+
+        Returns ``(low, high, subspace)`` for :func:`maximize_acquisition`, or
+        None when the best setting has no continuous column.
+        """
+        movable = movable_columns(self.space, center[None, :])[0]
+        n_movable = int(movable.sum())
+        if not n_movable:
+            return None
+        y = np.asarray(self._y, dtype=float)
+        region = self._region
+        if region is None:
+            # Counted from the first model-based ask: the initial design
+            # explores on purpose, its misses are not the region's failures.
+            region = self._region = {
+                "length": _TR_LENGTH,
+                "successes": 0,
+                "failures": 0,
+                "best": float(np.max(y[np.isfinite(y)])),
+                "n_told": len(y),
+            }
+        for score in y[region["n_told"] :]:
+            best = region["best"]
+            if np.isfinite(score) and score > best + _TR_MARGIN * abs(best):
+                region["successes"] += 1
+                region["failures"] = 0
+            else:
+                region["failures"] += 1
+                region["successes"] = 0
+            if np.isfinite(score):
+                region["best"] = max(best, float(score))
+            if region["successes"] >= _TR_SUCCESSES:
+                region["length"] = min(2 * region["length"], _TR_MAX)
+                region["successes"] = 0
+            elif region["failures"] >= max(_TR_FAILURES, n_movable):
+                region["length"] /= 2
+                region["failures"] = 0
+            if region["length"] < _TR_MIN:
+                region["length"] = _TR_LENGTH
+        region["n_told"] = len(y)
+        # Stretched along the long length scales, at the same volume.
+        scales = length_scale[movable]
+        half = region["length"] * scales / np.exp(np.mean(np.log(scales))) / 2
+        low, high = np.zeros_like(center), np.zeros_like(center)
+        low[movable] = np.clip(center[movable] - half, 0.0, 1.0)
+        high[movable] = np.clip(center[movable] + half, 0.0, 1.0)
+        return low, high, self.space.subspace_of(center[None, :])[0]
+
     class _Model:
         """The surrogate of one ask: fitted once, conditioned on fantasies."""
 
@@ -459,6 +531,9 @@ class BayesOptimizer:
             opt = self.opt
             n_told = len(opt._y)
             top = np.argsort(-self.y[:n_told])[:_N_ANCHORS]
+            box = None
+            if opt.trust_region:
+                box = opt._trust_region(self.X[top[0]], self.gp.length_scale)
             return maximize_acquisition(
                 self.acquisition,
                 opt.space,
@@ -467,6 +542,7 @@ class BayesOptimizer:
                 n_candidates=opt.n_candidates,
                 n_restarts=opt.n_restarts,
                 anchors=self.X[top],
+                box=box,
             )
 
 

@@ -141,6 +141,7 @@ def test_init_only_stores_the_parameters():
         "batch_strategy": "constant_liar",
         "n_candidates": 1024,
         "n_restarts": 5,
+        "trust_region": True,
         "random_state": rng,
     }
     assert opt.search_space is space and opt.random_state is rng
@@ -251,3 +252,79 @@ def test_the_surrogate_is_fitted_to_the_warped_scores():
     opt.tell([{"x": x} for x in xs], scores)
     opt.ask()
     np.testing.assert_allclose(opt.gp_.y_train_, _warp_scores(scores))
+
+
+def _told_optimizer(n_told=12, seed=0, **params):
+    space = {f"x{i}": Real(0.0, 1.0) for i in range(3)}
+    opt = BayesOptimizer(space, n_initial_points=n_told, random_state=seed, **params)
+    rng = np.random.RandomState(seed)
+    points = rng.uniform(size=(n_told, 3))
+    opt.tell(
+        [dict(zip(space, p)) for p in points],
+        [-np.sum((p - 0.7) ** 2) for p in points],
+    )
+    return opt, points
+
+
+def test_the_trust_region_holds_proposals_near_the_best_setting():
+    opt, points = _told_optimizer()
+    center = points[np.argmax(opt.observed_scores)]
+    params = opt.ask()
+    z = np.array([params[f"x{i}"] for i in range(3)])
+    scales = opt._surrogate.length_scale
+    half = opt._region["length"] * scales / np.exp(np.mean(np.log(scales))) / 2
+    assert opt._region["length"] == 0.8
+    assert np.all(np.abs(z - center) <= half + 1e-9)
+
+
+def test_the_trust_region_shrinks_after_failures_and_grows_after_successes():
+    opt, _ = _told_optimizer()
+    opt.ask()
+    best = opt.best_score
+    # 4 failures in a row (at least 4, and the space has 3 columns) halve it.
+    for _ in range(4):
+        opt.tell(opt.ask(), best - 1.0)
+    opt.ask()
+    assert opt._region["length"] == pytest.approx(0.4)
+    # 3 successes in a row double it back.
+    for k in range(3):
+        opt.tell(opt.ask(), best + 1.0 + k)
+    opt.ask()
+    assert opt._region["length"] == pytest.approx(0.8)
+
+
+def test_the_trust_region_starts_again_when_it_is_tiny():
+    opt, _ = _told_optimizer()
+    opt.ask()
+    opt._region["length"] = 0.5**7 * 1.5
+    for _ in range(4):
+        opt.tell(opt.ask(), opt.best_score - 1.0)
+    opt.ask()
+    assert opt._region["length"] == 0.8
+
+
+def test_without_a_trust_region_proposals_range_over_the_whole_space():
+    opt, _ = _told_optimizer(trust_region=False)
+    opt.ask()
+    assert opt._region is None
+
+
+def test_trust_region_must_be_a_bool():
+    opt = BayesOptimizer({"x": Real(0, 1)}, trust_region="yes")
+    with pytest.raises(ValueError, match="trust_region"):
+        opt.ask()
+
+
+def test_the_trust_region_leaves_discrete_columns_free():
+    space = {"x": Real(0.0, 1.0), "k": Integer(0, 20)}
+    opt = BayesOptimizer(space, n_initial_points=8, random_state=0)
+    for _ in range(20):
+        p = opt.ask()
+        opt.tell(p, -((p["x"] - 0.5) ** 2) - abs(p["k"] - 13) / 20)
+    low, high, _ = opt._trust_region(opt._Z[int(np.nanargmax(opt._y))], opt._surrogate.length_scale)
+    columns = opt.space.dimension_slices()
+    for k, start, stop, discrete in columns:
+        if discrete:
+            assert np.all(low[start:stop] == high[start:stop])
+        else:
+            assert np.all(low[start:stop] < high[start:stop])

@@ -11,7 +11,7 @@ evaluated or pending are never returned.
 import numpy as np
 from scipy.optimize import minimize
 
-__all__ = ["maximize_acquisition", "row_key"]
+__all__ = ["maximize_acquisition", "movable_columns", "row_key"]
 
 # Standard deviation of the local perturbations, in unit-cube coordinates.
 _LOCAL_SCALE = 0.1
@@ -56,6 +56,7 @@ def maximize_acquisition(
     n_candidates=1024,
     n_restarts=5,
     anchors=None,
+    box=None,
 ):
     """Find the unseen point of ``space`` that maximizes ``acquisition``.
 
@@ -74,6 +75,11 @@ def maximize_acquisition(
         Number of best candidates refined by L-BFGS-B.
     anchors : ndarray of shape (k, n_columns), default=None
         Good points to search around (the best observed ones).
+    box : tuple (low, high, subspace), default=None
+        A trust region: ``low`` and ``high`` are arrays of shape
+        (n_columns,). Candidates of subspace ``subspace`` are drawn inside it
+        and refined without leaving it, on the columns where ``low < high``;
+        other columns and other subspaces are free.
 
     Returns
     -------
@@ -83,10 +89,21 @@ def maximize_acquisition(
         Its acquisition value.
     """
     rng = random_state
-    pool = [space.sample_unit(n_candidates, rng, method="sobol")]
+    sobol = space.sample_unit(n_candidates, rng, method="sobol")
+    perturbed = np.empty((0, space.n_columns))
     if anchors is not None and len(anchors):
-        pool.append(_perturb(space, anchors, max(1, n_candidates // 8 // len(anchors)), rng))
-    pool = np.vstack(pool)
+        perturbed = _perturb(space, anchors, max(1, n_candidates // 8 // len(anchors)), rng)
+    if box is not None:
+        low, high, sub = box
+        free = ~(low < high)
+        # The Sobol rows of the box's subspace keep their even cover, shrunk
+        # into the box; the perturbations are clipped to it.
+        rows = space.subspace_of(sobol) == sub
+        sobol[rows] = np.where(free, sobol[rows], low + (high - low) * sobol[rows])
+        rows = space.subspace_of(perturbed) == sub
+        perturbed[rows] = np.where(free, perturbed[rows], np.clip(perturbed[rows], low, high))
+        sobol, perturbed = space.snap(sobol), space.snap(perturbed)
+    pool = np.vstack([sobol, perturbed])
     values = acquisition(pool)
     values = np.where(np.isfinite(values), values, -np.inf)
     order = np.argsort(-values, kind="stable")
@@ -104,9 +121,16 @@ def maximize_acquisition(
         return None, -np.inf
 
     best_z, best_value = pool[starts[0]], values[starts[0]]
-    movable = _movable_columns(space, pool[starts])
+    movable = movable_columns(space, pool[starts])
     if movable.any():
-        refined = _refine(acquisition, pool[starts], movable)
+        lower = np.where(movable, 0.0, pool[starts])
+        upper = np.where(movable, 1.0, pool[starts])
+        if box is not None:
+            rows = space.subspace_of(pool[starts]) == sub
+            narrow = movable & rows[:, None] & ~free
+            lower = np.where(narrow, low, lower)
+            upper = np.where(narrow, high, upper)
+        refined = _refine(acquisition, pool[starts], movable, lower, upper)
         refined = space.snap(refined)
         refined_values = acquisition(refined)
         for z, value in zip(refined, refined_values):
@@ -115,7 +139,7 @@ def maximize_acquisition(
     return best_z, float(best_value)
 
 
-def _movable_columns(space, starts):
+def movable_columns(space, starts):
     """Continuous columns of each start's own subspace."""
     movable = np.zeros(starts.shape, dtype=bool)
     subs = space.subspace_of(starts)
@@ -125,11 +149,10 @@ def _movable_columns(space, starts):
     return movable
 
 
-def _refine(acquisition, starts, movable):
-    """One joint L-BFGS-B run over all starts' movable coordinates."""
+def _refine(acquisition, starts, movable, lower, upper):
+    """One joint L-BFGS-B run over all starts' movable coordinates, within bounds."""
     shape = starts.shape
-    lower = np.where(movable, 0.0, starts).ravel()
-    upper = np.where(movable, 1.0, starts).ravel()
+    lower, upper = lower.ravel(), upper.ravel()
 
     def negative(x):
         Z = x.reshape(shape)
