@@ -328,3 +328,23 @@ def test_the_trust_region_leaves_discrete_columns_free():
             assert np.all(low[start:stop] == high[start:stop])
         else:
             assert np.all(low[start:stop] < high[start:stop])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_warp_matches_scipys_yeo_johnson(seed):
+    from skhyper.optimizer import _yeojohnson_grid
+
+    rng = np.random.RandomState(seed)
+    y = rng.choice([-1, 1]) * np.exp(rng.uniform(0.3, 1.5) * rng.normal(size=50))
+    z = (y - y.mean()) / y.std()
+    lmbda = stats.yeojohnson_normmax(z)
+    if -2 <= lmbda <= 4:
+        # the grid's best exponent is within a step of scipy's optimum, so
+        # the transforms agree to that step's effect
+        expected = [stats.yeojohnson(z, lmbda + d) for d in (-0.1, 0.1)]
+        low, high = np.minimum(*expected), np.maximum(*expected)
+        got = _yeojohnson_grid(z)
+        assert np.all((got >= low - 1e-9) & (got <= high + 1e-9))
+    else:
+        edge = -2.0 if lmbda < -2 else 4.0
+        np.testing.assert_allclose(_yeojohnson_grid(z), stats.yeojohnson(z, edge))

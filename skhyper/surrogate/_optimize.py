@@ -4,8 +4,10 @@ A large scrambled Sobol sample and local perturbations of the best observed
 points are scored in one vectorized prediction; the best few start one joint
 L-BFGS-B run over their continuous coordinates (the sum of independent
 acquisitions has a block-diagonal Hessian, so one run refines them all), with
-discrete coordinates and inactive subspace columns held fixed. Points already
-evaluated or pending are never returned.
+discrete coordinates and inactive subspace columns held fixed. Given a trust
+region (a box), the Sobol sample is shrunk into it, the perturbations are
+clipped to it and the refinement keeps to it. Points already evaluated or
+pending are never returned.
 """
 
 import numpy as np
