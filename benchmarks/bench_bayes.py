@@ -588,6 +588,8 @@ def normalized_regrets(trajectories, references, tasks, tools):
 
 def _median_regret(regrets, task, tool, budget, q=50):
     """The ``q``-th percentile over seeds (the median by default)."""
+    if regrets[task, tool].shape[1] < budget:
+        return math.nan  # loaded runs of a smaller budget
     column = regrets[task, tool][:, budget - 1]
     if not np.isfinite(column).any():
         return math.nan
