@@ -147,9 +147,10 @@ class BayesSearchCV(_SearchCV):
     -----
     The model is a Gaussian process with a Matern-5/2 kernel, one length
     scale per input, fitted by maximum a posteriori to standardized,
-    Yeo-Johnson-transformed scores on the unit-cube encoding of the space (log scale for log-uniform
-    dimensions, CDF scale for scipy.stats distributions, one-hot columns for
-    categories, integers at the centres of their slices). The default
+    Yeo-Johnson-transformed scores on the unit-cube encoding of the space
+    (log scale for log-uniform dimensions, CDF scale for scipy.stats
+    distributions, one-hot columns for categories, integers at the centres
+    of their slices). The default
     acquisition, LogEI (Ament et al. 2023), is maximized by a Sobol sample
     refined with L-BFGS-B, inside a trust region around the best setting
     (Eriksson et al. 2019) unless ``trust_region=False``. A setting is never

@@ -31,8 +31,8 @@ _MAX_ENUMERATION = 100_000
 # and the relative margin by which a score must beat the best to succeed.
 _TR_LENGTH, _TR_MIN, _TR_MAX = 0.8, 0.5**7, 1.6
 _TR_SUCCESSES, _TR_FAILURES, _TR_MARGIN = 3, 4, 1e-3
-# The output warping needs a few scores to estimate its exponent, and an
-# exponent far from 1 only amplifies the noise of that estimate.
+# The output warping needs a few scores to estimate its exponent, chosen on a
+# grid: an exponent far from 1 only amplifies the noise of that estimate.
 _MIN_WARPED, _WARP_GRID = 4, np.linspace(-2.0, 4.0, 61)
 
 
@@ -52,7 +52,8 @@ class BayesOptimizer:
     space-filling design it fits a Gaussian process (Matern-5/2 with one
     length scale per input column, white noise, MAP hyperparameters) to the
     standardized, power-transformed scores (Yeo-Johnson, which pulls in a
-    long tail of poor scores) on the unit-cube encoding of the space, and proposes
+    long tail of poor scores) on the unit-cube encoding of the space, and
+    proposes
     the maximizer of an acquisition function. A batch of several points is
     built by conditioning the model on a fantasy score for each point already
     chosen.
