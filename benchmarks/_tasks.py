@@ -459,16 +459,13 @@ def random_params(space, n, rng):
             idx = np.minimum((u[:, j] * len(dim.choices)).astype(int), len(dim.choices) - 1)
             values = [dim.choices[i] for i in idx]
         elif dim.kind == "int":
-            low, high = dim.low - 0.5, dim.high + 0.5
-            if dim.log:
-                low, high = math.log(max(low, 0.5)), math.log(high)
-                v = np.exp(low + u[:, j] * (high - low))
-            else:
-                v = low + u[:, j] * (high - low)
+            # Each integer owns the unit interval around it.
+            low = dim.low - 0.5
+            widened = Dim(dim.name, max(low, 0.5) if dim.log else low, dim.high + 0.5, dim.log)
+            v = _from_unit((widened,), u[:, j : j + 1])[:, 0]
             values = [int(np.clip(round(x), dim.low, dim.high)) for x in v]
         else:
-            values = list(_from_unit((dim,), u[:, j : j + 1])[:, 0].astype(float))
-            values = [float(x) for x in values]
+            values = [float(x) for x in _from_unit((dim,), u[:, j : j + 1])[:, 0]]
         for row, value in zip(out, values):
             row[dim.name] = value
     return out
