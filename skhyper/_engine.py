@@ -54,6 +54,10 @@ class Batch:
     splits : list of (ndarray, ndarray), default=None
         The batch's own (train, test) folds, derived from the search's folds
         (subsampled training folds); None means the search's folds.
+    candidate_splits : list of list of (ndarray, ndarray), default=None
+        Each candidate's own folds, as many as the search's (Hyperband's
+        brackets at different subsample sizes in one batch); overrides
+        ``splits``.
     members : list, default=None
         For continued training: the member whose fold-models each candidate
         continues (a new member starts fresh models).
@@ -80,6 +84,7 @@ class Batch:
     candidates: list
     more_results: dict
     splits: Optional[list] = None
+    candidate_splits: Optional[list] = None
     members: Optional[list] = None
     targets: Optional[list] = None
     copies: Optional[dict] = None
@@ -149,12 +154,13 @@ class _FreshEvaluator:
     def fold_tasks(self, batch, batch_ctx):
         """``(params, train, test, kwargs)`` of every (candidate, fold) of
         ``batch``: ``kwargs`` are ``_fit_and_score``'s other arguments."""
-        splits = batch.splits or self.splits
-        n, k = len(batch.candidates), len(splits)
+        n = len(batch.candidates)
+        splits = batch.candidate_splits or [batch.splits or self.splits] * n
+        k = len(splits[0])
         tasks = [
             (i, params, j, train, test)
-            for i, params in enumerate(batch.candidates)
-            for j, (train, test) in enumerate(splits)
+            for i, (params, folds) in enumerate(zip(batch.candidates, splits))
+            for j, (train, test) in enumerate(folds)
         ]
         contexts = _task_contexts(batch_ctx, len(tasks))
         return [

@@ -1,6 +1,7 @@
 """HyperbandSearchCV: successive halving over brackets (Li et al. 2018)."""
 
 import warnings
+from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
@@ -9,6 +10,7 @@ from sklearn.base import is_classifier
 from ._compat import Interval, StrOptions
 from ._engine import Batch, _SearchCV, best_index_at_max_resource
 from ._incremental import Stepper, _last_step, _Trainer
+from ._multifidelity import propose_multifidelity
 from .optimizer import BayesOptimizer
 from .space import SearchSpace
 
@@ -166,15 +168,37 @@ class HyperbandSearchCV(_SearchCV):
     hyperband_iterations : int, default=1
         How many times the whole set of brackets runs, each time with new
         configurations: ``k`` iterations cost ``k`` times the resource of one
-        (see :attr:`metadata`). With ``sampler="bayes"`` later iterations are
-        proposed from every score so far, which is where BOHB gains most.
-    sampler : {"random", "bayes"}, default="random"
-        How a bracket draws its configurations. ``"bayes"`` follows BOHB
-        (Falkner et al. 2018): once some resource level has scores for more
-        configurations than there are parameters plus one, two thirds of a
-        bracket's configurations are proposed by the Gaussian-process
-        optimizer of :class:`BayesOptimizer` fitted to the scores at the
-        largest such level, the rest drawn at random.
+        (see :attr:`metadata`). With a model-based ``sampler`` later
+        iterations are proposed from every score so far, which is where
+        BOHB gains most.
+    max_budget : int, default=None
+        The resource units per fold the search may train, instead of a number
+        of iterations: brackets run in Hyperband's order, iteration after
+        iteration, as many whole brackets as fit. Only what is trained counts:
+        a promoted configuration that *continues* its fold-models (see
+        ``resource``) counts the units it adds, not the rung's whole resource,
+        so the same budget buys more configurations than retraining would.
+        One iteration that retrains every rung costs
+        ``metadata["resource_units"]``; ``metadata_["trained_units"]`` is what
+        was spent. Leave ``hyperband_iterations`` at 1 with it. An error if
+        the first bracket does not fit.
+    sampler : {"random", "bayes", "multifidelity"}, default="random"
+        How a bracket draws its configurations.
+
+        - ``"random"``: uniformly from the space, the paper's algorithm.
+        - ``"bayes"`` follows BOHB (Falkner et al. 2018): once some resource
+          level has scores for more configurations than there are parameters
+          plus one, two thirds of a bracket's configurations are proposed by
+          the Gaussian-process optimizer of :class:`BayesOptimizer` fitted to
+          the scores at the largest such level, the rest drawn at random.
+        - ``"multifidelity"``: one Gaussian process over (configuration,
+          resource) fitted to every score at every level, the resource as one
+          more input on a log scale with its own length scale (as in FABOLAS
+          and BOCA); two thirds of a bracket's configurations are proposed
+          where it is most promising *at max_resources*, once there are
+          parameters plus two scores, the rest drawn at random. Unlike
+          ``"bayes"``, it is not led astray where small resources rank
+          configurations differently from the full one.
     continue_training : "auto" or bool, default="auto"
         Whether a promoted configuration continues its fold-models for a
         parameter resource. ``"auto"`` continues where ``warm_start`` is
@@ -191,8 +215,13 @@ class HyperbandSearchCV(_SearchCV):
     scoring : str, callable, list, tuple or dict, default=None
         As in GridSearchCV.
     n_jobs : int, default=None
-        Number of jobs to run in parallel; as in GridSearchCV. A rung's
-        configurations and folds are fitted in parallel.
+        Number of jobs to run in parallel; as in GridSearchCV. The brackets
+        run together in *waves*: bracket ``k`` of an iteration starts ``k``
+        waves after the first and runs a rung per wave, so that every bracket
+        reaches ``max_resources`` in the iteration's last wave, and each wave
+        fits all its configurations and folds in parallel (not one rung of a
+        few configurations at a time). The waves depend only on the schedule,
+        so the results are the same for any ``n_jobs``.
     refit : bool, str or callable, default=True
         Refit an estimator with the best parameters on the whole dataset, at
         ``max_resources``; as in GridSearchCV.
@@ -219,7 +248,8 @@ class HyperbandSearchCV(_SearchCV):
     ----------
     cv_results_ : dict of numpy (masked) ndarrays
         As in GridSearchCV, one row per (configuration, rung) in evaluation
-        order, with the columns ``bracket`` (the bracket's ``s``), ``iter``
+        order (wave by wave, and in a wave bracket by bracket, most
+        exploratory first), with the columns ``bracket`` (the bracket's ``s``), ``iter``
         (the rung within its bracket), ``n_resources``, ``config_id`` (unique
         over the whole search) and ``hyperband_iteration``.
 
@@ -285,6 +315,11 @@ class HyperbandSearchCV(_SearchCV):
        Optimization", JMLR 18(185), 2018.
     .. [2] S. Falkner, A. Klein, F. Hutter, "BOHB: Robust and Efficient
        Hyperparameter Optimization at Scale", ICML 2018.
+    .. [3] A. Klein, S. Falkner, S. Bartels, P. Hennig, F. Hutter, "Fast
+       Bayesian Optimization of Machine Learning Hyperparameters on Large
+       Datasets" (FABOLAS), AISTATS 2017.
+    .. [4] K. Kandasamy, G. Dasarathy, J. Schneider, B. Poczos, "Multi-fidelity
+       Bayesian Optimisation with Continuous Approximations" (BOCA), ICML 2017.
 
     Examples
     --------
@@ -316,7 +351,8 @@ class HyperbandSearchCV(_SearchCV):
         "min_resources": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "factor": [Interval(Integral, 2, None, closed="left")],
         "hyperband_iterations": [Interval(Integral, 1, None, closed="left")],
-        "sampler": [StrOptions({"random", "bayes"})],
+        "max_budget": [Interval(Integral, 1, None, closed="left"), None],
+        "sampler": [StrOptions({"random", "bayes", "multifidelity"})],
         "continue_training": [StrOptions({"auto"}), "boolean"],
     }
 
@@ -330,6 +366,7 @@ class HyperbandSearchCV(_SearchCV):
         min_resources="auto",
         factor=3,
         hyperband_iterations=1,
+        max_budget=None,
         sampler="random",
         continue_training="auto",
         search_metric=None,
@@ -360,6 +397,7 @@ class HyperbandSearchCV(_SearchCV):
         self.min_resources = min_resources
         self.factor = factor
         self.hyperband_iterations = hyperband_iterations
+        self.max_budget = max_budget
         self.sampler = sampler
         self.continue_training = continue_training
         self.search_metric = search_metric
@@ -372,16 +410,24 @@ class HyperbandSearchCV(_SearchCV):
 
         A dict with ``brackets`` (per bracket of one Hyperband iteration,
         ``(n_configurations, n_resources)`` per rung, the resource as used:
-        rounded to an integer), ``hyperband_iterations``, and over all
-        iterations ``n_configurations`` (sampled in all), ``n_evaluations``
-        (rungs times configurations, per fold) and ``resource_units`` (the
-        sum of ``n_resources`` over evaluations, per fold). With ``"auto"``
+        rounded to an integer), ``hyperband_iterations`` (started),
+        ``n_brackets`` (run in all), and over all brackets run
+        ``n_configurations`` (sampled in all), ``n_evaluations`` (rungs times
+        configurations, per fold), ``resource_units`` (the sum of
+        ``n_resources`` over evaluations, per fold: what retraining every rung
+        costs) and ``trained_units`` (what is trained, per fold: less than
+        ``resource_units`` where promoted configurations continue their
+        fold-models). With ``"auto"``
         resources and ``resource="n_samples"`` the numbers depend on the
         data: see ``metadata_`` after fit.
         """
         max_resources, min_resources = self._resolve_resources(n_train=None)
         schedule = hyperband_schedule(max_resources, min_resources, self.factor)
-        return _metadata(schedule, self.hyperband_iterations)
+        continued = self._continues()
+        plan = _plan_brackets(
+            schedule, self.hyperband_iterations, self.max_budget, continued
+        )
+        return _metadata(schedule, plan, continued)
 
     def _resolve_resources(self, n_train, n_classes=None):
         if self.resource == "n_samples":
@@ -529,13 +575,6 @@ class HyperbandSearchCV(_SearchCV):
             return super()._make_evaluator(X, y, splits, scorers, routed, parallel)
         return _Trainer(self, X, y, splits, scorers, routed, stepper, parallel)
 
-    def _live_members(self):
-        """Configurations the next rung of this bracket will continue."""
-        bracket = self._brackets[self._bracket]
-        if self._rung + 1 >= len(bracket):
-            return set()
-        return {cid for cid, _ in self._configs[: bracket[self._rung + 1][0]]}
-
     def _on_best(self, results):
         # max_resources_, unless a callable refit chose a smaller rung
         self._best_steps = int(results["n_resources"][self.best_index_])
@@ -555,6 +594,7 @@ class HyperbandSearchCV(_SearchCV):
                 min(len(train) for train, _ in splits),
                 len(np.unique(y_arr)) if stratify else None,
             )
+        self._make_plan()
 
     def _order_training_folds(self, rng):
         """One fixed (stratified) order per training fold; a rung takes a prefix."""
@@ -570,59 +610,83 @@ class HyperbandSearchCV(_SearchCV):
     def _start(self, rng):
         if self.resource == "n_samples":
             self._order_training_folds(rng)
-        else:
-            self.max_resources_, self.min_resources_ = self._resolve_resources(None)
-        self._brackets = hyperband_schedule(
-            self.max_resources_, self.min_resources_, self.factor
-        )
-        self.metadata_ = _metadata(self._brackets, self.hyperband_iterations)
         self._rng = rng
-        self._iteration = 0
-        self._bracket = -1
-        self._rung = None
-        self._configs = []  # (config_id, params) of the current rung
+        self._brackets = []  # the brackets started and still running
+        self._n_started = 0  # of self._plan
+        self._wave = -1
         self._n_configs = 0
         self._splits_cache = {}
-        self._observed = {}  # resource -> [(params, score)], for sampler="bayes"
+        self._observed = []  # (params, resource, score) of every row
 
+    def _make_plan(self):
+        """Resolve the schedule and which brackets run, before any fit."""
+        if self.resource != "n_samples":
+            self.max_resources_, self.min_resources_ = self._resolve_resources(None)
+        self._schedule = hyperband_schedule(
+            self.max_resources_, self.min_resources_, self.factor
+        )
+        self._plan = _plan_brackets(
+            self._schedule, self.hyperband_iterations, self.max_budget,
+            self._continues(),
+        )
+        self.metadata_ = _metadata(self._schedule, self._plan, self._continues())
+
+    # Hyperband's brackets are independent of one another, so they need not
+    # run one after another: bracket k of an iteration starts k waves after
+    # its first and runs a rung per wave, so that all of an iteration's
+    # brackets reach max_resources in its last wave, and the next iteration
+    # starts after it (with every score of the one before, for the models).
+    # A wave is one batch: many workers stay busy where a single rung of a
+    # few configurations would leave most idle. The waves depend only on
+    # the schedule, so results are the same for any n_jobs.
     def _ask(self):
-        if self._rung is None or self._rung + 1 >= len(self._brackets[self._bracket]):
-            self._bracket += 1
-            if self._bracket >= len(self._brackets):
-                self._iteration += 1
-                if self._iteration >= self.hyperband_iterations:
-                    return None
-                self._bracket = 0
-            self._rung = 0
-            params = self._sample_bracket(self._brackets[self._bracket][0][0])
-            self._configs = [(self._n_configs + i, p) for i, p in enumerate(params)]
+        self._wave += 1
+        self._brackets = [b for b in self._brackets if b.rung + 1 < len(b.rungs)]
+        n_waves = len(self._schedule)  # an iteration's waves: its first bracket's rungs
+        while self._n_started < len(self._plan):
+            iteration, k = self._plan[self._n_started]
+            if iteration * n_waves + k != self._wave:
+                break
+            self._n_started += 1
+            rungs = [(n, _resource_value(r)) for n, r in self._schedule[k]]
+            params = self._sample_bracket(rungs[0][0])
+            self._brackets.append(_Bracket(
+                iteration, len(rungs) - 1, rungs,
+                [(self._n_configs + i, p) for i, p in enumerate(params)],
+            ))
             self._n_configs += len(params)
-        else:
-            self._rung += 1
-        n_keep, r = self._brackets[self._bracket][self._rung]
-        self._configs = self._configs[:n_keep]  # sorted best first by _tell
-        resource = _resource_value(r)
-        candidates = [dict(p) for _, p in self._configs]
-        splits = None  # the search's folds
-        if self.resource == "n_samples":
-            splits = self._subsampled(resource)
-        elif self.resource != "partial_fit":
-            for c in candidates:
-                c[self.resource] = resource
-        s = len(self._brackets[self._bracket]) - 1
-        more_results = {
-            "bracket": [s] * len(candidates),
-            "iter": [self._rung] * len(candidates),
-            "n_resources": [resource] * len(candidates),
-            "config_id": [cid for cid, _ in self._configs],
-            "hyperband_iteration": [self._iteration] * len(candidates),
-        }
-        iteration = f"iteration {self._iteration + 1}, " if self.hyperband_iterations > 1 else ""
+        if not self._brackets:
+            return None
+        candidates, splits, labels = [], [], []
+        more_results = {key: [] for key in (
+            "bracket", "iter", "n_resources", "config_id", "hyperband_iteration"
+        )}
+        for b in self._brackets:
+            b.rung += 1
+            n_keep, resource = b.rungs[b.rung]
+            b.configs = b.configs[:n_keep]  # sorted best first by _tell
+            for cid, p in b.configs:
+                c = dict(p)
+                if self.resource not in ("n_samples", "partial_fit"):
+                    c[self.resource] = resource
+                candidates.append(c)
+            if self.resource == "n_samples":
+                splits.extend([self._subsampled(resource)] * len(b.configs))
+            n = len(b.configs)
+            more_results["bracket"] += [b.s] * n
+            more_results["iter"] += [b.rung] * n
+            more_results["n_resources"] += [resource] * n
+            more_results["config_id"] += [cid for cid, _ in b.configs]
+            more_results["hyperband_iteration"] += [b.iteration] * n
+            labels.append(f"s={b.s} rung {b.rung} ({n} at n_resources={resource})")
+        iterations = self.metadata_["hyperband_iterations"]
+        iteration = self._brackets[0].iteration
         return Batch(
-            candidates, more_results, splits=splits,
+            candidates, more_results,
+            candidate_splits=splits or None,
             members=more_results["config_id"], targets=more_results["n_resources"],
-            label=f"{iteration}bracket s={s}, rung {self._rung}",
-            note=f" at n_resources={resource}",
+            label=(f"iteration {iteration + 1}, " if iterations > 1 else "")
+            + f"wave {self._wave - iteration * n_waves}: bracket " + ", ".join(labels),
         )
 
     def _subsampled(self, n):
@@ -631,19 +695,29 @@ class HyperbandSearchCV(_SearchCV):
         return self._splits_cache[n]
 
     def _sample_bracket(self, n):
-        """The configurations a bracket starts with (random, or BOHB-style)."""
+        """The configurations a bracket starts with (random or model-based)."""
         if self.sampler == "random":
             return self._space.sample(n, self._rng)
         n_params = sum(len(sub) for sub in self._space.subspaces)
+        if self.sampler == "multifidelity":
+            params = propose_multifidelity(
+                self._space, self._observed, n - n // _BOHB_RANDOM_FRACTION,
+                (self.min_resources_, self.max_resources_), self._rng,
+                min_observations=n_params + 2,
+            )
+            return params + self._space.sample(n - len(params), self._rng)
         # BOHB: the model of the largest resource level with enough scores.
-        levels = [
-            r for r, seen in self._observed.items()
+        levels = {}
+        for params, resource, score in self._observed:
+            levels.setdefault(resource, []).append((params, score))
+        levels = {
+            r: seen for r, seen in levels.items()
             if np.isfinite([score for _, score in seen]).sum() > n_params + 1
-        ]
+        }
         n_model = n - n // _BOHB_RANDOM_FRACTION if levels else 0
         params = []
         if n_model:
-            seen = self._observed[max(levels)]
+            seen = levels[max(levels)]
             # A large batch near the model's optimum, as BOHB's density
             # sampling gives (the random third explores): an optimistic but
             # short confidence bound, each point believed at its predicted
@@ -662,22 +736,34 @@ class HyperbandSearchCV(_SearchCV):
         return params + self._space.sample(n - len(params), self._rng)
 
     def _tell(self, candidates, scores):
-        resource = _resource_value(self._brackets[self._bracket][self._rung][1])
-        self._observed.setdefault(resource, []).extend(
-            (params, score) for (_, params), score in zip(self._configs, scores)
-        )
-        # Promote by mean CV score; NaN (a failed fit) ranks below everything.
-        keys = np.where(np.isnan(scores), -np.inf, scores)
-        order = np.argsort(-keys, kind="stable")
-        self._configs = [self._configs[i] for i in order]
+        start = 0
+        for b in self._brackets:
+            n = len(b.configs)
+            rung_scores = np.asarray(scores[start:start + n], dtype=float)
+            start += n
+            resource = b.rungs[b.rung][1]
+            self._observed.extend(
+                (params, resource, score)
+                for (_, params), score in zip(b.configs, rung_scores)
+            )
+            # Promote by mean CV score; NaN (a failed fit) ranks below everything.
+            keys = np.where(np.isnan(rung_scores), -np.inf, rung_scores)
+            order = np.argsort(-keys, kind="stable")
+            b.configs = [b.configs[i] for i in order]
+
+    def _live_members(self):
+        """Configurations the next rung of their bracket will continue."""
+        return {
+            cid for b in self._brackets if b.rung + 1 < len(b.rungs)
+            for cid, _ in b.configs[: b.rungs[b.rung + 1][0]]
+        }
 
     def _stop_if_all_failed(self):
-        # Only once the first bracket has reached max_resources: its small
-        # rungs may fail for want of samples or iterations (a PCA asking for
-        # more components than a rung has samples) where larger ones fit.
-        return self._bracket > 0 or self._iteration > 0 or (
-            self._rung + 1 >= len(self._brackets[0])
-        )
+        # Only once the first iteration's last wave has run, where every
+        # bracket reaches max_resources: small rungs may fail for want of
+        # samples or iterations (a PCA asking for more components than a
+        # rung has samples) where larger ones fit.
+        return self._wave >= len(self._schedule) - 1
 
     def _run_search(self, record, callback_ctx=None):
         try:
@@ -696,14 +782,72 @@ def _resource_value(r):
     return max(1, int(round(r)))
 
 
-def _metadata(schedule, iterations=1):
-    """Summary of ``iterations`` runs of a :func:`hyperband_schedule`, resources
-    as the rungs use them."""
-    brackets = [[(n, _resource_value(r)) for n, r in bracket] for bracket in schedule]
+def _rung_resources(bracket):
+    return [(n, _resource_value(r)) for n, r in bracket]
+
+
+def _bracket_units(bracket, continued):
+    """Resource units per fold one bracket trains: a continued configuration
+    trains only what its rung adds to the rung before."""
+    units = before = 0
+    for n, r in _rung_resources(bracket):
+        units += n * (r - before)
+        before = r if continued else 0
+    return units
+
+
+def _plan_brackets(schedule, iterations, max_budget, continued):
+    """The ``(iteration, k)`` of every bracket that runs, in Hyperband's order.
+
+    Without a budget, every bracket of ``iterations`` iterations; with one,
+    as many whole brackets as ``max_budget`` (units trained per fold) pays.
+    """
+    if max_budget is None:
+        return [(i, k) for i in range(iterations) for k in range(len(schedule))]
+    if iterations != 1:
+        raise ValueError(
+            f"max_budget={max_budget} decides how many brackets run, so "
+            f"hyperband_iterations must stay 1; got hyperband_iterations="
+            f"{iterations}. Set one of them."
+        )
+    costs = [_bracket_units(bracket, continued) for bracket in schedule]
+    if max_budget < costs[0]:
+        raise ValueError(
+            f"max_budget={max_budget} is less than the {costs[0]} resource units "
+            f"per fold of the first bracket; raise it to at least {costs[0]} (one "
+            f"Hyperband iteration trains {sum(costs)})."
+        )
+    plan, spent = [], 0
+    while True:
+        i, k = divmod(len(plan), len(schedule))
+        if spent + costs[k] > max_budget:
+            return plan
+        plan.append((i, k))
+        spent += costs[k]
+
+
+def _metadata(schedule, plan, continued):
+    """Summary of the brackets of ``plan`` (``(iteration, k)`` of a
+    :func:`hyperband_schedule`), resources as the rungs use them."""
+    brackets = [_rung_resources(bracket) for bracket in schedule]
+    ran = [brackets[k] for _, k in plan]
     return {
         "brackets": brackets,
-        "hyperband_iterations": iterations,
-        "n_configurations": iterations * sum(b[0][0] for b in brackets),
-        "n_evaluations": iterations * sum(n for b in brackets for n, _ in b),
-        "resource_units": iterations * sum(n * r for b in brackets for n, r in b),
+        "hyperband_iterations": plan[-1][0] + 1,
+        "n_brackets": len(plan),
+        "n_configurations": sum(b[0][0] for b in ran),
+        "n_evaluations": sum(n for b in ran for n, _ in b),
+        "resource_units": sum(n * r for b in ran for n, r in b),
+        "trained_units": sum(_bracket_units(schedule[k], continued) for _, k in plan),
     }
+
+
+@dataclass
+class _Bracket:
+    """A running bracket: its rungs and the configurations still in it."""
+
+    iteration: int
+    s: int  # the paper's s: the bracket has s + 1 rungs
+    rungs: list  # (n_configurations, resource) per rung
+    configs: list  # (config_id, params), best first once a rung is told
+    rung: int = -1  # the last rung evaluated

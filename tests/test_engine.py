@@ -161,14 +161,17 @@ def test_continued_search_whose_every_fit_fails_stops_with_the_causes(data):
     AlwaysFailsPartialFit.calls = []
     search = HyperbandSearchCV(
         AlwaysFailsPartialFit(), {"c": Real(0, 1)}, resource="partial_fit",
-        max_resources=9, cv=3, random_state=0,
+        max_resources=9, cv=3, random_state=0, hyperband_iterations=2,
     )
     with pytest.raises(ValueError, match="diverged on purpose"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             search.fit(X, y)
-    # only the first bracket's first rung was trained: 9 configurations x 3 folds
-    assert len(AlwaysFailsPartialFit.calls) == 27
+    # Only the first iteration ran, up to its last wave where every bracket
+    # reaches max_resources: each bracket's first rung was trained (9, 5 and
+    # 3 configurations x 3 folds; a failed member is not trained again), and
+    # the second iteration never started.
+    assert len(AlwaysFailsPartialFit.calls) == (9 + 5 + 3) * 3
 
 
 def test_user_classes_reach_partial_fit(data):
@@ -407,17 +410,23 @@ def test_verbose_reports_each_batch_of_bayes(data, capsys):
     assert "best so far" in lines[-1]
 
 
-def test_verbose_reports_each_rung_of_hyperband(data, capsys):
+def test_verbose_reports_each_wave_of_hyperband(data, capsys):
     X, y = data
     search = HyperbandSearchCV(
         EpochClassifier(), {"c": Real(0, 1)}, resource="partial_fit", max_resources=9,
         cv=3, random_state=0, verbose=1,
     ).fit(X, y)
     lines = capsys.readouterr().out.strip().splitlines()
-    n_rungs = sum(len(b) for b in search.metadata_["brackets"])
-    assert len(lines) == n_rungs
+    # one wave per rung of the first bracket, the others running beside it
+    assert len(lines) == len(search.metadata_["brackets"][0]) == 3
     assert lines[0].startswith(
-        "[HyperbandSearchCV] bracket s=2, rung 0: 9 candidates x 3 folds at n_resources=1"
+        "[HyperbandSearchCV] wave 0: bracket s=2 rung 0 (9 at n_resources=1): "
+        "9 candidates x 3 folds"
+    )
+    assert lines[2].startswith(
+        "[HyperbandSearchCV] wave 2: bracket s=2 rung 2 (1 at n_resources=9), "
+        "s=1 rung 1 (1 at n_resources=9), s=0 rung 0 (3 at n_resources=9): "
+        "5 candidates x 3 folds"
     )
     assert "best so far" in lines[-1]
 

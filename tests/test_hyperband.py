@@ -1,4 +1,5 @@
 import math
+import time
 import warnings
 
 import numpy as np
@@ -13,7 +14,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from skhyper import HyperbandSearchCV, Real, hyperband_schedule
+from skhyper import HyperbandSearchCV, Real, SearchSpace, hyperband_schedule
 
 from ._estimators import CallbackRecorder, ConstantClassifier
 
@@ -275,6 +276,16 @@ class ForbiddenFit(NaNBelow):
         ({"resource": "c", "max_resources": "auto"}, "not a positive integer"),
         ({"factor": 1}, "factor"),
         ({"resource": "max_iter", "hyperband_iterations": 0}, "hyperband_iterations"),
+        ({"resource": "max_iter", "max_resources": 9, "max_budget": 0}, "max_budget"),
+        # the first bracket of 9 / 3 / 1 trains 9 + 3 x 3 + 1 x 9 = 27 units
+        ({"resource": "max_iter", "max_resources": 9, "max_budget": 26}, "max_budget=26 is less"),
+        ({"resource": "n_samples", "min_resources": 3, "max_budget": 10}, "max_budget=10 is less"),
+        (
+            {"resource": "max_iter", "max_resources": 9, "max_budget": 100,
+             "hyperband_iterations": 2},
+            "hyperband_iterations must stay 1",
+        ),
+        ({"sampler": "bohb"}, "sampler"),
     ],
 )
 def test_bad_input_raises_before_any_fit(params, match):
@@ -517,11 +528,12 @@ def test_callbacks_see_every_fit_task_on_sklearn_1_9(resource):
     recorder = CallbackRecorder()
     search.set_callbacks(recorder)
     search.fit(X, y)
-    # brackets [(3, 1), (1, 3)] and [(2, 3)]: 6 rows on 2 folds, in 3 rungs,
-    # continued (Tier 2) or refitted (Tier 1), then the refit.
+    # brackets [(3, 1), (1, 3)] and [(2, 3)]: 6 rows on 2 folds, in 2 waves
+    # (the second bracket runs beside the first's second rung), continued
+    # (Tier 2) or refitted (Tier 1), then the refit.
     assert len(search.cv_results_["params"]) == 6
     assert recorder.names.count("candidate-split-evaluation") == 12
-    assert recorder.names.count("batch") == 3
+    assert recorder.names.count("batch") == 2
     assert recorder.names.count("refit-with-best-params") == 1
     assert recorder.names[0] == "fit" and recorder.names[1] == "search"
 
@@ -561,7 +573,7 @@ def test_shuffling_splitter_without_a_seed_scores_every_rung_on_the_same_folds(r
 
 
 @pytest.mark.parametrize("resource", ["partial_fit", "max_iter"])
-def test_verbose_prints_a_line_for_every_rung(resource, capsys):
+def test_verbose_prints_a_line_for_every_wave(resource, capsys):
     X, y = make_classification(n_samples=60, random_state=0)
     estimator = EpochCounter() if resource == "partial_fit" else Bowl()
     HyperbandSearchCV(
@@ -569,11 +581,13 @@ def test_verbose_prints_a_line_for_every_rung(resource, capsys):
         verbose=1, random_state=0,
     ).fit(X, y)
     lines = capsys.readouterr().out.splitlines()
-    # rungs of 3, 1 and 2 configurations (brackets [(3, 1), (1, 3)] and [(2, 3)])
+    # brackets [(3, 1), (1, 3)] and [(2, 3)]: the second starts beside the
+    # first's second rung
     expected = [
-        f"[HyperbandSearchCV] bracket s={s}, rung {i}: {n} candidate{'s' * (n > 1)} "
-        f"x 2 folds at n_resources={r}; best of batch "
-        for s, i, n, r in [(1, 0, 3, 1), (1, 1, 1, 3), (0, 0, 2, 3)]
+        "[HyperbandSearchCV] wave 0: bracket s=1 rung 0 (3 at n_resources=1): "
+        "3 candidates x 2 folds; best of batch ",
+        "[HyperbandSearchCV] wave 1: bracket s=1 rung 1 (1 at n_resources=3), "
+        "s=0 rung 0 (2 at n_resources=3): 3 candidates x 2 folds; best of batch ",
     ]
     assert len(lines) == len(expected)
     for line, start in zip(lines, expected):
@@ -771,3 +785,197 @@ def test_range_below_factor_from_the_data_alone_warns_and_fits():
         search.fit(X, y)
     assert search.metadata_["brackets"] == [[(1, 20)]]
     assert len(search.cv_results_["params"]) == 1
+
+
+# -- brackets run together (waves) ---------------------------------------------
+def test_brackets_run_in_waves_that_end_together():
+    X, y = make_classification(n_samples=40, random_state=0)
+    search = HyperbandSearchCV(
+        Bowl(), {"c": Real(0, 1)}, resource="max_iter", max_resources=27, cv=2,
+        hyperband_iterations=2, random_state=0,
+    ).fit(X, y)
+    res = search.cv_results_
+    n_brackets = len(search.metadata_["brackets"])  # 4: s = 3, 2, 1, 0
+    # Wave w of an iteration runs rung w - k of its bracket k: the row order is
+    # wave by wave, and within a wave bracket by bracket, most exploratory first.
+    wave = (n_brackets - 1 - res["bracket"]) + res["iter"]
+    order = np.lexsort((-res["bracket"], wave, res["hyperband_iteration"]))
+    np.testing.assert_array_equal(order, np.arange(len(order)))
+    # every bracket of an iteration reaches max_resources in its last wave
+    for i in (0, 1):
+        full = (res["hyperband_iteration"] == i) & (res["n_resources"] == 27)
+        assert set(wave[full]) == {n_brackets - 1}
+        assert set(res["bracket"][full]) == set(range(n_brackets))
+
+
+def test_waves_evaluate_what_the_brackets_one_after_another_would():
+    # With the random sampler, running brackets together changes only the row
+    # order: each bracket's configurations, scores and promotions are those of
+    # the paper's sequential loop, replayed here from hyperband_schedule.
+    X, y = make_classification(n_samples=40, random_state=0)
+    search = HyperbandSearchCV(
+        Bowl(), {"c": Real(0, 1)}, resource="max_iter", max_resources=27, cv=2,
+        random_state=3,
+    ).fit(X, y)
+    res = search.cv_results_
+    space = SearchSpace({"c": Real(0, 1)})
+    rng = np.random.RandomState(3)
+    for bracket in hyperband_schedule(27):
+        s = len(bracket) - 1
+        configs = space.sample(bracket[0][0], rng)
+        for i, (n, r) in enumerate(bracket):
+            configs = configs[:n]
+            rows = np.flatnonzero((res["bracket"] == s) & (res["iter"] == i))
+            assert [res["params"][j]["c"] for j in rows] == [p["c"] for p in configs]
+            assert set(res["n_resources"][rows]) == {round(r)}
+            configs = sorted(configs, key=lambda p: -(-((p["c"] - 0.3) ** 2)))
+
+
+class Sleeper(ConstantClassifier):
+    """Sleeps ``max_iter`` x 20 ms in fit and records when, at which resource."""
+
+    fits = []
+
+    def __init__(self, c=0.0, max_iter=9):
+        self.c = c
+        self.max_iter = max_iter
+
+    def fit(self, X, y):
+        start = time.perf_counter()
+        time.sleep(self.max_iter / 50)
+        Sleeper.fits.append((self.max_iter, start, time.perf_counter()))
+        return super().fit(X, y)
+
+
+def test_the_last_wave_runs_every_brackets_final_rung_at_once():
+    # Brackets one after another would end with 3 configurations x 2 folds
+    # (bracket s=0) alone; in waves the last one also holds the final rungs
+    # of the other brackets, 1 + 1 + 3 configurations x 2 folds, all at once.
+    from joblib import parallel_backend
+
+    X, y = make_classification(n_samples=40, random_state=0)
+    Sleeper.fits = []
+    with parallel_backend("threading", n_jobs=16):
+        HyperbandSearchCV(
+            Sleeper(), {"c": Real(0, 1)}, resource="max_iter", max_resources=9, cv=2,
+            n_jobs=16, random_state=0, refit=False,
+        ).fit(X, y)
+    final = [(start, end) for r, start, end in Sleeper.fits if r == 9]
+    assert len(final) == 10
+    assert max(start for start, _ in final) < min(end for _, end in final)
+
+
+# -- a total budget ------------------------------------------------------------
+@pytest.mark.parametrize("continued", [True, False])
+def test_max_budget_counts_what_is_really_trained(continued):
+    X, y = make_classification(n_samples=60, random_state=0)
+    if continued:  # partial_fit continues: a promotion trains only the new epochs
+        estimator, resource = EpochCounter(), "partial_fit"
+    else:
+        estimator, resource = Bowl(max_iter=27), "max_iter"
+    one = HyperbandSearchCV(
+        estimator, {"c": Real(0, 1)}, resource=resource, max_resources=27
+    ).metadata
+    budget = 2 * one["resource_units"]  # two iterations when every rung retrains
+    search = HyperbandSearchCV(
+        estimator, {"c": Real(0, 1)}, resource=resource, max_resources=27, cv=3,
+        max_budget=budget, random_state=0,
+    )
+    planned = search.metadata
+    search.fit(X, y)
+    meta = search.metadata_
+    assert meta == planned
+    assert meta["trained_units"] <= budget
+    res = search.cv_results_
+    n_res = np.asarray(res["n_resources"])
+    if continued:
+        # what the fold-models really trained: each config's largest rung
+        trained = sum(
+            n_res[res["config_id"] == cid].max() for cid in np.unique(res["config_id"])
+        )
+        # continuation trains 357 units an iteration instead of 423: the
+        # budget of two buys a third iteration's first bracket
+        assert meta["trained_units"] == trained < budget
+        assert meta["n_brackets"] == 2 * len(meta["brackets"]) + 1
+        assert meta["n_configurations"] > 2 * one["n_configurations"]
+    else:
+        assert meta["trained_units"] == n_res.sum() == budget
+        assert meta["n_brackets"] == 2 * len(meta["brackets"])
+    # the next bracket would not have fitted
+    schedule = hyperband_schedule(27)
+    k = meta["n_brackets"] % len(schedule)
+    nxt = sum(
+        n * (r - (schedule[k][i - 1][1] if continued and i else 0))
+        for i, (n, r) in enumerate(schedule[k])
+    )
+    assert meta["trained_units"] + nxt > budget
+
+
+def test_partial_fit_calls_equal_trained_units():
+    X, y = make_classification(n_samples=60, random_state=0)
+    search = HyperbandSearchCV(
+        EpochCounter(), {"c": Real(0, 1)}, resource="partial_fit", max_resources=9,
+        cv=3, max_budget=200, random_state=0, refit=False,
+    ).fit(X, y)
+    res = search.cv_results_
+    # EpochCounter scores its partial_fit calls: a row's score is its epochs
+    epochs = {cid: 0 for cid in res["config_id"]}
+    for cid, score in zip(res["config_id"], res["mean_test_score"]):
+        epochs[cid] = max(epochs[cid], int(score))
+    assert sum(epochs.values()) == search.metadata_["trained_units"] <= 200
+
+
+# -- the multi-fidelity sampler ------------------------------------------------
+class MovingBowl(ConstantClassifier):
+    """Best at c = 0.2 after one iteration, at c = 0.8 after 27: small budgets mislead."""
+
+    def __init__(self, c=0.0, max_iter=27):
+        self.c = c
+        self.max_iter = max_iter
+
+    def score(self, X, y, sample_weight=None):
+        best = 0.2 + 0.6 * np.log(self.max_iter) / np.log(27)
+        return -((self.c - best) ** 2)
+
+
+def test_multifidelity_sampler_is_not_misled_by_small_budgets():
+    X, y = make_classification(n_samples=40, random_state=0)
+    first, second = {}, {}
+    for sampler in ("random", "bayes", "multifidelity"):
+        first[sampler], second[sampler] = [], []
+        for seed in range(5):
+            res = HyperbandSearchCV(
+                MovingBowl(), {"c": Real(0, 1)}, resource="max_iter",
+                max_resources=27, sampler=sampler, cv=2, hyperband_iterations=2,
+                random_state=seed, refit=False,
+            ).fit(X, y).cv_results_
+            c = np.array([p["c"] for p in res["params"]])
+            starts = res["iter"] == 0
+            # the first iteration's brackets after the first, which see only
+            # small budgets' scores
+            early = starts & (res["hyperband_iteration"] == 0) & (res["bracket"] < 3)
+            first[sampler].append(np.median(np.abs(c[early] - 0.8)))
+            late = starts & (res["hyperband_iteration"] == 1)
+            second[sampler].append(np.median(np.abs(c[late] - 0.8)))
+    first = {k: np.median(v) for k, v in first.items()}
+    second = {k: np.median(v) for k, v in second.items()}
+    # BOHB's model of the largest level with enough scores proposes the small
+    # budgets' optimum; the joint model, asked at full resource, is not misled.
+    assert first["bayes"] > first["random"] + 0.1
+    assert first["multifidelity"] < first["bayes"] - 0.1
+    # with full-resource scores (the second iteration) it proposes the optimum
+    assert second["multifidelity"] < 0.1 < 0.5 * second["random"]
+
+
+def test_multifidelity_sampler_on_a_mixed_space_and_samples_resource():
+    X, y = load_iris(return_X_y=True)
+    search = HyperbandSearchCV(
+        LogisticRegression(max_iter=200),
+        [{"C": loguniform(1e-3, 1e3), "fit_intercept": [True, False]},
+         {"C": [1.0], "class_weight": ["balanced"]}],
+        resource="n_samples", min_resources=10, sampler="multifidelity",
+        hyperband_iterations=2, random_state=0,
+    ).fit(X, y)
+    res = search.cv_results_
+    assert len(np.unique(res["config_id"])) == search.metadata_["n_configurations"]
+    assert search.best_score_ > 0.9
