@@ -979,3 +979,39 @@ def test_multifidelity_sampler_on_a_mixed_space_and_samples_resource():
     res = search.cv_results_
     assert len(np.unique(res["config_id"])) == search.metadata_["n_configurations"]
     assert search.best_score_ > 0.9
+
+
+class FailsBelow(ConstantClassifier):
+    """Fails to fit when c < 0.5; else scores -(c - 0.6)^2."""
+
+    def __init__(self, c=0.0, max_iter=27):
+        self.c = c
+        self.max_iter = max_iter
+
+    def fit(self, X, y):
+        if self.c < 0.5:
+            raise ValueError("diverged")
+        return super().fit(X, y)
+
+    def score(self, X, y, sample_weight=None):
+        return -((self.c - 0.6) ** 2)
+
+
+@pytest.mark.parametrize("sampler", ["bayes", "multifidelity"])
+def test_model_based_samplers_learn_from_failed_fits_as_the_worst(sampler):
+    # error_score=nan reaches the model as the worst score seen: the model
+    # moves away from where fits fail instead of being poisoned by NaN.
+    X, y = make_classification(n_samples=40, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = HyperbandSearchCV(
+            FailsBelow(), {"c": Real(0, 1)}, resource="max_iter", max_resources=27,
+            sampler=sampler, cv=2, hyperband_iterations=2, random_state=0,
+            refit=False,
+        ).fit(X, y).cv_results_
+    c = np.array([p["c"] for p in res["params"]])
+    late = (res["iter"] == 0) & (res["hyperband_iteration"] == 1)
+    # a third of the bracket is random (half of it fails); the model's two
+    # thirds are near 0.6
+    assert np.mean(c[late] < 0.5) < 0.3
+    assert np.isfinite(res["mean_test_score"][c >= 0.5]).all()

@@ -268,3 +268,25 @@ def test_warm_start_epochs_train_the_missing_iterations_only():
         scratch.fit(X_REG, Y_REG)
     assert model.t_ == scratch.t_ == 7 * len(Y_REG)
     assert model.max_iter == 50 and model.warm_start is False  # as the user set them
+
+
+@pytest.mark.parametrize("learning_rate", ["optimal", "invscaling", "constant"])
+def test_sgd_fit_by_warm_start_is_not_the_epochs_of_partial_fit(learning_rate):
+    # Why HyperbandSearchCV continues SGD by one partial_fit call per epoch
+    # although an epoch inside fit costs ~4x less (measured in the note of
+    # issue 12): fit(max_iter=k) with warm_start is another computation. It
+    # resets the learning-rate counter t_, and it shuffles each epoch from one
+    # seed, where every partial_fit call draws its seed again from
+    # random_state. Should scikit-learn make them equal, this fails: then
+    # the cheaper step is exact and the stepper should take it.
+    X, y = make_classification(n_samples=200, random_state=0)
+    kwargs = dict(learning_rate=learning_rate, eta0=0.01, tol=None, random_state=0)
+    by_epochs = SGDClassifier(**kwargs)
+    for _ in range(6):
+        by_epochs.partial_fit(X, y, classes=np.unique(y))
+    warm = SGDClassifier(max_iter=3, warm_start=True, **kwargs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warm.fit(X, y)
+        warm.set_params(max_iter=3).fit(X, y)
+    assert not np.allclose(by_epochs.coef_, warm.coef_)
