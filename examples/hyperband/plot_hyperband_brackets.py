@@ -162,7 +162,12 @@ print(
 # of the epochs, and found a configuration about as good as random search's
 # best. It is not free of risk: a configuration that starts slowly but
 # ends best is dropped by the aggressive brackets, which is why the gentler
-# brackets, down to plain random search, run too. With
-# ``sampler="bayes"``, later brackets draw their configurations from a model
-# of the scores so far (BOHB); with ``hyperband_iterations=2`` the brackets
-# run twice, with new configurations.
+# brackets, down to plain random search, run too. (The brackets run together,
+# in waves, so every bracket reaches 27 epochs in the last one: that is where
+# the Hyperband curve starts.) With ``sampler="bayes"``, later brackets draw
+# their configurations from a model of the scores so far (BOHB); with
+# ``sampler="multifidelity"``, from one model of the scores at every number of
+# epochs, asked at 27; with ``hyperband_iterations=2`` the brackets run twice,
+# with new configurations. The epochs counted above are
+# ``metadata_["trained_units"]``: to spend a total instead, pass it as
+# ``max_budget`` and as many brackets run as it pays for.
