@@ -1,0 +1,258 @@
+"""How busy HyperbandSearchCV keeps its workers.
+
+Two measurements, printed as markdown tables:
+
+1. **Speed-up on 2 cores.** A fit-bound search (an RBF SVC on ``load_digits``
+   over ``n_samples``, and HistGradientBoosting over ``max_iter``; one BLAS/
+   OpenMP thread per process) runs with ``n_jobs=1`` and ``n_jobs=2`` (loky),
+   alternately, ``--repeats`` times, after a warm-up that starts the loky
+   workers (a cost paid once per process, not per search); the table gives
+   the median wall times and their ratio, the fits' own seconds (fit + score
+   time summed over ``cv_results_``: more with two processes at once, when
+   they share the cores' caches and memory bandwidth), and checks that both
+   give the same ``cv_results_``.
+2. **Fits in flight with 16 workers.** An estimator that sleeps
+   ``max_iter`` x ``--unit-ms`` milliseconds in ``fit`` (no CPU, so 16
+   threads can overlap on 2 cores) is searched with ``n_jobs=16`` on joblib's
+   threading backend. For every joblib call (a wave of brackets) the number of
+   fits in flight is the fits' summed duration over the call's wall time;
+   the table gives its mean over calls, and over the whole search. Beside it,
+   the same numbers for the brackets run one after another, one rung per call
+   (the schedule before waves), from a list-scheduling simulation of the
+   same fit durations on 16 workers, and the simulation of the waves as a
+   check of the measurement.
+
+Examples
+--------
+::
+
+    python benchmarks/bench_hyperband_parallel.py            # ~3 minutes
+    python benchmarks/bench_hyperband_parallel.py --repeats 1 --unit-ms 2
+"""
+
+import argparse
+import heapq
+import importlib.util
+import os
+import sys
+import time
+from pathlib import Path
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import numpy as np  # noqa: E402
+from joblib import Parallel, delayed, parallel_backend  # noqa: E402
+from scipy.stats import loguniform, randint  # noqa: E402
+from sklearn.base import BaseEstimator, ClassifierMixin  # noqa: E402
+from sklearn.datasets import load_digits, make_classification  # noqa: E402
+from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: E402
+from sklearn.svm import SVC  # noqa: E402
+
+if importlib.util.find_spec("skhyper") is None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from skhyper import HyperbandSearchCV, Real, hyperband_schedule  # noqa: E402
+
+N_SPLITS = 3
+
+
+def _svc():
+    X, y = load_digits(return_X_y=True)
+    search = dict(
+        estimator=SVC(),
+        search_spaces={"C": loguniform(1e-1, 1e3), "gamma": loguniform(1e-5, 1e-2)},
+        resource="n_samples",
+        min_resources=14,
+    )
+    return "SVC(rbf), digits, n_samples 14..1198", search, X, y
+
+
+def _hgb():
+    X, y = make_classification(
+        n_samples=2000, n_features=10, n_informative=6, flip_y=0.05, random_state=0
+    )
+    search = dict(
+        estimator=HistGradientBoostingClassifier(early_stopping=False, random_state=0),
+        search_spaces={
+            "learning_rate": loguniform(1e-2, 1.0),
+            "max_leaf_nodes": randint(4, 65),
+        },
+        resource="max_iter",
+        max_resources=81,
+        continue_training=False,  # retrain every rung: fit-bound
+    )
+    return "HistGradientBoosting, max_iter 1..81, retrained", search, X, y
+
+
+def _same(a, b):
+    for key in a:
+        if key.endswith("_time"):
+            continue
+        if key == "params":
+            if a[key] != b[key]:
+                return False
+        elif not np.array_equal(np.asarray(a[key]), np.asarray(b[key])):
+            return False
+    return True
+
+
+def speed_up(repeats):
+    print("## Wall-time speed-up, n_jobs=2 against n_jobs=1 (loky, 2 cores)\n")
+    print(
+        "| search | n_jobs=1 s | n_jobs=2 s | speed-up | fits' own s, n_jobs=1 / 2 "
+        "| same cv_results_ |"
+    )
+    print("|---|---:|---:|---:|---:|---|")
+    Parallel(n_jobs=2)(delayed(abs)(i) for i in range(4))  # start the workers
+    for make in (_svc, _hgb):
+        title, kwargs, X, y = make()
+        walls = {1: [], 2: []}
+        busy = {1: [], 2: []}
+        results = {}
+        for rep in range(repeats):
+            for n_jobs in ((1, 2) if rep % 2 == 0 else (2, 1)):
+                search = HyperbandSearchCV(
+                    **kwargs, cv=N_SPLITS, n_jobs=n_jobs, random_state=0, refit=False
+                )
+                start = time.perf_counter()
+                search.fit(X, y)
+                walls[n_jobs].append(time.perf_counter() - start)
+                res = results[n_jobs] = search.cv_results_
+                busy[n_jobs].append(
+                    N_SPLITS * float(np.sum(res["mean_fit_time"] + res["mean_score_time"]))
+                )
+        one, two = np.median(walls[1]), np.median(walls[2])
+        print(
+            f"| {title} | {one:.1f} | {two:.1f} | {one / two:.2f}x | "
+            f"{np.median(busy[1]):.1f} / {np.median(busy[2]):.1f} | "
+            f"{'yes' if _same(results[1], results[2]) else 'NO'} |"
+        )
+    print()
+
+
+class Sleeper(ClassifierMixin, BaseEstimator):
+    """Sleeps ``max_iter`` x ``unit`` seconds in fit; records when."""
+
+    log = []
+
+    def __init__(self, c=0.0, max_iter=81, unit=0.001):
+        self.c = c
+        self.max_iter = max_iter
+        self.unit = unit
+
+    def fit(self, X, y):
+        start = time.perf_counter()
+        time.sleep(self.max_iter * self.unit)
+        Sleeper.log.append((self.c, self.max_iter, start, time.perf_counter()))
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y, sample_weight=None):
+        return -((self.c - 0.3) ** 2)
+
+
+def _simulate(batches, n_workers):
+    """Greedy list scheduling of each batch's durations on ``n_workers``, a
+    batch starting when the one before has finished (joblib's order)."""
+    in_flight, total, wall = [], 0.0, 0.0
+    for durations in batches:
+        free = [0.0] * min(n_workers, len(durations))
+        heapq.heapify(free)
+        end = 0.0
+        for d in durations:
+            t = heapq.heappop(free) + d
+            end = max(end, t)
+            heapq.heappush(free, t)
+        in_flight.append(sum(durations) / end)
+        total += sum(durations)
+        wall += end
+    return np.mean(in_flight), total / wall, wall
+
+
+def fits_in_flight(unit_ms, n_workers=16, max_resources=81, iterations=1):
+    X, y = make_classification(n_samples=60, random_state=0)
+    unit = unit_ms / 1000
+    Sleeper.log = []
+    search = HyperbandSearchCV(
+        Sleeper(unit=unit), {"c": Real(0, 1)}, resource="max_iter",
+        max_resources=max_resources, cv=N_SPLITS, n_jobs=n_workers,
+        hyperband_iterations=iterations, random_state=0, refit=False,
+    )
+    with parallel_backend("threading", n_jobs=n_workers):
+        start = time.perf_counter()
+        search.fit(X, y)
+        wall = time.perf_counter() - start
+    res = search.cv_results_
+    n_b = len(search.metadata_["brackets"])
+    wave = (
+        res["hyperband_iteration"] * n_b + (n_b - 1 - res["bracket"]) + res["iter"]
+    )
+    row_wave = {
+        (p["c"], r): w for p, r, w in zip(res["params"], res["n_resources"], wave)
+    }
+    calls = {}
+    for c, r, t0, t1 in Sleeper.log:
+        calls.setdefault(row_wave[c, r], []).append((t0, t1))
+    measured = [
+        sum(t1 - t0 for t0, t1 in fits)
+        / (max(t1 for _, t1 in fits) - min(t0 for t0, _ in fits))
+        for fits in calls.values()
+    ]
+    busy = sum(t1 - t0 for _, _, t0, t1 in Sleeper.log)
+    # the same durations, scheduled as waves and as rungs one after another
+    schedule = hyperband_schedule(max_resources)
+    sequential = [
+        [r * unit] * (n * N_SPLITS)
+        for _ in range(iterations) for bracket in schedule for n, r in bracket
+    ]
+    waves = []
+    for _ in range(iterations):
+        for w in range(n_b):
+            waves.append([
+                bracket[w - k][1] * unit
+                for k, bracket in enumerate(schedule) if 0 <= w - k < len(bracket)
+                for _ in range(bracket[w - k][0] * N_SPLITS)
+            ])
+    sim_seq, sim_seq_all, seq_wall = _simulate(sequential, n_workers)
+    sim_wave, sim_wave_all, wave_wall = _simulate(waves, n_workers)
+    print(
+        f"## Fits in flight, n_jobs={n_workers} (threading backend, a sleeping "
+        f"estimator: {unit_ms:g} ms per unit of max_iter, R={max_resources}, "
+        f"{iterations} iteration(s), {N_SPLITS} folds)\n"
+    )
+    print("| schedule | joblib calls | mean fits in flight per call | over the search | wall s |")
+    print("|---|---:|---:|---:|---:|")
+    print(
+        f"| waves, measured | {len(calls)} | {np.mean(measured):.1f} | "
+        f"{busy / wall:.1f} | {wall:.2f} |"
+    )
+    print(
+        f"| waves, simulated | {len(waves)} | {sim_wave:.1f} | {sim_wave_all:.1f} | "
+        f"{wave_wall:.2f} |"
+    )
+    print(
+        f"| rungs one after another, simulated | {len(sequential)} | {sim_seq:.1f} | "
+        f"{sim_seq_all:.1f} | {seq_wall:.2f} |"
+    )
+    print()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=3, help="runs per n_jobs (default 3)")
+    parser.add_argument(
+        "--unit-ms", type=float, default=3.0,
+        help="the sleeping estimator's milliseconds per unit of max_iter (default 3)",
+    )
+    args = parser.parse_args(argv)
+    print("# HyperbandSearchCV on many workers\n")
+    fits_in_flight(args.unit_ms)
+    speed_up(args.repeats)
+
+
+if __name__ == "__main__":
+    main()
