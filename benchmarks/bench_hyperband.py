@@ -1188,7 +1188,7 @@ def _run_tools(scenario, plan, tools):
         elif tool in BUDGET_OF and not continued and BUDGET_OF[tool] in tools:
             wanted = False  # read off the one-iteration run
         else:
-            wanted = tool in tools or any(SOURCE.get(t) == tool for t in tools)
+            wanted = tool in tools
         if wanted and _applies(scenario, tool):
             out.append(tool)
     return out
