@@ -249,9 +249,10 @@ class HyperbandSearchCV(_SearchCV):
     cv_results_ : dict of numpy (masked) ndarrays
         As in GridSearchCV, one row per (configuration, rung) in evaluation
         order (wave by wave, and in a wave bracket by bracket, most
-        exploratory first), with the columns ``bracket`` (the bracket's ``s``), ``iter``
-        (the rung within its bracket), ``n_resources``, ``config_id`` (unique
-        over the whole search) and ``hyperband_iteration``.
+        exploratory first), with the columns ``bracket`` (the bracket's
+        ``s``), ``iter`` (the rung within its bracket), ``n_resources``,
+        ``config_id`` (unique over the whole search) and
+        ``hyperband_iteration``.
 
         ``rank_test_score`` (``rank_test_<name>`` with several scorers)
         ranks the rows of every rung together, as in

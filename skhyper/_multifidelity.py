@@ -85,7 +85,9 @@ class _Proposer:
             mu, sigma, d_mu, d_sigma = self.gp.predict(Zf, return_grad=True)
         else:
             mu, sigma = self.gp.predict(Zf)
-        value, a_mu, a_sigma = evaluate_acquisition("ucb", mu, sigma, None, kappa=_KAPPA)
+        value, a_mu, a_sigma = evaluate_acquisition(
+            "ucb", mu, sigma, None, kappa=_KAPPA
+        )
         if not return_grad:
             return value
         grad = a_mu[:, None] * d_mu + a_sigma[:, None] * d_sigma

@@ -239,16 +239,21 @@ def test_multimetric_refit_by_name():
     assert search.best_score_ == res["mean_test_balanced_accuracy"][full].max()
 
 
-@pytest.mark.parametrize("resource", ["n_samples", "max_iter"])
-def test_same_seed_same_results_for_any_n_jobs(resource):
+@pytest.mark.parametrize(
+    "resource, sampler",
+    [("n_samples", "random"), ("max_iter", "random"), ("max_iter", "multifidelity")],
+)
+def test_same_seed_same_results_for_any_n_jobs(resource, sampler):
     X, y = make_classification(n_samples=150, random_state=0)
     kwargs = {"min_resources": 20} if resource == "n_samples" else {"max_resources": 9}
+    if sampler != "random":
+        kwargs["hyperband_iterations"] = 2  # the second is proposed by the model
     runs = [
         HyperbandSearchCV(
             HistGradientBoostingClassifier(max_iter=9, random_state=0),
             {"learning_rate": loguniform(1e-2, 1)},
             resource=resource, cv=KFold(3, shuffle=True, random_state=1),
-            n_jobs=n_jobs, random_state=0, **kwargs,
+            n_jobs=n_jobs, random_state=0, sampler=sampler, **kwargs,
         ).fit(X, y)
         for n_jobs in (1, 2)
     ]
