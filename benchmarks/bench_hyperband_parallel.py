@@ -2,8 +2,10 @@
 
 Two measurements, printed as markdown tables:
 
-1. **Speed-up on 2 cores.** A fit-bound search (an RBF SVC on ``load_digits``
-   over ``n_samples``, and HistGradientBoosting over ``max_iter``; one BLAS/
+1. **Speed-up on 2 cores.** Searches of three kinds (an RBF SVC over
+   ``n_samples`` on ``load_digits``, whose small rungs cost less than their
+   dispatch, and on 4000 samples, which is fit-bound; HistGradientBoosting
+   over ``max_iter``, retrained at every rung; one BLAS/
    OpenMP thread per process) runs with ``n_jobs=1`` and ``n_jobs=2`` (loky),
    alternately, ``--repeats`` times, after a warm-up that starts the loky
    workers (a cost paid once per process, not per search); the table gives
@@ -47,6 +49,7 @@ from scipy.stats import loguniform, randint  # noqa: E402
 from sklearn.base import BaseEstimator, ClassifierMixin  # noqa: E402
 from sklearn.datasets import load_digits, make_classification  # noqa: E402
 from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.svm import SVC  # noqa: E402
 
 if importlib.util.find_spec("skhyper") is None:
@@ -66,6 +69,20 @@ def _svc():
         min_resources=14,
     )
     return "SVC(rbf), digits, n_samples 14..1198", search, X, y
+
+
+def _svc_large():
+    X, y = make_classification(
+        n_samples=4000, n_features=20, n_informative=10, flip_y=0.05, random_state=0
+    )
+    X = StandardScaler().fit_transform(X)
+    search = dict(
+        estimator=SVC(),
+        search_spaces={"C": loguniform(1e-1, 1e3), "gamma": loguniform(1e-4, 1.0)},
+        resource="n_samples",
+        min_resources=32,
+    )
+    return "SVC(rbf), 4000 x 20, n_samples 32..2666", search, X, y
 
 
 def _hgb():
@@ -105,7 +122,7 @@ def speed_up(repeats):
     )
     print("|---|---:|---:|---:|---:|---|")
     Parallel(n_jobs=2)(delayed(abs)(i) for i in range(4))  # start the workers
-    for make in (_svc, _hgb):
+    for make in (_svc, _svc_large, _hgb):
         title, kwargs, X, y = make()
         walls = {1: [], 2: []}
         busy = {1: [], 2: []}
