@@ -833,7 +833,8 @@ def test_waves_evaluate_what_the_brackets_one_after_another_would():
             rows = np.flatnonzero((res["bracket"] == s) & (res["iter"] == i))
             assert [res["params"][j]["c"] for j in rows] == [p["c"] for p in configs]
             assert set(res["n_resources"][rows]) == {round(r)}
-            configs = sorted(configs, key=lambda p: -(-((p["c"] - 0.3) ** 2)))
+            # promoted best first: Bowl scores -(c - 0.3)^2
+            configs = sorted(configs, key=lambda p: (p["c"] - 0.3) ** 2)
 
 
 class Sleeper(ConstantClassifier):
