@@ -422,13 +422,17 @@ class HyperbandSearchCV(_SearchCV):
         resources and ``resource="n_samples"`` the numbers depend on the
         data: see ``metadata_`` after fit.
         """
-        max_resources, min_resources = self._resolve_resources(n_train=None)
+        return self._planned(*self._resolve_resources(n_train=None))[2]
+
+    def _planned(self, max_resources, min_resources):
+        """``(schedule, plan, metadata)``: the brackets of one iteration, the
+        ``(iteration, k)`` of every bracket that runs, and their summary."""
         schedule = hyperband_schedule(max_resources, min_resources, self.factor)
         continued = self._continues()
         plan = _plan_brackets(
             schedule, self.hyperband_iterations, self.max_budget, continued
         )
-        return _metadata(schedule, plan, continued)
+        return schedule, plan, _metadata(schedule, plan, continued)
 
     def _resolve_resources(self, n_train, n_classes=None):
         if self.resource == "n_samples":
@@ -623,14 +627,9 @@ class HyperbandSearchCV(_SearchCV):
         """Resolve the schedule and which brackets run, before any fit."""
         if self.resource != "n_samples":
             self.max_resources_, self.min_resources_ = self._resolve_resources(None)
-        self._schedule = hyperband_schedule(
-            self.max_resources_, self.min_resources_, self.factor
+        self._schedule, self._plan, self.metadata_ = self._planned(
+            self.max_resources_, self.min_resources_
         )
-        self._plan = _plan_brackets(
-            self._schedule, self.hyperband_iterations, self.max_budget,
-            self._continues(),
-        )
-        self.metadata_ = _metadata(self._schedule, self._plan, self._continues())
 
     # Hyperband's brackets are independent of one another, so they need not
     # run one after another: bracket k of an iteration starts k waves after
@@ -649,7 +648,7 @@ class HyperbandSearchCV(_SearchCV):
             if iteration * n_waves + k != self._wave:
                 break
             self._n_started += 1
-            rungs = [(n, _resource_value(r)) for n, r in self._schedule[k]]
+            rungs = _rung_resources(self._schedule[k])
             params = self._sample_bracket(rungs[0][0])
             self._brackets.append(_Bracket(
                 iteration, len(rungs) - 1, rungs,
@@ -699,15 +698,22 @@ class HyperbandSearchCV(_SearchCV):
         """The configurations a bracket starts with (random or model-based)."""
         if self.sampler == "random":
             return self._space.sample(n, self._rng)
+        # Two thirds from the model (once it has enough scores), the rest at random.
+        n_model = n - n // _BOHB_RANDOM_FRACTION
         n_params = sum(len(sub) for sub in self._space.subspaces)
         if self.sampler == "multifidelity":
             params = propose_multifidelity(
-                self._space, self._observed, n - n // _BOHB_RANDOM_FRACTION,
+                self._space, self._observed, n_model,
                 (self.min_resources_, self.max_resources_), self._rng,
                 min_observations=n_params + 2,
             )
-            return params + self._space.sample(n - len(params), self._rng)
-        # BOHB: the model of the largest resource level with enough scores.
+        else:
+            params = self._propose_bohb(n_model, n_params)
+        return params + self._space.sample(n - len(params), self._rng)
+
+    def _propose_bohb(self, n_model, n_params):
+        """BOHB: ``n_model`` proposals of the model of the largest resource
+        level with more scores than parameters plus one (none without one)."""
         levels = {}
         for params, resource, score in self._observed:
             levels.setdefault(resource, []).append((params, score))
@@ -715,9 +721,8 @@ class HyperbandSearchCV(_SearchCV):
             r: seen for r, seen in levels.items()
             if np.isfinite([score for _, score in seen]).sum() > n_params + 1
         }
-        n_model = n - n // _BOHB_RANDOM_FRACTION if levels else 0
         params = []
-        if n_model:
+        if levels:
             seen = levels[max(levels)]
             # A large batch near the model's optimum, as BOHB's density
             # sampling gives (the random third explores): an optimistic but
@@ -734,7 +739,7 @@ class HyperbandSearchCV(_SearchCV):
             )
             optimizer.tell([p for p, _ in seen], [score for _, score in seen])
             params = optimizer.ask(n_model)
-        return params + self._space.sample(n - len(params), self._rng)
+        return params
 
     def _tell(self, candidates, scores):
         start = 0

@@ -15,8 +15,13 @@ proposed where the model, evaluated *at full resource*, is most promising.
 
 import numpy as np
 
-from .optimizer import _N_ANCHORS, _threadpool_controller, _warp_scores
-from .surrogate import evaluate_acquisition, fit_gp
+from .optimizer import (
+    _N_ANCHORS,
+    _acquisition,
+    _model_scores,
+    _threadpool_controller,
+)
+from .surrogate import fit_gp
 from .surrogate._optimize import maximize_acquisition, row_key
 
 __all__ = ["propose_multifidelity"]
@@ -62,7 +67,7 @@ def propose_multifidelity(space, observed, n, resources, rng, min_observations):
     ])
     Z = space.transform([params for params, _, _ in observed])
     X = np.column_stack([Z, fidelity])
-    y = _warp_scores(np.where(finite, scores, np.min(scores[finite])))
+    y = _model_scores(scores)
     with _threadpool_controller().limit(limits=1, user_api="blas"):
         return _Proposer(space, X, y, rng).propose(n)
 
@@ -81,16 +86,10 @@ class _Proposer:
 
     def acquisition(self, Z, return_grad=False):
         Zf = self._at_full(np.atleast_2d(Z))
-        if return_grad:
-            mu, sigma, d_mu, d_sigma = self.gp.predict(Zf, return_grad=True)
-        else:
-            mu, sigma = self.gp.predict(Zf)
-        value, a_mu, a_sigma = evaluate_acquisition(
-            "ucb", mu, sigma, None, kappa=_KAPPA
-        )
+        out = _acquisition(self.gp, Zf, "ucb", None, 0.0, _KAPPA, return_grad)
         if not return_grad:
-            return value
-        grad = a_mu[:, None] * d_mu + a_sigma[:, None] * d_sigma
+            return out
+        value, grad = out
         return value, grad[:, :-1]  # the resource column is held at full
 
     def propose(self, n):

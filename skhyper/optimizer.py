@@ -483,12 +483,8 @@ class BayesOptimizer:
 
         def __init__(self, opt):
             self.opt = opt
-            y = np.asarray(opt._y, dtype=float)
-            finite = np.isfinite(y)
-            # A failed evaluation is told to the model as the worst score seen.
-            y = np.where(finite, y, np.min(y[finite]))
             self.X = np.array(opt._Z)
-            self.y = _warp_scores(y)
+            self.y = _model_scores(opt._y)
             self.best = self.y.max()
             n = len(self.y)
             if (
@@ -516,16 +512,9 @@ class BayesOptimizer:
 
         def acquisition(self, Z, return_grad=False):
             opt = self.opt
-            if return_grad:
-                mu, sigma, d_mu, d_sigma = self.gp.predict(Z, return_grad=True)
-            else:
-                mu, sigma = self.gp.predict(Z)
-            value, a_mu, a_sigma = evaluate_acquisition(
-                opt.acq_func, mu, sigma, self.best, opt.xi, opt.kappa
+            return _acquisition(
+                self.gp, Z, opt.acq_func, self.best, opt.xi, opt.kappa, return_grad
             )
-            if not return_grad:
-                return value
-            return value, a_mu[:, None] * d_mu + a_sigma[:, None] * d_sigma
 
         def propose(self):
             opt = self.opt
@@ -544,6 +533,26 @@ class BayesOptimizer:
                 anchors=self.X[top],
                 box=box,
             )
+
+
+def _model_scores(scores):
+    """What the surrogate is fitted to: the scores with each failed (NaN)
+    evaluation told as the worst finite score, warped by :func:`_warp_scores`."""
+    y = np.asarray(scores, dtype=float)
+    finite = np.isfinite(y)
+    return _warp_scores(np.where(finite, y, np.min(y[finite])))
+
+
+def _acquisition(gp, Z, name, best, xi, kappa, return_grad=False):
+    """The acquisition ``name`` of ``gp`` at rows ``Z`` (and its input gradient)."""
+    if return_grad:
+        mu, sigma, d_mu, d_sigma = gp.predict(Z, return_grad=True)
+    else:
+        mu, sigma = gp.predict(Z)
+    value, a_mu, a_sigma = evaluate_acquisition(name, mu, sigma, best, xi, kappa)
+    if not return_grad:
+        return value
+    return value, a_mu[:, None] * d_mu + a_sigma[:, None] * d_sigma
 
 
 def _warp_scores(y):
