@@ -1177,10 +1177,16 @@ DIRECT_RUNNERS = {
 BUDGET_OF = {"hyperband-budget": "hyperband", "hyperband-mf-budget": "hyperband-mf"}
 
 
+def _continued(plan):
+    """Whether HyperbandSearchCV continues models here (trains fewer units
+    than the schedule counts)."""
+    return plan.hb_meta.get("trained_units", 0) < plan.hb_meta["resource_units"]
+
+
 def _run_tools(scenario, plan, tools):
     """The searches to run, in RUN_ORDER: a derived tool is read off its source
     if that is asked for too, else run directly."""
-    continued = plan.hb_meta.get("trained_units", 0) < plan.hb_meta["resource_units"]
+    continued = _continued(plan)
     out = []
     for tool in RUN_ORDER + tuple(DIRECT_RUNNERS):
         if tool in DIRECT_RUNNERS:
@@ -1825,7 +1831,7 @@ def _run_scenario(scenario, tools, seeds, quick, results, start, save=None):
         start,
     )
     run_tools = _run_tools(scenario, plan, tools)
-    continued = plan.hb_meta.get("trained_units", 0) < plan.hb_meta["resource_units"]
+    continued = _continued(plan)
     for tool in run_tools:
         results.attempted.add(f"{name}/{tool}")
         if not continued:

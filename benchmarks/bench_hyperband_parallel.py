@@ -60,14 +60,19 @@ from skhyper import HyperbandSearchCV, Real, hyperband_schedule  # noqa: E402
 N_SPLITS = 3
 
 
+def _svc_search(C, gamma, min_resources):
+    """An RBF SVC over ``n_samples`` with log-uniform ``C`` and ``gamma``."""
+    return dict(
+        estimator=SVC(),
+        search_spaces={"C": loguniform(*C), "gamma": loguniform(*gamma)},
+        resource="n_samples",
+        min_resources=min_resources,
+    )
+
+
 def _svc():
     X, y = load_digits(return_X_y=True)
-    search = dict(
-        estimator=SVC(),
-        search_spaces={"C": loguniform(1e-1, 1e3), "gamma": loguniform(1e-5, 1e-2)},
-        resource="n_samples",
-        min_resources=14,
-    )
+    search = _svc_search((1e-1, 1e3), (1e-5, 1e-2), min_resources=14)
     return "SVC(rbf), digits, n_samples 14..1198", search, X, y
 
 
@@ -76,12 +81,7 @@ def _svc_large():
         n_samples=4000, n_features=20, n_informative=10, flip_y=0.05, random_state=0
     )
     X = StandardScaler().fit_transform(X)
-    search = dict(
-        estimator=SVC(),
-        search_spaces={"C": loguniform(1e-1, 1e3), "gamma": loguniform(1e-4, 1.0)},
-        resource="n_samples",
-        min_resources=32,
-    )
+    search = _svc_search((1e-1, 1e3), (1e-4, 1.0), min_resources=32)
     return "SVC(rbf), 4000 x 20, n_samples 32..2666", search, X, y
 
 
