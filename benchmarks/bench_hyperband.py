@@ -242,7 +242,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
 import numpy as np  # noqa: E402
-from scipy.stats import loguniform, randint  # noqa: E402
+from scipy.stats import loguniform, randint, wilcoxon  # noqa: E402
 from sklearn.base import clone, is_classifier  # noqa: E402
 from sklearn.datasets import load_digits, make_classification  # noqa: E402
 from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: E402
@@ -1558,6 +1558,19 @@ def _wins(runs, a, b, metric="best"):
     return wins, ties, len(common)
 
 
+def _paired_p(runs, a, b):
+    """Two-sided p-value of the Wilcoxon signed-rank test on the seeds where
+    both ``a`` and ``b`` have a finite best score: is the median of their
+    paired differences zero? Ties (zero differences) are split between the
+    ranks; NaN when there are fewer than two differing pairs."""
+    pa, pb = runs.get(a, {}), runs.get(b, {})
+    d = np.array([pa[s].best - pb[s].best for s in sorted(set(pa) & set(pb))])
+    d = d[np.isfinite(d)]
+    if np.count_nonzero(np.abs(d) > 1e-12) < 2:
+        return math.nan
+    return float(wilcoxon(d, zero_method="zsplit").pvalue)
+
+
 def _missing(name, tool, stats):
     return f"n/a (no {tool} runs on {name})" if tool not in stats else None
 
@@ -1589,12 +1602,15 @@ def _print_summary(results, tools):
             passed[t][1] += 1
             wh, th, nh = _wins(runs, t, "halving")
             wr, tr, nr = _wins(runs, t, "random-equal")
+            ph = _paired_p(runs, t, "halving")
+            pr = _paired_p(runs, t, "random-equal")
             lines.append(
                 f"- (i) {name}, {t}: median best CV >= halving's and random-equal's "
                 f"at equal units: {'PASS' if ok else 'FAIL'} ({s['best'][0]:.4f} vs "
                 f"{h['best'][0]:.4f} and {r['best'][0]:.4f}; better than halving on "
-                f"{wh}/{nh} seeds (tied {th}), than random-equal on {wr}/{nr} "
-                f"(tied {tr}); units {s['units'][0]:.0f} vs {h['units'][0]:.0f} and "
+                f"{wh}/{nh} seeds (tied {th}, Wilcoxon p {ph:.2g}), than "
+                f"random-equal on {wr}/{nr} (tied {tr}, p {pr:.2g}); units "
+                f"{s['units'][0]:.0f} vs {h['units'][0]:.0f} and "
                 f"{r['units'][0]:.0f})"
             )
     for t, (k, n) in passed.items():
@@ -1632,7 +1648,8 @@ def _print_summary(results, tools):
             lines.append(
                 f"- (ii) {name}, {a} vs {b}: {verdict} (median best {ma:.4f} vs "
                 f"{mb:.4f}; {a} better on {wins}/{n} seeds, worse on "
-                f"{n - wins - ties}, tied on {ties}; median fit "
+                f"{n - wins - ties}, tied on {ties}, Wilcoxon p "
+                f"{_paired_p(runs, a, b):.2g}; median fit "
                 f"{stats[a]['fit'][0]:.3g} s vs {stats[b]['fit'][0]:.3g} s)"
             )
         if not ahead + behind + level:
@@ -1768,6 +1785,14 @@ def parse_args(argv=None):
         help="number of seeds, 0..N-1 (default 10; --quick 2)",
     )
     parser.add_argument(
+        "--first-seed",
+        type=int,
+        default=0,
+        metavar="K",
+        help="run seeds K..N-1 only, to add seeds to a saved run (merge the "
+        "files with --load)",
+    )
+    parser.add_argument(
         "--scenarios",
         type=_name_list(tuple(SCENARIOS)),
         default=list(SCENARIOS),
@@ -1813,6 +1838,8 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     if args.seeds is None:
         args.seeds = 2 if args.quick else 10
+    if not 0 <= args.first_seed < args.seeds:
+        parser.error(f"--first-seed must be in [0, --seeds), got {args.first_seed}")
     return args
 
 
@@ -1909,7 +1936,7 @@ def main(argv=None):
         scenarios = args.scenarios
         print(
             f"- scenarios: {', '.join(scenarios)}; tools: {', '.join(tools)}; "
-            f"seeds: {args.seeds}{' (--quick)' if args.quick else ''}"
+            f"seeds: {args.first_seed}..{args.seeds - 1}{' (--quick)' if args.quick else ''}"
         )
     print(
         f"- StratifiedKFold({N_SPLITS}) unshuffled, n_jobs=1, one BLAS/OpenMP "
@@ -1924,7 +1951,7 @@ def main(argv=None):
             _run_scenario(
                 scenario,
                 tools,
-                list(range(args.seeds)),
+                list(range(args.first_seed, args.seeds)),
                 args.quick,
                 results,
                 start,
