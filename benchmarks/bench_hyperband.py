@@ -189,13 +189,15 @@ time to target is at most 1/5 of ``random-strong``'s median fit time, (c)
 ``sampler="bayes"`` against ``"random"``, and, for reference, (iv) each
 equal-units tool against ``optuna-hb``. With 10 seeds, differences in the
 third decimal are mostly noise: the per-seed win counts are printed beside
-the medians. Under ``--quick`` random-strong has only about 3 times
+the medians, with the two-sided p-value of a paired Wilcoxon signed-rank test
+over the seeds (ties split). Under ``--quick`` random-strong has only about 3 times
 Hyperband's units (four brackets), so (a) cannot pass there.
 
 ``--save`` writes every (scenario, tool, seed) run to a JSON file after
 every seed, and ``--load`` merges such files (a later file wins for the same
 run) and prints the report, so that processes run side by side on disjoint
-``--scenarios`` make one report.
+``--scenarios`` make one report; ``--first-seed K`` runs only seeds K..N-1,
+to add seeds to a saved run.
 
 Examples
 --------
