@@ -900,6 +900,21 @@ def _trained_rows(search, notes):
     return n_res * (trained / n_res.sum())
 
 
+def hyperband_search(scenario, plan, seed, **params):
+    """The scenario's HyperbandSearchCV over the plan's resource range, with
+    the settings every tool shares and ``params`` (sampler, budget, ...)."""
+    return HyperbandSearchCV(
+        scenario.estimator(),
+        scenario.space(),
+        resource=scenario.hb_resource or scenario.resource,
+        max_resources=plan.hb_max,
+        min_resources=plan.hb_min,
+        factor=FACTOR,
+        **params,
+        **_shared(scenario, plan, seed),
+    )
+
+
 def run_hyperband(sampler, iterations=HB_ITERATIONS):
     """HyperbandSearchCV with ``sampler``: ``iterations`` Hyperband
     iterations, the first read off as the one-iteration tool; or one, run
@@ -907,16 +922,8 @@ def run_hyperband(sampler, iterations=HB_ITERATIONS):
     name = SAMPLER_TOOLS[sampler]
 
     def run(scenario, plan, X, y, seed):
-        search = HyperbandSearchCV(
-            scenario.estimator(),
-            scenario.space(),
-            resource=scenario.hb_resource or scenario.resource,
-            max_resources=plan.hb_max,
-            min_resources=plan.hb_min,
-            factor=FACTOR,
-            hyperband_iterations=iterations,
-            sampler=sampler,
-            **_shared(scenario, plan, seed),
+        search = hyperband_search(
+            scenario, plan, seed, hyperband_iterations=iterations, sampler=sampler
         )
         wall = _fit_timed(search, X, y)
         res = search.cv_results_
@@ -982,16 +989,8 @@ def run_hyperband_budget(sampler):
 
     def run(scenario, plan, X, y, seed):
         budget = plan.hb_meta["resource_units"]
-        search = HyperbandSearchCV(
-            scenario.estimator(),
-            scenario.space(),
-            resource=scenario.hb_resource or scenario.resource,
-            max_resources=plan.hb_max,
-            min_resources=plan.hb_min,
-            factor=FACTOR,
-            max_budget=budget,
-            sampler=sampler,
-            **_shared(scenario, plan, seed),
+        search = hyperband_search(
+            scenario, plan, seed, max_budget=budget, sampler=sampler
         )
         wall = _fit_timed(search, X, y)
         res = search.cv_results_

@@ -35,8 +35,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_hyperband as bench  # noqa: E402
 from _report import _log, _name_list, _table  # noqa: E402
 
-from skhyper import HyperbandSearchCV  # noqa: E402
-
 MIN_PROMOTED = 5
 
 
@@ -87,15 +85,8 @@ def main(argv=None):
         X, y = scenario.load()
         plan = bench.make_plan(scenario, X, y, quick=False)
         for seed in range(args.seeds):
-            search = HyperbandSearchCV(
-                scenario.estimator(),
-                scenario.space(),
-                resource=scenario.hb_resource or scenario.resource,
-                max_resources=plan.hb_max,
-                min_resources=plan.hb_min,
-                factor=bench.FACTOR,
-                **bench._shared(scenario, plan, seed),
-            ).fit(X, y)
+            search = bench.hyperband_search(scenario, plan, seed, sampler="random")
+            search.fit(X, y)
             found = rung_correlations(search)
             columns += [key for key in found if key not in columns]
             rows.append((name, seed, found))
