@@ -263,6 +263,10 @@ class BayesSearchCV(_SearchCV):
     def _prepare(self):
         self._space = SearchSpace(self.search_spaces)
 
+    def _planned_rows(self):
+        """How many rows the search will evaluate (for a progress bar)."""
+        return min(self.n_iter, self._space.cardinality)
+
     def _prepare_splits(self, X, y, splits):
         # A batch is n_points settings on every fold: more workers than its
         # fits wait idle (scikit-optimize's users found this confusing).

@@ -90,6 +90,11 @@ def check_refit_for_multimetric(search, scores):
     search._check_refit_for_multimetric(scores)
 
 
+#: scikit-learn >= 1.9 has a callback API (``set_callbacks``); before it the
+#: engine gives searches an equivalent (``_callbacks.SearchEvents``).
+HAS_CALLBACK_API = hasattr(BaseSearchCV, "set_callbacks")
+
+
 def init_callback_context(search, max_subtasks):
     """The root callback context of a fit (scikit-learn >= 1.9), else None.
 
@@ -104,6 +109,7 @@ def init_callback_context(search, max_subtasks):
 
 __all__ = [
     "BaseSearchCV",
+    "HAS_CALLBACK_API",
     "HasMethods",
     "Interval",
     "PRIVATE_NAMES",

@@ -35,6 +35,8 @@ from sklearn.utils import check_random_state, indexable
 from sklearn.utils.parallel import Parallel, delayed
 
 from . import _compat
+from ._callbacks import BATCH_TASK, SearchEvents
+from ._checkpoint import Journal, find_checkpoint, fingerprint
 from ._compat import BaseSearchCV, _check_method_params, _fit_context
 
 __all__ = ["Batch", "_SearchCV", "best_index_at_max_resource"]
@@ -95,6 +97,10 @@ class Batch:
 
 # The fit error of a member whose models failed at an earlier step.
 EARLIER_FAILURE = "this member failed at an earlier step"
+
+
+class _StopSearch(Exception):
+    """A callback asked the search to stop after the batch just recorded."""
 
 
 def best_index_at_max_resource(refit, refit_metric, results):
@@ -180,6 +186,16 @@ class _FreshEvaluator:
 
     def keep(self, members):
         """Nothing is kept between batches."""
+
+    def replay(self, batch):
+        """A batch read from a checkpoint: nothing to do."""
+
+    def checkpoint_state(self):
+        """Nothing but the batches' results is needed to resume."""
+        return None
+
+    def restore(self, state):
+        """Nothing to restore."""
 
 
 def _task_contexts(batch_ctx, n_tasks):
@@ -268,6 +284,7 @@ class _SearchCV(BaseSearchCV):
             )
         self.n_splits_ = len(splits)
         self._prepare_splits(X, y, splits)
+        journal = self._open_checkpoint(X, y, routed.estimator.fit, splits)
 
         metadata = params.get("sample_weight")
         metadata = None if metadata is None else {"sample_weight": metadata}
@@ -276,10 +293,15 @@ class _SearchCV(BaseSearchCV):
         )
         if root_ctx is not None:
             root_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
-        with Parallel(n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch) as parallel:
-            evaluator = self._make_evaluator(X, y, splits, scorers, routed, parallel)
-            record = _Record(self, evaluator, self.n_splits_)
-            self._run_search(record, callback_ctx=root_ctx)
+        events = SearchEvents(self, root_ctx)
+        events.begin()
+        try:
+            with Parallel(n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch) as parallel:
+                evaluator = self._make_evaluator(X, y, splits, scorers, routed, parallel)
+                record = _Record(self, evaluator, self.n_splits_, events, journal)
+                self._run_search(record, callback_ctx=root_ctx)
+        finally:
+            events.end()
         if record.results is None:
             raise ValueError(f"{type(self).__name__} evaluated nothing.")
         if record.all_failed:
@@ -308,6 +330,22 @@ class _SearchCV(BaseSearchCV):
             root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
         return self
 
+    def _open_checkpoint(self, X, y, fit_params, splits):
+        """The fit's :class:`~skhyper._checkpoint.Journal` when a Checkpoint
+        callback is set: the file is read and checked before any fit."""
+        checkpoint = find_checkpoint(self)
+        if checkpoint is None:
+            return None
+        if self.random_state is None:
+            raise ValueError(
+                f"{type(self).__name__} with a Checkpoint needs random_state set to an "
+                f"int: resuming replays the search's choices from its seed; got "
+                f"random_state=None."
+            )
+        journal = Journal(checkpoint, self)
+        journal.start(fingerprint(self, X, y, fit_params, splits))
+        return journal
+
     def _refit(self, evaluator, X, y, fit_params, root_ctx, metadata):
         """Refit the best setting on all data, as BaseSearchCV.fit does."""
         # The parameters are cloned too: they may be estimators themselves.
@@ -331,6 +369,45 @@ class _SearchCV(BaseSearchCV):
             self.feature_names_in_ = self.best_estimator_.feature_names_in_
         if refit_ctx is not None:
             refit_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
+
+    if not _compat.HAS_CALLBACK_API:  # scikit-learn < 1.9: the same API, here
+
+        def set_callbacks(self, *callbacks):
+            """Set callbacks for the search (scikit-learn >= 1.9's API).
+
+            Parameters
+            ----------
+            *callbacks : callback instances
+                Objects with ``setup``, ``on_fit_task_begin``,
+                ``on_fit_task_end`` and ``teardown`` methods, such as those of
+                :mod:`skhyper.callbacks`.
+
+            Returns
+            -------
+            self : object
+                The search.
+            """
+            hooks = ("setup", "on_fit_task_begin", "on_fit_task_end", "teardown")
+            for callback in callbacks:
+                if isinstance(callback, type) or not all(
+                    callable(getattr(callback, hook, None)) for hook in hooks
+                ):
+                    raise TypeError(
+                        f"callbacks must be instances with the methods {hooks}; "
+                        f"got {callback!r}."
+                    )
+            if callbacks:
+                self._skl_callbacks = list(callbacks)
+            else:
+                self.__dict__.pop("_skl_callbacks", None)
+            return self
+
+        def __sklearn_clone__(self):
+            # as scikit-learn >= 1.9's clone: a clone shares the callbacks
+            new = super().__sklearn_clone__()
+            if hasattr(self, "_skl_callbacks"):
+                new._skl_callbacks = self._skl_callbacks
+            return new
 
     # -- hooks with defaults -----------------------------------------------------
     def _prepare(self):
@@ -406,7 +483,10 @@ class _SearchCV(BaseSearchCV):
             search_ctx = callback_ctx.subcontext(
                 task_name="search", max_subtasks=None
             ).call_on_fit_task_begin(estimator=self)
-        self._loop(record, search_ctx)
+        try:
+            self._loop(record, search_ctx)
+        except _StopSearch:
+            pass  # a callback stopped the search: what it evaluated is kept
         if search_ctx is not None:
             search_ctx.call_on_fit_task_end(estimator=self)
 
@@ -425,10 +505,12 @@ class _SearchCV(BaseSearchCV):
 class _Record:
     """Every row a fit evaluates, failed ones included, and what they say."""
 
-    def __init__(self, search, evaluator, n_splits):
+    def __init__(self, search, evaluator, n_splits, events=None, journal=None):
         self.search = search
+        self.journal = journal
         self.evaluator = evaluator
         self.n_splits = n_splits
+        self.events = events if events is not None else SearchEvents(search, None)
         self.params, self.outs, self.more = [], [], {}
         self.keys = self.keys_after = None
         self.results = None
@@ -440,18 +522,61 @@ class _Record:
         return all(out["fit_error"] is not None for out in self.outs)
 
     def evaluate(self, batch, search_ctx=None):
-        """Evaluate and record ``batch``; return its scores of the optimized metric."""
+        """Evaluate and record ``batch``; return its scores of the optimized metric.
+
+        Raises ``_StopSearch`` after recording the batch when a callback asks
+        the search to stop.
+        """
         self._check_keys(batch.candidates, batch.more_results)
         batch_ctx = None
         if search_ctx is not None:  # scikit-learn >= 1.9 callbacks
             batch_ctx = search_ctx.subcontext(
-                task_name="batch", max_subtasks=self.evaluator.n_tasks(batch),
+                task_name=BATCH_TASK, max_subtasks=self.evaluator.n_tasks(batch),
                 sequential_subtasks=False,
             ).call_on_fit_task_begin(estimator=self.search)
-        outs = self.evaluator.evaluate(batch, batch_ctx)
-        if batch_ctx is not None:
-            batch_ctx.call_on_fit_task_end(estimator=self.search)
-        return self.add(batch, outs)
+        outs = self._replayed(batch)
+        if outs is None:
+            outs = self.evaluator.evaluate(batch, batch_ctx)
+            if self.journal is not None:  # on disk before anything else can fail
+                self.journal.record(batch, outs, self.evaluator.checkpoint_state())
+        scores = self.add(batch, outs)
+        if self.events.batch_end(batch_ctx, self.snapshot, self.n_batches - 1):
+            raise _StopSearch
+        return scores
+
+    def _replayed(self, batch):
+        """The batch's fold results from the checkpoint being resumed, or None
+        when it has to be fitted (its fold-models restored first)."""
+        if self.journal is None:
+            return None
+        outs = self.journal.replayed(self.n_batches, batch)
+        if outs is not None:
+            self.evaluator.replay(batch)
+            return outs
+        state = self.journal.models_to_restore(self.n_batches)
+        if state is not None:
+            self.evaluator.restore(state)
+        return None
+
+    def snapshot(self):
+        """The attributes a callback sees of the search after a batch: its
+        results so far and the best row it would choose if it stopped now."""
+        search, results = self.search, self.results
+        attributes = {"cv_results_": results, "n_splits_": self.n_splits}
+        column = f"mean_test_{search._metric}"
+        if column in results:
+            refit = search.refit if callable(search.refit) else True
+            try:
+                best = int(type(search)._select_best_index(refit, search._metric, results))
+            except Exception:  # a user's callable refit may not cope with partial results
+                best = int(np.nanargmax(np.where(
+                    np.isnan(results[column]), -np.inf, results[column]
+                )))
+            attributes.update(
+                best_index_=best, best_params_=results["params"][best],
+                best_score_=float(results[column][best]),
+            )
+        return attributes
 
     def _check_keys(self, candidates, more_results, before=True):
         """The extra columns have a value per candidate and the same keys in

@@ -465,23 +465,12 @@ class _Trainer:
 
         Returns the results candidate by candidate, fold by fold.
         """
-        for member, source in (batch.copies or {}).items():
-            self.copy_member(source, member)
         tasks = []
-        steppers = batch.steppers or [self.stepper] * len(batch.candidates)
-        for params, member, target, stepper in zip(
-            batch.candidates, batch.members, batch.targets, steppers
-        ):
-            own = _split_by_step(params, self.last_name)[0]
+        for member, own, done, target, stepper in self._begin(batch):
             models = self.models.get(member)
             if models is None:
                 fresh = clone(self.base).set_params(**own)
                 models = [clone(fresh) for _ in self.folds]
-            done = self.steps.get(member, 0)
-            history = self.history.setdefault(member, [])
-            if not history or history[-1][1] != params:
-                history.append((done, dict(params)))
-            self.row_histories.append(list(history))
             tasks.extend(
                 _Task(member, k, models[k], own, done, target, stepper)
                 for k in range(len(self.folds))
@@ -501,9 +490,46 @@ class _Trainer:
         for task, (model, out) in zip(tasks, results):
             self.models.setdefault(task.member, [None] * len(self.folds))[task.k] = model
             outs.append(out)
+        self._end(batch)
+        return outs
+
+    def _begin(self, batch):
+        """A batch's bookkeeping before training: the copies, each member's
+        history; ``(member, own params, steps done, target, stepper)`` each."""
+        for member, source in (batch.copies or {}).items():
+            self.copy_member(source, member)
+        steppers = batch.steppers or [self.stepper] * len(batch.candidates)
+        out = []
+        for params, member, target, stepper in zip(
+            batch.candidates, batch.members, batch.targets, steppers
+        ):
+            done = self.steps.get(member, 0)
+            history = self.history.setdefault(member, [])
+            if not history or history[-1][1] != params:
+                history.append((done, dict(params)))
+            self.row_histories.append(list(history))
+            out.append((member, _split_by_step(params, self.last_name)[0], done, target,
+                        stepper))
+        return out
+
+    def _end(self, batch):
         for member, target in zip(batch.members, batch.targets):
             self.steps[member] = target
-        return outs
+
+    def replay(self, batch):
+        """A batch read from a checkpoint: its bookkeeping, without training
+        (the fold-models come back with :meth:`restore`)."""
+        self._begin(batch)
+        self._end(batch)
+
+    def checkpoint_state(self):
+        """What a checkpoint keeps besides the batches' results: the fold-models."""
+        return self.models
+
+    def restore(self, models):
+        """The fold-models a checkpoint kept, when the search resumes past it
+        (those of members freed since are freed after the next batch)."""
+        self.models = dict(models)
 
     def keep(self, members):
         """Free the fold-models of members not in ``members``."""
@@ -514,7 +540,8 @@ class _Trainer:
     def copy_member(self, source, member):
         """Give ``member`` a deep copy of ``source``'s fold-models, steps and
         history (PBT's exploit); the copy trains independently of its source."""
-        self.models[member] = copy.deepcopy(self.models[source])
+        if source in self.models:  # not while a checkpoint is replayed
+            self.models[member] = copy.deepcopy(self.models[source])
         self.steps[member] = self.steps[source]
         self.history[member] = list(self.history[source])
 
