@@ -37,6 +37,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from . import _compat
 from ._callbacks import BATCH_TASK, SearchEvents
 from ._checkpoint import Journal, find_checkpoint, fingerprint
+from ._distributed import Sent, on_worker
 from ._compat import BaseSearchCV, _check_method_params, _fit_context
 
 __all__ = ["Batch", "_SearchCV", "best_index_at_max_resource"]
@@ -128,14 +129,16 @@ class _FreshEvaluator:
 
     def __init__(self, search, X, y, splits, scorers, routed, parallel):
         self.search = search
-        self.X, self.y = X, y
         self.splits = splits
         self.parallel = parallel
         self.base = clone(search.estimator)
+        # on a dask cluster, sent to the workers once for the whole fit
+        self.sent = Sent(
+            X, y, routed.estimator.fit, routed.scorer.score,
+            *(indices for fold in splits for indices in fold),
+        )
         self.kwargs = dict(
             scorer=scorers,
-            fit_params=routed.estimator.fit,
-            score_params=routed.scorer.score,
             return_train_score=search.return_train_score,
             return_n_test_samples=True,
             return_times=True,
@@ -149,31 +152,35 @@ class _FreshEvaluator:
 
     def evaluate(self, batch, batch_ctx=None):
         """The ``_fit_and_score`` results of ``batch``, candidate by candidate."""
-        return self.parallel(
-            delayed(_compat.fit_and_score)(
-                clone(self.base), self.X, self.y, train=train, test=test,
-                parameters=params, **kwargs,
+        contexts = _task_contexts(batch_ctx, self.n_tasks(batch))  # once, if resent
+        return self.sent.run(lambda sent: self.parallel(
+            delayed(on_worker(_compat.fit_and_score))(
+                clone(self.base), X, y, train=train, test=test, parameters=params, **kwargs,
             )
-            for params, train, test, kwargs in self.fold_tasks(batch, batch_ctx)
-        )
+            for X, y, params, train, test, kwargs in self.fold_tasks(batch, contexts, sent)
+        ))
 
-    def fold_tasks(self, batch, batch_ctx):
-        """``(params, train, test, kwargs)`` of every (candidate, fold) of
-        ``batch``: ``kwargs`` are ``_fit_and_score``'s other arguments."""
+    def fold_tasks(self, batch, contexts, sent):
+        """``(X, y, params, train, test, kwargs)`` of every (candidate, fold)
+        of ``batch``, the data as ``sent`` (:attr:`Sent.values`) holds it:
+        ``kwargs`` are ``_fit_and_score``'s other arguments, with each
+        task's callback context from ``contexts``."""
+        X, y, fit_params, score_params, *indices = sent
         n = len(batch.candidates)
-        splits = batch.candidate_splits or [batch.splits or self.splits] * n
+        # the search's own folds are on the workers already (dask)
+        own = list(zip(indices[::2], indices[1::2]))
+        splits = batch.candidate_splits or [batch.splits or own] * n
         k = len(splits[0])
         tasks = [
             (i, params, j, train, test)
             for i, (params, folds) in enumerate(zip(batch.candidates, splits))
             for j, (train, test) in enumerate(folds)
         ]
-        contexts = _task_contexts(batch_ctx, len(tasks))
         return [
-            (params, train, test, dict(
+            (X, y, params, train, test, dict(
                 split_progress=(j, k), candidate_progress=(i, n),
                 caller=self.search if ctx is not None else None, callback_ctx=ctx,
-                **self.kwargs,
+                fit_params=fit_params, score_params=score_params, **self.kwargs,
             ))
             for (i, params, j, train, test), ctx in zip(tasks, contexts)
         ]

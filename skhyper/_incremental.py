@@ -45,6 +45,7 @@ from sklearn.utils.parallel import delayed
 
 from ._compat import _check_method_params, _num_samples, _safe_indexing, _score
 from ._engine import EARLIER_FAILURE, _task_contexts
+from ._distributed import Sent, on_worker
 
 __all__ = [
     "MUTABLE_PARAMETERS",
@@ -451,6 +452,9 @@ class _Trainer:
                 _check_method_params(X, params=score_params, indices=test),
                 error,
             ))
+        # what the tasks are given: on a dask cluster, futures of the folds
+        # sent to every worker once for the whole fit
+        self.sent = Sent(*self.folds)
         self.models = {}  # member -> list of fold-models (None after a failure)
         self.steps = {}  # member -> steps trained
         # member -> [(step, params)]: the hyperparameters in force from each step
@@ -477,15 +481,15 @@ class _Trainer:
             )
         search = self.search
         contexts = _task_contexts(batch_ctx, len(tasks))
-        results = self.parallel(
-            delayed(_advance_and_score)(
-                task.model, self.folds[task.k], task.params, task.done, task.target,
+        results = self.sent.run(lambda folds: self.parallel(
+            delayed(on_worker(_advance_and_score))(
+                task.model, folds[task.k], task.params, task.done, task.target,
                 task.stepper, self.scorer, search.return_train_score, search.error_score,
                 callback_ctx=ctx, caller=search if ctx is not None else None,
                 verbose=search.verbose, progress=(task.k, len(self.folds)),
             )
             for task, ctx in zip(tasks, contexts)
-        )
+        ))
         outs = []
         for task, (model, out) in zip(tasks, results):
             self.models.setdefault(task.member, [None] * len(self.folds))[task.k] = model

@@ -299,3 +299,39 @@ def test_logistic_regression_checkpoint_example_is_reproducible(tmp_path):
         search().set_callbacks(Checkpoint(path), InterruptAfter(3)).fit(X, y)
     resumed = search().set_callbacks(Checkpoint(path)).fit(X, y)
     _assert_same_results(resumed.cv_results_, search().fit(X, y).cv_results_)
+
+
+class RaisesLater(RecordingClassifier):
+    """Its fits raise from setting ``fail_from`` on (three folds a setting)."""
+
+    calls = [0]
+    fail_from = 3  # the fourth setting
+
+    def fit(self, X, y, sample_weight=None):
+        RaisesLater.calls[0] += 1
+        if (RaisesLater.calls[0] - 1) // 3 >= RaisesLater.fail_from:
+            raise RuntimeError("the machine room is on fire")
+        return super().fit(X, y, sample_weight)
+
+
+def test_an_exception_mid_search_leaves_the_finished_batches_on_disk(data, tmp_path):
+    X, y = data
+    path = tmp_path / "search.json"
+    RaisesLater.calls[0] = 0
+    search = BayesSearchCV(
+        RaisesLater(), {"c": Real(0, 1)}, n_iter=6, n_initial_points=2, cv=3,
+        random_state=0, error_score="raise",
+    ).set_callbacks(Checkpoint(path))
+    with pytest.raises(RuntimeError, match="on fire"):
+        search.fit(X, y)
+    saved = json.loads(path.read_text())["payload"]
+    assert len(saved["batches"]) == 3  # the three settings before the failing one
+    # the cause is gone: resuming fits only what is left, to the full result
+    RaisesLater.fail_from = 10**9
+    try:
+        RaisesLater.calls[0] = 0
+        resumed = search.fit(X, y)
+        assert RaisesLater.calls[0] == 3 * 3 + 1  # three settings of three folds, the refit
+    finally:
+        RaisesLater.fail_from = 3
+    assert len(resumed.cv_results_["params"]) == 6

@@ -1,0 +1,215 @@
+"""The searches on a dask.distributed cluster, against loky on the same cores.
+
+Three measurements, printed as markdown tables:
+
+1. **Speed-up on 2 cores.** A fit-bound BayesSearchCV (an RBF SVC on 4000
+   samples, ``n_points=2`` so that a batch has 6 fits for the 2 workers) and
+   a PBTSearchCV (SGD, population 8) run with ``n_jobs=1``, ``n_jobs=2``
+   (loky) and under ``joblib.parallel_backend("dask")`` on a 2-worker
+   ``LocalCluster`` (one thread per worker process), alternately,
+   ``--repeats`` times, after a warm-up; median wall seconds and the
+   speed-up over ``n_jobs=1``, and whether all three give the same
+   ``cv_results_``.
+2. **Per-task overhead.** A BayesSearchCV of an estimator whose ``fit`` does
+   nothing, ``n_points=8`` (24 tasks a batch): wall seconds per fit task
+   under each backend, less the ``n_jobs=1`` run's (the search's own work).
+3. **Peak memory of the parent** for a PBT population of 64 members x 3
+   fold-models (an MLP whose weights are about 0.4 MB), measured in a fresh
+   process per backend (``ru_maxrss``), with the size of one member's
+   fold-models for scale.
+
+Examples
+--------
+::
+
+    python benchmarks/bench_dask.py              # ~5 minutes on 2 cores
+    python benchmarks/bench_dask.py --repeats 1
+"""
+
+import argparse
+import importlib.util
+import json
+import logging
+import os
+import pickle
+import resource
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import joblib  # noqa: E402
+import numpy as np  # noqa: E402
+from sklearn.base import BaseEstimator, ClassifierMixin  # noqa: E402
+from sklearn.datasets import make_classification  # noqa: E402
+from sklearn.linear_model import SGDClassifier  # noqa: E402
+from sklearn.neural_network import MLPClassifier  # noqa: E402
+from sklearn.svm import SVC  # noqa: E402
+
+if importlib.util.find_spec("skhyper") is None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from skhyper import BayesSearchCV, PBTSearchCV, Real  # noqa: E402
+
+
+class NoOpClassifier(ClassifierMixin, BaseEstimator):
+    """Fits nothing: what is left of a fit task is the backend's overhead."""
+
+    def __init__(self, c=0.0):
+        self.c = c
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+
+def _bayes_svc():
+    return BayesSearchCV(
+        SVC(), {"C": Real(1e-1, 1e2, prior="log-uniform"),
+                "gamma": Real(1e-4, 1e-2, prior="log-uniform")},
+        n_iter=8, n_points=2, n_initial_points=4, cv=3, random_state=0,
+    )
+
+
+def _pbt_sgd():
+    return PBTSearchCV(
+        SGDClassifier(random_state=0), {"alpha": Real(1e-5, 1e-1, prior="log-uniform")},
+        population_size=8, n_steps=12, interval=3, cv=3, random_state=0,
+    )
+
+
+def _same(a, b):
+    keys = [k for k in a if "time" not in k and k != "params"]
+    return all(
+        np.array_equal(np.asarray(a[k]), np.asarray(b[k]), equal_nan=True)
+        if np.asarray(a[k]).dtype.kind in "fc" else list(a[k]) == list(b[k])
+        for k in keys
+    ) and a["params"] == b["params"]
+
+
+def _run(make, X, y, mode):
+    search = make()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        start = time.perf_counter()
+        if mode == "dask":
+            with joblib.parallel_backend("dask"):
+                search.fit(X, y)
+        else:
+            search.set_params(n_jobs=mode).fit(X, y)
+    return time.perf_counter() - start, search
+
+
+def speedup(repeats):
+    X, y = make_classification(n_samples=4000, n_features=20, random_state=0)
+    rows = []
+    for name, make in [("bayes, SVC on 4000 samples", _bayes_svc),
+                       ("pbt, SGD population 8", _pbt_sgd)]:
+        times = {1: [], 2: [], "dask": []}
+        results = {}
+        _run(make, X[:500], y[:500], 2)  # warm-up of the loky workers
+        _run(make, X[:500], y[:500], "dask")
+        for _ in range(repeats):
+            for mode in times:
+                seconds, search = _run(make, X, y, mode)
+                times[mode].append(seconds)
+                results[mode] = search.cv_results_
+        median = {mode: float(np.median(t)) for mode, t in times.items()}
+        same = _same(results[2], results[1]) and _same(results["dask"], results[1])
+        rows.append((name, median, same))
+    print("| search | n_jobs=1 | n_jobs=2 (loky) | dask, 2 workers | speed-up loky | "
+          "speed-up dask | same cv_results_ |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for name, m, same in rows:
+        print(f"| {name} | {m[1]:.2f} s | {m[2]:.2f} s | {m['dask']:.2f} s | "
+              f"{m[1] / m[2]:.2f}x | {m[1] / m['dask']:.2f}x | {same} |")
+
+
+def overhead(repeats):
+    X, y = make_classification(n_samples=300, n_features=10, random_state=0)
+
+    def make():
+        return BayesSearchCV(
+            NoOpClassifier(), {"c": Real(0, 1)}, n_iter=48, n_points=8,
+            n_initial_points=48, cv=3, random_state=0,
+        )
+
+    n_tasks = 48 * 3
+    times = {1: [], 2: [], "dask": []}
+    _run(make, X, y, 2)
+    _run(make, X, y, "dask")
+    for _ in range(repeats):
+        for mode in times:
+            times[mode].append(_run(make, X, y, mode)[0])
+    median = {mode: float(np.median(t)) for mode, t in times.items()}
+    print("\n| backend | wall s | ms per fit task | overhead over n_jobs=1, ms per task |")
+    print("|---|---:|---:|---:|")
+    for mode, label in [(1, "n_jobs=1"), (2, "n_jobs=2 (loky)"), ("dask", "dask, 2 workers")]:
+        print(f"| {label} | {median[mode]:.2f} | {1e3 * median[mode] / n_tasks:.2f} | "
+              f"{1e3 * (median[mode] - median[1]) / n_tasks:.2f} |")
+
+
+def _memory_child(mode):
+    """Run in a fresh process: the parent's peak RSS over a PBT of 64 members."""
+    X, y = make_classification(n_samples=600, n_features=100, random_state=0)
+    search = PBTSearchCV(
+        MLPClassifier(hidden_layer_sizes=(500,), random_state=0),
+        {"alpha": Real(1e-5, 1e-1, prior="log-uniform")},
+        population_size=64, n_steps=2, interval=1, cv=3, random_state=0,
+    )
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if mode == "dask":
+        from distributed import Client, LocalCluster
+
+        with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
+                          silence_logs=logging.ERROR) as cluster, Client(cluster):
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            _run(lambda: search, X, y, "dask")
+    else:
+        _run(lambda: search, X, y, mode)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    member = MLPClassifier(hidden_layer_sizes=(500,), max_iter=1).fit(X[:200], y[:200])
+    print(json.dumps({"before_mb": before / 1024, "peak_mb": peak / 1024,
+                      "member_mb": 3 * len(pickle.dumps(member)) / 2**20}))
+
+
+def memory():
+    print("\n| backend | parent RSS before fit | parent peak RSS | one member's 3 fold-models |")
+    print("|---|---:|---:|---:|")
+    for mode, label in [("1", "n_jobs=1"), ("2", "n_jobs=2 (loky)"), ("dask", "dask, 2 workers")]:
+        out = subprocess.run(
+            [sys.executable, __file__, "--memory-child", mode], capture_output=True, text=True,
+            check=True,
+        ).stdout.strip().splitlines()[-1]
+        m = json.loads(out)
+        print(f"| {label} | {m['before_mb']:.0f} MB | {m['peak_mb']:.0f} MB | "
+              f"{m['member_mb']:.1f} MB |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--memory-child", choices=["1", "2", "dask"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_child:
+        _memory_child(args.memory_child if args.memory_child == "dask"
+                      else int(args.memory_child))
+        return
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
+                      silence_logs=logging.ERROR) as cluster, Client(cluster):
+        speedup(args.repeats)
+        overhead(args.repeats)
+    memory()
+
+
+if __name__ == "__main__":
+    main()

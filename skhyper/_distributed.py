@@ -1,0 +1,98 @@
+"""Data on the workers of joblib's dask backend: sent once per fit, not per batch.
+
+joblib's dask backend scatters a large argument once per ``Parallel`` call,
+that is once per batch of a search, and a search runs many batches. When
+that backend is active, the searches scatter their data (X, y, the fit and
+score parameters, the continued-training folds) to every worker once at
+the start of ``fit`` and hand the futures to their tasks; dask resolves
+them on the worker. Broadcast to every worker, the data survives the loss of
+any one of them.
+
+joblib runs a call in the parent process instead when the cluster has a
+single worker left (its effective ``n_jobs`` is then 1); :func:`on_worker`
+wraps the tasks so that they fetch the futures' data themselves there.
+"""
+
+from joblib.parallel import get_active_backend
+
+# How often a batch is sent again after the cluster lost data it needed.
+_RESENDS = 3
+
+__all__ = ["Sent", "dask_client", "on_worker", "scatter_once"]
+
+
+def dask_client():
+    """The dask client of the active joblib backend, or None for any other backend."""
+    backend, _ = get_active_backend()
+    client = getattr(backend, "client", None)
+    return client if callable(getattr(client, "scatter", None)) else None
+
+
+def scatter_once(*objects):
+    """``objects``, as futures of data on every dask worker when joblib's
+    dask backend is active (None stays None); otherwise unchanged."""
+    client = dask_client()
+    if client is None:
+        return objects
+    sent = iter(client.scatter(
+        [obj for obj in objects if obj is not None], broadcast=True, hash=False
+    ))
+    return tuple(None if obj is None else next(sent) for obj in objects)
+
+
+def _resolved(value):
+    """``value`` with the futures dask did not resolve (the task runs outside
+    the cluster) replaced by their data, in dicts, lists and tuples too."""
+    if isinstance(value, dict):
+        return {k: _resolved(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_resolved(v) for v in value)
+    if type(value).__name__ == "Future" and callable(getattr(value, "result", None)):
+        return value.result()
+    return value
+
+
+class on_worker:
+    """``func``, taking the futures of :func:`scatter_once` as arguments
+    wherever the call runs (dask resolves them on a worker; a call joblib
+    runs in the parent fetches them)."""
+
+    def __init__(self, func):
+        self.func = func
+
+    def __call__(self, *args, **kwargs):
+        args = [_resolved(a) for a in args]
+        kwargs = {k: _resolved(v) for k, v in kwargs.items()}
+        return self.func(*args, **kwargs)
+
+
+class Sent:
+    """Objects as the tasks get them: futures of data on every dask worker
+    (see :func:`scatter_once`), or the objects themselves on any other
+    backend. ``run`` runs a joblib call and, should the cluster lose data it
+    needs (a worker dies holding the last copy: dask's memory manager keeps
+    one copy of what no task is waiting for), sends the data again and
+    reruns the call; the tasks are deterministic, so the results are the
+    same."""
+
+    def __init__(self, *objects):
+        self.objects = objects
+        self.values = scatter_once(*objects)
+
+    def run(self, call):
+        """``call(values)``, the joblib call of a batch, with resends."""
+        for attempt in range(_RESENDS + 1):
+            try:
+                return call(self.values)
+            except Exception as exc:
+                if attempt == _RESENDS or not _lost_data(exc):
+                    raise
+                self.values = scatter_once(*self.objects)
+
+
+def _lost_data(exc):
+    """Whether ``exc`` says the cluster lost a task's data (not a fit's error)."""
+    if dask_client() is None:
+        return False
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    return bool(names & {"FutureCancelledError", "CancelledError"})
