@@ -3,8 +3,9 @@
 Three measurements, printed as markdown tables:
 
 1. **Speed-up on 2 cores.** A fit-bound BayesSearchCV (an RBF SVC on 4000
-   samples, ``n_points=2`` so that a batch has 6 fits for the 2 workers) and
-   a PBTSearchCV (SGD, population 8) run with ``n_jobs=1``, ``n_jobs=2``
+   samples, ``n_points=4`` so that a batch has 12 fits for the 2 workers), a
+   fit-bound PBTSearchCV (an MLP, population 8) and a dispatch-bound one
+   (SGD, whose steps take milliseconds) run with ``n_jobs=1``, ``n_jobs=2``
    (loky) and under ``joblib.parallel_backend("dask")`` on a 2-worker
    ``LocalCluster`` (one thread per worker process), alternately,
    ``--repeats`` times, after a warm-up; median wall seconds and the
@@ -74,7 +75,15 @@ def _bayes_svc():
     return BayesSearchCV(
         SVC(), {"C": Real(1e-1, 1e2, prior="log-uniform"),
                 "gamma": Real(1e-4, 1e-2, prior="log-uniform")},
-        n_iter=8, n_points=2, n_initial_points=4, cv=3, random_state=0,
+        n_iter=12, n_points=4, n_initial_points=4, cv=3, random_state=0,
+    )
+
+
+def _pbt_mlp():
+    return PBTSearchCV(
+        MLPClassifier(hidden_layer_sizes=(200,), random_state=0),
+        {"alpha": Real(1e-5, 1e-1, prior="log-uniform")},
+        population_size=8, n_steps=6, interval=2, cv=3, random_state=0,
     )
 
 
@@ -110,8 +119,9 @@ def _run(make, X, y, mode):
 def speedup(repeats):
     X, y = make_classification(n_samples=4000, n_features=20, random_state=0)
     rows = []
-    for name, make in [("bayes, SVC on 4000 samples", _bayes_svc),
-                       ("pbt, SGD population 8", _pbt_sgd)]:
+    for name, make in [("bayes, SVC on 4000 samples (fit-bound)", _bayes_svc),
+                       ("pbt, MLP population 8 (fit-bound)", _pbt_mlp),
+                       ("pbt, SGD population 8 (dispatch-bound)", _pbt_sgd)]:
         times = {1: [], 2: [], "dask": []}
         results = {}
         _run(make, X[:500], y[:500], 2)  # warm-up of the loky workers
@@ -196,6 +206,8 @@ def memory():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--parts", default="speedup,overhead,memory",
+                        help="comma-separated, of speedup, overhead, memory")
     parser.add_argument("--memory-child", choices=["1", "2", "dask"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
@@ -204,11 +216,15 @@ def main():
         return
     from distributed import Client, LocalCluster
 
+    parts = args.parts.split(",")
     with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
                       silence_logs=logging.ERROR) as cluster, Client(cluster):
-        speedup(args.repeats)
-        overhead(args.repeats)
-    memory()
+        if "speedup" in parts:
+            speedup(args.repeats)
+        if "overhead" in parts:
+            overhead(args.repeats)
+    if "memory" in parts:
+        memory()
 
 
 if __name__ == "__main__":
