@@ -80,9 +80,12 @@ def format_results(search, candidate_params, n_splits, outs, more_results):
     return search._format_results(candidate_params, n_splits, outs, more_results)
 
 
-def select_best_index(search, refit_metric, results):
-    """The best row, by the search's own (possibly overridden) rule."""
-    return search._select_best_index(search.refit, refit_metric, results)
+def select_best_index(search, refit_metric, results, refit=None):
+    """The best row, by the search's own (possibly overridden) rule; ``refit``
+    overrides ``search.refit`` (True: by ``refit_metric``'s rank)."""
+    return search._select_best_index(
+        search.refit if refit is None else refit, refit_metric, results
+    )
 
 
 def check_refit_for_multimetric(search, scores):

@@ -37,8 +37,8 @@ from sklearn.utils.parallel import Parallel, delayed
 from . import _compat
 from ._callbacks import BATCH_TASK, SearchEvents
 from ._checkpoint import Journal, find_checkpoint, fingerprint
-from ._distributed import Sent, on_worker
 from ._compat import BaseSearchCV, _check_method_params, _fit_context
+from ._distributed import Sent, on_worker
 
 __all__ = ["Batch", "_SearchCV", "best_index_at_max_resource"]
 
@@ -574,7 +574,7 @@ class _Record:
         if column in results:
             refit = search.refit if callable(search.refit) else True
             try:
-                best = int(type(search)._select_best_index(refit, search._metric, results))
+                best = int(_compat.select_best_index(search, search._metric, results, refit))
             except Exception:  # a user's callable refit may not cope with partial results
                 best = int(np.nanargmax(np.where(
                     np.isnan(results[column]), -np.inf, results[column]

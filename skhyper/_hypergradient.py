@@ -25,8 +25,8 @@ from sklearn.utils.parallel import delayed
 
 from . import _compat
 from ._compat import Interval, StrOptions, _safe_split
-from ._engine import Batch, _FreshEvaluator, _SearchCV, _task_contexts
 from ._distributed import on_worker
+from ._engine import Batch, _FreshEvaluator, _SearchCV, _task_contexts
 from ._hypergrad import HyperSpec, _floats, hyperspec, supported
 from .optimizer import BayesOptimizer
 from .space import SearchSpace

@@ -44,8 +44,8 @@ from sklearn.utils.metadata_routing import process_routing
 from sklearn.utils.parallel import delayed
 
 from ._compat import _check_method_params, _num_samples, _safe_indexing, _score
-from ._engine import EARLIER_FAILURE, _task_contexts
 from ._distributed import Sent, on_worker
+from ._engine import EARLIER_FAILURE, _task_contexts
 
 __all__ = [
     "MUTABLE_PARAMETERS",
