@@ -490,11 +490,14 @@ class DACSearchCV(_SearchCV):
         if self.learner == "bayes":
             self._optimizer.tell(self._points, scores)
             return
-        keys = np.where(np.isnan(scores), -np.inf, scores)
-        n_elite = max(2, math.ceil(_CEM_ELITE * len(scores)))
-        elite = self._learned.transform(
-            [self._points[i] for i in np.argsort(-keys, kind="stable")[:n_elite]]
-        )
+        # the elite is drawn from the policies that scored: a failed one
+        # (NaN) never pulls the sampling distribution towards itself
+        finite = np.flatnonzero(np.isfinite(scores))
+        if not len(finite):
+            return  # nothing to learn from this generation
+        n_elite = min(len(finite), max(2, math.ceil(_CEM_ELITE * len(scores))))
+        order = finite[np.argsort(-scores[finite], kind="stable")]
+        elite = self._learned.transform([self._points[i] for i in order[:n_elite]])
         mean, std = elite.mean(axis=0), elite.std(axis=0)
         if self._mean is not None:  # smoothed, as the cross-entropy method does
             mean = _CEM_SMOOTHING * mean + (1 - _CEM_SMOOTHING) * self._mean

@@ -201,3 +201,25 @@ def test_verbose_and_callbacks(data, capsys):
     ]
     assert recorder.names.count("batch") == 2
     assert recorder.names.count("candidate-split-evaluation") == 12
+
+
+def test_failed_policies_never_join_the_elite(data):
+    # the cross-entropy update learns from finite scores only: with one
+    # finite score in a generation, a failed policy must not pull the
+    # sampling distribution towards itself
+    X, y = data
+    search = DACSearchCV(
+        _sgd(), {"alpha": Real(1e-5, 1e-1, prior="log-uniform")}, n_steps=3, n_iter=8,
+        cv=3, random_state=0,
+    ).fit(X, y)
+    points = search._points
+    before_mean, before_std = search._mean.copy(), search._std.copy()
+    scores = np.full(len(points), np.nan)
+    scores[2] = 0.5
+    search._tell([None] * len(points), scores)
+    only = search._learned.transform([points[2]])[0]
+    np.testing.assert_allclose(search._mean, 0.7 * only + 0.3 * before_mean)
+    # no finite score at all: nothing to learn, the distribution stays
+    search._tell([None] * len(points), np.full(len(points), np.nan))
+    np.testing.assert_allclose(search._mean, 0.7 * only + 0.3 * before_mean)
+    assert np.all(np.isfinite(search._std)) and before_std.shape == search._std.shape
