@@ -277,6 +277,12 @@ class Journal:
     def start(self, fingerprint):
         """Start a fit: load the file to resume, or start afresh."""
         self.fingerprint = fingerprint
+        directory = os.path.dirname(os.path.abspath(self.path))
+        if not os.path.isdir(directory) or not os.access(directory, os.W_OK):
+            raise ValueError(
+                f"Checkpoint: path={self.path!r} is not in a writable directory; "
+                f"create {directory!r} first."
+            )
         if not (self.checkpoint.resume and os.path.exists(self.path)):
             return
         payload = self._load()

@@ -237,6 +237,15 @@ def test_a_checkpoint_needs_a_seed(data, tmp_path):
     assert LoggedClassifier.log == [] and not (tmp_path / "search.json").exists()
 
 
+def test_a_checkpoint_in_a_missing_directory_is_refused_before_any_fit(data, tmp_path):
+    X, y = data
+    search = _bayes().set_callbacks(Checkpoint(tmp_path / "no" / "such" / "dir.json"))
+    LoggedClassifier.log.clear()
+    with pytest.raises(ValueError, match="not in a writable directory"):
+        search.fit(X, y)
+    assert LoggedClassifier.log == []
+
+
 def test_two_checkpoints_are_refused(data, tmp_path):
     X, y = data
     search = _bayes().set_callbacks(Checkpoint(tmp_path / "a"), Checkpoint(tmp_path / "b"))
