@@ -208,10 +208,7 @@ def test_failed_policies_never_join_the_elite(data):
     # finite score in a generation, a failed policy must not pull the
     # sampling distribution towards itself
     X, y = data
-    search = DACSearchCV(
-        _sgd(), {"alpha": Real(1e-5, 1e-1, prior="log-uniform")}, n_steps=3, n_iter=8,
-        cv=3, random_state=0,
-    ).fit(X, y)
+    search = DACSearchCV(_sgd(), ETA, n_steps=3, n_iter=8, cv=3, random_state=0).fit(X, y)
     points = search._points
     before_mean, before_std = search._mean.copy(), search._std.copy()
     scores = np.full(len(points), np.nan)
