@@ -64,14 +64,14 @@ def _is_batch_end(context, snapshot):
     )
 
 
-def _check_number(name, value, low, *, integer=False, low_open=False, allow_inf=False):
+def _check_number(name, value, low, *, integer=False, low_open=False):
     kind = numbers.Integral if integer else numbers.Real
     if isinstance(value, bool) or not isinstance(value, kind):
         raise TypeError(
             f"{name} must be {'an int' if integer else 'a number'}; got "
             f"{value!r} of type {type(value).__name__}."
         )
-    if np.isnan(value) or (np.isinf(value) and not allow_inf):
+    if not np.isfinite(value):
         raise ValueError(f"{name} must be finite; got {value!r}.")
     if value < low or (low_open and value == low):
         raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}; got {value!r}.")
@@ -267,7 +267,7 @@ class TqdmProgressBar(_SearchCallback):
             from tqdm.auto import tqdm
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ImportError(
-                "ProgressBar needs tqdm: pip install skhyper[progress]"
+                "TqdmProgressBar needs tqdm: pip install skhyper[progress]"
             ) from exc
         self._deadline = next(
             (cb for cb in getattr(estimator, "_skl_callbacks", [])

@@ -388,8 +388,11 @@ class Journal:
             "format": _FORMAT, "version": _VERSION, "fingerprint": self.fingerprint,
             "batches": self.batches, "models": self.models_file,
         }
-        document = {"payload": payload, "sha256": hashlib.sha256(_dumps(payload).encode()).hexdigest()}
-        _atomic_write(self.path, _dumps(document).encode())
+        text = _dumps(payload)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        # the bytes of _dumps({"payload": payload, "sha256": digest}), without
+        # serializing the payload a second time
+        _atomic_write(self.path, f'{{"payload":{text},"sha256":"{digest}"}}'.encode())
         if old is not None and models is not None and old[0] != self.models_file[0]:
             try:  # the file now names the new models; the old ones may go
                 os.remove(self._models_path(old[0]))

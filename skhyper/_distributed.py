@@ -40,16 +40,23 @@ def scatter_once(*objects):
     return tuple(None if obj is None else next(sent) for obj in objects)
 
 
+def _is_future(value):
+    return type(value).__name__ == "Future" and callable(getattr(value, "result", None))
+
+
 def _resolved(value):
-    """``value`` with the futures dask did not resolve (the task runs outside
-    the cluster) replaced by their data, in dicts, lists and tuples too."""
+    """``value``, or its data when it is a future dask did not resolve (the
+    task runs outside the cluster); a dict's values too, one level deep.
+
+    The searches pass their futures as a task's own arguments, or as values
+    of a dict argument (the hypergradient's fit keywords), never deeper; the
+    data itself (a list X, say) is not walked on every task.
+    """
     if isinstance(value, dict):
-        return {k: _resolved(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_resolved(v) for v in value)
-    if type(value).__name__ == "Future" and callable(getattr(value, "result", None)):
-        return value.result()
-    return value
+        if any(_is_future(v) for v in value.values()):
+            return {k: v.result() if _is_future(v) else v for k, v in value.items()}
+        return value
+    return value.result() if _is_future(value) else value
 
 
 class on_worker:

@@ -152,12 +152,21 @@ class _FreshEvaluator:
 
     def evaluate(self, batch, batch_ctx=None):
         """The ``_fit_and_score`` results of ``batch``, candidate by candidate."""
-        contexts = _task_contexts(batch_ctx, self.n_tasks(batch))  # once, if resent
+        return self.run_fold_tasks(
+            batch, batch_ctx,
+            lambda X, y, params, train, test, kwargs: delayed(
+                on_worker(_compat.fit_and_score)
+            )(clone(self.base), X, y, train=train, test=test, parameters=params, **kwargs),
+        )
+
+    def run_fold_tasks(self, batch, batch_ctx, task):
+        """Run ``task(X, y, params, train, test, kwargs)`` (a delayed call) for
+        every (candidate, fold) of ``batch`` in one joblib call; sent again
+        should a dask cluster lose the data (the callback contexts are made
+        once, whatever the resends)."""
+        contexts = _task_contexts(batch_ctx, self.n_tasks(batch))
         return self.sent.run(lambda sent: self.parallel(
-            delayed(on_worker(_compat.fit_and_score))(
-                clone(self.base), X, y, train=train, test=test, parameters=params, **kwargs,
-            )
-            for X, y, params, train, test, kwargs in self.fold_tasks(batch, contexts, sent)
+            task(*args) for args in self.fold_tasks(batch, contexts, sent)
         ))
 
     def fold_tasks(self, batch, contexts, sent):
@@ -576,9 +585,8 @@ class _Record:
             try:
                 best = int(_compat.select_best_index(search, search._metric, results, refit))
             except Exception:  # a user's callable refit may not cope with partial results
-                best = int(np.nanargmax(np.where(
-                    np.isnan(results[column]), -np.inf, results[column]
-                )))
+                scores = np.asarray(results[column], dtype=float)
+                best = int(np.argmax(np.where(np.isnan(scores), -np.inf, scores)))
             attributes.update(
                 best_index_=best, best_params_=results["params"][best],
                 best_score_=float(results[column][best]),

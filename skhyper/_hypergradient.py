@@ -26,7 +26,7 @@ from sklearn.utils.parallel import delayed
 from . import _compat
 from ._compat import Interval, StrOptions, _safe_split
 from ._distributed import on_worker
-from ._engine import Batch, _FreshEvaluator, _SearchCV, _task_contexts
+from ._engine import Batch, _FreshEvaluator, _SearchCV
 from ._hypergrad import HyperSpec, _floats, hyperspec, supported
 from .optimizer import BayesOptimizer
 from .space import SearchSpace
@@ -128,13 +128,12 @@ class _HypergradEvaluator(_FreshEvaluator):
     def evaluate(self, batch, batch_ctx=None):
         descent = self.search._current
         function = descent.spec.function if descent.spec is not None else None
-        contexts = _task_contexts(batch_ctx, self.n_tasks(batch))  # once, if resent
-        return self.sent.run(lambda sent: self.parallel(
-            delayed(on_worker(_fold_loss_and_grad))(
+        return self.run_fold_tasks(
+            batch, batch_ctx,
+            lambda X, y, params, train, test, kwargs: delayed(on_worker(_fold_loss_and_grad))(
                 clone(self.base), X, y, train, test, params, descent.names, function, kwargs,
-            )
-            for X, y, params, train, test, kwargs in self.fold_tasks(batch, contexts, sent)
-        ))
+            ),
+        )
 
 
 # The length of L-BFGS-B's first step, as a fraction of the unit box.
