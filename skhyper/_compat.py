@@ -20,6 +20,8 @@ from sklearn.utils._param_validation import (
     Interval,
     RealNotInt,
     StrOptions,
+    make_constraint,
+    validate_parameter_constraints,
 )
 from sklearn.utils.validation import _check_method_params, _num_samples
 
@@ -40,6 +42,8 @@ PRIVATE_NAMES = [
     ("sklearn.utils._param_validation", "Interval"),
     ("sklearn.utils._param_validation", "RealNotInt"),
     ("sklearn.utils._param_validation", "StrOptions"),
+    ("sklearn.utils._param_validation", "make_constraint"),
+    ("sklearn.utils._param_validation", "validate_parameter_constraints"),
     ("BaseSearchCV", "_get_scorers"),
     ("BaseSearchCV", "_get_routed_params_for_fit"),
     ("BaseSearchCV", "_format_results"),
@@ -130,6 +134,8 @@ __all__ = [
     "get_scorers",
     "init_callback_context",
     "insert_error_scores",
+    "make_constraint",
     "routed_params_for_fit",
     "select_best_index",
+    "validate_parameter_constraints",
 ]

@@ -21,9 +21,11 @@ to be fitted again), and because it cannot continue a model.
 """
 
 import numbers
+import re
 import time
 import warnings
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Optional
 
@@ -36,9 +38,11 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from . import _compat
 from ._callbacks import BATCH_TASK, SearchEvents
+from ._checks import check_fit_input, check_folds, check_space_against
 from ._checkpoint import Journal, find_checkpoint, fingerprint
 from ._compat import BaseSearchCV, _check_method_params, _fit_context
 from ._distributed import Sent, on_worker
+from .space import SearchSpace
 
 __all__ = ["Batch", "_SearchCV", "best_index_at_max_resource"]
 
@@ -214,6 +218,28 @@ class _FreshEvaluator:
         """Nothing to restore."""
 
 
+@contextmanager
+def _naming(name, value):
+    """Re-raise a ValueError or TypeError that does not name parameter ``name``
+    with its name and value in front, as every other bad input is reported.
+
+    scikit-learn's own messages for a bad ``scoring`` or ``cv`` ("n_splits=22
+    cannot be greater than the number of members in each class") do not say
+    which of the search's parameters to change.
+    """
+    try:
+        yield
+    except (ValueError, TypeError) as error:
+        if re.search(rf"\b{name}\b", str(error)):
+            raise
+        message = f"{name}={value!r}: {error}"
+        try:
+            named = type(error)(message)
+        except Exception:  # noqa: BLE001 -- a subclass with other arguments
+            named = (TypeError if isinstance(error, TypeError) else ValueError)(message)
+        raise named from error
+
+
 def _task_contexts(batch_ctx, n_tasks):
     """One callback context per fit task, made here and not in the workers
     (as scikit-learn's own search does: subcontexts do not pickle well)."""
@@ -282,22 +308,29 @@ class _SearchCV(BaseSearchCV):
         # Everything that can be wrong with the search's own parameters is
         # checked before the first fit (scoring and refit first, as in
         # BaseSearchCV.fit).
-        scorers, refit_metric = _compat.get_scorers(self)
+        with _naming("scoring", self.scoring):
+            scorers, refit_metric = _compat.get_scorers(self)
         self._metric = self._search_metric_name()
         self._prepare()
+        # after the search's own checks: an estimator that cannot train as the
+        # search needs is the first thing to say, before its parameter names
+        check_space_against(self.estimator, SearchSpace(self.search_spaces))
+        check_fit_input(self, X, y, params)
         X, y = indexable(X, y)
         params = _check_method_params(X, params=params)
         routed = _compat.routed_params_for_fit(self, params)
         # The folds are drawn once per fit and replayed to every batch: a
         # shuffling splitter without a seed scores every batch on the same
         # folds, and a generator is read only once.
-        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
-        splits = list(cv.split(X, y, **routed.splitter.split))
+        with _naming("cv", self.cv):
+            cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+            splits = list(cv.split(X, y, **routed.splitter.split))
         if not splits:
             raise ValueError(
                 f"cv yielded no splits: {self.cv!r}. A generator of (train, test) "
                 f"pairs can be used for one fit only; pass a list or a splitter."
             )
+        check_folds(self, y, splits)
         self.n_splits_ = len(splits)
         self._prepare_splits(X, y, splits)
         journal = self._open_checkpoint(X, y, routed.estimator.fit, splits)

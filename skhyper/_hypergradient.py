@@ -26,6 +26,7 @@ from sklearn.utils.parallel import delayed
 from . import _compat
 from ._compat import Interval, StrOptions, _safe_split
 from ._distributed import on_worker
+from ._checks import check_space_against
 from ._engine import Batch, _FreshEvaluator, _SearchCV
 from ._hypergrad import HyperSpec, _floats, hyperspec, supported
 from .optimizer import BayesOptimizer
@@ -335,6 +336,7 @@ class HypergradientSearchCV(_SearchCV):
     # -- checks before any fit ----------------------------------------------------
     def _prepare(self):
         self._space = SearchSpace(self.search_spaces)
+        check_space_against(self.estimator, self._space)  # before _plan sets them
         self._descents, problems = [], []
         for sub in self._space.subspaces:
             for descent, problem in self._plan(sub):

@@ -211,6 +211,12 @@ def prepare_training(search, searched, changing):
             f"resource='partial_fit' needs an estimator with partial_fit; got "
             f"{type(last).__name__}, which has none."
         )
+    if resource != "partial_fit" and resource not in search.estimator.get_params():
+        raise ValueError(
+            f"resource={resource!r} is neither 'partial_fit' nor a parameter of "
+            f"{type(search.estimator).__name__}: {cls} trains by partial_fit or by "
+            f"raising a warm-start iteration parameter of the estimator."
+        )
     try:  # a named parameter must continue training by warm start
         mode = Stepper.for_resource(search.estimator, resource, None, True).mode
     except ValueError:
@@ -237,7 +243,8 @@ def prepare_training(search, searched, changing):
         safe = mutable_parameters(last, mode)
     else:
         safe = set(search.safe_to_change)
-    unsafe = [p for p in changing if p[len(prefix):] not in safe]
+    known = search.estimator.get_params()  # an unknown name is reported as such, later
+    unsafe = [p for p in changing if p[len(prefix):] not in safe and p in known]
     if unsafe:
         hint = ""
         parameter = warm_start_parameter(last)

@@ -258,7 +258,7 @@ class _RidgeThatMustNotFit(Ridge):
     "estimator, space, kwargs, match",
     [
         (_RidgeThatMustNotFit(), {"alpha": Real(0.0, 10.0)}, {}, "includes values <= 0"),
-        (_RidgeThatMustNotFit(), {"alpha": ALPHA, "max_iter": poisson(5)}, {},
+        (_RidgeThatMustNotFit(), {"alpha": ALPHA, "max_iter": poisson(5, loc=1)}, {},
          "infinitely many values"),
         (_RidgeThatMustNotFit(), {"tol": Real(1e-4, 1e-2)}, {},
          r"'tol'\] is continuous, but .* only for \['alpha'\]"),

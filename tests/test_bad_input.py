@@ -1,0 +1,434 @@
+"""Bad input, fuzzed with hypothesis across every search.
+
+Every wrong value must raise a ValueError or TypeError that names what was
+wrong, before the first fit. The estimators here record every ``fit`` and
+``partial_fit`` call, which proves that no fit started; they stop a search
+that got past its checks after a few fits, so that a valid but large value
+(``n_iter=10**9``) does not run for long.
+"""
+
+import re
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from joblib import parallel_config
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+
+from skhyper import (
+    BayesSearchCV,
+    DACSearchCV,
+    HyperbandSearchCV,
+    HypergradientSearchCV,
+    PBTSearchCV,
+    Real,
+)
+from skhyper import _compat
+
+FITS = []
+MAX_FITS = 30
+
+
+class Enough(BaseException):
+    """Raised by a recording estimator after MAX_FITS fits: the search got past its checks.
+
+    A BaseException, so that ``error_score`` cannot catch it.
+    """
+
+
+def _record(estimator, method):
+    FITS.append((type(estimator).__name__, method))
+    if len(FITS) > MAX_FITS:
+        raise Enough
+
+
+class RecordingLogisticRegression(LogisticRegression):
+    def fit(self, X, y, sample_weight=None):
+        _record(self, "fit")
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+class RecordingSGDClassifier(SGDClassifier):
+    def fit(self, X, y, **kwargs):
+        _record(self, "fit")
+        return super().fit(X, y, **kwargs)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        _record(self, "partial_fit")
+        return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
+
+
+def _data(n=40, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, 3))
+    y = (X[:, 0] + 0.5 * rng.normal(size=n) > 0).astype(int)
+    return X, y
+
+
+C = {"C": Real(1e-2, 1e2, prior="log-uniform")}
+ALPHA = {"alpha": Real(1e-4, 1e-1, prior="log-uniform")}
+
+
+def _lr():
+    return RecordingLogisticRegression()
+
+
+def _sgd():
+    return RecordingSGDClassifier(random_state=0)
+
+
+#: name -> a small search whose every parameter is valid
+SEARCHES = {
+    "bayes": lambda: BayesSearchCV(_lr(), C, n_iter=4, n_initial_points=2, cv=2),
+    "hyperband": lambda: HyperbandSearchCV(_lr(), C, factor=2, min_resources=5, cv=2),
+    "hyperband-partial_fit": lambda: HyperbandSearchCV(
+        _sgd(), ALPHA, resource="partial_fit", max_resources=4, factor=2, cv=2
+    ),
+    "pbt": lambda: PBTSearchCV(_sgd(), ALPHA, population_size=2, n_steps=2, interval=1, cv=2),
+    "dac": lambda: DACSearchCV(_sgd(), ALPHA, n_steps=2, n_iter=2, cv=2),
+    "hypergradient": lambda: HypergradientSearchCV(_lr(), C, max_iter=2, cv=2),
+}
+
+#: what the generic fuzz leaves to the tests below it
+NOT_FUZZED = {"estimator", "search_spaces"}
+
+
+def _fit(search, X, y, **params):
+    """Fit ``search`` on one process; return (exception or None, fits made)."""
+    del FITS[:]
+    try:
+        with parallel_config(backend="sequential"):
+            search.fit(X, y, **params)
+    except Enough:
+        return None, len(FITS)
+    except Exception as exc:  # noqa: BLE001 -- the test inspects it
+        return exc, len(FITS)
+    return None, len(FITS)
+
+
+def _assert_refused(error, n_fits, *names):
+    """``error`` is a ValueError or TypeError naming one of ``names``; nothing was fitted."""
+    assert error is not None, f"accepted: no error naming {names}"
+    assert isinstance(error, (ValueError, TypeError)), f"{type(error).__name__}: {error}"
+    message = str(error)
+    assert any(
+        re.search(rf"(?<!\w){re.escape(m)}(?!\w)", message) for n in names for m in (n, repr(n))
+    ), (
+        f"the error does not name {names}: {message}"
+    )
+    assert n_fits == 0, f"{n_fits} fits before the error: {message}"
+
+
+def _satisfies(value, constraints):
+    return any(_compat.make_constraint(c).is_satisfied_by(value) for c in constraints)
+
+
+def _values(options):
+    """Any value a user might pass by mistake, and the parameter's own options."""
+    numbers = st.one_of(
+        st.integers(-3, 12),
+        st.integers(),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.sampled_from([0, 1, 2, -1, 0.0, 0.5, 1.0, 1.5, 1e-12, 1e12]),
+    )
+    return st.one_of(
+        st.none(),
+        st.booleans(),
+        numbers,
+        st.text(max_size=6),
+        st.sampled_from(sorted(options) or ["auto"]),
+        st.lists(numbers, max_size=3),
+        st.tuples(numbers, numbers),
+        st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+        st.just(object()),
+        st.just(np.array([1.0, 2.0])),
+    )
+
+
+def _options(constraints):
+    return {o for c in constraints if hasattr(c, "options") for o in c.options}
+
+
+FUZZ = settings(
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+def test_the_unfuzzed_searches_run(name):
+    """The searches the fuzz starts from are valid: they fit, with no error."""
+    error, n_fits = _fit(SEARCHES[name](), *_data())
+    assert error is None and n_fits > 0
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+@FUZZ
+@given(data=st.data())
+def test_every_constructor_parameter_fuzzed(name, data):
+    """A value that no constraint admits is refused before any fit, naming the parameter.
+
+    A value the constraints admit either runs, or is refused the same way.
+    """
+    search = SEARCHES[name]()
+    constraints = type(search)._parameter_constraints
+    param = data.draw(st.sampled_from(sorted(set(constraints) - NOT_FUZZED)), label="param")
+    value = data.draw(_values(_options(constraints[param])), label="value")
+    search.set_params(**{param: value})
+    X, y = _data()
+    error, n_fits = _fit(search, X, y)
+    if not _satisfies(value, constraints[param]) or error is not None:
+        _assert_refused(error, n_fits, param)
+
+
+# -- search spaces ------------------------------------------------------------------------
+def _space_values():
+    """What a user might put in a space for one parameter, right or wrong."""
+    from scipy import stats
+
+    from skhyper import Categorical, Integer
+
+    return st.one_of(
+        st.sampled_from([
+            Real(1e-3, 1.0), Real(-1.0, 1.0), Real(0.0, 1.0), Integer(-2, 3), Integer(1, 5),
+            Categorical([0.1, 1.0]), Categorical(["a", "b"]), Categorical([None]),
+            [0.1, 1.0], [-1.0], [], [float("nan")], ["x"], (0.5,), range(1, 3),
+            stats.uniform(0, 1), stats.norm(0, 1), stats.randint(-1, 3), stats.loguniform(1e-3, 1),
+        ]),
+        st.none(),
+        st.integers(-2, 2),
+        st.floats(allow_nan=True),
+        st.text(max_size=4),
+        st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=3),
+        st.just(object()),
+    )
+
+
+def _space_names(search):
+    params = sorted(search.estimator.get_params())
+    return st.one_of(st.sampled_from(params), st.text(max_size=6), st.just("step__C"))
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+@FUZZ
+@given(data=st.data())
+def test_search_spaces_fuzzed(name, data):
+    """A space of any names and values either runs, or is refused before any fit
+    with the parameter named: an unknown name, a value the estimator's own
+    constraints refuse (C=-1, alpha=nan), an empty or malformed space."""
+    search = SEARCHES[name]()
+    space = data.draw(st.dictionaries(_space_names(search), _space_values(), max_size=2))
+    space = data.draw(st.sampled_from([space, [space], [space, {}]]), label="space")
+    search.set_params(search_spaces=space)
+    X, y = _data()
+    error, n_fits = _fit(search, X, y)
+    # an empty subspace in a union means the estimator's defaults, as in
+    # GridSearchCV; a space with no parameter at all is refused
+    if error is not None or not any(space if isinstance(space, list) else [space]):
+        names = (["search_spaces", "search space"] + list(space if isinstance(space, dict)
+                                                         else space[0]))
+        _assert_refused(error, n_fits, *[str(n) for n in names])
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+@pytest.mark.parametrize(
+    "space, named",
+    [
+        ({"nonexistent": [1.0]}, "nonexistent"),
+        ({"C": [1.0], "alpha": Real(-1.0, -0.5)}, "C"),  # one of the two is foreign
+    ],
+)
+def test_a_name_the_estimator_does_not_have_is_refused(name, space, named):
+    search = SEARCHES[name]()
+    search.set_params(search_spaces=space)
+    error, n_fits = _fit(search, *_data())
+    _assert_refused(error, n_fits, named, "alpha")
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+def test_a_value_the_estimator_refuses_is_refused_before_any_fit(name):
+    """The estimator's own _parameter_constraints judge the space's values."""
+    search = SEARCHES[name]()
+    param = "C" if "C" in search.search_spaces else "alpha"
+    search.set_params(search_spaces={param: Real(-1.0, 1.0)})  # negative C or alpha
+    error, n_fits = _fit(search, *_data())
+    _assert_refused(error, n_fits, param)
+    assert "refuses" in str(error) and "-0.99" in str(error) or "-1" in str(error)
+
+
+def test_the_ends_of_a_real_range_are_not_values_a_draw_gives():
+    """Real(0, 1) for C (which must be above 0) is fine: no draw lands on 0."""
+    search = BayesSearchCV(_lr(), {"C": Real(0.0, 1.0)}, n_iter=3, n_initial_points=2, cv=2,
+                           random_state=0)
+    error, n_fits = _fit(search, *_data())
+    assert error is None and n_fits > 0
+
+
+def test_a_choice_the_estimator_refuses_is_refused():
+    search = BayesSearchCV(_lr(), {"penalty": ["l2", "l3"]}, n_iter=2, cv=2)
+    error, n_fits = _fit(search, *_data())
+    _assert_refused(error, n_fits, "penalty")
+    assert "'l3'" in str(error)
+
+
+def test_a_parameter_of_an_estimator_the_space_chooses_is_left_to_the_fit():
+    """{"clf": [SGDClassifier()], "clf__eta0": ...}: eta0 is the chosen step's."""
+    from sklearn.pipeline import Pipeline
+
+    pipe = Pipeline([("clf", _lr())])
+    space = {"clf": [RecordingSGDClassifier(random_state=0)], "clf__eta0": [0.1, 0.2]}
+    search = BayesSearchCV(pipe, space, n_iter=2, n_initial_points=2, cv=2, random_state=0)
+    error, n_fits = _fit(search, *_data())
+    assert error is None and n_fits > 0
+
+
+# -- estimator, resource, dynamic ---------------------------------------------------------
+def _estimators():
+    from sklearn.linear_model import Ridge
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return st.sampled_from([
+        _lr(), _sgd(), Ridge(), KNeighborsClassifier(), make_pipeline(StandardScaler(), _sgd()),
+    ])
+
+
+TRAINING = {
+    "hyperband": ["n_samples", "partial_fit", "max_iter", "n_neighbors", "alpha", "nope"],
+    "hyperband-partial_fit": ["partial_fit", "max_iter", "sgdclassifier__max_iter", "nope"],
+    "pbt": ["partial_fit", "max_iter", "sgdclassifier__max_iter", "alpha", "", "nope"],
+    "dac": ["partial_fit", "max_iter", "sgdclassifier__max_iter", "alpha", "nope"],
+}
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+@FUZZ
+@given(data=st.data())
+def test_incompatible_estimator_resource_and_dynamic(name, data):
+    """Any estimator with any resource (and, for DAC, any dynamic list) either
+    runs or is refused before any fit, naming what does not fit together."""
+    search = SEARCHES[name]()
+    estimator = data.draw(_estimators(), label="estimator")
+    params = sorted(estimator.get_params())
+    space_name = data.draw(st.sampled_from([p for p in params if p.endswith(("alpha", "C",
+                                            "n_neighbors", "eta0"))] or params), label="space")
+    space = {space_name: [1, 2] if space_name.endswith("n_neighbors") else Real(0.01, 1.0)}
+    search.set_params(estimator=estimator, search_spaces=space)
+    if name in TRAINING:
+        search.set_params(resource=data.draw(st.sampled_from(TRAINING[name]), label="resource"))
+    if name == "dac":
+        search.set_params(dynamic=data.draw(
+            st.sampled_from([None, [], [space_name], ["nope"], [space_name, "nope"]]),
+            label="dynamic",
+        ))
+    y_kind = data.draw(st.sampled_from(["class", "real"]), label="y")
+    X, y = _data()
+    if y_kind == "real":
+        y = X[:, 0] + 0.1
+    error, n_fits = _fit(search, X, y)
+    if error is not None:
+        _assert_refused(error, n_fits, "estimator", "resource", "dynamic", "search_spaces",
+                        "safe_to_change", "n_steps", "max_resources", "min_resources",
+                        "y", "cv", space_name, type(estimator).__name__)
+
+
+# -- data ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", SEARCHES)
+@settings(max_examples=10, deadline=None, derandomize=True)
+@given(n_X=st.integers(6, 40), n_y=st.integers(6, 40))
+def test_X_and_y_of_different_lengths(name, n_X, n_y):
+    X, y = _data(40)
+    error, n_fits = _fit(SEARCHES[name](), X[:n_X], y[:n_y])
+    if n_X != n_y:
+        _assert_refused(error, n_fits, "X")
+        assert f"X has {n_X}, y has {n_y}" in str(error)
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+def test_sample_weight_of_another_length(name):
+    X, y = _data()
+    error, n_fits = _fit(SEARCHES[name](), X, y, sample_weight=np.ones(len(y) - 1))
+    _assert_refused(error, n_fits, "sample_weight")
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@settings(max_examples=5, deadline=None, derandomize=True)
+@given(where=st.tuples(st.integers(0, 39), st.integers(0, 2)), sparse=st.booleans())
+def test_nan_or_inf_in_X_for_an_estimator_that_refuses_them(name, bad, where, sparse):
+    import scipy.sparse as sps
+
+    X, y = _data()
+    X[where] = bad
+    error, n_fits = _fit(SEARCHES[name](), sps.csr_matrix(X) if sparse else X, y)
+    _assert_refused(error, n_fits, "X")
+    assert ("NaN" if np.isnan(bad) else "inf") in str(error)
+
+
+def test_nan_in_X_is_left_to_an_estimator_that_takes_it():
+    """A Pipeline that imputes, and an estimator whose tags allow NaN, get NaN."""
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+
+    X, y = _data()
+    X[3, 1] = np.nan
+    pipe = make_pipeline(SimpleImputer(), _lr())
+    search = BayesSearchCV(pipe, {"recordinglogisticregression__C": Real(0.1, 1.0)}, n_iter=2,
+                           cv=2,
+                           n_initial_points=2, random_state=0)
+    error, n_fits = _fit(search, X, y)
+    assert error is None and n_fits > 0
+
+    class NanTolerant(RecordingLogisticRegression):
+        def __sklearn_tags__(self):
+            tags = super().__sklearn_tags__()
+            tags.input_tags.allow_nan = True
+            return tags
+
+        def fit(self, X, y, sample_weight=None):
+            return super().fit(np.nan_to_num(X), y, sample_weight)
+
+    search = BayesSearchCV(NanTolerant(), C, n_iter=2, cv=2, n_initial_points=2,
+                           random_state=0)
+    error, n_fits = _fit(search, X, y)
+    assert error is None and n_fits > 0
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+@pytest.mark.parametrize("label", [0, 1, "a"])
+def test_a_single_class(name, label):
+    X, _ = _data()
+    error, n_fits = _fit(SEARCHES[name](), X, np.full(len(X), label, dtype=object))
+    _assert_refused(error, n_fits, "y")
+    assert "single class" in str(error)
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+def test_a_training_fold_with_a_single_class(name):
+    """Unshuffled KFold on sorted labels: the first fold trains on one class."""
+    from sklearn.model_selection import KFold
+
+    X, y = _data()
+    order = np.argsort(y, kind="stable")
+    search = SEARCHES[name]().set_params(cv=KFold(2))
+    error, n_fits = _fit(search, X[order], y[order])
+    _assert_refused(error, n_fits, "cv")
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+def test_a_single_class_is_fine_for_a_regressor(name):
+    """A constant target is a classifier's problem only."""
+    from sklearn.linear_model import Ridge, SGDRegressor
+
+    search = SEARCHES[name]()
+    regressor = SGDRegressor(random_state=0) if isinstance(search.estimator, SGDClassifier) \
+        else Ridge()
+    param = "alpha"
+    search.set_params(estimator=regressor, search_spaces={param: Real(1e-3, 1.0)})
+    X, _ = _data()
+    error, n_fits = _fit(search, X, np.ones(len(X)))
+    assert error is None, error
