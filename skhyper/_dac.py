@@ -414,6 +414,10 @@ class DACSearchCV(_SearchCV):
                     learned[f"{name}@w{j}"] = RealDim(-1.0, 1.0)
         self._learned = SearchSpace(learned)
 
+    def _planned_rows(self):
+        """How many rows the search will evaluate (for a progress bar)."""
+        return self.n_iter
+
     def _make_evaluator(self, X, y, splits, scorers, routed, parallel):
         self._base = Stepper.for_resource(self.estimator, self._resource, y, True)
         return _Trainer(self, X, y, splits, scorers, routed, self._base, parallel)

@@ -601,6 +601,12 @@ class HyperbandSearchCV(_SearchCV):
             )
         self._make_plan()
 
+    def _planned_rows(self):
+        """How many rows the search will evaluate (for a progress bar)."""
+        return sum(
+            n for _, k in self._plan for n, _ in _rung_resources(self._schedule[k])
+        )
+
     def _order_training_folds(self, rng):
         """One fixed (stratified) order per training fold; a rung takes a prefix."""
         self._ordered = []

@@ -530,6 +530,10 @@ class PBTSearchCV(_SearchCV):
                 f"(interval = n_steps is random search)."
             )
 
+    def _planned_rows(self):
+        """How many rows the search will evaluate (for a progress bar)."""
+        return self.population_size * math.ceil(self.n_steps_ / self.interval_)
+
     def _make_evaluator(self, X, y, splits, scorers, routed, parallel):
         stepper = Stepper.for_resource(self.estimator, self._resource, y, True)
         return _Trainer(self, X, y, splits, scorers, routed, stepper, parallel)

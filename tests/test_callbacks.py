@@ -9,7 +9,7 @@ import pytest
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 
-from skhyper import BayesSearchCV, HyperbandSearchCV, Real, _compat
+from skhyper import BayesSearchCV, Real, _compat
 from skhyper.callbacks import DeadlineStopper, NoImprovementStopper, TqdmProgressBar
 
 from ._estimators import ConstantClassifier
@@ -260,12 +260,18 @@ def test_tqdm_bar_shows_evaluations_best_and_time_left(data, n_jobs, callback_ap
     assert "left=" in text
 
 
-def test_tqdm_bar_without_a_known_total(data):
+@pytest.mark.parametrize("name", sorted(_searches()))
+def test_tqdm_bar_total_is_the_rows_the_search_evaluates(data, name):
+    """Every search but the hypergradient one, whose descent ends at its
+    tolerance, knows its number of rows before the first fit."""
     pytest.importorskip("tqdm")
     X, y = data
     out = io.StringIO()
-    search = HyperbandSearchCV(
-        LogisticRegression(), {"C": Real(1e-2, 1e2, prior="log-uniform")}, random_state=0,
-    ).set_callbacks(TqdmProgressBar(file=out, mininterval=0))
+    search = _searches()[name].set_callbacks(TqdmProgressBar(file=out, mininterval=0))
     search.fit(X, y)
-    assert f"{len(search.cv_results_['params'])}eval" in out.getvalue().replace(" ", "")
+    n_rows = len(search.cv_results_["params"])
+    text = out.getvalue().replace(" ", "")
+    if name == "hypergradient":
+        assert f"{n_rows}eval" in text and f"/{n_rows}" not in text
+    else:
+        assert f"{n_rows}/{n_rows}" in text
