@@ -227,8 +227,9 @@ class TqdmProgressBar(_SearchCallback):
 
     One tick per evaluation (row of ``cv_results_``), shown at the end of each
     batch, with the best score so far and, under a :class:`DeadlineStopper`
-    set on the same search, the seconds left. The total is known for the
-    searches with a fixed number of evaluations (BayesSearchCV's ``n_iter``).
+    set on the same search, the seconds left. The total is known before
+    the first fit for every search but HypergradientSearchCV, whose descent
+    ends when it converges (a stopper may still end a search early).
     Needs tqdm (``pip install skhyper[progress]``), imported when a fit
     starts.
 
