@@ -1,6 +1,7 @@
 """HyperbandSearchCV: successive halving over brackets (Li et al. 2018)."""
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -603,9 +604,7 @@ class HyperbandSearchCV(_SearchCV):
 
     def _planned_rows(self):
         """How many rows the search will evaluate (for a progress bar)."""
-        return sum(
-            n for _, k in self._plan for n, _ in _rung_resources(self._schedule[k])
-        )
+        return self.metadata_["n_evaluations"]
 
     def _order_training_folds(self, rng):
         """One fixed (stratified) order per training fold; a rung takes a prefix."""
@@ -814,8 +813,9 @@ def _plan_brackets(schedule, iterations, max_budget, continued):
     Without a budget, every bracket of ``iterations`` iterations; with one,
     as many whole brackets as ``max_budget`` (units trained per fold) pays.
     """
+    n_per_iteration = len(schedule)
     if max_budget is None:
-        return [(i, k) for i in range(iterations) for k in range(len(schedule))]
+        return _Plan(n_per_iteration, iterations * n_per_iteration)
     if iterations != 1:
         raise ValueError(
             f"max_budget={max_budget} decides how many brackets run, so "
@@ -829,28 +829,59 @@ def _plan_brackets(schedule, iterations, max_budget, continued):
             f"per fold of the first bracket; raise it to at least {costs[0]} (one "
             f"Hyperband iteration trains {sum(costs)})."
         )
-    plan, spent = [], 0
-    while True:
-        i, k = divmod(len(plan), len(schedule))
-        if spent + costs[k] > max_budget:
-            return plan
-        plan.append((i, k))
-        spent += costs[k]
+    # whole iterations, then the brackets of the next one while they fit
+    full, left = divmod(max_budget, sum(costs))
+    n = full * n_per_iteration
+    for cost in costs:
+        if cost > left:
+            break
+        left -= cost
+        n += 1
+    return _Plan(n_per_iteration, n)
+
+
+class _Plan(Sequence):
+    """The first ``n`` brackets, ``(iteration, k)``, of iterations of
+    ``n_per_iteration`` brackets each: computed, not stored, so that
+    ``hyperband_iterations=10**9`` under a deadline costs no memory."""
+
+    def __init__(self, n_per_iteration, n):
+        self.n_per_iteration = n_per_iteration
+        self.n = n
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.n))]
+        if index < 0:
+            index += self.n
+        if not 0 <= index < self.n:
+            raise IndexError(index)
+        return divmod(index, self.n_per_iteration)
+
+    def counts(self):
+        """How many times each bracket ``k`` runs."""
+        full, extra = divmod(self.n, self.n_per_iteration)
+        return [full + (k < extra) for k in range(self.n_per_iteration)]
 
 
 def _metadata(schedule, plan, continued):
-    """Summary of the brackets of ``plan`` (``(iteration, k)`` of a
+    """Summary of the brackets of ``plan`` (a :class:`_Plan` over a
     :func:`hyperband_schedule`), resources as the rungs use them."""
     brackets = [_rung_resources(bracket) for bracket in schedule]
-    ran = [brackets[k] for _, k in plan]
+    counts = plan.counts()
     return {
         "brackets": brackets,
         "hyperband_iterations": plan[-1][0] + 1,
         "n_brackets": len(plan),
-        "n_configurations": sum(b[0][0] for b in ran),
-        "n_evaluations": sum(n for b in ran for n, _ in b),
-        "resource_units": sum(n * r for b in ran for n, r in b),
-        "trained_units": sum(_bracket_units(schedule[k], continued) for _, k in plan),
+        "n_configurations": sum(c * b[0][0] for c, b in zip(counts, brackets)),
+        "n_evaluations": sum(c * n for c, b in zip(counts, brackets) for n, _ in b),
+        "resource_units": sum(c * n * r for c, b in zip(counts, brackets) for n, r in b),
+        "trained_units": sum(
+            c * _bracket_units(bracket, continued) for c, bracket in zip(counts, schedule)
+        ),
     }
 
 
