@@ -11,6 +11,7 @@ from ._compat import Interval, StrOptions
 from .optimizer import (
     BATCH_STRATEGIES,
     INITIAL_POINT_GENERATORS,
+    MAX_CANDIDATES,
     BayesOptimizer,
     auto_n_initial_points,
 )
@@ -67,7 +68,9 @@ class BayesSearchCV(_SearchCV):
         How a batch of ``n_points`` settings is built; see
         :class:`BayesOptimizer`.
     n_candidates : int, default=1024
-        Size of the quasi-random sample the acquisition optimizer starts from.
+        Size of the quasi-random sample the acquisition optimizer starts from,
+        at most ``2**20`` (its rows and the model's predictions on them are
+        held in memory at once).
     n_restarts : int, default=5
         Number of candidates refined by gradient ascent.
     trust_region : bool, default=True
@@ -202,7 +205,7 @@ class BayesSearchCV(_SearchCV):
         "xi": [Interval(Real, 0, None, closed="left")],
         "kappa": [Interval(Real, 0, None, closed="left")],
         "batch_strategy": [StrOptions(set(BATCH_STRATEGIES))],
-        "n_candidates": [Interval(Integral, 1, None, closed="left")],
+        "n_candidates": [Interval(Integral, 1, MAX_CANDIDATES, closed="both")],
         "n_restarts": [Interval(Integral, 1, None, closed="left")],
         "trust_region": ["boolean"],
     }
@@ -284,7 +287,11 @@ class BayesSearchCV(_SearchCV):
     def _start(self, rng):
         self.optimizer_ = BayesOptimizer(
             self._space,
-            n_initial_points=self.n_initial_points,
+            # a design larger than the search is never evaluated: not drawn
+            n_initial_points=(
+                self.n_initial_points if self.n_initial_points == "auto"
+                else min(self.n_initial_points, self.n_iter)
+            ),
             initial_point_generator=self.initial_point_generator,
             acq_func=self.acq_func,
             xi=self.xi,

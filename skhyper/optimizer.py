@@ -42,6 +42,10 @@ def auto_n_initial_points(space):
     return max(5, n_params + 1)
 
 
+#: the largest n_candidates: a sample held in memory, with its predictions
+MAX_CANDIDATES = 2**20
+
+
 class BayesOptimizer:
     """Gaussian-process Bayesian optimization through ask and tell.
 
@@ -87,7 +91,9 @@ class BayesOptimizer:
         The fantasy told for points of a batch that are not yet evaluated: the
         worst score seen, or the model's own prediction.
     n_candidates : int, default=1024
-        Size of the quasi-random sample the acquisition optimizer starts from.
+        Size of the quasi-random sample the acquisition optimizer starts from,
+        at most ``2**20`` (its rows and the model's predictions on them are
+        held in memory at once).
     n_restarts : int, default=5
         Number of candidates refined by gradient ascent.
     trust_region : bool, default=True
@@ -207,7 +213,7 @@ class BayesOptimizer:
         if isinstance(n_initial_points, str) and n_initial_points == "auto":
             n_initial_points = auto_n_initial_points(space)
         _check_int("n_initial_points", n_initial_points, 1, ' or "auto"')
-        _check_int("n_candidates", self.n_candidates, 1)
+        _check_int("n_candidates", self.n_candidates, 1, high=MAX_CANDIDATES)
         _check_int("n_restarts", self.n_restarts, 1)
         if not isinstance(self.trust_region, (bool, np.bool_)):
             raise ValueError(
@@ -628,8 +634,12 @@ def _check_choice(name, value, choices):
         raise ValueError(f"{name} must be one of {choices}; got {value!r}.")
 
 
-def _check_int(name, value, low, alternative=""):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
+def _check_int(name, value, low, alternative="", high=None):
+    if (
+        not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low
+        or (high is not None and value > high)
+    ):
+        within = f">= {low}" if high is None else f"in [{low}, {high}]"
         raise ValueError(
-            f"{name} must be an integer >= {low}{alternative}; got {value!r}."
+            f"{name} must be an integer {within}{alternative}; got {value!r}."
         )
