@@ -444,7 +444,7 @@ class DACSearchCV(_SearchCV):
         size = self.generation_size
         if size == "auto":
             size = min(20, max(4, self.n_iter // 5))
-        self._size = min(size, self.n_iter)
+        self._size = int(min(size, self.n_iter))  # True is an Integral too
         self._n_generations = math.ceil(self.n_iter / self._size)
         self._generation = 0
         self._asked = 0

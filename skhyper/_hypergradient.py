@@ -360,8 +360,9 @@ class HypergradientSearchCV(_SearchCV):
         elif len(self._descents) > self.max_iter:
             raise ValueError(
                 f"max_iter={self.max_iter} is fewer than the {len(self._descents)} "
-                f"descents of the outer loop (one per combination of the "
-                f"non-continuous parameters' values): each needs at least one row."
+                f"descents of the outer loop (one per combination of the values of "
+                f"search_spaces' non-continuous parameters): each needs at least one "
+                f"row. Raise max_iter, or make fewer parameters discrete."
             )
 
     def _plan(self, sub):

@@ -242,6 +242,12 @@ def prepare_training(search, searched, changing):
     if search.safe_to_change == "auto":
         safe = mutable_parameters(last, mode)
     else:
+        wrong = [p for p in search.safe_to_change if not isinstance(p, str)]
+        if wrong:
+            raise TypeError(
+                f"safe_to_change must be 'auto' or a list of parameter names; got "
+                f"{search.safe_to_change!r}, with {wrong!r} not a string."
+            )
         safe = set(search.safe_to_change)
     known = search.estimator.get_params()  # an unknown name is reported as such, later
     unsafe = [p for p in changing if p[len(prefix):] not in safe and p in known]
