@@ -207,8 +207,13 @@ def _space_values():
     )
 
 
+#: parameters whose every valid value fits with the estimator's other defaults
+#: (l1_ratio, say, needs another solver: left to the fits, as in GridSearchCV)
+INDEPENDENT = ["C", "alpha", "tol", "max_iter", "eta0"]
+
+
 def _space_names(search):
-    params = sorted(search.estimator.get_params())
+    params = [p for p in INDEPENDENT if p in search.estimator.get_params()]
     return st.one_of(st.sampled_from(params), st.text(max_size=6), st.just("step__C"))
 
 
@@ -225,6 +230,11 @@ def test_search_spaces_fuzzed(name, data):
     search.set_params(search_spaces=space)
     X, y = _data()
     error, n_fits = _fit(search, X, y)
+    if n_fits and re.match(r"All the \d+ fits of \w+ so far failed", str(error)):
+        # a value that passes the estimator's own constraints but not its fit's
+        # checks across parameters (SGD's alpha=0 with learning_rate="optimal"):
+        # left to the fits and error_score, as in GridSearchCV
+        return
     # an empty subspace in a union means the estimator's defaults, as in
     # GridSearchCV; a space with no parameter at all is refused
     if error is not None or not any(space if isinstance(space, list) else [space]):
@@ -432,3 +442,70 @@ def test_a_single_class_is_fine_for_a_regressor(name):
     X, _ = _data()
     error, n_fits = _fit(search, X, np.ones(len(X)))
     assert error is None, error
+
+
+# -- what a longer, randomly seeded run of the fuzz found ---------------------------------
+def test_an_initial_design_larger_than_n_iter_is_not_drawn():
+    """n_initial_points=2**31 with n_iter=3 drew a 2**31-point design (32 GiB)."""
+    search = BayesSearchCV(_lr(), C, n_iter=3, n_initial_points=2**31, cv=2, random_state=0)
+    error, n_fits = _fit(search, *_data())
+    assert error is None and len(search.cv_results_["params"]) == 3
+
+
+@pytest.mark.parametrize("name", ["pbt", "dac"])
+def test_safe_to_change_must_hold_names(name):
+    """safe_to_change=[0] crashed with "can only concatenate str (not "int") to str"."""
+    search = SEARCHES[name]().set_params(safe_to_change=[0])
+    error, n_fits = _fit(search, *_data())
+    _assert_refused(error, n_fits, "safe_to_change")
+
+
+def test_a_huge_hyperband_iterations_costs_no_memory():
+    """hyperband_iterations=10**12 (to be ended by a stopper) built a list of
+    every bracket before the first fit, and the worker ran out of memory."""
+    search = SEARCHES["hyperband"]().set_params(hyperband_iterations=10**12)
+    error, n_fits = _fit(search, *_data())
+    assert error is None and n_fits > 0
+    n_per_iteration = len(search.metadata_["brackets"])
+    assert search.metadata_["n_brackets"] == 10**12 * n_per_iteration
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(costs=st.lists(st.integers(1, 50), min_size=1, max_size=5),
+       budget=st.integers(1, 2000))
+def test_the_computed_plan_is_the_greedy_one(costs, budget):
+    """Brackets in Hyperband's order while the budget pays, one by one."""
+    from skhyper import _hyperband
+
+    schedule = [f"bracket {k}" for k in range(len(costs))]
+    cost = dict(zip(schedule, costs))
+    original = _hyperband._bracket_units
+    try:
+        _hyperband._bracket_units = lambda bracket, continued: cost[bracket]
+        if budget < costs[0]:
+            with pytest.raises(ValueError, match="max_budget"):
+                _hyperband._plan_brackets(schedule, 1, budget, False)
+            return
+        plan = list(_hyperband._plan_brackets(schedule, 1, budget, False))
+    finally:
+        _hyperband._bracket_units = original
+    greedy, spent = [], 0
+    while spent + costs[len(greedy) % len(costs)] <= budget:
+        spent += costs[len(greedy) % len(costs)]
+        greedy.append(divmod(len(greedy), len(costs)))
+    assert plan == greedy
+
+
+def test_n_candidates_has_a_ceiling():
+    """n_candidates=2**28 ran out of memory in the first ask after the design."""
+    search = SEARCHES["bayes"]().set_params(n_candidates=2**28)
+    error, n_fits = _fit(search, *_data())
+    _assert_refused(error, n_fits, "n_candidates")
+
+
+def test_generation_size_true_is_one():
+    """generation_size=True passes scikit-learn's Integral constraint (as n_jobs=True
+    does in GridSearchCV), and crashed with "an integer is required"."""
+    search = SEARCHES["dac"]().set_params(generation_size=True)
+    error, n_fits = _fit(search, *_data())
+    assert error is None and n_fits > 0
