@@ -24,9 +24,9 @@ from sklearn.preprocessing import TargetEncoder
 from sklearn.utils.parallel import delayed
 
 from . import _compat
+from ._checks import check_space_against
 from ._compat import Interval, StrOptions, _safe_split
 from ._distributed import on_worker
-from ._checks import check_space_against
 from ._engine import Batch, _FreshEvaluator, _SearchCV
 from ._hypergrad import HyperSpec, _floats, hyperspec, supported
 from .optimizer import BayesOptimizer
