@@ -211,7 +211,8 @@ def prepare_training(search, searched, changing):
             f"resource='partial_fit' needs an estimator with partial_fit; got "
             f"{type(last).__name__}, which has none."
         )
-    if resource != "partial_fit" and resource not in search.estimator.get_params():
+    params = search.estimator.get_params()
+    if resource != "partial_fit" and resource not in params:
         raise ValueError(
             f"resource={resource!r} is neither 'partial_fit' nor a parameter of "
             f"{type(search.estimator).__name__}: {cls} trains by partial_fit or by "
@@ -249,8 +250,8 @@ def prepare_training(search, searched, changing):
                 f"{search.safe_to_change!r}, with {wrong!r} not a string."
             )
         safe = set(search.safe_to_change)
-    known = search.estimator.get_params()  # an unknown name is reported as such, later
-    unsafe = [p for p in changing if p[len(prefix):] not in safe and p in known]
+    # an unknown name is reported as such, by the engine's check of the space
+    unsafe = [p for p in changing if p[len(prefix):] not in safe and p in params]
     if unsafe:
         hint = ""
         parameter = warm_start_parameter(last)
@@ -272,7 +273,7 @@ def prepare_training(search, searched, changing):
             "every member trains; got 'auto'."
         )
     else:
-        value = search.estimator.get_params()[resource]
+        value = params[resource]
         if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
             raise ValueError(
                 f"n_steps='auto' takes the estimator's {resource}={value!r}, which "
