@@ -3,22 +3,28 @@
 joblib's dask backend scatters a large argument once per ``Parallel`` call,
 that is once per batch of a search, and a search runs many batches. When
 that backend is active, the searches scatter their data (X, y, the fit and
-score parameters, the continued-training folds) to every worker once at
-the start of ``fit`` and hand the futures to their tasks; dask resolves
-them on the worker. Broadcast to every worker, the data survives the loss of
-any one of them.
+score parameters) to every worker once at the start of ``fit`` and hand the
+futures to their tasks; dask resolves them on the worker. It is broadcast,
+but dask's memory manager keeps a single copy of data no task is waiting
+for, so a worker that dies may take it: the searches then send it again
+from the parent (:class:`Sent`; ``_incremental._Remote`` for the searches
+that continue training, which also make their folds on the workers and keep
+their fold-models there).
 
 joblib runs a call in the parent process instead when the cluster has a
 single worker left (its effective ``n_jobs`` is then 1); :func:`on_worker`
 wraps the tasks so that they fetch the futures' data themselves there.
 """
 
+import warnings
+
 from joblib.parallel import get_active_backend
+from sklearn import config_context, get_config
 
 # How often a batch is sent again after the cluster lost data it needed.
 _RESENDS = 3
 
-__all__ = ["Sent", "dask_client", "on_worker", "scatter_once"]
+__all__ = ["Sent", "dask_client", "on_worker", "scatter_once", "with_config"]
 
 
 def dask_client():
@@ -57,6 +63,23 @@ def _resolved(value):
             return {k: v.result() if _is_future(v) else v for k, v in value.items()}
         return value
     return value.result() if _is_future(value) else value
+
+
+class with_config:
+    """``func``, run under the scikit-learn configuration and the warning
+    filters in force where it was wrapped: what scikit-learn's ``delayed``
+    carries to joblib's workers, for a task submitted to a dask client
+    directly (metadata routing, ``assume_finite`` and the like)."""
+
+    def __init__(self, func):
+        self.func = func
+        self.config = get_config()
+        self.filters = list(warnings.filters)
+
+    def __call__(self, *args, **kwargs):
+        with config_context(**self.config), warnings.catch_warnings():
+            warnings.filters[:] = self.filters
+            return self.func(*args, **kwargs)
 
 
 class on_worker:

@@ -207,6 +207,9 @@ class _FreshEvaluator:
     def keep(self, members):
         """Nothing is kept between batches."""
 
+    def close(self):
+        """Nothing to release when the search is over."""
+
     def replay(self, batch):
         """A batch read from a checkpoint: nothing to do."""
 
@@ -344,6 +347,7 @@ class _SearchCV(BaseSearchCV):
             root_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
         events = SearchEvents(self, root_ctx)
         events.begin()
+        evaluator = None
         try:
             with Parallel(n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch) as parallel:
                 evaluator = self._make_evaluator(X, y, splits, scorers, routed, parallel)
@@ -351,6 +355,8 @@ class _SearchCV(BaseSearchCV):
                 self._run_search(record, callback_ctx=root_ctx)
         finally:
             events.end()
+            if evaluator is not None:
+                evaluator.close()
         if record.results is None:
             raise ValueError(f"{type(self).__name__} evaluated nothing.")
         if record.all_failed:

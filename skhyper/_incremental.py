@@ -12,10 +12,21 @@ iteration parameter (``n_estimators`` of forests and gradient boosting,
 ``max_iter`` of histogram gradient boosting). For a Pipeline, the steps before
 the last are fitted once per fold, as ``Pipeline.fit`` fits them
 (``fit_transform``), and only the last step trains.
+
+Where things live: with ``n_jobs=1`` and with threads, in this process. With
+loky, the workers keep nothing between tasks, so the fold-models go to a
+worker and back at every step; the folds' large arrays are written to files
+once and mapped (:class:`_SharedFolds`), so that joblib does not dump them
+again for every task. On a dask cluster (:class:`_Remote`) the folds are made
+on the workers and the fold-models stay there between steps: this process
+holds futures and gathers scores.
 """
 
 import contextlib
 import copy
+import operator
+import os
+import tempfile
 import time
 import traceback
 import warnings
@@ -42,9 +53,18 @@ from sklearn.ensemble import (
 from sklearn.pipeline import Pipeline
 from sklearn.utils.metadata_routing import process_routing
 from sklearn.utils.parallel import delayed
+from joblib import effective_n_jobs
+from joblib.parallel import get_active_backend
 
 from ._compat import _check_method_params, _num_samples, _safe_indexing, _score
-from ._distributed import Sent, on_worker
+from ._distributed import (
+    _RESENDS,
+    _is_future,
+    _lost_data,
+    dask_client,
+    scatter_once,
+    with_config,
+)
 from ._engine import EARLIER_FAILURE, _task_contexts
 
 __all__ = [
@@ -55,6 +75,9 @@ __all__ = [
     "mutable_parameters",
     "warm_start_parameter",
 ]
+
+# joblib's own threshold (max_nbytes="1M") for sending an array by file
+_SHARED_NBYTES = 2**20
 
 #: Parameters whose increase under ``warm_start=True`` continues training
 #: (the new stages are added to the fitted ones), by estimator class. Looked
@@ -314,6 +337,35 @@ class _Fold:
     error: object = None
 
 
+def _make_fold(estimator, X, y, train, test, fit_params, score_params, error_score):
+    """The :class:`_Fold` of split ``(train, test)``: a clone of ``estimator``'s
+    Pipeline head fitted on the training part, both parts transformed by it.
+
+    As in ``_fit_and_score``, a head that fails fails this fold's fits (its
+    traceback is kept) unless ``error_score="raise"``.
+    """
+    X_train, y_train = _subset(X, train), _subset(y, train)
+    X_test, y_test = _subset(X, test), _subset(y, test)
+    own_fit_params = _check_method_params(X, params=fit_params, indices=train)
+    error = None
+    try:
+        head, X_train, own_fit_params = _fit_head(
+            clone(estimator), X_train, y_train, own_fit_params
+        )
+        if head is not None:
+            X_test = head.transform(X_test)
+    except Exception:
+        if error_score == "raise":
+            raise
+        error = traceback.format_exc()
+    return _Fold(
+        X_train, y_train, X_test, y_test, own_fit_params,
+        _check_method_params(X, params=score_params, indices=train),
+        _check_method_params(X, params=score_params, indices=test),
+        error,
+    )
+
+
 @dataclass
 class _Task:
     """Continue one member's model on one fold, from ``done`` to ``target`` steps."""
@@ -418,6 +470,187 @@ def _error_scores(scorer, error_score):
     return error_score
 
 
+def _continue_on_worker(model, fold, *args, **kwargs):
+    """:func:`_advance_and_score` on a dask worker, which keeps ``model`` for
+    the other tasks that read it (a member PBT copied, a rerun after a lost
+    worker): the step trains a copy."""
+    return _advance_and_score(
+        None if model is None else copy.deepcopy(model), fold, *args, **kwargs
+    )
+
+
+class _SharedFolds:
+    """The folds' large arrays, for a process-based joblib backend (loky,
+    multiprocessing) with more than one job, written once to files and
+    mapped read-only: joblib sends such an array to a worker by its file name
+    (no pickling, no hashing), and the parent holds it as file pages it can
+    drop, not as memory. Without it, joblib would dump each array again for
+    every task that takes it."""
+
+    def __init__(self, enabled):
+        self.enabled = enabled
+        self.folder = None
+
+    @classmethod
+    def for_jobs(cls, n_jobs):
+        backend, _ = get_active_backend()
+        return cls(
+            not getattr(backend, "supports_sharedmem", False)
+            and effective_n_jobs(n_jobs) != 1
+        )
+
+    def share(self, k, fold):
+        """``fold`` (the ``k``-th), its arrays of at least 1 MiB mapped from files."""
+        if not self.enabled:
+            return fold
+        for name in ("X_train", "y_train", "X_test", "y_test"):
+            array = getattr(fold, name)
+            if (type(array) is not np.ndarray or array.dtype.hasobject
+                    or array.nbytes < _SHARED_NBYTES):
+                continue
+            if self.folder is None:  # where joblib would put its own, if told
+                self.folder = tempfile.TemporaryDirectory(
+                    prefix="skhyper-folds-", dir=os.environ.get("JOBLIB_TEMP_FOLDER")
+                )
+            path = os.path.join(self.folder.name, f"{k}-{name}.npy")
+            np.save(path, array)
+            setattr(fold, name, np.load(path, mmap_mode="r"))
+        return fold
+
+    def close(self):
+        """Remove the files (the folds must not be used after)."""
+        if self.folder is not None:
+            self.folder.cleanup()
+            self.folder = None
+
+
+def _fold_made(fold):
+    return None
+
+
+def _retrain(model, fold, steps):
+    """``model`` trained from scratch on ``fold`` by ``steps``, ``[(own
+    params, steps done, target, stepper)]``, as the batches trained it; None
+    where they failed."""
+    if fold.error is not None:
+        return None
+    try:
+        for params, done, target, stepper in steps:
+            model.set_params(**params)
+            model = stepper.train(model, fold.X_train, fold.y_train, done, target,
+                                  fold.fit_params)
+    except Exception:
+        return None
+    return model
+
+
+def _gone(model):
+    """Whether ``model`` is a future whose data the cluster lost."""
+    return _is_future(model) and model.status not in ("finished", "pending")
+
+
+class _Remote:
+    """Continued training on a dask cluster, whose workers hold the data.
+
+    X, y and the fit and score parameters are scattered to every worker once;
+    the folds are made there by tasks, and each step is a task that reads a
+    member's fold-model where the previous step left it and leaves its own
+    there: the parent holds futures, and gathers only the scores (and the
+    fold-models themselves when a checkpoint is written). A worker that dies
+    takes data and fold-models with it; :meth:`run` makes them again (the
+    fold-models from the steps that made them: the same models for a seeded
+    estimator).
+    """
+
+    def __init__(self, client):
+        self.client = client
+
+    @classmethod
+    def for_jobs(cls, n_jobs):
+        """A :class:`_Remote` when joblib's dask backend is active (and
+        ``n_jobs``, the search's, is not 1, which runs everything here), else None."""
+        client = dask_client()
+        return None if client is None or n_jobs == 1 else cls(client)
+
+    def make_folds(self, estimator, X, y, splits, routed, error_score):
+        """Futures of every split's :class:`_Fold`, made on the workers (the
+        list this object keeps up to date should a worker die)."""
+        self.objects = (X, y, routed.estimator.fit, routed.scorer.score)
+        self.making = (estimator, splits, error_score)
+        self.data = scatter_once(*self.objects)  # held: the folds are made from them
+        self.folds = [self._make_fold(k) for k in range(len(splits))]
+        # made before the first step, so that error_score="raise" raises a
+        # failing Pipeline head here, as without dask
+        self.client.gather([self.client.submit(_fold_made, f) for f in self.folds])
+        return self.folds
+
+    def _make_fold(self, k):
+        estimator, splits, error_score = self.making
+        X, y, fit_params, score_params = self.data
+        train, test = splits[k]
+        return self.client.submit(
+            with_config(_make_fold), estimator, X, y, train, test, fit_params,
+            score_params, error_score, pure=False,
+        )
+
+    def run(self, calls, schedule):
+        """``[(model future, result)]`` of the steps ``calls``, each
+        ``(model, fold index, *args, kwargs)`` of :func:`_advance_and_score`.
+
+        Should a worker die with data the batch needs, what it lost is made
+        again and the batch runs again: the data is scattered again from
+        this process (dask's memory manager keeps a single copy of it), the
+        folds made again, and fold-models (for which dask keeps no recipe
+        once their step is done) trained again from ``schedule(i)`` of call
+        ``i``: ``(unfitted model, [(own params, steps done, target,
+        stepper)])``, the steps that made it.
+        """
+        for attempt in range(_RESENDS + 1):
+            try:
+                return self._run(calls)
+            except Exception as exc:
+                if attempt == _RESENDS or not _lost_data(exc):
+                    raise
+                # the client hears of lost keys a moment after the error; the
+                # last retry makes everything again, whatever it heard
+                time.sleep(0.1 * 2**attempt)
+                calls = self._recover(calls, schedule, everything=attempt == _RESENDS - 1)
+
+    def _recover(self, calls, schedule, everything):
+        """``calls``, with what the cluster lost made again."""
+        resend = everything or any(_gone(d) for d in self.data)
+        if resend:
+            self.data = scatter_once(*self.objects)
+        for k, fold in enumerate(self.folds):
+            if resend or _gone(fold):
+                self.folds[k] = self._make_fold(k)
+        out = []
+        for i, (model, k, *rest) in enumerate(calls):
+            if _gone(model) or (everything and _is_future(model)):
+                fresh, steps = schedule(i)
+                model = self.client.submit(
+                    with_config(_retrain), fresh, self.folds[k], steps, pure=False
+                )
+            out.append((model, k, *rest))
+        return out
+
+    def _run(self, calls):
+        submit, step = self.client.submit, with_config(_continue_on_worker)
+        done = [
+            submit(step, model, self.folds[k], *args, pure=False, **kwargs)
+            for model, k, *args, kwargs in calls
+        ]
+        models = [submit(operator.getitem, d, 0) for d in done]
+        outs = self.client.gather([submit(operator.getitem, d, 1) for d in done])
+        return list(zip(models, outs))
+
+    def fetch(self, models):
+        """``models`` (member -> fold-model futures), fetched from the workers."""
+        members = list(models)
+        fetched = self.client.gather([list(models[m]) for m in members])
+        return dict(zip(members, fetched))
+
+
 class _Trainer:
     """The continued-training evaluator: fold data and members' fold-models."""
 
@@ -428,41 +661,40 @@ class _Trainer:
         self.parallel = parallel
         self.last_name, last = _last_step(search.estimator)
         self.base = clone(last)
-        score_params = routed.scorer.score
-        self.folds = []
-        for train, test in splits:
-            X_train, y_train = _subset(X, train), _subset(y, train)
-            X_test, y_test = _subset(X, test), _subset(y, test)
-            fit_params = _check_method_params(X, params=routed.estimator.fit, indices=train)
-            error = None
-            try:
-                head, X_train, fit_params = _fit_head(
-                    clone(search.estimator), X_train, y_train, fit_params
-                )
-                if head is not None:
-                    X_test = head.transform(X_test)
-            except Exception:
-                # as _fit_and_score: a failing Pipeline step fails this fold's fits
-                if search.error_score == "raise":
-                    raise
-                error = traceback.format_exc()
-            self.folds.append(_Fold(
-                X_train, y_train, X_test, y_test, fit_params,
-                _check_method_params(X, params=score_params, indices=train),
-                _check_method_params(X, params=score_params, indices=test),
-                error,
-            ))
-        # what the tasks are given: on a dask cluster, futures of the folds
-        # sent to every worker once for the whole fit
-        self.sent = Sent(*self.folds)
+        # On a dask cluster the data goes to every worker once and the folds
+        # are made there: the parent holds neither them nor the fold-models,
+        # only futures (see _Remote).
+        self.remote = _Remote.for_jobs(parallel.n_jobs)
+        self.shared = _SharedFolds(False)
+        if self.remote is not None:
+            self.folds = self.remote.make_folds(
+                search.estimator, X, y, splits, routed, search.error_score
+            )
+        else:
+            # with loky, the folds' arrays go to files as they are made
+            self.shared = _SharedFolds.for_jobs(parallel.n_jobs)
+            self.folds = [
+                self.shared.share(k, _make_fold(
+                    search.estimator, X, y, train, test, routed.estimator.fit,
+                    routed.scorer.score, search.error_score,
+                ))
+                for k, (train, test) in enumerate(splits)
+            ]
         self.models = {}  # member -> list of fold-models (None after a failure)
         self.steps = {}  # member -> steps trained
         # member -> [(step, params)]: the hyperparameters in force from each step
         self.history = {}
         self.row_histories = []  # each evaluated row's member history, as then
+        # member -> [(own params, steps done, target, stepper)] of every batch
+        # that trained it: how to train its fold-models again from scratch
+        self.trained = {}
 
     def n_tasks(self, batch):
         return len(batch.candidates) * len(self.folds)
+
+    def close(self):
+        """The search is over: the files of the folds shared with loky go."""
+        self.shared.close()
 
     def evaluate(self, batch, batch_ctx=None):
         """Train each member to its target steps on every fold and score it.
@@ -481,15 +713,22 @@ class _Trainer:
             )
         search = self.search
         contexts = _task_contexts(batch_ctx, len(tasks))
-        results = self.sent.run(lambda folds: self.parallel(
-            delayed(on_worker(_advance_and_score))(
-                task.model, folds[task.k], task.params, task.done, task.target,
-                task.stepper, self.scorer, search.return_train_score, search.error_score,
-                callback_ctx=ctx, caller=search if ctx is not None else None,
-                verbose=search.verbose, progress=(task.k, len(self.folds)),
-            )
+        calls = [
+            (task.model, task.k, task.params, task.done, task.target, task.stepper,
+             self.scorer, search.return_train_score, search.error_score,
+             dict(callback_ctx=ctx, caller=search if ctx is not None else None,
+                  verbose=search.verbose, progress=(task.k, len(self.folds))))
             for task, ctx in zip(tasks, contexts)
-        ))
+        ]
+        if self.remote is not None:
+            results = self.remote.run(calls, lambda i: (
+                clone(self.base), self.trained[tasks[i].member][:-1]
+            ))
+        else:
+            results = self.parallel(
+                delayed(_advance_and_score)(model, self.folds[k], *args, **kwargs)
+                for model, k, *args, kwargs in calls
+            )
         outs = []
         for task, (model, out) in zip(tasks, results):
             self.models.setdefault(task.member, [None] * len(self.folds))[task.k] = model
@@ -512,8 +751,9 @@ class _Trainer:
             if not history or history[-1][1] != params:
                 history.append((done, dict(params)))
             self.row_histories.append(list(history))
-            out.append((member, _split_by_step(params, self.last_name)[0], done, target,
-                        stepper))
+            own = _split_by_step(params, self.last_name)[0]
+            self.trained.setdefault(member, []).append((own, done, target, stepper))
+            out.append((member, own, done, target, stepper))
         return out
 
     def _end(self, batch):
@@ -527,7 +767,10 @@ class _Trainer:
         self._end(batch)
 
     def checkpoint_state(self):
-        """What a checkpoint keeps besides the batches' results: the fold-models."""
+        """What a checkpoint keeps besides the batches' results: the fold-models
+        (fetched from the workers of a dask cluster)."""
+        if self.remote is not None:
+            return self.remote.fetch(self.models)
         return self.models
 
     def restore(self, models):
@@ -540,14 +783,20 @@ class _Trainer:
         for member in list(self.models):
             if member not in members:
                 del self.models[member]
+                self.trained.pop(member, None)
 
     def copy_member(self, source, member):
         """Give ``member`` a deep copy of ``source``'s fold-models, steps and
         history (PBT's exploit); the copy trains independently of its source."""
         if source in self.models:  # not while a checkpoint is replayed
-            self.models[member] = copy.deepcopy(self.models[source])
+            # a dask worker's step copies the model it continues (_Remote.run)
+            self.models[member] = (
+                list(self.models[source]) if self.remote is not None
+                else copy.deepcopy(self.models[source])
+            )
         self.steps[member] = self.steps[source]
         self.history[member] = list(self.history[source])
+        self.trained[member] = list(self.trained[source])
 
     def refit(self, estimator, X, y, fit_params):
         """Train the best configuration from scratch on all data: replay the

@@ -10,11 +10,15 @@ import warnings
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
+from sklearn.linear_model import SGDClassifier
 
-from skhyper import BayesSearchCV, Real
+from skhyper import BayesSearchCV, PBTSearchCV, Real
+from skhyper import _incremental
+from skhyper.callbacks import Checkpoint
 
 from ._estimators import ConstantClassifier
 from ._searches import every_search
+from .test_checkpoint import InterruptAfter
 
 distributed = pytest.importorskip("distributed")  # the "dask" extra
 joblib = pytest.importorskip("joblib")
@@ -180,3 +184,83 @@ def test_a_killed_worker_mid_search_loses_nothing(client, data):
     reference = _fit(search(), X, y, n_jobs=1)
     _assert_same(killed.cv_results_, reference.cv_results_)
     assert len(killed.cv_results_["params"]) == 6
+
+
+class CountedSGD(SGDClassifier):
+    """Counts the fitted copies of itself that this process unpickles: a
+    fold-model coming back from a worker. (The unfitted estimators sent with
+    the first tasks are unpickled here too, by the LocalCluster's scheduler,
+    which runs in this process.)"""
+
+    unpickled = 0
+
+    def __setstate__(self, state):
+        CountedSGD.unpickled += "coef_" in state
+        super().__setstate__(state)
+
+
+@pytest.mark.parametrize("name", ["pbt", "dac", "hyperband-partial_fit"])
+def test_the_folds_and_fold_models_stay_on_the_workers(client, data, name, monkeypatch):
+    # the continued-training searches keep neither the K training folds nor
+    # the members' fold-models in the parent on a cluster, only futures; with
+    # loky the fold-models come back after every step (which this test sees)
+    X, y = data
+    made = []
+    subset = _incremental._subset
+    monkeypatch.setattr(_incremental, "_subset", lambda *a: made.append(1) or subset(*a))
+    seen = {}
+    for mode in ("dask", 2):
+        search = every_search()[name]
+        search.set_params(estimator=CountedSGD(random_state=0))
+        CountedSGD.unpickled, made[:] = 0, []
+        if mode == "dask":
+            _fit(search, X, y, backend="dask")
+        else:
+            _fit(search, X, y, n_jobs=2)
+        seen[mode] = CountedSGD.unpickled, len(made)
+    assert seen["dask"] == (0, 0)
+    assert seen[2][0] > 0 and seen[2][1] > 0
+
+
+class SleepySGD(SGDClassifier):
+    """Sleeps in partial_fit, long enough for a worker to be killed meanwhile."""
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        time.sleep(0.15)
+        return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
+
+
+def test_a_killed_worker_holding_fold_models_loses_nothing(client, data):
+    # the fold-models of the first batch live on the workers; the one killed
+    # takes its share with it, and dask trains them again from their steps
+    X, y = data
+    _wait_for_workers(client, 2)
+
+    def search():
+        return PBTSearchCV(
+            SleepySGD(random_state=0), {"alpha": Real(1e-4, 1e-1, prior="log-uniform")},
+            population_size=4, n_steps=4, interval=1, cv=2, random_state=0,
+        )
+
+    before = set(client.scheduler_info()["workers"])
+    killer = KillAWorker(client)
+    killed = _fit(search().set_callbacks(killer), X, y, backend="dask")
+    _wait_for_workers(client, 2)
+    assert killer.killed in before
+    assert killer.killed not in set(client.scheduler_info()["workers"])
+    reference = _fit(search(), X, y, n_jobs=1)
+    _assert_same(killed.cv_results_, reference.cv_results_)
+    assert len(killed.cv_results_["params"]) == 16
+
+
+def test_a_checkpoint_written_on_a_cluster_resumes(client, data, tmp_path):
+    # the fold-models written to the checkpoint are fetched from the workers
+    X, y = data
+    path = tmp_path / "pbt.json"
+    full = _fit(every_search()["pbt"], X, y, n_jobs=1)
+    interrupted = every_search()["pbt"].set_callbacks(Checkpoint(path), InterruptAfter(2))
+    with pytest.raises(KeyboardInterrupt):
+        _fit(interrupted, X, y, backend="dask")
+    resumed = _fit(every_search()["pbt"].set_callbacks(Checkpoint(path)), X, y, backend="dask")
+    _assert_same(resumed.cv_results_, full.cv_results_)
+    assert resumed.best_params_ == full.best_params_
