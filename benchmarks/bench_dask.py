@@ -18,10 +18,13 @@ Three measurements, printed as markdown tables:
 2. **Per-task overhead.** A BayesSearchCV of an estimator whose ``fit`` does
    nothing, ``n_points=8`` (24 tasks a batch): wall seconds per fit task
    under each backend, less the ``n_jobs=1`` run's (the search's own work).
-3. **Peak memory of the parent** for a PBT population of 64 members x 3
-   fold-models (an MLP whose weights are about 0.4 MB), measured in a fresh
-   process per backend (``ru_maxrss``), with the size of one member's
-   fold-models for scale.
+3. **Peak memory of the parent**, measured in a fresh process per backend
+   (``ru_maxrss``): for a PBT population of 64 members x 3 fold-models (an
+   MLP whose weights are about 0.4 MB), with the size of one member's
+   fold-models for scale; and for a PBT of 4 SGD members on 5 folds of a
+   40 MB X, with its wall seconds (median of ``--repeats``), loky's also
+   with the folds sent as joblib sends any array (each task dumps and
+   hashes its fold again), as the engine did before it shared them.
 
 Examples
 --------
@@ -38,8 +41,10 @@ import logging
 import os
 import pickle
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -49,7 +54,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import joblib  # noqa: E402
 import numpy as np  # noqa: E402
-from sklearn.base import BaseEstimator, ClassifierMixin  # noqa: E402
+from sklearn.base import BaseEstimator, ClassifierMixin, clone  # noqa: E402
 from sklearn.datasets import make_classification  # noqa: E402
 from sklearn.ensemble import GradientBoostingClassifier  # noqa: E402
 from sklearn.linear_model import SGDClassifier  # noqa: E402
@@ -205,14 +210,33 @@ def overhead(repeats):
               f"{1e3 * (median[mode] - median[1]) / n_tasks:.2f} |")
 
 
-def _memory_child(mode):
-    """Run in a fresh process: the parent's peak RSS over a PBT of 64 members."""
-    X, y = make_classification(n_samples=600, n_features=100, random_state=0)
-    search = PBTSearchCV(
-        MLPClassifier(hidden_layer_sizes=(500,), random_state=0),
-        {"alpha": Real(1e-5, 1e-1, prior="log-uniform")},
-        population_size=64, n_steps=2, interval=1, cv=3, random_state=0,
+def _memory_search(scenario):
+    """The PBT of the memory measurement and its data."""
+    if scenario == "models":  # 64 members whose fold-models weigh
+        X, y = make_classification(n_samples=600, n_features=100, random_state=0)
+        return X, y, PBTSearchCV(
+            MLPClassifier(hidden_layer_sizes=(500,), random_state=0),
+            {"alpha": Real(1e-5, 1e-1, prior="log-uniform")},
+            population_size=64, n_steps=2, interval=1, cv=3, random_state=0,
+        )
+    # data that weighs: 100 000 x 50 (40 MB), 5 folds, read from the files
+    # memory() wrote (make_classification's own temporaries would set the peak)
+    folder = os.environ["BENCH_DASK_DATA"]
+    X, y = np.load(os.path.join(folder, "X.npy")), np.load(os.path.join(folder, "y.npy"))
+    return X, y, PBTSearchCV(
+        SGDClassifier(random_state=0), {"alpha": Real(1e-5, 1e-1, prior="log-uniform")},
+        population_size=4, n_steps=6, interval=1, cv=5, random_state=0,
     )
+
+
+def _memory_child(scenario, mode):
+    """Run in a fresh process: the parent's peak RSS over one PBT."""
+    X, y, search = _memory_search(scenario)
+    if mode == "2-unshared":  # the folds sent as joblib sends arrays (as before)
+        import skhyper._incremental
+
+        skhyper._incremental._SHARED_NBYTES = float("inf")
+        mode = "2"
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if mode == "dask":
         from distributed import Client, LocalCluster
@@ -220,26 +244,50 @@ def _memory_child(mode):
         with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
                           silence_logs=logging.ERROR) as cluster, Client(cluster):
             before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            _run(lambda: search, X, y, "dask")
+            seconds = _run(lambda: search, X, y, "dask")[0]
     else:
-        _run(lambda: search, X, y, mode)
+        seconds = _run(lambda: search, X, y, int(mode))[0]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    member = MLPClassifier(hidden_layer_sizes=(500,), max_iter=1).fit(X[:200], y[:200])
-    print(json.dumps({"before_mb": before / 1024, "peak_mb": peak / 1024,
+    member = clone(search.estimator).set_params(max_iter=1).fit(X[:200], y[:200])
+    print(json.dumps({"before_mb": before / 1024, "peak_mb": peak / 1024, "seconds": seconds,
                       "member_mb": 3 * len(pickle.dumps(member)) / 2**20}))
 
 
-def memory():
-    print("\n| backend | parent RSS before fit | parent peak RSS | one member's 3 fold-models |")
-    print("|---|---:|---:|---:|")
-    for mode, label in [("1", "n_jobs=1"), ("2", "n_jobs=2 (loky)"), ("dask", "dask, 2 workers")]:
-        out = subprocess.run(
-            [sys.executable, __file__, "--memory-child", mode], capture_output=True, text=True,
-            check=True,
-        ).stdout.strip().splitlines()[-1]
-        m = json.loads(out)
-        print(f"| {label} | {m['before_mb']:.0f} MB | {m['peak_mb']:.0f} MB | "
-              f"{m['member_mb']:.1f} MB |")
+def memory(repeats):
+    modes = [("1", "n_jobs=1"), ("2", "n_jobs=2 (loky)"),
+             ("2-unshared", "n_jobs=2 (loky), folds not shared"), ("dask", "dask, 2 workers")]
+    # made by a child too: Linux carries a process's peak RSS over to the
+    # programs it starts, so this one must stay small
+    folder = tempfile.mkdtemp(prefix="bench-dask-")
+    subprocess.run([sys.executable, __file__, "--make-data", folder], check=True)
+    env = {**os.environ, "BENCH_DASK_DATA": folder}
+    for scenario, title in [
+        ("models", "PBT, 64 MLP members x 3 folds: what the fold-models weigh"),
+        ("data", "PBT, 4 SGD members x 5 folds of 100 000 x 50: what the folds weigh"),
+    ]:
+        if scenario == "models":
+            modes_here = [m for m in modes if m[0] != "2-unshared"]
+            print(f"\n| {title} | parent RSS before fit | parent peak RSS "
+                  "| one member's 3 fold-models |")
+            print("|---|---:|---:|---:|")
+        else:
+            modes_here = modes
+            print(f"\n| {title} | parent RSS before fit | parent peak RSS | wall s (median) |")
+            print("|---|---:|---:|---:|")
+        for mode, label in modes_here:
+            runs = []
+            for _ in range(repeats if scenario == "data" else 1):
+                out = subprocess.run(
+                    [sys.executable, __file__, "--memory-child", f"{scenario}:{mode}"],
+                    capture_output=True, text=True, check=True, env=env,
+                ).stdout.strip().splitlines()[-1]
+                runs.append(json.loads(out))
+            m = runs[0]
+            last = (f"{m['member_mb']:.1f} MB" if scenario == "models"
+                    else f"{np.median([r['seconds'] for r in runs]):.2f}")
+            print(f"| {label} | {m['before_mb']:.0f} MB | "
+                  f"{max(r['peak_mb'] for r in runs):.0f} MB | {last} |")
+    shutil.rmtree(folder)
 
 
 def main():
@@ -247,11 +295,16 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--parts", default="speedup,overhead,memory",
                         help="comma-separated, of speedup, overhead, memory")
-    parser.add_argument("--memory-child", choices=["1", "2", "dask"], help=argparse.SUPPRESS)
+    parser.add_argument("--memory-child", help=argparse.SUPPRESS)
+    parser.add_argument("--make-data", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.make_data:
+        X, y = make_classification(n_samples=100_000, n_features=50, random_state=0)
+        np.save(os.path.join(args.make_data, "X.npy"), X)
+        np.save(os.path.join(args.make_data, "y.npy"), y)
+        return
     if args.memory_child:
-        _memory_child(args.memory_child if args.memory_child == "dask"
-                      else int(args.memory_child))
+        _memory_child(*args.memory_child.split(":"))
         return
     from distributed import Client, LocalCluster
 
@@ -263,7 +316,7 @@ def main():
         if "overhead" in parts:
             overhead(args.repeats)
     if "memory" in parts:
-        memory()
+        memory(args.repeats)
 
 
 if __name__ == "__main__":
