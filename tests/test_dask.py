@@ -157,7 +157,7 @@ class KillAWorker:
         return {**self.__dict__, "client": None}
 
 
-def _wait_for_workers(client, n, timeout=30):
+def _wait_for_workers(client, n, timeout=120):
     start = time.time()
     while len(client.scheduler_info()["workers"]) < n:
         if time.time() - start > timeout:
