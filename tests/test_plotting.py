@@ -1,0 +1,150 @@
+"""The displays draw (Agg) from every kind of fitted search, and show its cv_results_."""
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy.stats import loguniform
+from sklearn.datasets import make_classification
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+
+matplotlib = pytest.importorskip("matplotlib")  # the "plot" extra
+matplotlib.use("Agg")
+
+from skhyper import BayesSearchCV, Real  # noqa: E402
+from skhyper.plotting import ConvergenceDisplay  # noqa: E402
+
+from ._estimators import FailingClassifier  # noqa: E402
+from ._searches import every_search  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_classification(n_samples=120, n_features=6, random_state=0)
+
+
+def _sklearn_searches():
+    C = [0.01, 0.1, 1.0, 10.0]
+    return {
+        "grid": GridSearchCV(LogisticRegression(), {"C": C}, cv=3),
+        "random": RandomizedSearchCV(
+            LogisticRegression(), {"C": loguniform(1e-2, 1e2)}, n_iter=5, cv=3,
+            random_state=0,
+        ),
+    }
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    X, y = data
+    out = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name, search in {**every_search(), **_sklearn_searches()}.items():
+            out[name] = search.fit(X, y)
+    return out
+
+
+@pytest.mark.parametrize("name", [*every_search(), *_sklearn_searches()])
+@pytest.mark.parametrize("x", ["evaluations", "fit_seconds"])
+def test_convergence_shows_the_running_best_of_cv_results(fitted, name, x):
+    import matplotlib.pyplot as plt
+
+    search = fitted[name]
+    results = search.cv_results_
+    display = ConvergenceDisplay.from_estimator(search, x=x)
+    scores = results["mean_test_score"]
+    expected = [np.nanmax(scores[: i + 1]) if np.isfinite(scores[: i + 1]).any() else np.nan
+                for i in range(len(scores))]
+    np.testing.assert_allclose(display.best_scores[0], expected)
+    np.testing.assert_array_equal(display.evaluations[0], np.arange(1, len(scores) + 1))
+    np.testing.assert_allclose(
+        display.fit_seconds[0], np.cumsum(results["mean_fit_time"] * search.n_splits_)
+    )
+    line = display.lines_[0]
+    along = display.evaluations[0] if x == "evaluations" else display.fit_seconds[0]
+    np.testing.assert_allclose(line.get_xdata(), along)
+    np.testing.assert_allclose(line.get_ydata(), display.best_scores[0])
+    assert display.names == [type(search).__name__]
+    assert display.ax_.get_xlabel().startswith(x.split("_")[0])
+    assert display.figure_ is display.ax_.figure
+    display.figure_.canvas.draw()  # renders
+    plt.close("all")
+
+
+def test_several_searches_on_given_axes_with_names(fitted):
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots()
+    grid, other = fitted["grid"], fitted["bayes"]
+    display = ConvergenceDisplay.from_estimator([grid, other, grid], ax=ax, color="k")
+    assert display.ax_ is ax and len(ax.get_lines()) == 3
+    assert display.names == ["GridSearchCV (1)", "BayesSearchCV", "GridSearchCV (2)"]
+    assert [line.get_color() for line in display.lines_] == ["k"] * 3
+    named = ConvergenceDisplay.from_estimator([grid, other], names=["a", "b"])
+    assert [t.get_text() for t in named.ax_.get_legend().get_texts()] == ["a", "b"]
+    # plot() again, against seconds, from the data kept
+    redrawn = named.plot(x="fit_seconds")
+    np.testing.assert_allclose(redrawn.lines_[1].get_xdata(), named.fit_seconds[1])
+    plt.close("all")
+
+
+def test_a_failed_fit_leaves_the_curve_as_it_was(data):
+    X, y = data
+    search = GridSearchCV(
+        FailingClassifier(), {"parameter": [0.9, 0.4, 0.7, 0.2]}, cv=2, error_score=np.nan,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    np.testing.assert_allclose(search.cv_results_["mean_test_score"], [np.nan, 0.6, np.nan, 0.8])
+    best = ConvergenceDisplay.from_estimator(search).best_scores[0]
+    np.testing.assert_allclose(best, [np.nan, 0.6, 0.6, 0.8])
+
+
+def test_multimetric_plots_refit_or_the_metric_asked(data):
+    X, y = data
+    scoring = ["accuracy", "roc_auc"]
+    search = BayesSearchCV(
+        LogisticRegression(), {"C": Real(1e-2, 1e2, prior="log-uniform")}, n_iter=4,
+        scoring=scoring, refit="roc_auc", cv=3, random_state=0,
+    ).fit(X, y)
+    display = ConvergenceDisplay.from_estimator(search)
+    np.testing.assert_allclose(
+        display.best_scores[0], np.fmax.accumulate(search.cv_results_["mean_test_roc_auc"])
+    )
+    assert "roc_auc" in display.ax_.get_ylabel()
+    acc = ConvergenceDisplay.from_estimator(search, metric="accuracy")
+    np.testing.assert_allclose(
+        acc.best_scores[0], np.fmax.accumulate(search.cv_results_["mean_test_accuracy"])
+    )
+    no_refit = GridSearchCV(LogisticRegression(), {"C": [1.0, 2.0]}, scoring=scoring,
+                            refit=False, cv=3).fit(X, y)
+    with pytest.raises(ValueError, match="pass metric="):
+        ConvergenceDisplay.from_estimator(no_refit)
+    with pytest.raises(ValueError, match="metric='nope'"):
+        ConvergenceDisplay.from_estimator(search, metric="nope")
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"x": "time"}, ValueError, "x must be one of"),
+        ({"x": None}, ValueError, "x must be one of"),
+        ({"names": "one"}, ValueError, "names must be a list"),
+        ({"names": ["a", "b"]}, ValueError, "names must be a list"),
+        ({"metric": 3}, ValueError, "metric=3"),
+    ],
+)
+def test_bad_arguments_are_refused(fitted, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        ConvergenceDisplay.from_estimator(fitted["grid"], **kwargs)
+
+
+def test_an_unfitted_search_or_no_search_is_refused():
+    with pytest.raises(NotFittedError):
+        ConvergenceDisplay.from_estimator(GridSearchCV(LogisticRegression(), {"C": [1]}))
+    with pytest.raises(ValueError, match="non-empty list"):
+        ConvergenceDisplay.from_estimator([])
