@@ -12,7 +12,7 @@ import numbers
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["BracketsDisplay", "ConvergenceDisplay"]
+__all__ = ["BracketsDisplay", "ConvergenceDisplay", "LineageDisplay"]
 
 _AXES = {"evaluations": "evaluations", "fit_seconds": "fit seconds (all folds)"}
 
@@ -49,6 +49,19 @@ def _scored_metric(search, metric):
             f"cv_results_; it has {names}."
         )
     return metric, f"mean_test_{metric}"
+
+
+def _results_with(search, columns, display, kind):
+    """``search.cv_results_``, refused unless fitted and with ``columns``."""
+    check_is_fitted(search, "cv_results_")
+    results = search.cv_results_
+    missing = [c for c in columns if c not in results]
+    if missing:
+        raise ValueError(
+            f"{display} needs the cv_results_ columns {list(columns)} of {kind}; "
+            f"{type(search).__name__}'s lack {missing}."
+        )
+    return results
 
 
 def _names(searches, names):
@@ -322,14 +335,8 @@ class BracketsDisplay:
         display : BracketsDisplay
             With every configuration's curve, drawn on ``display.axes_``.
         """
-        check_is_fitted(search, "cv_results_")
-        results = search.cv_results_
-        missing = [c for c in _BRACKET_COLUMNS if c not in results]
-        if missing:
-            raise ValueError(
-                f"BracketsDisplay needs the cv_results_ columns {list(_BRACKET_COLUMNS)} "
-                f"of a Hyperband search; {type(search).__name__}'s lack {missing}."
-            )
+        results = _results_with(search, _BRACKET_COLUMNS, "BracketsDisplay",
+                                "a Hyperband search")
         name, column = _scored_metric(search, metric)
         scores = np.asarray(results[column], dtype=float)
         bracket = np.asarray(results["bracket"])
@@ -391,4 +398,168 @@ class BracketsDisplay:
             ax.set_xlabel("n_resources")
         axes[0].set_ylabel(f"mean test {self.metric}")
         self.axes_, self.figure_ = axes, axes[0].figure
+        return self
+
+
+_LINEAGE_COLUMNS = ("iter", "member", "n_resources", "parent")
+
+
+class LineageDisplay:
+    """Population Based Training over time: each member's score, round by round.
+
+    One line per member: its mean test score at the end of every round,
+    against the training steps done by then. A round that starts with an
+    exploit begins where the copied member was (a dashed segment from the
+    source's score), so the population's lineages can be read off the
+    picture; the winner's lineage, back through every copy, is drawn over
+    it in black.
+
+    It reads ``cv_results_`` only: any fitted search whose results have
+    ``iter``, ``member``, ``n_resources`` and ``parent`` columns
+    (:class:`~skhyper.PBTSearchCV`'s). Create it with :meth:`from_estimator`.
+
+    Parameters
+    ----------
+    steps : ndarray of shape (n_rounds,)
+        The training steps done at the end of each round.
+    scores : ndarray of shape (n_rounds, n_members)
+        Each member's mean test score at the end of each round.
+    parents : ndarray of shape (n_rounds, n_members)
+        The member each member copied at the start of each round, or -1.
+    best_lineage : list of (int, int)
+        ``(round, member)`` of the winner and of every ancestor, last round
+        first.
+    metric : str, default="score"
+        The metric plotted.
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+        The axes drawn on, after :meth:`plot`.
+    figure_ : matplotlib Figure
+        Its figure.
+    lines_ : list of matplotlib Line2D
+        One per member and round after the first (its segment), then the
+        winner's lineage.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.linear_model import SGDClassifier
+    >>> from skhyper import PBTSearchCV, Real
+    >>> from skhyper.plotting import LineageDisplay
+    >>> X, y = load_digits(return_X_y=True)
+    >>> search = PBTSearchCV(
+    ...     SGDClassifier(random_state=0), {"alpha": Real(1e-5, 1e-1, prior="log-uniform")},
+    ...     population_size=6, n_steps=8, interval=2, cv=3, random_state=0,
+    ... ).fit(X / 16, y)
+    >>> display = LineageDisplay.from_estimator(search)
+    >>> display.scores.shape
+    (4, 6)
+    >>> display.best_lineage[0] == (3, search.cv_results_["member"][search.best_index_])
+    True
+    """
+
+    def __init__(self, *, steps, scores, parents, best_lineage, metric="score"):
+        self.steps = steps
+        self.scores = scores
+        self.parents = parents
+        self.best_lineage = best_lineage
+        self.metric = metric
+
+    @classmethod
+    def from_estimator(cls, search, *, metric=None, ax=None, **kwargs):
+        """The lineages of a fitted Population Based Training search.
+
+        Parameters
+        ----------
+        search : fitted search
+            A search whose ``cv_results_`` has ``iter``, ``member``,
+            ``n_resources`` and ``parent`` columns
+            (:class:`~skhyper.PBTSearchCV`).
+        metric : str, default=None
+            The metric to plot. None means ``"score"`` for a single metric,
+            and the search's ``refit`` when it names one of several.
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure's axes when None.
+        **kwargs : dict
+            Passed to matplotlib's ``Axes.plot`` for every member's segment.
+
+        Returns
+        -------
+        display : LineageDisplay
+            With the population's scores and copies, drawn on ``display.ax_``.
+        """
+        results = _results_with(search, _LINEAGE_COLUMNS, "LineageDisplay",
+                                "a Population Based Training search")
+        name, column = _scored_metric(search, metric)
+        rounds = np.asarray(results["iter"], dtype=int)
+        members = np.asarray(results["member"], dtype=int)
+        n_rounds, n_members = rounds.max() + 1, members.max() + 1
+        scores = np.full((n_rounds, n_members), np.nan)
+        parents = np.full((n_rounds, n_members), -1, dtype=int)
+        steps = np.zeros(n_rounds)
+        scores[rounds, members] = np.asarray(results[column], dtype=float)
+        parents[rounds, members] = np.asarray(results["parent"], dtype=int)
+        steps[rounds] = np.asarray(results["n_resources"], dtype=float)
+        best = getattr(search, "best_index_", None)
+        if best is None or not isinstance(best, numbers.Integral):
+            last = scores[-1]
+            member = int(np.nanargmax(last)) if np.isfinite(last).any() else 0
+        else:
+            member = int(members[best])
+        lineage, r = [(n_rounds - 1, member)], n_rounds - 1
+        while r > 0:
+            source = parents[r, member]
+            member = member if source < 0 else int(source)
+            r -= 1
+            lineage.append((r, member))
+        display = cls(steps=steps, scores=scores, parents=parents, best_lineage=lineage,
+                      metric=name)
+        return display.plot(ax=ax, **kwargs)
+
+    def plot(self, ax=None, **kwargs):
+        """Draw the population and the winner's lineage.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure's axes when None.
+        **kwargs : dict
+            Passed to matplotlib's ``Axes.plot`` for every member's segment.
+
+        Returns
+        -------
+        display : LineageDisplay
+            This display, with ``ax_``, ``figure_`` and ``lines_`` set.
+        """
+        plt = _pyplot()
+        if ax is None:
+            _, ax = plt.subplots()
+        colors = plt.rcParams["axes.prop_cycle"].by_key().get("color", ["C0"])
+        self.lines_ = []
+        n_rounds, n_members = self.scores.shape
+        for r in range(1, n_rounds):
+            for m in range(n_members):
+                source = self.parents[r, m]
+                start = m if source < 0 else source
+                style = {"color": colors[m % len(colors)], "linewidth": 1, "alpha": 0.8,
+                         "linestyle": "--" if source >= 0 else "-", **kwargs}
+                (line,) = ax.plot(
+                    self.steps[r - 1: r + 1], [self.scores[r - 1, start], self.scores[r, m]],
+                    **style,
+                )
+                self.lines_.append(line)
+        path = self.best_lineage[::-1]
+        (line,) = ax.plot(
+            [self.steps[r] for r, _ in path], [self.scores[r, m] for r, m in path],
+            color="black", linewidth=2.5, marker="o", markersize=4, label="winner's lineage",
+        )
+        self.lines_.append(line)
+        ax.set_xlabel("training steps")
+        ax.set_ylabel(f"mean test {self.metric}")
+        ax.legend(loc="lower right")
+        self.ax_, self.figure_ = ax, ax.figure
         return self

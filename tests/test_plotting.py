@@ -14,7 +14,7 @@ matplotlib = pytest.importorskip("matplotlib")  # the "plot" extra
 matplotlib.use("Agg")
 
 from skhyper import BayesSearchCV, Real  # noqa: E402
-from skhyper.plotting import BracketsDisplay, ConvergenceDisplay  # noqa: E402
+from skhyper.plotting import BracketsDisplay, ConvergenceDisplay, LineageDisplay  # noqa: E402
 
 from ._estimators import FailingClassifier  # noqa: E402
 from ._searches import every_search  # noqa: E402
@@ -190,3 +190,42 @@ def test_brackets_need_hyperband_columns_and_one_axes_per_bracket(fitted):
     assert display.axes_ == list(axes[:n])
     assert {line.get_color() for lines in display.lines_.values() for line in lines} == {"k"}
     plt.close("all")
+
+
+def test_lineage_shows_the_population_and_the_winners_ancestry(fitted):
+    import matplotlib.pyplot as plt
+
+    search = fitted["pbt"]
+    results = search.cv_results_
+    display = LineageDisplay.from_estimator(search)
+    rounds, members = results["iter"].astype(int), results["member"].astype(int)
+    np.testing.assert_array_equal(display.scores[rounds, members], results["mean_test_score"])
+    np.testing.assert_array_equal(display.parents[rounds, members], results["parent"])
+    np.testing.assert_array_equal(display.steps[rounds], results["n_resources"])
+    assert (display.parents >= 0).any()  # the search did copy
+    # the lineage runs from the winner back to the first round, through copies
+    n_rounds, n_members = display.scores.shape
+    assert display.best_lineage[0] == (n_rounds - 1, members[search.best_index_])
+    assert [r for r, _ in display.best_lineage] == list(range(n_rounds - 1, -1, -1))
+    for (r, m), (before, ancestor) in zip(display.best_lineage, display.best_lineage[1:]):
+        source = display.parents[r, m]
+        assert ancestor == (m if source < 0 else source) and before == r - 1
+    # a segment per member and round after the first, then the lineage
+    assert len(display.lines_) == (n_rounds - 1) * n_members + 1
+    for k, line in enumerate(display.lines_[:-1]):
+        r, m = 1 + k // n_members, k % n_members
+        source = display.parents[r, m]
+        start = m if source < 0 else source
+        assert line.get_linestyle() == ("--" if source >= 0 else "-")
+        np.testing.assert_array_equal(
+            line.get_ydata(), [display.scores[r - 1, start], display.scores[r, m]]
+        )
+    winner = display.lines_[-1]
+    assert winner.get_ydata()[-1] == search.best_score_
+    display.figure_.canvas.draw()
+    plt.close("all")
+
+
+def test_lineage_needs_pbt_columns(fitted):
+    with pytest.raises(ValueError, match="lack \\['iter', 'member', 'n_resources', 'parent'\\]"):
+        LineageDisplay.from_estimator(fitted["grid"])
