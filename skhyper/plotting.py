@@ -64,6 +64,19 @@ def _results_with(search, columns, display, kind):
     return results
 
 
+def _panels(axes, n, what, width, sharey=False):
+    """``axes`` as a list of ``n`` Axes (one per ``what``), or a new figure's
+    row of ``n`` panels, ``width`` inches each, when None."""
+    if axes is None:
+        _, axes = _pyplot().subplots(1, n, figsize=(width * n, 3.2), sharey=sharey,
+                                     squeeze=False, layout="constrained")
+        return list(axes[0])
+    axes = [axes] if hasattr(axes, "plot") else list(np.ravel(axes))
+    if len(axes) != n:
+        raise ValueError(f"axes must hold one Axes per {what} ({n}); got {len(axes)}.")
+    return axes
+
+
 def _names(searches, names):
     if names is None:
         names = [type(search).__name__ for search in searches]
@@ -370,18 +383,7 @@ class BracketsDisplay:
         display : BracketsDisplay
             This display, with ``axes_``, ``figure_`` and ``lines_`` set.
         """
-        plt = _pyplot()
-        n = len(self.brackets)
-        if axes is None:
-            _, axes = plt.subplots(1, n, figsize=(3.2 * n, 3.2), sharey=True,
-                                   squeeze=False, layout="constrained")
-            axes = list(axes[0])
-        else:
-            axes = list(np.ravel(axes)) if not hasattr(axes, "plot") else [axes]
-            if len(axes) != n:
-                raise ValueError(
-                    f"axes must hold one Axes per bracket ({n}); got {len(axes)}."
-                )
+        axes = _panels(axes, len(self.brackets), "bracket", width=3.2, sharey=True)
         style = {"marker": "o", "markersize": 3, "linewidth": 1, "alpha": 0.7, **kwargs}
         self.lines_ = {}
         for ax, s in zip(axes, self.brackets):
@@ -672,18 +674,7 @@ class PolicyDisplay:
         display : PolicyDisplay
             This display, with ``axes_``, ``figure_`` and ``lines_`` set.
         """
-        plt = _pyplot()
-        n = len(self.parameters)
-        if axes is None:
-            _, axes = plt.subplots(1, n, figsize=(4 * n, 3.2), squeeze=False,
-                                   layout="constrained")
-            axes = list(axes[0])
-        else:
-            axes = list(np.ravel(axes)) if not hasattr(axes, "plot") else [axes]
-            if len(axes) != n:
-                raise ValueError(
-                    f"axes must hold one Axes per dynamic parameter ({n}); got {len(axes)}."
-                )
+        axes = _panels(axes, len(self.parameters), "dynamic parameter", width=4)
         style = {"marker": "o", "markersize": 3, "linewidth": 1.2, **kwargs}
         self.lines_ = {}
         for ax, name in zip(axes, self.parameters):
