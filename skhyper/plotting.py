@@ -429,8 +429,8 @@ class LineageDisplay:
     parents : ndarray of shape (n_rounds, n_members)
         The member each member copied at the start of each round, or -1.
     best_lineage : list of (int, int)
-        ``(round, member)`` of the winner and of every ancestor, last round
-        first.
+        ``(round, member)`` of the winner (``best_index_``'s row) and of
+        every ancestor, latest round first.
     metric : str, default="score"
         The metric plotted.
 
@@ -508,11 +508,13 @@ class LineageDisplay:
         steps[rounds] = np.asarray(results["n_resources"], dtype=float)
         best = getattr(search, "best_index_", None)
         if best is None or not isinstance(best, numbers.Integral):
+            # no winner chosen (refit=False with several metrics): the best at the end
             last = scores[-1]
+            r = n_rounds - 1
             member = int(np.nanargmax(last)) if np.isfinite(last).any() else 0
-        else:
-            member = int(members[best])
-        lineage, r = [(n_rounds - 1, member)], n_rounds - 1
+        else:  # a callable refit may choose a row of an earlier round
+            r, member = int(rounds[best]), int(members[best])
+        lineage = [(r, member)]
         while r > 0:
             source = parents[r, member]
             member = member if source < 0 else int(source)

@@ -261,3 +261,23 @@ def test_policy_shows_the_best_trajectory_fold_by_fold(fitted):
 def test_policy_needs_a_dac_search(fitted):
     with pytest.raises(ValueError, match="needs the best_trajectory_"):
         PolicyDisplay.from_estimator(fitted["grid"])
+
+
+def test_lineage_of_a_winner_chosen_before_the_last_round(data):
+    # a callable refit may pick a row of an earlier round: the lineage starts there
+    from skhyper import PBTSearchCV
+
+    X, y = data
+
+    def first_round_best(results):
+        scores = np.where(results["iter"] == 0, results["mean_test_score"], -np.inf)
+        return int(np.argmax(scores))
+
+    search = every_search()["pbt"].set_params(refit=first_round_best)
+    assert isinstance(search, PBTSearchCV)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    display = LineageDisplay.from_estimator(search)
+    best = search.best_index_
+    assert display.best_lineage == [(0, int(search.cv_results_["member"][best]))]
