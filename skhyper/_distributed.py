@@ -24,7 +24,10 @@ from sklearn import config_context, get_config
 # How often a batch is sent again after the cluster lost data it needed.
 _RESENDS = 3
 
-__all__ = ["Sent", "dask_client", "on_worker", "scatter_once", "with_config"]
+__all__ = [
+    "Sent", "dask_client", "is_lost", "on_worker", "retry_lost_data", "scatter_once",
+    "with_config",
+]
 
 
 def dask_client():
@@ -111,13 +114,33 @@ class Sent:
 
     def run(self, call):
         """``call(values)``, the joblib call of a batch, with resends."""
-        for attempt in range(_RESENDS + 1):
-            try:
-                return call(self.values)
-            except Exception as exc:
-                if attempt == _RESENDS or not _lost_data(exc):
-                    raise
-                self.values = scatter_once(*self.objects)
+        return retry_lost_data(lambda: call(self.values), lambda attempt: self.resend())
+
+    def resend(self):
+        """Scatter the objects again (their futures' data was lost)."""
+        self.values = scatter_once(*self.objects)
+
+    def lost(self):
+        """Whether the cluster lost the data of any of the futures."""
+        return any(is_lost(value) for value in self.values)
+
+
+def is_lost(value):
+    """Whether ``value`` is a future whose data the cluster lost."""
+    return _is_future(value) and value.status not in ("finished", "pending")
+
+
+def retry_lost_data(call, recover):
+    """``call()``; should it fail because the cluster lost data it needed,
+    ``recover(attempt)`` (``attempt`` counting from 0) and call again, up to
+    ``_RESENDS`` times. Any other error is raised as it is."""
+    for attempt in range(_RESENDS + 1):
+        try:
+            return call()
+        except Exception as exc:
+            if attempt == _RESENDS or not _lost_data(exc):
+                raise
+            recover(attempt)
 
 
 def _lost_data(exc):

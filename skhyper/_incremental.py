@@ -59,10 +59,11 @@ from joblib.parallel import get_active_backend
 from ._compat import _check_method_params, _num_samples, _safe_indexing, _score
 from ._distributed import (
     _RESENDS,
+    Sent,
     _is_future,
-    _lost_data,
     dask_client,
-    scatter_once,
+    is_lost,
+    retry_lost_data,
     with_config,
 )
 from ._engine import EARLIER_FAILURE, _task_contexts
@@ -491,12 +492,13 @@ class _SharedFolds:
         self.enabled = enabled
         self.folder = None
 
-    @classmethod
-    def for_jobs(cls, n_jobs):
+    @staticmethod
+    def wanted(n_jobs):
+        """Whether ``n_jobs`` jobs of the active joblib backend run in other
+        processes (loky, multiprocessing) that take arrays by file."""
         backend, _ = get_active_backend()
-        return cls(
-            not getattr(backend, "supports_sharedmem", False)
-            and effective_n_jobs(n_jobs) != 1
+        return not getattr(backend, "supports_sharedmem", False) and (
+            effective_n_jobs(n_jobs) != 1
         )
 
     def share(self, k, fold):
@@ -544,11 +546,6 @@ def _retrain(model, fold, steps):
     return model
 
 
-def _gone(model):
-    """Whether ``model`` is a future whose data the cluster lost."""
-    return _is_future(model) and model.status not in ("finished", "pending")
-
-
 class _Remote:
     """Continued training on a dask cluster, whose workers hold the data.
 
@@ -575,9 +572,9 @@ class _Remote:
     def make_folds(self, estimator, X, y, splits, routed, error_score):
         """Futures of every split's :class:`_Fold`, made on the workers (the
         list this object keeps up to date should a worker die)."""
-        self.objects = (X, y, routed.estimator.fit, routed.scorer.score)
         self.making = (estimator, splits, error_score)
-        self.data = scatter_once(*self.objects)  # held: the folds are made from them
+        # held for the whole fit: the folds are made (and made again) from them
+        self.data = Sent(X, y, routed.estimator.fit, routed.scorer.score)
         self.folds = [self._make_fold(k) for k in range(len(splits))]
         # made before the first step, so that error_score="raise" raises a
         # failing Pipeline head here, as without dask
@@ -586,7 +583,7 @@ class _Remote:
 
     def _make_fold(self, k):
         estimator, splits, error_score = self.making
-        X, y, fit_params, score_params = self.data
+        X, y, fit_params, score_params = self.data.values
         train, test = splits[k]
         return self.client.submit(
             with_config(_make_fold), estimator, X, y, train, test, fit_params,
@@ -605,28 +602,27 @@ class _Remote:
         ``i``: ``(unfitted model, [(own params, steps done, target,
         stepper)])``, the steps that made it.
         """
-        for attempt in range(_RESENDS + 1):
-            try:
-                return self._run(calls)
-            except Exception as exc:
-                if attempt == _RESENDS or not _lost_data(exc):
-                    raise
-                # the client hears of lost keys a moment after the error; the
-                # last retry makes everything again, whatever it heard
-                time.sleep(0.1 * 2**attempt)
-                calls = self._recover(calls, schedule, everything=attempt == _RESENDS - 1)
+        calls = [calls]  # as _recover leaves them
+
+        def recover(attempt):
+            # the client hears of lost keys a moment after the error; the
+            # last retry makes everything again, whatever it heard
+            time.sleep(0.1 * 2**attempt)
+            calls[0] = self._recover(calls[0], schedule, everything=attempt == _RESENDS - 1)
+
+        return retry_lost_data(lambda: self._run(calls[0]), recover)
 
     def _recover(self, calls, schedule, everything):
         """``calls``, with what the cluster lost made again."""
-        resend = everything or any(_gone(d) for d in self.data)
+        resend = everything or self.data.lost()
         if resend:
-            self.data = scatter_once(*self.objects)
+            self.data.resend()
         for k, fold in enumerate(self.folds):
-            if resend or _gone(fold):
+            if resend or is_lost(fold):
                 self.folds[k] = self._make_fold(k)
         out = []
         for i, (model, k, *rest) in enumerate(calls):
-            if _gone(model) or (everything and _is_future(model)):
+            if is_lost(model) or (everything and _is_future(model)):
                 fresh, steps = schedule(i)
                 model = self.client.submit(
                     with_config(_retrain), fresh, self.folds[k], steps, pure=False
@@ -665,14 +661,15 @@ class _Trainer:
         # are made there: the parent holds neither them nor the fold-models,
         # only futures (see _Remote).
         self.remote = _Remote.for_jobs(parallel.n_jobs)
-        self.shared = _SharedFolds(False)
+        # with loky, the folds' arrays go to files as they are made
+        self.shared = _SharedFolds(
+            self.remote is None and _SharedFolds.wanted(parallel.n_jobs)
+        )
         if self.remote is not None:
             self.folds = self.remote.make_folds(
                 search.estimator, X, y, splits, routed, search.error_score
             )
         else:
-            # with loky, the folds' arrays go to files as they are made
-            self.shared = _SharedFolds.for_jobs(parallel.n_jobs)
             self.folds = [
                 self.shared.share(k, _make_fold(
                     search.estimator, X, y, train, test, routed.estimator.fit,
