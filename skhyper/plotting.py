@@ -8,6 +8,7 @@ display draws.
 """
 
 import numbers
+from collections import Counter
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
@@ -80,13 +81,11 @@ def _panels(axes, n, what, width, sharey=False):
 def _names(searches, names):
     if names is None:
         names = [type(search).__name__ for search in searches]
-        for name in set(names):  # GridSearchCV (1), GridSearchCV (2), ...
-            if names.count(name) > 1:
-                k = 0
-                for i, other in enumerate(names):
-                    if other == name:
-                        k += 1
-                        names[i] = f"{name} ({k})"
+        total, seen = Counter(names), Counter()
+        for i, name in enumerate(names):  # GridSearchCV (1), GridSearchCV (2), ...
+            if total[name] > 1:
+                seen[name] += 1
+                names[i] = f"{name} ({seen[name]})"
         return names
     if isinstance(names, str) or len(names) != len(searches):
         raise ValueError(
