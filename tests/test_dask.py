@@ -230,11 +230,12 @@ class SleepySGD(SGDClassifier):
         return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
 
 
-def test_a_killed_worker_holding_fold_models_loses_nothing(client, data):
+def test_a_killed_worker_holding_fold_models_loses_nothing(data):
     # the fold-models of the first batch live on the workers; the one killed
-    # takes its share with it, and dask trains them again from their steps
+    # takes its share with it, and the search trains them again from their
+    # steps. A cluster of its own: no later test waits on its nanny's restart
+    # (which CI saw take over 120 s).
     X, y = data
-    _wait_for_workers(client, 2)
 
     def search():
         return PBTSearchCV(
@@ -242,12 +243,17 @@ def test_a_killed_worker_holding_fold_models_loses_nothing(client, data):
             population_size=4, n_steps=4, interval=1, cv=2, random_state=0,
         )
 
-    before = set(client.scheduler_info()["workers"])
-    killer = KillAWorker(client)
-    killed = _fit(search().set_callbacks(killer), X, y, backend="dask")
-    _wait_for_workers(client, 2)
-    assert killer.killed in before
-    assert killer.killed not in set(client.scheduler_info()["workers"])
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+        silence_logs=logging.ERROR,
+    ) as cluster, distributed.Client(cluster, set_as_default=False) as own:
+        before = set(own.scheduler_info()["workers"])
+        killer = KillAWorker(own)
+        with warnings.catch_warnings(), joblib.parallel_backend("dask", client=own):
+            warnings.simplefilter("ignore")
+            killed = search().set_callbacks(killer).fit(X, y)
+        assert killer.killed in before
+        assert killer.killed not in set(own.scheduler_info()["workers"])
     reference = _fit(search(), X, y, n_jobs=1)
     _assert_same(killed.cv_results_, reference.cv_results_)
     assert len(killed.cv_results_["params"]) == 16
