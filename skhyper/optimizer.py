@@ -271,6 +271,22 @@ class BayesOptimizer:
             self._gp_cache = (self._surrogate, self._surrogate.to_sklearn())
         return self._gp_cache[1]
 
+    def _posterior(self):
+        """The surrogate conditioned on every score told, for displays.
+
+        ``(gp, y)``: the model of the last ask's hyperparameters (fitted
+        afresh when no ask used a model yet) conditioned on all told rows,
+        and the model scores ``y`` it was conditioned on, in told order.
+        """
+        self._check_params()
+        y = np.asarray(self._y, dtype=float)
+        if not np.isfinite(y).any():
+            raise ValueError("no finite score has been told yet.")
+        X, y = np.array(self._Z), _model_scores(y)
+        if self._theta is None:
+            return fit_gp(X, y), y
+        return SurrogateGP(self._theta, X, y), y
+
     @property
     def observed_params(self):
         """Parameter dicts told so far, in order."""

@@ -13,7 +13,15 @@ from collections import Counter
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["BracketsDisplay", "ConvergenceDisplay", "LineageDisplay", "PolicyDisplay"]
+__all__ = [
+    "BracketsDisplay",
+    "ConvergenceDisplay",
+    "HypergradientDisplay",
+    "LineageDisplay",
+    "PolicyDisplay",
+    "ScoreDependenceDisplay",
+    "SurrogateDisplay",
+]
 
 _AXES = {"evaluations": "evaluations", "fit_seconds": "fit seconds (all folds)"}
 
@@ -693,3 +701,856 @@ class PolicyDisplay:
         axes[-1].legend(loc="best")
         self.axes_, self.figure_ = axes, axes[0].figure
         return self
+
+
+# natural-log units below the maximum a logarithmic acquisition is drawn to
+_LOG_ACQUISITION_RANGE = 15.0
+
+
+def _bayes_optimizer(search, display):
+    """The BayesOptimizer behind ``search`` (or ``search`` itself), refused
+    with a clear error for anything else."""
+    from .optimizer import BayesOptimizer
+
+    if isinstance(search, BayesOptimizer):
+        return search
+    optimizer = getattr(search, "optimizer_", None)
+    if not isinstance(optimizer, BayesOptimizer):
+        raise ValueError(
+            f"{display} needs a Gaussian-process surrogate: a fitted BayesSearchCV "
+            f"or a BayesOptimizer that was told scores; {type(search).__name__} has "
+            f"no optimizer_."
+        )
+    return optimizer
+
+
+def _slice_values(dim, n_points):
+    """Values of a dimension to draw the surrogate at: its categories or
+    integers when few, else ``n_points`` evenly spaced in its unit encoding
+    (so in log space for a log-uniform range)."""
+    values = None
+    if np.isfinite(dim.cardinality) and dim.cardinality <= max(n_points, 2):
+        values = list(dim.values())
+    else:
+        # within the unit cube's interior: an unbounded distribution's
+        # quantiles at 0 and 1 are infinite
+        u = np.linspace(0.0, 1.0, n_points)
+        if not np.isfinite(dim.inverse_transform(np.array([[0.0], [1.0]]))).all():
+            u = np.linspace(0.005, 0.995, n_points)
+        values = list(dim.inverse_transform(u[:, None]))
+        values = [v for i, v in enumerate(values) if i == 0 or v != values[i - 1]]
+    return values
+
+
+def _is_numeric(values):
+    return all(
+        isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values
+    )
+
+
+def _log_scaled(values):
+    """Whether evenly spaced unit-cube values are geometric (a log axis)."""
+    v = np.asarray(values, dtype=float)
+    if len(v) < 3 or v.min() <= 0 or v.max() < 10 * v.min():
+        return False
+    return abs(np.log(v[len(v) // 2]) - np.log(v).mean()) < abs(
+        v[len(v) // 2] - v.mean()
+    ) / v.mean()
+
+
+class SurrogateDisplay:
+    """A Bayesian search's Gaussian-process surrogate over one or two parameters.
+
+    Over one parameter: the surrogate's mean and a band of two standard
+    deviations, with the evaluated points, and below it the acquisition
+    function the next point maximizes (high where the mean is high, which
+    exploits, or where the uncertainty is, which explores). Over two: the
+    mean and the acquisition as contour maps, with the evaluated points. The
+    other parameters are held at the best setting's values (``fixed``).
+
+    The surrogate models the scores as the optimizer does, standardized and
+    power-transformed (see :class:`~skhyper.BayesSearchCV`): a monotone map,
+    so the best score is still the highest point, but the vertical axis is in
+    the model's units, not the metric's. The model is conditioned on every
+    score told, with the hyperparameters of the last model-based ask. The
+    evaluated points are drawn at their own values of the drawn parameters,
+    whatever their values of the others. A logarithmic acquisition (``log_ei``,
+    and ``pi``'s log-probability) is drawn floored 15 below its maximum,
+    where the rest is effectively zero; the ``acquisition`` attribute keeps
+    its values unfloored.
+
+    Create it with :meth:`from_estimator`.
+
+    Parameters
+    ----------
+    params : list of str
+        The one or two parameters drawn.
+    grid : list of list
+        The values of each parameter the surrogate is drawn at.
+    mean, std, acquisition : ndarray
+        The surrogate's mean, standard deviation and acquisition at the
+        grid: shape ``(len(grid[0]),)`` for one parameter, ``(len(grid[1]),
+        len(grid[0]))`` for two.
+    observed : list of ndarray
+        For each parameter, its value at each evaluated point of the drawn
+        subspace.
+    observed_scores : ndarray
+        Those points' scores, in the model's units.
+    fixed : dict
+        The values the other parameters are held at.
+    acq_func : str
+        The acquisition function's name.
+
+    Attributes
+    ----------
+    axes_ : list of matplotlib Axes
+        ``[surrogate, acquisition]``, after :meth:`plot`.
+    figure_ : matplotlib Figure
+        Their figure.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from skhyper import BayesSearchCV, Real
+    >>> from skhyper.plotting import SurrogateDisplay
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = BayesSearchCV(
+    ...     SVC(), {"C": Real(1e-3, 1e3, prior="log-uniform")}, n_iter=8,
+    ...     random_state=0,
+    ... ).fit(X, y)
+    >>> display = SurrogateDisplay.from_estimator(search, n_points=50)
+    >>> display.params, display.mean.shape, len(display.observed_scores)
+    (['C'], (50,), 8)
+    """
+
+    def __init__(self, *, params, grid, mean, std, acquisition, observed,
+                 observed_scores, fixed, acq_func):
+        self.params = params
+        self.grid = grid
+        self.mean = mean
+        self.std = std
+        self.acquisition = acquisition
+        self.observed = observed
+        self.observed_scores = observed_scores
+        self.fixed = fixed
+        self.acq_func = acq_func
+
+    @classmethod
+    def from_estimator(cls, search, params=None, *, fixed=None, n_points=100,
+                       axes=None, **kwargs):
+        """The surrogate of a fitted Bayesian search.
+
+        Parameters
+        ----------
+        search : fitted BayesSearchCV or BayesOptimizer
+            A search with a BayesOptimizer ``optimizer_``, or the optimizer.
+        params : str or list of str, default=None
+            One or two parameter names. None means every parameter of a
+            space of one or two.
+        fixed : dict, default=None
+            Values of the other parameters; those not given are held at the
+            best setting's. The drawn subspace (of a union) is the one of the
+            best setting.
+        n_points : int, default=100
+            Grid points per parameter (fewer for a finite dimension: its
+            values).
+        axes : list of two matplotlib Axes, default=None
+            For the surrogate and the acquisition; a new figure's when None.
+        **kwargs : dict
+            Passed to matplotlib's ``Axes.plot`` (one parameter) or
+            ``Axes.contourf`` (two) for the surrogate's mean.
+
+        Returns
+        -------
+        display : SurrogateDisplay
+            With the surrogate's values, drawn on ``display.axes_``.
+        """
+        from .surrogate import evaluate_acquisition
+
+        optimizer = _bayes_optimizer(search, "SurrogateDisplay")
+        if (
+            not isinstance(n_points, numbers.Integral) or isinstance(n_points, bool)
+            or n_points < 2
+        ):
+            raise ValueError(f"n_points must be an integer >= 2; got {n_points!r}.")
+        gp, model_scores = optimizer._posterior()
+        space = optimizer.space
+        best = optimizer.best_params
+        k = space.which_subspace(best)
+        subspace = space.subspaces[k]
+        names = list(subspace)
+        if params is None:
+            if len(names) > 2:
+                raise ValueError(
+                    f"params: the space has {len(names)} parameters {names}; name "
+                    f"one or two to draw."
+                )
+            params = names
+        params = [params] if isinstance(params, str) else list(params)
+        unknown = [p for p in params if p not in subspace]
+        if not 1 <= len(params) <= 2 or unknown or len(set(params)) != len(params):
+            raise ValueError(
+                f"params must name one or two distinct parameters of the best "
+                f"setting's subspace {names}; got {params!r}."
+            )
+        fixed = {} if fixed is None else dict(fixed)
+        wrong = [p for p in fixed if p not in subspace or p in params]
+        if wrong:
+            raise ValueError(
+                f"fixed names parameters {wrong} that are drawn or not in the "
+                f"subspace {names}."
+            )
+        base = {**best, **fixed}
+        grid = [_slice_values(subspace[p], n_points) for p in params]
+        if len(params) == 2 and not all(_is_numeric(g) for g in grid):
+            raise ValueError(
+                f"a contour over {params} needs two numeric parameters; draw a "
+                f"categorical one alone."
+            )
+        if len(params) == 1:
+            points = [{**base, params[0]: v} for v in grid[0]]
+            shape = (len(grid[0]),)
+        else:
+            points = [{**base, params[0]: a, params[1]: b}
+                      for b in grid[1] for a in grid[0]]
+            shape = (len(grid[1]), len(grid[0]))
+        mu, sigma = gp.predict(space.transform(points))
+        acquisition = evaluate_acquisition(
+            optimizer.acq_func, mu, sigma, model_scores.max(), optimizer.xi,
+            optimizer.kappa,
+        )[0]
+        told = [i for i, p in enumerate(optimizer.observed_params)
+                if space.which_subspace(p) == k]
+        observed = [np.array([optimizer.observed_params[i][p] for i in told],
+                             dtype=object) for p in params]
+        display = cls(
+            params=params, grid=grid, mean=mu.reshape(shape),
+            std=sigma.reshape(shape), acquisition=np.asarray(acquisition).reshape(shape),
+            observed=observed, observed_scores=model_scores[told],
+            fixed={n: v for n, v in base.items() if n not in params},
+            acq_func=optimizer.acq_func,
+        )
+        return display.plot(axes=axes, **kwargs)
+
+    def plot(self, axes=None, **kwargs):
+        """Draw the surrogate and the acquisition.
+
+        Parameters
+        ----------
+        axes : list of two matplotlib Axes, default=None
+            For the surrogate and the acquisition; a new figure's when None.
+        **kwargs : dict
+            Passed to ``Axes.plot`` (one parameter) or ``Axes.contourf``
+            (two) for the surrogate's mean.
+
+        Returns
+        -------
+        display : SurrogateDisplay
+            This display, with ``axes_`` and ``figure_`` set.
+        """
+        plt = _pyplot()
+        if axes is None:
+            if len(self.params) == 1:
+                _, axes = plt.subplots(2, 1, figsize=(6, 5), sharex=True,
+                                       height_ratios=(2, 1), layout="constrained")
+            else:
+                _, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+        axes = list(np.ravel(axes))
+        if len(axes) != 2:
+            raise ValueError(
+                f"axes must hold two Axes (surrogate, acquisition); got {len(axes)}."
+            )
+        if len(self.params) == 1:
+            self._plot_line(axes, **kwargs)
+        else:
+            self._plot_contour(axes, **kwargs)
+        self.axes_, self.figure_ = axes, axes[0].figure
+        return self
+
+    def _plot_line(self, axes, **kwargs):
+        surrogate, acq = axes
+        values, name = self.grid[0], self.params[0]
+        numeric = _is_numeric(values)
+        x = np.asarray(values, dtype=float) if numeric else np.arange(len(values))
+        seen = self.observed[0]
+        if numeric:
+            seen_x = seen.astype(float)
+        else:  # categories by position, matched by equality as the space does
+            seen_x = np.array([next(i for i, v in enumerate(values) if v == s)
+                               for s in seen], dtype=float)
+        low, high = self.mean - 2 * self.std, self.mean + 2 * self.std
+        style = {"color": "C0", **kwargs}
+        if numeric:
+            surrogate.plot(x, self.mean, label="surrogate mean", **style)
+            surrogate.fill_between(x, low, high, alpha=0.25, color=style["color"],
+                                   label="mean ± 2 std")
+            acq.plot(x, self._shown_acquisition(), color="C2")
+        else:
+            surrogate.errorbar(x, self.mean, yerr=2 * self.std, fmt="o", capsize=4,
+                               label="surrogate mean ± 2 std", **style)
+            shown = self._shown_acquisition()
+            acq.vlines(x, np.min(shown), shown, color="C2")
+            acq.plot(x, shown, "o", color="C2")
+            acq.set_xticks(x, [str(v) for v in values], rotation=30, ha="right")
+        surrogate.scatter(seen_x, self.observed_scores, color="k", s=18, zorder=3,
+                          label="evaluated (all values of the others)")
+        best = int(np.argmax(self.observed_scores))
+        surrogate.scatter(seen_x[best], self.observed_scores[best], marker="*",
+                          s=160, color="C3", zorder=4, label="best")
+        surrogate.set_ylabel("score (model units)")
+        surrogate.legend(loc="best", fontsize="small")
+        acq.set_ylabel(self.acq_func)
+        acq.set_xlabel(name)
+        if numeric and _log_scaled(values):
+            for ax in axes:
+                ax.set_xscale("log")
+
+    def _shown_acquisition(self):
+        """The acquisition as drawn: a logarithmic one (``log_ei``, ``pi``'s
+        log-probability) floored ``_LOG_ACQUISITION_RANGE`` below its maximum,
+        where the rest is effectively zero and would flatten the picture."""
+        values = self.acquisition
+        if self.acq_func in ("log_ei", "pi"):
+            values = np.maximum(values, np.max(values) - _LOG_ACQUISITION_RANGE)
+        return values
+
+    def _plot_contour(self, axes, **kwargs):
+        (gx, gy), (px, py) = self.grid, self.params
+        x, y = np.asarray(gx, dtype=float), np.asarray(gy, dtype=float)
+        seen_x = self.observed[0].astype(float)
+        seen_y = self.observed[1].astype(float)
+        best = int(np.argmax(self.observed_scores))
+        for ax, values, title in (
+            (axes[0], self.mean, "surrogate mean (model units)"),
+            (axes[1], self._shown_acquisition(), self.acq_func),
+        ):
+            style = {"levels": 20, "cmap": "viridis", **kwargs} if ax is axes[0] else {
+                "levels": 20, "cmap": "magma"}
+            filled = ax.contourf(x, y, values, **style)
+            ax.figure.colorbar(filled, ax=ax)
+            ax.scatter(seen_x, seen_y, color="w", edgecolor="k", s=20,
+                       label="evaluated")
+            ax.scatter(seen_x[best], seen_y[best], marker="*", s=160, color="C3",
+                       edgecolor="k", label="best")
+            ax.set_xlabel(px)
+            ax.set_ylabel(py)
+            ax.set_title(title)
+            if _log_scaled(gx):
+                ax.set_xscale("log")
+            if _log_scaled(gy):
+                ax.set_yscale("log")
+        axes[0].legend(loc="best", fontsize="small")
+
+
+def _row_values(results, column, name):
+    """``(row indices, values)`` of the rows of ``cv_results_`` that set ``name``."""
+    rows = [i for i, p in enumerate(results["params"]) if name in p]
+    return np.array(rows, dtype=int), [results["params"][i][name] for i in rows]
+
+
+def _binned(values, scores, n_bins):
+    """Bin centres, mean and max score per bin of numeric ``values``, or per
+    distinct value when there are at most ``n_bins`` of them (or they are not
+    numeric)."""
+    scores = np.asarray(scores, dtype=float)
+    distinct = []
+    for v in values:
+        if not any(v is d or (type(v) is type(d) and _equal(v, d)) for d in distinct):
+            distinct.append(v)
+    if len(distinct) <= n_bins or not _is_numeric(distinct):
+        if _is_numeric(distinct):
+            distinct = sorted(distinct)
+        index = [next(i for i, d in enumerate(distinct)
+                      if v is d or (type(v) is type(d) and _equal(v, d))) for v in values]
+        groups = [np.flatnonzero(np.asarray(index) == i) for i in range(len(distinct))]
+        centres = distinct
+    else:
+        x = np.asarray(values, dtype=float)
+        log = x.min() > 0 and x.max() >= 100 * x.min()
+        t = np.log(x) if log else x
+        edges = np.linspace(t.min(), t.max(), n_bins + 1)
+        which = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, n_bins - 1)
+        groups = [np.flatnonzero(which == b) for b in range(n_bins)]
+        mids = (edges[:-1] + edges[1:]) / 2
+        centres = [float(c) for c in (np.exp(mids) if log else mids)]
+    keep = [i for i, g in enumerate(groups) if len(g)]
+    means, maxima = [], []
+    for i in keep:
+        finite = scores[groups[i]][np.isfinite(scores[groups[i]])]
+        means.append(finite.mean() if finite.size else np.nan)
+        maxima.append(finite.max() if finite.size else np.nan)
+    return [centres[i] for i in keep], np.array(means), np.array(maxima)
+
+
+def _equal(a, b):
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):  # arrays and the like
+        return False
+
+
+class ScoreDependenceDisplay:
+    """How the score depends on each searched parameter, one panel each.
+
+    Two ways to estimate it:
+
+    - ``"binned"``, for any search: the rows of ``cv_results_`` are grouped
+      by the parameter's value (in ``n_bins`` equal bins of a numeric range,
+      log-spaced when it spans two decades or more; by value when there are
+      few), and the mean and best score of each group drawn over every row's
+      score. The mean mixes the other parameters' values as the search drew
+      them, so a search that concentrates on good regions flatters them.
+    - ``"surrogate"``, for a Bayesian search: the partial dependence of the
+      surrogate's mean (Friedman, 2001), the mean prediction over the
+      evaluated points with the parameter set to each value, in the model's
+      units (see :class:`SurrogateDisplay`).
+
+    Create it with :meth:`from_estimator`.
+
+    Parameters
+    ----------
+    params : list of str
+        The parameters, one panel each.
+    values : list of list
+        For each parameter, the values (bin centres, categories or grid
+        points) its curve is drawn at.
+    averages : list of ndarray
+        For each parameter, the mean score (``"binned"``) or the partial
+        dependence (``"surrogate"``) at ``values``.
+    maxima : list of ndarray or None
+        For each parameter, the best score at ``values`` (``"binned"`` only).
+    points : list of tuple
+        For each parameter, ``(values, scores)`` of every row that sets it.
+    method : {"binned", "surrogate"}
+        How the curves were estimated.
+    metric : str, default="score"
+        The metric.
+
+    Attributes
+    ----------
+    axes_ : list of matplotlib Axes
+        One per parameter, after :meth:`plot`.
+    figure_ : matplotlib Figure
+        Their figure.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from skhyper.plotting import ScoreDependenceDisplay
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = GridSearchCV(
+    ...     DecisionTreeClassifier(random_state=0),
+    ...     {"max_depth": [1, 2, 3, 4], "criterion": ["gini", "entropy"]},
+    ... ).fit(X, y)
+    >>> display = ScoreDependenceDisplay.from_estimator(search)
+    >>> display.method, display.params, display.values[1]
+    ('binned', ['criterion', 'max_depth'], [1, 2, 3, 4])
+    """
+
+    def __init__(self, *, params, values, averages, maxima, points, method,
+                 metric="score"):
+        self.params = params
+        self.values = values
+        self.averages = averages
+        self.maxima = maxima
+        self.points = points
+        self.method = method
+        self.metric = metric
+
+    @classmethod
+    def from_estimator(cls, search, params=None, *, method="auto", metric=None,
+                       n_bins=10, n_points=50, axes=None):
+        """The dependence of a fitted search's score on its parameters.
+
+        Parameters
+        ----------
+        search : fitted search
+            Any search with a ``cv_results_``; ``method="surrogate"`` needs a
+            BayesSearchCV.
+        params : str or list of str, default=None
+            The parameters to draw; None means every parameter that takes
+            more than one value in ``cv_results_`` (for a surrogate, every
+            parameter of the best setting's subspace).
+        method : {"auto", "binned", "surrogate"}, default="auto"
+            ``"auto"`` is ``"surrogate"`` for a search with a Gaussian-process
+            surrogate, else ``"binned"``.
+        metric : str, default=None
+            The metric, for ``"binned"``: as in :class:`ConvergenceDisplay`.
+        n_bins : int, default=10
+            Bins of a numeric parameter with more distinct values.
+        n_points : int, default=50
+            Grid points of a continuous parameter, for ``"surrogate"``.
+        axes : list of matplotlib Axes, default=None
+            One per parameter; a new figure's row of panels when None.
+
+        Returns
+        -------
+        display : ScoreDependenceDisplay
+            With every parameter's curve, drawn on ``display.axes_``.
+        """
+        for name, value in (("n_bins", n_bins), ("n_points", n_points)):
+            if (not isinstance(value, numbers.Integral) or isinstance(value, bool)
+                    or value < 2):
+                raise ValueError(f"{name} must be an integer >= 2; got {value!r}.")
+        if method not in ("auto", "binned", "surrogate"):
+            raise ValueError(
+                f"method must be 'auto', 'binned' or 'surrogate'; got {method!r}."
+            )
+        if method == "auto":
+            try:
+                _bayes_optimizer(search, "")
+                method = "surrogate"
+            except ValueError:
+                method = "binned"
+        if method == "surrogate":
+            display = cls._from_surrogate(search, params, n_points)
+        else:
+            display = cls._from_rows(search, params, metric, n_bins)
+        return display.plot(axes=axes)
+
+    @classmethod
+    def _from_rows(cls, search, params, metric, n_bins):
+        check_is_fitted(search, "cv_results_")
+        metric, column = _scored_metric(search, metric)
+        results = search.cv_results_
+        scores = np.asarray(results[column], dtype=float)
+        every = sorted({name for p in results["params"] for name in p})
+        if params is None:
+            params = [n for n in every
+                      if len(_binned(_row_values(results, column, n)[1],
+                                     np.zeros(len(_row_values(results, column, n)[1])),
+                                     n_bins)[0]) > 1]
+            if not params:
+                raise ValueError(
+                    f"no parameter of {type(search).__name__}'s cv_results_ takes "
+                    f"more than one value: there is no dependence to draw."
+                )
+        params = _check_params(params, every)
+        values, averages, maxima, points = [], [], [], []
+        for name in params:
+            rows, row_values = _row_values(results, column, name)
+            centres, means, best = _binned(row_values, scores[rows], n_bins)
+            values.append(centres)
+            averages.append(means)
+            maxima.append(best)
+            points.append((row_values, scores[rows]))
+        return cls(params=params, values=values, averages=averages, maxima=maxima,
+                   points=points, method="binned", metric=metric)
+
+    @classmethod
+    def _from_surrogate(cls, search, params, n_points):
+        optimizer = _bayes_optimizer(search, "ScoreDependenceDisplay(method='surrogate')")
+        gp, model_scores = optimizer._posterior()
+        space = optimizer.space
+        k = space.which_subspace(optimizer.best_params)
+        subspace = space.subspaces[k]
+        params = _check_params(list(subspace) if params is None else params,
+                               list(subspace))
+        told = [i for i, p in enumerate(optimizer.observed_params)
+                if space.which_subspace(p) == k]
+        background = [optimizer.observed_params[i] for i in told]
+        values, averages, points = [], [], []
+        for name in params:
+            grid = _slice_values(subspace[name], n_points)
+            rows = space.transform(
+                [{**p, name: v} for v in grid for p in background]
+            )
+            mean = gp.predict(rows)[0].reshape(len(grid), len(background)).mean(axis=1)
+            values.append(grid)
+            averages.append(mean)
+            points.append(([p[name] for p in background], model_scores[told]))
+        return cls(params=params, values=values, averages=averages, maxima=None,
+                   points=points, method="surrogate", metric="score (model units)")
+
+    def plot(self, axes=None):
+        """Draw one panel per parameter.
+
+        Parameters
+        ----------
+        axes : list of matplotlib Axes, default=None
+            One per parameter; a new figure's row of panels when None.
+
+        Returns
+        -------
+        display : ScoreDependenceDisplay
+            This display, with ``axes_`` and ``figure_`` set.
+        """
+        axes = _panels(axes, len(self.params), "parameter", width=3.6, sharey=True)
+        for i, (ax, name) in enumerate(zip(axes, self.params)):
+            values = self.values[i]
+            numeric = _is_numeric(values)
+            seen, scores = self.points[i]
+            if numeric:
+                x, seen_x = np.asarray(values, float), np.asarray(seen, float)
+            else:
+                x = np.arange(len(values))
+                seen_x = np.array([next(j for j, v in enumerate(values)
+                                        if s is v or _equal(s, v)) for s in seen], float)
+            ax.scatter(seen_x, scores, s=10, color="0.6", label="evaluations")
+            style = "-" if numeric else "o"
+            label = "partial dependence" if self.method == "surrogate" else "mean"
+            ax.plot(x, self.averages[i], style, color="C0", label=label)
+            if self.maxima is not None:
+                ax.plot(x, self.maxima[i], style, color="C3", label="best")
+            if not numeric:
+                ax.set_xticks(x, [str(v) for v in values], rotation=30, ha="right")
+                ax.margins(x=0.25)
+            elif len(x) > 1 and np.all(x > 0) and x.max() >= 100 * x.min():
+                ax.set_xscale("log")
+            ax.set_xlabel(name)
+        axes[0].set_ylabel(f"mean test {self.metric}")
+        axes[-1].legend(loc="best", fontsize="small")
+        self.axes_, self.figure_ = axes, axes[0].figure
+        return self
+
+
+def _check_params(params, known):
+    params = [params] if isinstance(params, str) else list(params)
+    unknown = [p for p in params if p not in known]
+    if not params or unknown or len(set(params)) != len(params):
+        raise ValueError(
+            f"params must name distinct parameters of the search, among {known}; "
+            f"got {params!r}."
+        )
+    return params
+
+
+class HypergradientDisplay:
+    """A hypergradient search's descent, over the validation-loss curve.
+
+    The differentiated loss of every evaluation (``hyper_loss`` in
+    ``cv_results_``: the fold-mean squared error or log-loss) in the order
+    the search made them, connected where the descent stepped: hollow
+    markers are a descent's initial design, filled ones its L-BFGS-B
+    iterations (line-search evaluations included), the star the best row.
+    Over one parameter the loss is the vertical axis; over two, the path is
+    drawn in their plane, coloured by the loss.
+
+    With ``X`` and ``y``, :meth:`from_estimator` also draws the loss the
+    descent follows: the same loss cross-validated on the same splitter (a
+    GridSearchCV of ``n_points`` values, or ``n_points`` squared for two
+    parameters, with ``neg_mean_squared_error`` or ``neg_log_loss``), the
+    other parameters held at ``best_params_``. That costs one fit per fold and
+    point; a splitter that shuffles without a seed draws other folds than the
+    search's.
+
+    Parameters
+    ----------
+    params : list of str
+        The one or two parameters drawn.
+    path : list of ndarray
+        Each parameter's value at every row, in evaluation order.
+    losses : ndarray
+        ``hyper_loss`` of every row.
+    iterations : ndarray
+        ``iter`` of every row (0 for an initial design).
+    best_index : int
+        The row of ``best_index_``.
+    curve_grid : list of ndarray or None
+        The values the loss curve (or surface) was computed at.
+    curve_losses : ndarray or None
+        The loss there: shape ``(n_points,)``, or ``(n_y, n_x)`` for two
+        parameters.
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+        The axes drawn on, after :meth:`plot`.
+    figure_ : matplotlib Figure
+        Its figure.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.linear_model import Ridge
+    >>> from skhyper import HypergradientSearchCV, Real
+    >>> from skhyper.plotting import HypergradientDisplay
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> search = HypergradientSearchCV(
+    ...     Ridge(), {"alpha": Real(1e-4, 1e4, prior="log-uniform")}, cv=5,
+    ...     max_iter=10,
+    ... ).fit(X, y)
+    >>> display = HypergradientDisplay.from_estimator(search, X, y, n_points=20)
+    >>> display.params, len(display.losses), display.curve_losses.shape
+    (['alpha'], 10, (20,))
+    """
+
+    def __init__(self, *, params, path, losses, iterations, best_index,
+                 curve_grid=None, curve_losses=None):
+        self.params = params
+        self.path = path
+        self.losses = losses
+        self.iterations = iterations
+        self.best_index = best_index
+        self.curve_grid = curve_grid
+        self.curve_losses = curve_losses
+
+    @classmethod
+    def from_estimator(cls, search, X=None, y=None, *, params=None, n_points=30,
+                       ax=None, **kwargs):
+        """The descent of a fitted hypergradient search.
+
+        Parameters
+        ----------
+        search : fitted HypergradientSearchCV
+            A search whose ``cv_results_`` has ``hyper_loss`` and ``iter``.
+        X, y : array-like, default=None
+            The data the search was fitted on, to draw the loss curve; None
+            draws the path alone.
+        params : str or list of str, default=None
+            One or two of the searched continuous parameters; None means all
+            of them when there are one or two.
+        n_points : int, default=30
+            Points of the loss curve, per parameter.
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure's axes when None.
+        **kwargs : dict
+            Passed to matplotlib's ``Axes.plot`` for the path.
+
+        Returns
+        -------
+        display : HypergradientDisplay
+            With the path (and curve), drawn on ``display.ax_``.
+        """
+        results = _results_with(search, ("hyper_loss", "iter"), "HypergradientDisplay",
+                                "a hypergradient search")
+        if (not isinstance(n_points, numbers.Integral) or isinstance(n_points, bool)
+                or n_points < 2):
+            raise ValueError(f"n_points must be an integer >= 2; got {n_points!r}.")
+        if (X is None) != (y is None):
+            raise ValueError("pass both X and y to draw the loss curve, or neither.")
+        rows = results["params"]
+        moving = sorted(
+            name for name in {n for p in rows for n in p}
+            if all(name in p and _is_numeric([p[name]]) for p in rows)
+            and len({p[name] for p in rows}) > 1
+        )
+        if params is None:
+            if not 1 <= len(moving) <= 2:
+                raise ValueError(
+                    f"params: the search moved {len(moving)} continuous parameters "
+                    f"{moving}; name one or two to draw."
+                )
+            params = moving
+        params = _check_params(params, moving)
+        if len(params) > 2:
+            raise ValueError(f"params must name one or two parameters; got {params!r}.")
+        path = [np.array([p[name] for p in rows], dtype=float) for name in params]
+        grid = curve = None
+        if X is not None:
+            grid, curve = _loss_curve(search, X, y, params, n_points)
+        display = cls(
+            params=params, path=path,
+            losses=np.asarray(results["hyper_loss"], dtype=float),
+            iterations=np.asarray(results["iter"]), best_index=int(search.best_index_)
+            if hasattr(search, "best_index_") else int(np.nanargmin(
+                results["hyper_loss"])),
+            curve_grid=grid, curve_losses=curve,
+        )
+        return display.plot(ax=ax, **kwargs)
+
+    def plot(self, ax=None, **kwargs):
+        """Draw the path (over the loss curve, if computed).
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure's axes when None.
+        **kwargs : dict
+            Passed to matplotlib's ``Axes.plot`` for the path.
+
+        Returns
+        -------
+        display : HypergradientDisplay
+            This display, with ``ax_`` and ``figure_`` set.
+        """
+        plt = _pyplot()
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6.4, 4.2), layout="constrained")
+        one = len(self.params) == 1
+        x = self.path[0]
+        y = self.losses if one else self.path[1]
+        if self.curve_losses is not None:
+            if one:
+                ax.plot(self.curve_grid[0], self.curve_losses, color="0.6",
+                        label="cross-validated loss")
+            else:
+                filled = ax.contourf(self.curve_grid[0], self.curve_grid[1],
+                                     self.curve_losses, levels=20, cmap="viridis_r")
+                ax.figure.colorbar(filled, ax=ax, label="cross-validated loss")
+        stepped = self.iterations > 0
+        style = {"color": "C3", "linewidth": 1, **kwargs}
+        start = None  # where the running descent stepped from
+        for i in range(len(x)):
+            if not stepped[i]:
+                if i == 0 or stepped[i - 1]:
+                    start = i
+                elif self.losses[i] < self.losses[start]:
+                    start = i  # a descent starts from its design's best point
+                continue
+            origin = i - 1 if i > 0 and stepped[i - 1] else start
+            if origin is not None:
+                ax.annotate("", (x[i], y[i]), (x[origin], y[origin]),
+                            arrowprops={"arrowstyle": "->", "color": style["color"],
+                                        "lw": style["linewidth"]})
+        ax.plot(x[stepped], y[stepped], "o", markersize=4, label="descent",
+                **{k: v for k, v in style.items() if k != "linewidth"})
+        ax.plot(x[~stepped], y[~stepped], "o", markerfacecolor="none",
+                markeredgecolor="k", label="initial design")
+        b = self.best_index
+        ax.plot(x[b], y[b], "*", markersize=14, color="gold", markeredgecolor="k",
+                label="best")
+        if np.all(x > 0) and x.max() >= 100 * x.min():
+            ax.set_xscale("log")
+        if not one and np.all(y > 0) and y.max() >= 100 * y.min():
+            ax.set_yscale("log")
+        ax.set_xlabel(self.params[0])
+        ax.set_ylabel("validation loss (hyper_loss)" if one else self.params[1])
+        ax.legend(loc="best", fontsize="small")
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+
+def _loss_curve(search, X, y, params, n_points):
+    """The cross-validated differentiated loss over ``params``, the others at
+    ``best_params_``: a GridSearchCV on the search's splitter."""
+    from sklearn.base import clone, is_classifier
+    from sklearn.model_selection import GridSearchCV, check_cv
+
+    from .space import SearchSpace
+
+    space = SearchSpace(search.search_spaces)
+    best = search.best_params_
+    k = space.which_subspace(best)
+    if k < 0:
+        k = 0
+    grid = [np.array(_slice_values(space.subspaces[k][p], n_points), dtype=float)
+            for p in params]
+    classifier = is_classifier(search.estimator)
+    estimator = clone(search.estimator).set_params(
+        **{n: v for n, v in best.items() if n not in params}
+    )
+    cv = check_cv(search.cv, y, classifier=classifier)
+    curve = GridSearchCV(
+        estimator, {p: list(g) for p, g in zip(params, grid)},
+        scoring="neg_log_loss" if classifier else "neg_mean_squared_error",
+        cv=cv, n_jobs=search.n_jobs,
+    ).fit(X, y)
+    losses = -np.asarray(curve.cv_results_["mean_test_score"], dtype=float)
+    if len(params) == 2:
+        # GridSearchCV's rows run over the sorted names' product, last fastest
+        order = sorted(params)
+        losses = losses.reshape(len(grid[params.index(order[0])]),
+                                len(grid[params.index(order[1])]))
+        if order[0] == params[0]:
+            losses = losses.T
+    return grid, losses

@@ -14,11 +14,15 @@ matplotlib = pytest.importorskip("matplotlib")  # the "plot" extra
 matplotlib.use("Agg")
 
 from skhyper import BayesSearchCV, Real  # noqa: E402
+from skhyper import BayesOptimizer, Categorical, HypergradientSearchCV  # noqa: E402
 from skhyper.plotting import (  # noqa: E402
     BracketsDisplay,
     ConvergenceDisplay,
+    HypergradientDisplay,
     LineageDisplay,
     PolicyDisplay,
+    ScoreDependenceDisplay,
+    SurrogateDisplay,
 )
 
 from ._estimators import FailingClassifier  # noqa: E402
@@ -281,3 +285,190 @@ def test_lineage_of_a_winner_chosen_before_the_last_round(data):
     display = LineageDisplay.from_estimator(search)
     best = search.best_index_
     assert display.best_lineage == [(0, int(search.cv_results_["member"][best]))]
+
+
+def _told_quadratic(n=25):
+    """A BayesOptimizer told a smooth score peaked at x=0.3, flat in y."""
+    opt = BayesOptimizer(
+        {"x": Real(0.0, 1.0), "y": Real(0.0, 1.0)}, n_initial_points=8, random_state=0
+    )
+    for _ in range(n):
+        p = opt.ask()
+        opt.tell(p, -((p["x"] - 0.3) ** 2) + 0.001 * p["y"])
+    return opt
+
+
+def test_surrogate_shows_the_posterior_at_the_grid_and_the_evaluations(fitted):
+    import matplotlib.pyplot as plt
+
+    search = fitted["bayes"]
+    opt = search.optimizer_
+    display = SurrogateDisplay.from_estimator(search, n_points=40)
+    assert display.params == ["C"] and len(display.grid[0]) == 40
+    gp, _ = opt._posterior()
+    mean, std = gp.predict(opt.space.transform([{"C": c} for c in display.grid[0]]))
+    np.testing.assert_allclose(display.mean, mean)
+    np.testing.assert_allclose(display.std, std)
+    assert np.all(np.isfinite(display.acquisition))
+    # the evaluated points are cv_results_'s, their model scores in the same order
+    results = search.cv_results_
+    np.testing.assert_allclose(
+        display.observed[0].astype(float), [p["C"] for p in results["params"]]
+    )
+    scores = results["mean_test_score"]
+    assert int(np.argmax(display.observed_scores)) == int(np.argmax(scores))
+    assert np.all(np.diff(display.observed_scores[np.argsort(scores)]) >= -1e-12)
+    assert display.grid[0][0] == pytest.approx(1e-2) and display.grid[0][-1] == pytest.approx(1e2)
+    display.figure_.canvas.draw()
+    assert display.axes_[0].get_xscale() == "log"  # a log-uniform range
+    plt.close("all")
+
+
+def test_surrogate_of_an_optimizer_peaks_where_the_scores_do():
+    import matplotlib.pyplot as plt
+
+    opt = _told_quadratic()
+    one = SurrogateDisplay.from_estimator(opt, "x", n_points=101)
+    assert one.grid[0][int(np.argmax(one.mean))] == pytest.approx(0.3, abs=0.05)
+    assert one.fixed == {"y": opt.best_params["y"]}
+    two = SurrogateDisplay.from_estimator(opt, n_points=21, fixed={})
+    assert two.mean.shape == two.acquisition.shape == (21, 21)  # (y, x)
+    row, col = np.unravel_index(np.argmax(two.mean), two.mean.shape)
+    assert two.grid[0][col] == pytest.approx(0.3, abs=0.06)
+    held = SurrogateDisplay.from_estimator(opt, "x", fixed={"y": 0.9}, n_points=5)
+    assert held.fixed == {"y": 0.9}
+    gp, _ = opt._posterior()
+    np.testing.assert_allclose(
+        held.mean,
+        gp.predict(opt.space.transform([{"x": x, "y": 0.9} for x in held.grid[0]]))[0],
+    )
+    plt.close("all")
+
+
+def test_surrogate_over_a_categorical_and_the_refusals(data):
+    import matplotlib.pyplot as plt
+
+    X, y = data
+    search = BayesSearchCV(
+        LogisticRegression(),
+        {"C": Real(1e-2, 1e2, prior="log-uniform"),
+         "fit_intercept": Categorical([True, False]),
+         "tol": Real(1e-5, 1e-3, prior="log-uniform")},
+        n_iter=6, n_initial_points=4, cv=3, random_state=0,
+    ).fit(X, y)
+    display = SurrogateDisplay.from_estimator(search, "fit_intercept")
+    assert display.grid == [[True, False]] and display.mean.shape == (2,)
+    display.figure_.canvas.draw()
+    with pytest.raises(ValueError, match="has 3 parameters"):
+        SurrogateDisplay.from_estimator(search)
+    with pytest.raises(ValueError, match="two numeric parameters"):
+        SurrogateDisplay.from_estimator(search, ["C", "fit_intercept"])
+    with pytest.raises(ValueError, match="params must name one or two"):
+        SurrogateDisplay.from_estimator(search, ["C", "nope"])
+    with pytest.raises(ValueError, match="fixed names parameters \\['C'\\]"):
+        SurrogateDisplay.from_estimator(search, "C", fixed={"C": 1.0})
+    with pytest.raises(ValueError, match="n_points must be an integer >= 2"):
+        SurrogateDisplay.from_estimator(search, "C", n_points=1)
+    with pytest.raises(ValueError, match="needs a Gaussian-process surrogate"):
+        SurrogateDisplay.from_estimator(GridSearchCV(LogisticRegression(), {"C": [1]}))
+    with pytest.raises(ValueError, match="no finite score"):
+        SurrogateDisplay.from_estimator(BayesOptimizer({"x": Real(0, 1)}))
+    plt.close("all")
+
+
+def test_binned_dependence_is_the_mean_and_best_of_each_value(fitted, data):
+    import matplotlib.pyplot as plt
+
+    X, y = data
+    search = GridSearchCV(
+        LogisticRegression(),
+        {"C": [0.01, 0.1, 1.0], "fit_intercept": [True, False]}, cv=3,
+    ).fit(X, y)
+    display = ScoreDependenceDisplay.from_estimator(search)
+    assert display.method == "binned" and display.params == ["C", "fit_intercept"]
+    results = search.cv_results_
+    scores = results["mean_test_score"]
+    for name, values, means, best in zip(
+        display.params, display.values, display.averages, display.maxima
+    ):
+        for v, m, b in zip(values, means, best):
+            own = scores[[p[name] == v for p in results["params"]]]
+            assert m == pytest.approx(own.mean()) and b == pytest.approx(own.max())
+    assert display.values[0] == [0.01, 0.1, 1.0]
+    # a random search's continuous values fall in log-spaced bins
+    rand = fitted["random"]
+    binned = ScoreDependenceDisplay.from_estimator(rand, n_bins=2)
+    edges = np.sqrt(np.prod([min(p["C"] for p in rand.cv_results_["params"]),
+                             max(p["C"] for p in rand.cv_results_["params"])]))
+    low = [s for p, s in zip(rand.cv_results_["params"], rand.cv_results_["mean_test_score"])
+           if p["C"] <= edges]
+    assert binned.averages[0][0] == pytest.approx(np.mean(low))
+    display.figure_.canvas.draw()
+    with pytest.raises(ValueError, match="params must name distinct parameters"):
+        ScoreDependenceDisplay.from_estimator(search, "nope")
+    with pytest.raises(ValueError, match="needs a Gaussian-process surrogate"):
+        ScoreDependenceDisplay.from_estimator(search, method="surrogate")
+    with pytest.raises(ValueError, match="method must be"):
+        ScoreDependenceDisplay.from_estimator(search, method="pdp")
+    plt.close("all")
+
+
+def test_surrogate_dependence_averages_the_model_over_the_evaluations():
+    import matplotlib.pyplot as plt
+
+    opt = _told_quadratic()
+    display = ScoreDependenceDisplay.from_estimator(opt, n_points=51)
+    assert display.method == "surrogate" and display.params == ["x", "y"]
+    gp, _ = opt._posterior()
+    x = display.values[0][10]
+    rows = opt.space.transform([{**p, "x": x} for p in opt.observed_params])
+    assert display.averages[0][10] == pytest.approx(gp.predict(rows)[0].mean())
+    # x matters, y hardly: the dependence peaks at x=0.3 and is flat in y
+    assert display.values[0][int(np.argmax(display.averages[0]))] == pytest.approx(
+        0.3, abs=0.06
+    )
+    assert np.ptp(display.averages[1]) < 0.25 * np.ptp(display.averages[0])
+    plt.close("all")
+
+
+def test_hypergradient_path_is_cv_results_over_the_same_loss():
+    import matplotlib.pyplot as plt
+    from sklearn.datasets import load_diabetes
+    from sklearn.linear_model import ElasticNet, Ridge
+    from sklearn.model_selection import KFold, cross_val_score
+
+    X, y = load_diabetes(return_X_y=True)
+    search = HypergradientSearchCV(
+        Ridge(), {"alpha": Real(1e-4, 1e4, prior="log-uniform")}, cv=5, max_iter=10,
+    ).fit(X, y)
+    alone = HypergradientDisplay.from_estimator(search)
+    assert alone.curve_losses is None
+    display = HypergradientDisplay.from_estimator(search, X, y, n_points=40)
+    results = search.cv_results_
+    np.testing.assert_allclose(display.path[0], [p["alpha"] for p in results["params"]])
+    np.testing.assert_allclose(display.losses, results["hyper_loss"])
+    assert display.best_index == search.best_index_
+    # the curve is the loss the search differentiated: where they meet, they agree
+    grid = np.log(display.curve_grid[0])
+    on_curve = np.interp(np.log(display.path[0]), grid, display.curve_losses)
+    np.testing.assert_allclose(on_curve, display.losses, rtol=0.02)
+    display.figure_.canvas.draw()
+    assert display.ax_.get_xscale() == "log"
+
+    net = HypergradientSearchCV(
+        ElasticNet(max_iter=5000),
+        {"alpha": Real(1e-3, 1e1, prior="log-uniform"), "l1_ratio": Real(0.1, 0.9)},
+        cv=KFold(3), max_iter=8,
+    ).fit(X, y)
+    plane = HypergradientDisplay.from_estimator(net, X, y, n_points=3)
+    assert plane.params == ["alpha", "l1_ratio"] and plane.curve_losses.shape == (3, 3)
+    a, r = plane.curve_grid[0][2], plane.curve_grid[1][0]  # row: l1_ratio, column: alpha
+    direct = -cross_val_score(ElasticNet(alpha=a, l1_ratio=r, max_iter=5000), X, y,
+                              cv=KFold(3), scoring="neg_mean_squared_error").mean()
+    assert plane.curve_losses[0, 2] == pytest.approx(direct)
+    plane.figure_.canvas.draw()
+    with pytest.raises(ValueError, match="lack \\['hyper_loss', 'iter'\\]"):
+        HypergradientDisplay.from_estimator(GridSearchCV(Ridge(), {"alpha": [1.0]}).fit(X, y))
+    with pytest.raises(ValueError, match="both X and y"):
+        HypergradientDisplay.from_estimator(search, X)
+    plt.close("all")
