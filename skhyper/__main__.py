@@ -1,8 +1,10 @@
-"""Command line: ``python -m skhyper demo``.
+"""Command line: ``python -m skhyper demo`` and ``python -m skhyper compare``.
 
 The demo tunes an SVC on scikit-learn's bundled digits dataset with
 BayesSearchCV and with RandomizedSearchCV at the same number of evaluations
-and the same folds, and prints best score, evaluations and time.
+and the same folds, and prints best score, evaluations and time. ``compare``
+runs :func:`skhyper.compare.compare_searches` on a bundled dataset and prints
+its table (and saves its plot).
 """
 
 import argparse
@@ -85,6 +87,109 @@ def _demo(args):
     return 0
 
 
+_DATASETS = {  # name -> (loader, is a classification task)
+    "digits": ("load_digits", True),
+    "breast_cancer": ("load_breast_cancer", True),
+    "wine": ("load_wine", True),
+    "iris": ("load_iris", True),
+    "diabetes": ("load_diabetes", False),
+}
+_SEARCHES = ("grid", "random", "bayes", "hyperband", "hypergradient")
+
+
+def _search_names(text):
+    """An argparse ``type``: a comma-separated list of known search names."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in _SEARCHES]
+    if not names or unknown or len(set(names)) != len(names):
+        raise argparse.ArgumentTypeError(
+            f"must be distinct names among {', '.join(_SEARCHES)}, separated by "
+            f"commas; got {text!r}"
+        )
+    return names
+
+
+def _compare_searches(args, classification):
+    """The searches ``compare`` runs: the same model, space and budget."""
+    import numpy as np
+    from scipy.stats import loguniform
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVC, SVR
+
+    from . import BayesSearchCV, HyperbandSearchCV, HypergradientSearchCV
+
+    if args.model == "svm":
+        model = SVC() if classification else SVR()
+        step = "svc" if classification else "svr"
+        ranges = {f"{step}__C": (1e-2, 1e3), f"{step}__gamma": (1e-5, 1e0)}
+    elif classification:
+        model, ranges = LogisticRegression(max_iter=1000), {
+            "logisticregression__C": (1e-4, 1e4)}
+    else:
+        model, ranges = Ridge(), {"ridge__alpha": (1e-4, 1e4)}
+    pipe = make_pipeline(StandardScaler(), model)
+    space = {name: loguniform(low, high) for name, (low, high) in ranges.items()}
+    per_dim = max(2, int(round(args.n_iter ** (1 / len(ranges)))))
+    grid = {name: list(np.geomspace(low, high, per_dim))
+            for name, (low, high) in ranges.items()}
+    common = {"cv": args.cv, "n_jobs": args.n_jobs}
+    make = {
+        "grid": lambda: GridSearchCV(pipe, grid, **common),
+        "random": lambda: RandomizedSearchCV(pipe, space, n_iter=args.n_iter, **common),
+        "bayes": lambda: BayesSearchCV(pipe, space, n_iter=args.n_iter, **common),
+        "hyperband": lambda: HyperbandSearchCV(pipe, space, **common),
+        "hypergradient": lambda: HypergradientSearchCV(
+            pipe, space, max_iter=args.n_iter, **common),
+    }
+    return {name: make[name]() for name in args.searches}
+
+
+def _compare(args):
+    from sklearn import datasets
+
+    from .compare import compare_searches
+
+    loader, classification = _DATASETS[args.dataset]
+    X, y = getattr(datasets, loader)(return_X_y=True)
+    searches = _compare_searches(args, classification)
+    print(
+        f"{args.dataset} ({X.shape[0]} samples, {args.test_size:g} held out), "
+        f"{args.model} model, {args.cv}-fold CV, budget {args.n_iter} evaluations, "
+        f"{args.n_seeds} seeds from {args.seed}\n", flush=True,
+    )
+    comparison = compare_searches(
+        searches, X, y, n_seeds=args.n_seeds, test_size=args.test_size,
+        random_state=args.seed, verbose=0 if args.quiet else 1,
+    )
+    print(comparison.to_text())
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        axes = comparison.plot()
+        axes[0].figure.suptitle(f"{args.dataset}, {args.model} model")
+        axes[0].figure.savefig(args.plot, dpi=120)
+        plt.close(axes[0].figure)
+        print(f"\nplot saved to {args.plot}")
+    return 0
+
+
+def _fraction(text):
+    """An argparse ``type``: a float strictly between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be a number between 0 and 1; got {text!r}")
+    return value
+
+
 def main(argv=None):
     """Entry point of ``python -m skhyper`` and the ``skhyper`` script."""
     formatter = argparse.ArgumentDefaultsHelpFormatter
@@ -106,7 +211,52 @@ def main(argv=None):
                       help="joblib workers (-1: all cores; None: one)")
     demo.add_argument("--seed", type=_integer_from(0, 2**32 - 1), default=0,
                       help="random seed")
+    compare = commands.add_parser(
+        "compare",
+        help="compare searches across seeds on a bundled dataset",
+        description="Run several searches on one of scikit-learn's bundled datasets, "
+        "each once per seed on the same training split, and print the median "
+        "best CV score (with quartiles and standard deviation across seeds), the "
+        "fit seconds and evaluations to reach it, the fits and fit seconds used, "
+        "and the held-out test score: skhyper.compare.compare_searches. Every "
+        "search tunes the same model (StandardScaler then the model) over the same "
+        "log-uniform ranges; grid and random search, Bayes and hypergradient get "
+        "--n-iter evaluations (the grid the nearest square), Hyperband its own "
+        "schedule over training samples.",
+        formatter_class=formatter,
+    )
+    compare.add_argument("--dataset", choices=sorted(_DATASETS), default="digits",
+                         help="scikit-learn's bundled dataset (diabetes is a "
+                         "regression task)")
+    compare.add_argument("--model", choices=("svm", "linear"), default="svm",
+                         help="svm: an RBF SVC/SVR over C and gamma; linear: "
+                         "LogisticRegression over C or Ridge over alpha")
+    compare.add_argument("--searches", type=_search_names,
+                         default="grid,random,bayes,hyperband",
+                         help=f"comma-separated, among {','.join(_SEARCHES)} "
+                         "(hypergradient needs --model linear)")
+    compare.add_argument("--n-iter", type=_integer_from(1), default=16,
+                         help="evaluations per search")
+    compare.add_argument("--cv", type=_integer_from(2), default=3,
+                         help="number of folds")
+    compare.add_argument("--n-seeds", type=_integer_from(1), default=3,
+                         help="runs of each search")
+    compare.add_argument("--test-size", type=_fraction, default=0.25,
+                         help="held-out fraction of the data")
+    compare.add_argument("--seed", type=_integer_from(0, 2**32 - 1), default=0,
+                         help="seeds the split and the first run (then +1 a run)")
+    compare.add_argument("--n-jobs", type=_n_jobs, default=None,
+                         help="joblib workers of each search (-1: all cores; None: one)")
+    compare.add_argument("--plot", metavar="PATH", default=None,
+                         help="save the comparison's plot to this image file")
+    compare.add_argument("--quiet", action="store_true",
+                         help="no progress line per run on standard error")
     args = parser.parse_args(argv)
+    if args.command == "compare":
+        if "hypergradient" in args.searches and args.model != "linear":
+            compare.error("argument --searches: hypergradient needs --model linear "
+                          "(an SVM's loss has no hypergradient in skhyper)")
+        return _compare(args)
     return _demo(args)
 
 

@@ -79,3 +79,58 @@ def test_python_dash_m_exits_with_code_2_on_a_usage_error():
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "argument --n-iter: must be an integer >= 1; got '0'" in result.stderr
+
+
+def test_compare_runs_end_to_end_with_progress_and_a_plot(tmp_path, capsys):
+    pytest.importorskip("matplotlib")  # the plot extra, installed with the tests
+    path = tmp_path / "comparison.png"
+    code = main([
+        "compare", "--dataset", "iris", "--model", "linear", "--searches",
+        "grid,random,hypergradient", "--n-iter", "4", "--n-seeds", "2", "--cv", "2",
+        "--plot", str(path),
+    ])
+    assert code == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0].startswith("iris (150 samples, 0.25 held out), linear model, 2-fold")
+    table = [line for line in lines if line.startswith("| ")]
+    assert table[0].split("|")[1].strip() == "search"
+    assert [row.split("|")[1].strip() for row in table[1:]] == [
+        "grid", "random", "hypergradient"]
+    for row in table[1:]:
+        best = float(row.split("|")[2].split()[0])
+        assert 0.8 < best <= 1.0  # accuracy of a tuned logistic regression on iris
+    # a line of progress per run, on standard error
+    progress = captured.err.splitlines()
+    assert [line.split("]")[0] for line in progress] == [f"[{i}/6" for i in range(1, 7)]
+    assert path.stat().st_size > 10_000
+
+
+def test_compare_help_documents_every_option(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", "--help"])
+    assert exit_info.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for option in ("--dataset", "--model", "--searches", "--n-iter", "--cv", "--n-seeds",
+                   "--test-size", "--seed", "--n-jobs", "--plot", "--quiet"):
+        assert option in text
+    assert "(default: grid,random,bayes,hyperband)" in text
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--searches", "grid,nope"], "argument --searches: must be distinct names"),
+        (["--searches", "grid,grid"], "argument --searches: must be distinct names"),
+        (["--searches", "hypergradient"], "hypergradient needs --model linear"),
+        (["--test-size", "1"], "argument --test-size: must be a number between 0 and 1"),
+        (["--n-seeds", "0"], "argument --n-seeds: must be an integer >= 1"),
+        (["--dataset", "mnist"], "argument --dataset: invalid choice: 'mnist'"),
+    ],
+)
+def test_bad_compare_arguments_are_usage_errors(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", *argv])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: ") and message in err

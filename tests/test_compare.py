@@ -1,0 +1,168 @@
+"""compare_searches: every search on every seed, measured as documented."""
+
+import numpy as np
+import pytest
+from scipy.stats import loguniform
+from sklearn.base import clone
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, train_test_split
+
+from skhyper import BayesSearchCV, HyperbandSearchCV, Real
+from skhyper.compare import RUN_COLUMNS, SUMMARY_COLUMNS, compare_searches
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_classification(n_samples=160, n_features=8, random_state=0)
+
+
+def _searches():
+    model = LogisticRegression()
+    C = Real(1e-3, 1e2, prior="log-uniform")
+    return {
+        "grid": GridSearchCV(model, {"C": [0.001, 0.01, 0.1, 1.0]}, cv=3),
+        "random": RandomizedSearchCV(model, {"C": loguniform(1e-3, 1e2)}, n_iter=4, cv=3),
+        "bayes": BayesSearchCV(model, {"C": C}, n_iter=5, n_initial_points=3, cv=3),
+        "hyperband": HyperbandSearchCV(model, {"C": C}, factor=2, min_resources=20, cv=3),
+    }
+
+
+@pytest.fixture(scope="module")
+def comparison(data):
+    X, y = data
+    return compare_searches(_searches(), X, y, n_seeds=3, random_state=7)
+
+
+def test_every_run_is_the_search_fitted_on_the_training_part(comparison, data):
+    X, y = data
+    assert [run["search"] for run in comparison.runs] == [*_searches()] * 3
+    assert [run["seed"] for run in comparison.runs[::4]] == [7, 8, 9]
+    assert all(set(run) == set(RUN_COLUMNS) for run in comparison.runs)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, random_state=7, stratify=y
+    )
+    for run in comparison.runs:
+        search = clone(_searches()[run["search"]])
+        if "random_state" in search.get_params(deep=False):
+            search.set_params(random_state=run["seed"])
+        search.fit(X_train, y_train)
+        results = search.cv_results_
+        assert run["best_score"] == pytest.approx(search.best_score_)
+        assert run["test_score"] == pytest.approx(search.score(X_test, y_test))
+        assert run["evaluations"] == len(results["params"])
+        assert run["evaluations_to_best"] == search.best_index_ + 1
+        assert run["fits"] == len(results["params"]) * 3
+        # compute: fit seconds summed over the rows, and to the chosen one
+        assert 0 < run["time_to_best"] <= run["fit_seconds"] <= run["wall_seconds"]
+
+
+def test_the_summary_has_the_documented_columns_with_sane_values(comparison):
+    summary = comparison.summary
+    assert list(summary) == list(SUMMARY_COLUMNS)
+    assert summary["search"] == [*_searches()]
+    for i, name in enumerate(summary["search"]):
+        own = [run for run in comparison.runs if run["search"] == name]
+        best = np.array([run["best_score"] for run in own])
+        q1, median, q3 = np.percentile(best, [25, 50, 75])
+        assert summary["best_score"][i] == pytest.approx(median)
+        assert summary["best_score_q1"][i] <= median <= summary["best_score_q3"][i]
+        assert summary["best_score_std"][i] == pytest.approx(best.std())
+        assert 0.5 < summary["test_score"][i] <= 1.0
+        assert summary["fits"][i] == np.median([run["fits"] for run in own])
+    # a grid is the same every seed; a random search is not
+    assert summary["best_score_std"][0] == 0.0
+    assert len({run["best_score"] for run in comparison.runs[1::4]}) > 1
+
+
+def test_the_table_is_text_or_a_dataframe(comparison):
+    text = comparison.to_text()
+    rows = text.splitlines()
+    assert rows[0].startswith("| search") and len(rows) == 2 + 4
+    assert [row.split("|")[1].strip() for row in rows[2:]] == [*_searches()]
+    assert str(comparison) == text
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        assert comparison.table == text
+        with pytest.raises(ImportError):
+            comparison.to_frame()
+    else:
+        frame = comparison.table
+        assert list(frame.columns) == list(SUMMARY_COLUMNS) and len(frame) == 4
+        assert len(comparison.to_frame("runs")) == 12
+
+
+def test_the_plot_draws_a_curve_per_search_and_every_run(comparison):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    left, right = comparison.plot()
+    assert [line.get_label() for line in left.get_lines()] == [*_searches()]
+    # the median curve never falls: every run has started where it is drawn
+    for line in left.get_lines():
+        y = np.asarray(line.get_ydata(), dtype=float)
+        y = y[np.isfinite(y)]
+        assert y.size and np.all(np.diff(y) >= -1e-12)
+    points = sum(len(line.get_ydata()) for line in right.get_lines())
+    assert points == 2 * len(comparison.runs)  # best CV and test score of every run
+    left.figure.canvas.draw()
+    plt.close("all")
+
+
+def test_a_search_that_does_not_refit_has_no_test_score(data):
+    X, y = data
+    search = GridSearchCV(LogisticRegression(), {"C": [0.01, 1.0]}, cv=3, refit=False)
+    comparison = compare_searches([search, search], X, y, n_seeds=1)
+    assert comparison.summary["search"] == ["GridSearchCV (1)", "GridSearchCV (2)"]
+    run = comparison.runs[0]
+    assert np.isnan(run["test_score"]) and np.isfinite(run["best_score"])
+    results = GridSearchCV(LogisticRegression(), {"C": [0.01, 1.0]}, cv=3, refit=False)
+    X_train, _, y_train, _ = train_test_split(X, y, test_size=0.25, random_state=0,
+                                              stratify=y)
+    scores = results.fit(X_train, y_train).cv_results_["mean_test_score"]
+    assert run["best_score"] == pytest.approx(scores.max())
+
+
+def test_multimetric_searches_are_measured_by_their_refit_metric(data):
+    X, y = data
+    search = GridSearchCV(LogisticRegression(), {"C": [0.01, 1.0]}, cv=3,
+                          scoring=["accuracy", "roc_auc"], refit="roc_auc")
+    run = compare_searches({"g": search}, X, y, n_seeds=1).runs[0]
+    assert run["best_score"] > 0.5
+    fitted = clone(search).fit(*train_test_split(X, y, test_size=0.25, random_state=0,
+                                                 stratify=y)[::2])
+    assert run["best_score"] == pytest.approx(
+        fitted.cv_results_["mean_test_roc_auc"][fitted.best_index_])
+
+
+class _Counting(GridSearchCV):
+    fits = 0
+
+    def fit(self, X, y=None, **params):
+        type(self).fits += 1
+        return super().fit(X, y, **params)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"n_seeds": 0}, "'n_seeds' parameter of compare_searches must be"),
+        ({"n_seeds": 1.5}, "'n_seeds' parameter"),
+        ({"test_size": 1.5}, "'test_size' parameter"),
+        ({"random_state": -1}, "'random_state' parameter"),
+        ({"searches": {}}, "searches must hold at least one search"),
+        ({"searches": {"a": 3}}, "searches\\['a'\\] must be a search estimator"),
+        ({"searches": "grid"}, "'searches' parameter"),
+        ({"metric": "nope"}, "metric='nope' is not a metric of searches\\['g'\\]"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_parameter(data, kwargs, match):
+    X, y = data
+    _Counting.fits = 0
+    arguments = {"searches": {"g": _Counting(LogisticRegression(), {"C": [1.0]})},
+                 "n_seeds": 1, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        compare_searches(X=X, y=y, **arguments)
+    assert _Counting.fits == 0
