@@ -996,7 +996,7 @@ class SurrogateDisplay:
             acq.plot(x, shown, "o", color="C2")
             acq.set_xticks(x, [str(v) for v in values], rotation=30, ha="right")
         surrogate.scatter(seen_x, self.observed_scores, color="k", s=18, zorder=3,
-                          label="evaluated (all values of the others)")
+                          label="evaluated")
         best = int(np.argmax(self.observed_scores))
         surrogate.scatter(seen_x[best], self.observed_scores[best], marker="*",
                           s=160, color="C3", zorder=4, label="best")
@@ -1484,9 +1484,17 @@ class HypergradientDisplay:
                 ax.plot(self.curve_grid[0], self.curve_losses, color="0.6",
                         label="cross-validated loss")
             else:
+                surface = self.curve_losses
+                style = {"levels": 20, "cmap": "viridis_r"}
+                low, high = np.nanmin(surface), np.nanmax(surface)
+                if low > 0 and high >= 10 * low:  # a loss spanning decades
+                    from matplotlib.colors import LogNorm
+
+                    style.update(levels=np.geomspace(low, high, 21), norm=LogNorm())
                 filled = ax.contourf(self.curve_grid[0], self.curve_grid[1],
-                                     self.curve_losses, levels=20, cmap="viridis_r")
-                ax.figure.colorbar(filled, ax=ax, label="cross-validated loss")
+                                     surface, **style)
+                ax.figure.colorbar(filled, ax=ax, label="cross-validated loss",
+                                   format="%.4g")
         stepped = self.iterations > 0
         style = {"color": "C3", "linewidth": 1, **kwargs}
         start = None  # where the running descent stepped from
@@ -1513,6 +1521,9 @@ class HypergradientDisplay:
             ax.set_xscale("log")
         if not one and np.all(y > 0) and y.max() >= 100 * y.min():
             ax.set_yscale("log")
+        finite = y[np.isfinite(y)]
+        if one and finite.size and finite.min() > 0 and finite.max() >= 10 * finite.min():
+            ax.set_yscale("log")  # a loss spanning a decade or more
         ax.set_xlabel(self.params[0])
         ax.set_ylabel("validation loss (hyper_loss)" if one else self.params[1])
         ax.legend(loc="best", fontsize="small")
