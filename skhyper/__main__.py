@@ -179,6 +179,28 @@ def _compare(args):
     return 0
 
 
+def _plot_path_problem(path):
+    """Why matplotlib could not save a figure to ``path``, or None: checked
+    before the runs, so that a typo does not cost them."""
+    import os
+
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib.figure import Figure
+    except ImportError:
+        return "needs matplotlib: pip install 'skhyper[plot]'"
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        return f"the folder {folder!r} does not exist"
+    kinds = Figure().canvas.get_supported_filetypes()
+    suffix = os.path.splitext(path)[1].lstrip(".").lower()
+    if suffix not in kinds:
+        return f"{path!r} must end in one of {', '.join('.' + k for k in sorted(kinds))}"
+    return None
+
+
 def _fraction(text):
     """An argparse ``type``: a float strictly between 0 and 1."""
     try:
@@ -256,6 +278,13 @@ def main(argv=None):
         if "hypergradient" in args.searches and args.model != "linear":
             compare.error("argument --searches: hypergradient needs --model linear "
                           "(an SVM's loss has no hypergradient in skhyper)")
+        if args.seed + args.n_seeds - 1 > 2**32 - 1:
+            compare.error(f"argument --seed: --seed + --n-seeds - 1 must be at most "
+                          f"{2**32 - 1} (run k is seeded --seed + k)")
+        if args.plot:
+            problem = _plot_path_problem(args.plot)
+            if problem:
+                compare.error(f"argument --plot: {problem}")
         return _compare(args)
     return _demo(args)
 

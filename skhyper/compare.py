@@ -19,6 +19,7 @@ from ._compat import Interval, RealNotInt, validate_parameter_constraints
 
 __all__ = ["SearchComparison", "compare_searches"]
 
+_MAX_SEED = 2**32 - 1  # numpy's seeds
 _CONSTRAINTS = {
     "searches": [dict, list, tuple],
     "X": ["array-like", "sparse matrix"],
@@ -28,7 +29,7 @@ _CONSTRAINTS = {
         Interval(RealNotInt, 0, 1, closed="neither"),
         Interval(numbers.Integral, 1, None, closed="left"),
     ],
-    "random_state": [Interval(numbers.Integral, 0, None, closed="left")],
+    "random_state": [Interval(numbers.Integral, 0, _MAX_SEED, closed="both")],
     "metric": [str, None],
     "verbose": ["verbose"],
 }
@@ -64,8 +65,8 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
       and ``fit_seconds`` (all of them): the compute used; a multi-fidelity
       search's small-budget rows count as fits, and cost fewer seconds;
     - ``wall_seconds``: the whole ``fit``, refit and overheads included;
-    - ``test_score``: the refitted search's ``score`` on the held-out part
-      (NaN when it does not refit).
+    - ``test_score``: the refitted winner's score on the held-out part, in
+      the metric of ``best_score`` (NaN when the search does not refit).
 
     Runs are sequential, so that their timings do not compete with each
     other; each search uses its own ``n_jobs``. The seeds vary the searches'
@@ -87,10 +88,12 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
     test_size : float or int, default=0.25
         The held-out part, as in :func:`~sklearn.model_selection.train_test_split`.
     random_state : int, default=0
-        Seeds the split, and the first run's searches (then ``+1`` a run).
+        Seeds the split, and the first run's searches (then ``+1`` a run):
+        ``random_state + n_seeds - 1`` must be at most ``2**32 - 1``.
     metric : str, default=None
         The metric of a multi-metric search, as in
-        :class:`~skhyper.plotting.ConvergenceDisplay`.
+        :class:`~skhyper.plotting.ConvergenceDisplay`: None means ``refit``,
+        which must then name one.
     verbose : int, default=0
         ``1`` prints a line per run on standard error.
 
@@ -131,15 +134,28 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
          "verbose": verbose},
         caller_name="compare_searches",
     )
+    if random_state + n_seeds - 1 > _MAX_SEED:
+        raise ValueError(
+            f"random_state + n_seeds - 1 must be at most {_MAX_SEED} (the runs are "
+            f"seeded random_state, random_state + 1, ...); got random_state="
+            f"{random_state} and n_seeds={n_seeds}."
+        )
     named = _named(searches)
-    if metric is not None:
-        for name, search in named.items():
-            known = _metric_names(search)
-            if known is not None and metric not in known:
-                raise ValueError(
-                    f"metric={metric!r} is not a metric of searches[{name!r}], whose "
-                    f"scoring gives {sorted(known)}."
-                )
+    for name, search in named.items():
+        known = _metric_names(search)
+        if known is None:
+            continue
+        if metric is not None and metric not in known:
+            raise ValueError(
+                f"metric={metric!r} is not a metric of searches[{name!r}], whose "
+                f"scoring gives {sorted(known)}."
+            )
+        refit = search.get_params(deep=False).get("refit")
+        if metric is None and len(known) > 1 and not isinstance(refit, str):
+            raise ValueError(
+                f"searches[{name!r}] scores several metrics {sorted(known)} and "
+                f"refit={refit!r} names none of them: pass metric=, one of them."
+            )
     classifier = any(is_classifier(search) for search in named.values())
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=test_size, random_state=random_state,
@@ -158,7 +174,7 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
             run.fit(X_train, y_train)
             wall = time.perf_counter() - start
             results = run.cv_results_
-            _, column = _scored_metric(run, metric)
+            scored, column = _scored_metric(run, metric)
             scores = np.asarray(results[column], dtype=float)
             n_splits = getattr(run, "n_splits_", 1)
             n_splits = n_splits if isinstance(n_splits, numbers.Integral) else 1
@@ -170,12 +186,11 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
                 best = int(np.nanargmax(scores))
             else:
                 best = len(scores) - 1
-            refitted = hasattr(run, "best_estimator_")
             row = {
                 "search": name,
                 "seed": random_state + seed,
                 "best_score": float(scores[best]),
-                "test_score": float(run.score(X_test, y_test)) if refitted else np.nan,
+                "test_score": _test_score(run, scored, X_test, y_test),
                 "evaluations": len(scores),
                 "evaluations_to_best": best + 1,
                 "time_to_best": float(seconds[best]),
@@ -217,6 +232,20 @@ def _named(searches):
                 f"got {type(search).__name__}."
             )
     return named
+
+
+def _test_score(run, metric, X_test, y_test):
+    """The refitted winner's held-out score in ``metric``, the metric of its
+    ``best_score`` (which need not be ``refit``'s); NaN without a refit."""
+    if not hasattr(run, "best_estimator_"):
+        return np.nan
+    scorer = getattr(run, "scorer_", None)
+    if scorer is None:  # a search without scikit-learn's scorer_
+        return float(run.score(X_test, y_test))
+    if isinstance(scorer, dict):
+        return float(scorer[metric](run.best_estimator_, X_test, y_test))
+    value = scorer(run.best_estimator_, X_test, y_test)
+    return float(value[metric] if isinstance(value, dict) else value)
 
 
 def _metric_names(search):

@@ -725,21 +725,50 @@ def _bayes_optimizer(search, display):
 
 
 def _slice_values(dim, n_points):
-    """Values of a dimension to draw the surrogate at: its categories or
-    integers when few, else ``n_points`` evenly spaced in its unit encoding
-    (so in log space for a log-uniform range)."""
-    values = None
-    if np.isfinite(dim.cardinality) and dim.cardinality <= max(n_points, 2):
-        values = list(dim.values())
-    else:
-        # within the unit cube's interior: an unbounded distribution's
-        # quantiles at 0 and 1 are infinite
-        u = np.linspace(0.0, 1.0, n_points)
-        if not np.isfinite(dim.inverse_transform(np.array([[0.0], [1.0]]))).all():
-            u = np.linspace(0.005, 0.995, n_points)
-        values = list(dim.inverse_transform(u[:, None]))
-        values = [v for i, v in enumerate(values) if i == 0 or v != values[i - 1]]
-    return values
+    """Values of a dimension to draw the surrogate at: a categorical's
+    categories, a finite dimension's values when at most ``n_points``, else
+    ``n_points`` evenly spaced in its unit encoding (so in log space for a
+    log-uniform range; within the 0.5 % and 99.5 % quantiles of a
+    distribution with unbounded support)."""
+    from .space import Categorical, Distribution
+
+    if isinstance(dim, Categorical) or (
+        np.isfinite(dim.cardinality) and dim.cardinality <= max(n_points, 2)
+    ):
+        return list(dim.values())
+    u = np.linspace(0.0, 1.0, n_points)
+    if isinstance(dim, Distribution) and not np.isfinite(dim.dist.support()).all():
+        u = np.linspace(0.005, 0.995, n_points)
+    values = list(dim.inverse_transform(u[:, None]))
+    return [v for i, v in enumerate(values) if i == 0 or v != values[i - 1]]
+
+
+def _same(a, b):
+    """Whether two parameter values are one, as the search space matches them:
+    identity, then equality of the same type or of two real numbers."""
+    if a is b:
+        return True
+    numbers_ = _is_numeric([a]) and _is_numeric([b])
+    return (numbers_ or type(a) is type(b)) and _equal(a, b)
+
+
+def _position(value, values):
+    """Index of ``value`` in ``values`` by :func:`_same`."""
+    return next(i for i, v in enumerate(values) if _same(value, v))
+
+
+def _objects(values):
+    """A 1-D object array of ``values``, even if they are arrays themselves."""
+    out = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):
+        out[i] = value
+    return out
+
+
+def _told_scores(optimizer, model_scores):
+    """The model scores to draw: NaN where the evaluation failed (the model
+    saw the worst score told there)."""
+    return np.where(np.isfinite(optimizer.observed_scores), model_scores, np.nan)
 
 
 def _is_numeric(values):
@@ -795,7 +824,9 @@ class SurrogateDisplay:
         For each parameter, its value at each evaluated point of the drawn
         subspace.
     observed_scores : ndarray
-        Those points' scores, in the model's units.
+        Those points' scores, in the model's units; NaN for a failed
+        evaluation (the model was told the worst score there), which is not
+        drawn.
     fixed : dict
         The values the other parameters are held at.
     acq_func : str
@@ -903,6 +934,11 @@ class SurrogateDisplay:
                 f"fixed names parameters {wrong} that are drawn or not in the "
                 f"subspace {names}."
             )
+        for p, value in fixed.items():
+            if not subspace[p].contains(value):
+                raise ValueError(
+                    f"fixed[{p!r}]={value!r} is not a value of {subspace[p]!r}."
+                )
         base = {**best, **fixed}
         grid = [_slice_values(subspace[p], n_points) for p in params]
         if len(params) == 2 and not all(_is_numeric(g) for g in grid):
@@ -924,12 +960,13 @@ class SurrogateDisplay:
         )[0]
         told = [i for i, p in enumerate(optimizer.observed_params)
                 if space.which_subspace(p) == k]
-        observed = [np.array([optimizer.observed_params[i][p] for i in told],
-                             dtype=object) for p in params]
+        observed = [_objects([optimizer.observed_params[i][p] for i in told])
+                    for p in params]
         display = cls(
             params=params, grid=grid, mean=mu.reshape(shape),
             std=sigma.reshape(shape), acquisition=np.asarray(acquisition).reshape(shape),
-            observed=observed, observed_scores=model_scores[told],
+            observed=observed,
+            observed_scores=_told_scores(optimizer, model_scores)[told],
             fixed={n: v for n, v in base.items() if n not in params},
             acq_func=optimizer.acq_func,
         )
@@ -978,9 +1015,8 @@ class SurrogateDisplay:
         seen = self.observed[0]
         if numeric:
             seen_x = seen.astype(float)
-        else:  # categories by position, matched by equality as the space does
-            seen_x = np.array([next(i for i, v in enumerate(values) if v == s)
-                               for s in seen], dtype=float)
+        else:  # categories by position, matched as the space matches them
+            seen_x = np.array([_position(s, values) for s in seen], dtype=float)
         low, high = self.mean - 2 * self.std, self.mean + 2 * self.std
         style = {"color": "C0", **kwargs}
         if numeric:
@@ -997,7 +1033,7 @@ class SurrogateDisplay:
             acq.set_xticks(x, [str(v) for v in values], rotation=30, ha="right")
         surrogate.scatter(seen_x, self.observed_scores, color="k", s=18, zorder=3,
                           label="evaluated")
-        best = int(np.argmax(self.observed_scores))
+        best = int(np.nanargmax(self.observed_scores))
         surrogate.scatter(seen_x[best], self.observed_scores[best], marker="*",
                           s=160, color="C3", zorder=4, label="best")
         surrogate.set_ylabel("score (model units)")
@@ -1022,7 +1058,7 @@ class SurrogateDisplay:
         x, y = np.asarray(gx, dtype=float), np.asarray(gy, dtype=float)
         seen_x = self.observed[0].astype(float)
         seen_y = self.observed[1].astype(float)
-        best = int(np.argmax(self.observed_scores))
+        best = int(np.nanargmax(self.observed_scores))
         for ax, values, title in (
             (axes[0], self.mean, "surrogate mean (model units)"),
             (axes[1], self._shown_acquisition(), self.acq_func),
@@ -1058,13 +1094,12 @@ def _binned(values, scores, n_bins):
     scores = np.asarray(scores, dtype=float)
     distinct = []
     for v in values:
-        if not any(v is d or (type(v) is type(d) and _equal(v, d)) for d in distinct):
+        if not any(_same(v, d) for d in distinct):
             distinct.append(v)
     if len(distinct) <= n_bins or not _is_numeric(distinct):
         if _is_numeric(distinct):
             distinct = sorted(distinct)
-        index = [next(i for i, d in enumerate(distinct)
-                      if v is d or (type(v) is type(d) and _equal(v, d))) for v in values]
+        index = [_position(v, distinct) for v in values]
         groups = [np.flatnonzero(np.asarray(index) == i) for i in range(len(distinct))]
         centres = distinct
     else:
@@ -1210,6 +1245,11 @@ class ScoreDependenceDisplay:
             except ValueError:
                 method = "binned"
         if method == "surrogate":
+            if metric is not None:
+                raise ValueError(
+                    f"metric={metric!r}: the surrogate models the one score its "
+                    f"search optimizes; pass metric only with method='binned'."
+                )
             display = cls._from_surrogate(search, params, n_points)
         else:
             display = cls._from_rows(search, params, metric, n_bins)
@@ -1265,7 +1305,8 @@ class ScoreDependenceDisplay:
             mean = gp.predict(rows)[0].reshape(len(grid), len(background)).mean(axis=1)
             values.append(grid)
             averages.append(mean)
-            points.append(([p[name] for p in background], model_scores[told]))
+            points.append(([p[name] for p in background],
+                           _told_scores(optimizer, model_scores)[told]))
         return cls(params=params, values=values, averages=averages, maxima=None,
                    points=points, method="surrogate", metric="score (model units)")
 
@@ -1291,8 +1332,7 @@ class ScoreDependenceDisplay:
                 x, seen_x = np.asarray(values, float), np.asarray(seen, float)
             else:
                 x = np.arange(len(values))
-                seen_x = np.array([next(j for j, v in enumerate(values)
-                                        if s is v or _equal(s, v)) for s in seen], float)
+                seen_x = np.array([_position(s, values) for s in seen], float)
             ax.scatter(seen_x, scores, s=10, color="0.6", label="evaluations")
             style = "-" if numeric else "o"
             label = "partial dependence" if self.method == "surrogate" else "mean"
@@ -1337,7 +1377,7 @@ class HypergradientDisplay:
     descent follows: the same loss cross-validated on the same splitter (a
     GridSearchCV of ``n_points`` values, or ``n_points`` squared for two
     parameters, with ``neg_mean_squared_error`` or ``neg_log_loss``), the
-    other parameters held at ``best_params_``. That costs one fit per fold and
+    other parameters held at the best row's values. That costs one fit per fold and
     point; a splitter that shuffles without a seed draws other folds than the
     search's.
 
@@ -1445,15 +1485,17 @@ class HypergradientDisplay:
         if len(params) > 2:
             raise ValueError(f"params must name one or two parameters; got {params!r}.")
         path = [np.array([p[name] for p in rows], dtype=float) for name in params]
+        losses = np.asarray(results["hyper_loss"], dtype=float)
+        if hasattr(search, "best_index_"):
+            best = int(search.best_index_)
+        else:  # refit=False with several metrics: the loss's own best
+            best = int(np.nanargmin(losses))
         grid = curve = None
         if X is not None:
-            grid, curve = _loss_curve(search, X, y, params, n_points)
+            grid, curve = _loss_curve(search, X, y, params, n_points, rows[best])
         display = cls(
-            params=params, path=path,
-            losses=np.asarray(results["hyper_loss"], dtype=float),
-            iterations=np.asarray(results["iter"]), best_index=int(search.best_index_)
-            if hasattr(search, "best_index_") else int(np.nanargmin(
-                results["hyper_loss"])),
+            params=params, path=path, losses=losses,
+            iterations=np.asarray(results["iter"]), best_index=best,
             curve_grid=grid, curve_losses=curve,
         )
         return display.plot(ax=ax, **kwargs)
@@ -1531,16 +1573,15 @@ class HypergradientDisplay:
         return self
 
 
-def _loss_curve(search, X, y, params, n_points):
+def _loss_curve(search, X, y, params, n_points, best):
     """The cross-validated differentiated loss over ``params``, the others at
-    ``best_params_``: a GridSearchCV on the search's splitter."""
+    the best row's ``best``: a GridSearchCV on the search's splitter."""
     from sklearn.base import clone, is_classifier
     from sklearn.model_selection import GridSearchCV, check_cv
 
     from .space import SearchSpace
 
     space = SearchSpace(search.search_spaces)
-    best = search.best_params_
     k = space.which_subspace(best)
     if k < 0:
         k = 0

@@ -1,5 +1,7 @@
 """compare_searches: every search on every seed, measured as documented."""
 
+import importlib.util
+
 import numpy as np
 import pytest
 from scipy.stats import loguniform
@@ -81,9 +83,7 @@ def test_the_table_is_text_or_a_dataframe(comparison):
     assert rows[0].startswith("| search") and len(rows) == 2 + 4
     assert [row.split("|")[1].strip() for row in rows[2:]] == [*_searches()]
     assert str(comparison) == text
-    try:
-        import pandas  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("pandas") is None:
         assert comparison.table == text
         with pytest.raises(ImportError):
             comparison.to_frame()
@@ -148,13 +148,13 @@ class _Counting(GridSearchCV):
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"n_seeds": 0}, "'n_seeds' parameter of compare_searches must be"),
-        ({"n_seeds": 1.5}, "'n_seeds' parameter"),
-        ({"test_size": 1.5}, "'test_size' parameter"),
-        ({"random_state": -1}, "'random_state' parameter"),
+        ({"n_seeds": 0}, "n_seeds"),
+        ({"n_seeds": 1.5}, "n_seeds"),
+        ({"test_size": 1.5}, "test_size"),
+        ({"random_state": -1}, "random_state"),
         ({"searches": {}}, "searches must hold at least one search"),
         ({"searches": {"a": 3}}, "searches\\['a'\\] must be a search estimator"),
-        ({"searches": "grid"}, "'searches' parameter"),
+        ({"searches": "grid"}, "searches"),
         ({"metric": "nope"}, "metric='nope' is not a metric of searches\\['g'\\]"),
     ],
 )
@@ -165,4 +165,94 @@ def test_bad_input_is_refused_naming_the_parameter(data, kwargs, match):
                  "n_seeds": 1, **kwargs}
     with pytest.raises(ValueError, match=match):
         compare_searches(X=X, y=y, **arguments)
+    assert _Counting.fits == 0
+
+
+def test_to_frame_hands_pandas_the_documented_columns(comparison, monkeypatch):
+    # pandas is optional and not a test dependency: a stand-in records the call
+    import sys
+    import types
+
+    class Frame:
+        def __init__(self, data, columns):
+            self.data, self.columns = data, list(columns)
+
+    monkeypatch.setitem(sys.modules, "pandas", types.SimpleNamespace(DataFrame=Frame))
+    summary = comparison.table
+    assert isinstance(summary, Frame) and summary.columns == list(SUMMARY_COLUMNS)
+    assert summary.data == comparison.summary
+    runs = comparison.to_frame("runs")
+    assert runs.columns == list(RUN_COLUMNS) and runs.data == comparison.runs
+    with pytest.raises(ValueError, match="which must be 'summary' or 'runs'"):
+        comparison.to_frame("seeds")
+
+
+def _split(X, y, random_state=0):
+    return train_test_split(X, y, test_size=0.25, random_state=random_state, stratify=y)
+
+
+def test_time_to_best_and_quartiles_are_exact(comparison, data):
+    X, y = data
+    X_train, _, y_train, _ = _split(X, y, 7)
+    for k, run in enumerate(comparison.runs):
+        seconds, best_so_far = comparison.curves[run["search"]][k // 4]
+        search = clone(_searches()[run["search"]])
+        if "random_state" in search.get_params(deep=False):
+            search.set_params(random_state=run["seed"])
+        best = search.fit(X_train, y_train).best_index_
+        assert run["time_to_best"] == seconds[best]  # up to and including the row
+        assert run["fit_seconds"] == seconds[-1]
+        assert best_so_far[-1] >= run["best_score"]
+    summary = comparison.summary
+    for i, name in enumerate(summary["search"]):
+        best = [run["best_score"] for run in comparison.runs if run["search"] == name]
+        q1, q3 = np.percentile(best, [25, 75])
+        assert (summary["best_score_q1"][i], summary["best_score_q3"][i]) == (
+            pytest.approx(q1), pytest.approx(q3))
+
+
+def test_the_test_score_is_in_the_metric_of_the_best_score(data):
+    from sklearn.metrics import accuracy_score, roc_auc_score
+
+    X, y = data
+    X_train, X_test, y_train, y_test = _split(X, y)
+    grid = {"C": [0.001, 1.0]}
+    scoring = ["accuracy", "roc_auc"]
+    by_auc = GridSearchCV(LogisticRegression(), grid, cv=3, scoring=scoring,
+                          refit="roc_auc")
+    run = compare_searches({"g": by_auc}, X, y, n_seeds=1, metric="accuracy").runs[0]
+    fitted = clone(by_auc).fit(X_train, y_train)
+    assert run["best_score"] == pytest.approx(
+        fitted.cv_results_["mean_test_accuracy"][fitted.best_index_])
+    assert run["test_score"] == pytest.approx(
+        accuracy_score(y_test, fitted.predict(X_test)))
+
+    # a callable refit with several metrics: scored by the metric asked
+    chooser = GridSearchCV(LogisticRegression(), grid, cv=3, scoring=scoring,
+                           refit=lambda results: 1)
+    run = compare_searches({"c": chooser}, X, y, n_seeds=1, metric="roc_auc").runs[0]
+    fitted = clone(chooser).fit(X_train, y_train)
+    assert run["test_score"] == pytest.approx(
+        roc_auc_score(y_test, fitted.decision_function(X_test)))
+
+
+@pytest.mark.parametrize("refit", [False, lambda results: 0])
+def test_several_metrics_without_a_named_refit_need_a_metric_before_any_fit(data, refit):
+    X, y = data
+    _Counting.fits = 0
+    search = _Counting(LogisticRegression(), {"C": [1.0]}, cv=3,
+                       scoring=["accuracy", "roc_auc"], refit=refit)
+    with pytest.raises(ValueError, match="scores several metrics .* pass metric="):
+        compare_searches({"s": search}, X, y, n_seeds=1)
+    assert _Counting.fits == 0
+
+
+def test_seeds_past_numpys_range_are_refused_before_any_fit(data):
+    X, y = data
+    _Counting.fits = 0
+    search = _Counting(LogisticRegression(), {"C": [1.0]}, cv=3)
+    with pytest.raises(ValueError, match="random_state \\+ n_seeds - 1 must be at most"):
+        compare_searches({"s": search}, X, y, n_seeds=2, random_state=2**32 - 1)
+    with pytest.raises(ValueError, match="random_state"):
+        compare_searches({"s": search}, X, y, n_seeds=1, random_state=2**32)
     assert _Counting.fits == 0

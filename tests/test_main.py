@@ -126,6 +126,10 @@ def test_compare_help_documents_every_option(capsys):
         (["--test-size", "1"], "argument --test-size: must be a number between 0 and 1"),
         (["--n-seeds", "0"], "argument --n-seeds: must be an integer >= 1"),
         (["--dataset", "mnist"], "argument --dataset: invalid choice: 'mnist'"),
+        (["--seed", "4294967295", "--n-seeds", "2"],
+         "argument --seed: --seed + --n-seeds - 1 must be at most 4294967295"),
+        (["--plot", "/no/such/folder/c.png"], "argument --plot: the folder"),
+        (["--plot", "comparison.xyz"], "argument --plot: 'comparison.xyz' must end in"),
     ],
 )
 def test_bad_compare_arguments_are_usage_errors(argv, message, capsys):

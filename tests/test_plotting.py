@@ -472,3 +472,142 @@ def test_hypergradient_path_is_cv_results_over_the_same_loss():
     with pytest.raises(ValueError, match="both X and y"):
         HypergradientDisplay.from_estimator(search, X)
     plt.close("all")
+
+
+@pytest.mark.parametrize("name", [*every_search(), *_sklearn_searches()])
+def test_binned_dependence_of_every_kind_of_search_matches_cv_results(fitted, name):
+    import matplotlib.pyplot as plt
+
+    search = fitted[name]
+    results = search.cv_results_
+    if name == "dac":  # a DAC row's params are the static ones: none here
+        assert all(p == {} for p in results["params"])
+        with pytest.raises(ValueError, match="no parameter of DACSearchCV's"):
+            ScoreDependenceDisplay.from_estimator(search, method="binned")
+        return
+    display = ScoreDependenceDisplay.from_estimator(search, method="binned", n_bins=3)
+    assert display.params and len(display.axes_) == len(display.params)
+    scores = np.asarray(results["mean_test_score"], dtype=float)
+    for param, (values, row_scores), means, best in zip(
+        display.params, display.points, display.averages, display.maxima
+    ):
+        rows = [i for i, p in enumerate(results["params"]) if param in p]
+        assert list(values) == [results["params"][i][param] for i in rows]
+        np.testing.assert_array_equal(row_scores, scores[rows])
+        # the bins partition the rows: the best of the bins is the best row
+        finite = scores[rows][np.isfinite(scores[rows])]
+        assert np.nanmax(best) == pytest.approx(finite.max())
+        assert np.nanmin(means) <= finite.mean() <= np.nanmax(means)
+    display.figure_.canvas.draw()
+    plt.close("all")
+
+
+def test_hypergradient_display_of_the_common_search(fitted):
+    import matplotlib.pyplot as plt
+
+    search = fitted["hypergradient"]
+    display = HypergradientDisplay.from_estimator(search)
+    np.testing.assert_allclose(display.losses, search.cv_results_["hyper_loss"])
+    np.testing.assert_array_equal(display.iterations, search.cv_results_["iter"])
+    display.figure_.canvas.draw()
+    with pytest.raises(ValueError, match="lack \\['hyper_loss', 'iter'\\]"):
+        HypergradientDisplay.from_estimator(fitted["grid"])
+    plt.close("all")
+
+
+def test_slices_of_many_categories_and_of_unbounded_distributions():
+    from scipy.stats import norm
+
+    from skhyper.space import Distribution
+
+    opt = BayesOptimizer(
+        {"letter": Categorical(list("abcdef")), "z": norm(0, 1)},
+        n_initial_points=6, random_state=0,
+    )
+    for _ in range(8):
+        p = opt.ask()
+        opt.tell(p, -(p["z"] ** 2) + (p["letter"] == "c"))
+    letters = SurrogateDisplay.from_estimator(opt, "letter", n_points=4)
+    assert letters.grid == [list("abcdef")]  # every category, whatever n_points
+    z = SurrogateDisplay.from_estimator(opt, "z", n_points=11)
+    # within the 0.5 % and 99.5 % quantiles, not the 1e-12 ones
+    assert z.grid[0][0] == pytest.approx(norm.ppf(0.005))
+    assert z.grid[0][-1] == pytest.approx(norm.ppf(0.995))
+    both = ScoreDependenceDisplay.from_estimator(opt, n_points=4)
+    assert both.values[0] == list("abcdef") and len(both.values[1]) == 4
+    assert isinstance(opt.space.subspaces[0]["z"], Distribution)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def test_failed_evaluations_are_not_drawn_as_scores():
+    import matplotlib.pyplot as plt
+
+    opt = BayesOptimizer({"x": Real(0, 1)}, n_initial_points=5, random_state=0)
+    for _ in range(8):
+        p = opt.ask()
+        opt.tell(p, np.nan if p["x"] > 0.7 else -((p["x"] - 0.3) ** 2))
+    failed = ~np.isfinite(opt.observed_scores)
+    assert failed.any() and (~failed).any()
+    display = SurrogateDisplay.from_estimator(opt)
+    assert np.all(np.isnan(display.observed_scores[failed]))
+    assert np.all(np.isfinite(display.observed_scores[~failed]))
+    assert display.observed[0][np.nanargmax(display.observed_scores)] == (
+        opt.best_params["x"])
+    dependence = ScoreDependenceDisplay.from_estimator(opt)
+    assert np.all(np.isnan(dependence.points[0][1][failed]))
+    display.figure_.canvas.draw()
+    plt.close("all")
+
+
+def test_equal_values_of_different_types_are_one_group(data):
+    import matplotlib.pyplot as plt
+
+    X, y = data
+    search = GridSearchCV(
+        LogisticRegression(),
+        [{"C": np.array([0.01, 1.0]), "fit_intercept": [True]},
+         {"C": [0.01, 1.0], "fit_intercept": [False]}], cv=3,
+    ).fit(X, y)
+    display = ScoreDependenceDisplay.from_estimator(search, "C")
+    assert display.values[0] == [0.01, 1.0]
+    scores = search.cv_results_["mean_test_score"]
+    C = np.array([p["C"] for p in search.cv_results_["params"]])
+    np.testing.assert_allclose(display.averages[0],
+                               [scores[C == 0.01].mean(), scores[C == 1.0].mean()])
+    plt.close("all")
+
+
+def test_array_valued_categories_and_the_surrogate_refusals(data):
+    import matplotlib.pyplot as plt
+
+    opt = BayesOptimizer(
+        {"w": Categorical([np.array([1, 2]), np.array([3, 4])]), "x": Real(0, 1)},
+        n_initial_points=4, random_state=0,
+    )
+    for _ in range(6):
+        p = opt.ask()
+        opt.tell(p, float(p["w"][0]) - p["x"])
+    display = SurrogateDisplay.from_estimator(opt, "w")
+    assert len(display.grid[0]) == 2 and display.mean.shape == (2,)
+    with pytest.raises(ValueError, match="fixed\\['x'\\]=5.0 is not a value of Real"):
+        SurrogateDisplay.from_estimator(opt, "w", fixed={"x": 5.0})
+    with pytest.raises(ValueError, match="pass metric only with method='binned'"):
+        ScoreDependenceDisplay.from_estimator(opt, metric="score")
+    plt.close("all")
+
+
+def test_hypergradient_curve_without_a_refit(data):
+    import matplotlib.pyplot as plt
+
+    X, y = data
+    search = HypergradientSearchCV(
+        LogisticRegression(), {"C": Real(1e-2, 1e2, prior="log-uniform")}, max_iter=5,
+        cv=3, scoring=["accuracy", "neg_log_loss"], refit=False, random_state=0,
+    ).fit(X, y)
+    assert not hasattr(search, "best_index_")
+    display = HypergradientDisplay.from_estimator(search, X, y, n_points=5)
+    assert display.best_index == int(np.nanargmin(search.cv_results_["hyper_loss"]))
+    assert display.curve_losses.shape == (5,)
+    plt.close("all")
