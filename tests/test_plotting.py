@@ -21,6 +21,7 @@ from skhyper.plotting import (  # noqa: E402
     HypergradientDisplay,
     LineageDisplay,
     PolicyDisplay,
+    ScheduleDisplay,
     ScoreDependenceDisplay,
     SurrogateDisplay,
 )
@@ -610,4 +611,42 @@ def test_hypergradient_curve_without_a_refit(data):
     display = HypergradientDisplay.from_estimator(search, X, y, n_points=5)
     assert display.best_index == int(np.nanargmin(search.cv_results_["hyper_loss"]))
     assert display.curve_losses.shape == (5,)
+    plt.close("all")
+
+
+def test_schedules_are_every_members_values_and_the_winners_lineage(fitted):
+    import matplotlib.pyplot as plt
+
+    search = fitted["pbt"]
+    results = search.cv_results_
+    display = ScheduleDisplay.from_estimator(search)
+    assert display.parameters == ["alpha"]
+    for p, r, m in zip(results["params"], results["iter"], results["member"]):
+        assert display.values["alpha"][r][m] == p["alpha"]
+    # the winner's value in each round is best_schedule_'s from that round's start
+    starts = display.starts[:-1]
+    segments = search.best_schedule_
+    expected = [next(params for step, params in reversed(segments) if step <= start)
+                for start in starts]
+    assert display.best_schedule["alpha"] == [p["alpha"] for p in expected]
+    assert display.starts[-1] == results["n_resources"].max()
+    display.figure_.canvas.draw()
+    with pytest.raises(ValueError, match="lack \\['iter', 'member', 'n_resources', "
+                                         "'parent'\\]"):
+        ScheduleDisplay.from_estimator(fitted["grid"])
+    plt.close("all")
+
+
+def test_a_categorical_schedule_is_drawn_by_category():
+    import matplotlib.pyplot as plt
+
+    display = ScheduleDisplay(
+        parameters=["loss"], starts=np.array([0.0, 2.0, 4.0]),
+        values={"loss": [["hinge", "log_loss"], ["log_loss", "log_loss"]]},
+        best_schedule={"loss": ["hinge", "log_loss"]},
+    ).plot()
+    ax = display.axes_[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["hinge", "log_loss"]
+    winner = ax.get_lines()[-1]
+    np.testing.assert_array_equal(winner.get_ydata(), [0, 1, 1])
     plt.close("all")

@@ -26,7 +26,7 @@ from sklearn.datasets import load_digits
 from sklearn.linear_model import SGDClassifier
 
 from skhyper import PBTSearchCV, Real
-from skhyper.plotting import LineageDisplay
+from skhyper.plotting import LineageDisplay, ScheduleDisplay
 
 X, y = load_digits(return_X_y=True)
 X = X / 16.0
@@ -58,4 +58,18 @@ for step, params in search.best_schedule_:
 # how the winner's schedule above changes along the way.
 display = LineageDisplay.from_estimator(search)
 display.ax_.set_title("PBT on digits: 8 members, an exploit every 3 epochs")
+plt.show()
+
+# %%
+# The schedules
+# -------------
+# :class:`~skhyper.plotting.ScheduleDisplay` draws the hyperparameters
+# themselves: every member's ``alpha`` and ``eta0`` round by round (a jump at
+# a round's start is a copy, a perturbation or both), and in black the
+# winner's schedule through its lineage, ``best_schedule_``. Its ``alpha``
+# barely moves; its ``eta0`` stays high for most of training and drops by
+# more than a factor of 100 for the last rounds, a decay of the step size
+# that no single setting of ``eta0`` could give.
+schedules = ScheduleDisplay.from_estimator(search)
+schedules.figure_.suptitle("The winner's schedule (black) among the population's")
 plt.show()
