@@ -279,6 +279,23 @@ class SearchComparison:
         scores, and the standard deviation of the best score.
     table : pandas.DataFrame or str
         ``summary`` as a DataFrame when pandas is installed, else as text.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from skhyper.compare import compare_searches
+    >>> X, y = load_iris(return_X_y=True)
+    >>> grid = GridSearchCV(DecisionTreeClassifier(random_state=0),
+    ...                     {"max_depth": [1, 2, 3]}, cv=3)
+    >>> comparison = compare_searches({"tree depth": grid}, X, y, n_seeds=2)
+    >>> comparison
+    <SearchComparison of ['tree depth'] over 2 seeds>
+    >>> [run["evaluations"] for run in comparison.runs]
+    [3, 3]
+    >>> comparison.to_text().splitlines()[0].split("|")[1].strip()
+    'search'
     """
 
     def __init__(self, runs, curves):

@@ -36,6 +36,16 @@ class Dimension:
 
     Subclasses define how values map to ``n_columns`` unit-interval columns
     (:meth:`transform`) and back (:meth:`inverse_transform`).
+
+    Examples
+    --------
+    >>> from skhyper import Categorical, Real
+    >>> from skhyper.space import Dimension
+    >>> C = Real(1e-2, 1e2, prior="log-uniform")
+    >>> isinstance(C, Dimension), C.n_columns, C.transform([1.0])
+    (True, 1, array([[0.5]]))
+    >>> Categorical(["a", "b", "c"]).n_columns  # one-hot
+    3
     """
 
     #: Number of columns this dimension takes in the unit-cube encoding.
