@@ -1258,10 +1258,15 @@ class SurrogateDisplay:
         axes[0].legend(loc="best", fontsize="small")
 
 
-def _row_values(results, column, name):
+def _row_values(results, name):
     """``(row indices, values)`` of the rows of ``cv_results_`` that set ``name``."""
     rows = [i for i, p in enumerate(results["params"]) if name in p]
     return np.array(rows, dtype=int), [results["params"][i][name] for i in rows]
+
+
+def _varies(values):
+    """Whether ``values`` hold two that are not :func:`_same`."""
+    return any(not _same(v, values[0]) for v in values[1:])
 
 
 def _binned(values, scores, n_bins):
@@ -1439,11 +1444,8 @@ class ScoreDependenceDisplay:
         results = search.cv_results_
         scores = np.asarray(results[column], dtype=float)
         every = sorted({name for p in results["params"] for name in p})
-        if params is None:
-            params = [n for n in every
-                      if len(_binned(_row_values(results, column, n)[1],
-                                     np.zeros(len(_row_values(results, column, n)[1])),
-                                     n_bins)[0]) > 1]
+        if params is None:  # the parameters that take more than one value
+            params = [n for n in every if _varies(_row_values(results, n)[1])]
             if not params:
                 raise ValueError(
                     f"no parameter of {type(search).__name__}'s cv_results_ takes "
@@ -1452,7 +1454,7 @@ class ScoreDependenceDisplay:
         params = _check_params(params, every)
         values, averages, maxima, points = [], [], [], []
         for name in params:
-            rows, row_values = _row_values(results, column, name)
+            rows, row_values = _row_values(results, name)
             centres, means, best = _binned(row_values, scores[rows], n_bins)
             values.append(centres)
             averages.append(means)
