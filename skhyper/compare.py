@@ -162,7 +162,7 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
         X, y, test_size=test_size, random_state=random_state,
         stratify=y if classifier else None,
     )
-    from .plotting import _scored_metric
+    from .plotting import _fit_seconds, _scored_metric
 
     runs, curves = [], {name: [] for name in named}
     total, done = n_seeds * len(named), 0
@@ -177,10 +177,7 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
             results = run.cv_results_
             scored, column = _scored_metric(run, metric)
             scores = np.asarray(results[column], dtype=float)
-            n_splits = getattr(run, "n_splits_", 1)
-            n_splits = n_splits if isinstance(n_splits, numbers.Integral) else 1
-            fit_time = np.nan_to_num(np.asarray(results["mean_fit_time"], dtype=float))
-            seconds = np.cumsum(fit_time * n_splits)
+            n_splits, seconds = _fit_seconds(run)
             if hasattr(run, "best_index_"):
                 best = int(run.best_index_)
             elif np.isfinite(scores).any():

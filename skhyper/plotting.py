@@ -74,6 +74,24 @@ def _results_with(search, columns, display, kind):
     return results
 
 
+def _check_count(name, value):
+    """A grid size: an integer >= 2, else a ValueError naming ``name``."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 2:
+        raise ValueError(f"{name} must be an integer >= 2; got {value!r}.")
+
+
+def _fit_seconds(search):
+    """``(n_splits, seconds)`` of a fitted search: its number of folds (1 if
+    it has none) and the fit seconds spent up to and including each row of
+    ``cv_results_`` (``mean_fit_time`` times the folds, failed fits as 0)."""
+    n_splits = getattr(search, "n_splits_", 1)
+    n_splits = n_splits if isinstance(n_splits, numbers.Integral) else 1
+    fit_time = np.nan_to_num(
+        np.asarray(search.cv_results_["mean_fit_time"], dtype=float)
+    )
+    return n_splits, np.cumsum(fit_time * n_splits)
+
+
 def _panels(axes, n, what, width, sharey=False):
     """``axes`` as a list of ``n`` Axes (one per ``what``), or a new figure's
     row of ``n`` panels, ``width`` inches each, when None."""
@@ -220,10 +238,7 @@ class ConvergenceDisplay:
             scores = np.asarray(results[column], dtype=float)
             best.append(np.fmax.accumulate(scores))
             evaluations.append(np.arange(1, len(scores) + 1))
-            n_splits = getattr(one, "n_splits_", 1)
-            n_splits = n_splits if isinstance(n_splits, numbers.Integral) else 1
-            fit_time = np.nan_to_num(np.asarray(results["mean_fit_time"], dtype=float))
-            seconds.append(np.cumsum(fit_time * n_splits))
+            seconds.append(_fit_seconds(one)[1])
         display = cls(
             evaluations=evaluations, fit_seconds=seconds, best_scores=best,
             names=labels, metric=" / ".join(sorted(metrics)),
@@ -901,6 +916,18 @@ def _bayes_optimizer(search, display):
     return optimizer
 
 
+def _surrogate_subspace(optimizer):
+    """What the surrogate displays draw from: the posterior ``gp``, the model
+    scores it was conditioned on, the dimensions of the best setting's
+    subspace and the indices of the told rows in that subspace."""
+    gp, model_scores = optimizer._posterior()
+    space = optimizer.space
+    k = space.which_subspace(optimizer.best_params)
+    told = [i for i, p in enumerate(optimizer.observed_params)
+            if space.which_subspace(p) == k]
+    return gp, model_scores, space.subspaces[k], told
+
+
 def _slice_values(dim, n_points):
     """Values of a dimension to draw the surrogate at: a categorical's
     categories, a finite dimension's values when at most ``n_points``, else
@@ -922,11 +949,10 @@ def _slice_values(dim, n_points):
 
 def _same(a, b):
     """Whether two parameter values are one, as the search space matches them:
-    identity, then equality of the same type or of two real numbers."""
-    if a is b:
-        return True
-    numbers_ = _is_numeric([a]) and _is_numeric([b])
-    return (numbers_ or type(a) is type(b)) and _equal(a, b)
+    identity, then :func:`~skhyper.space._dimensions.equal_values`."""
+    from .space._dimensions import equal_values
+
+    return a is b or equal_values(a, b)
 
 
 def _position(value, values):
@@ -1079,16 +1105,9 @@ class SurrogateDisplay:
         from .surrogate import evaluate_acquisition
 
         optimizer = _bayes_optimizer(search, "SurrogateDisplay")
-        if (
-            not isinstance(n_points, numbers.Integral) or isinstance(n_points, bool)
-            or n_points < 2
-        ):
-            raise ValueError(f"n_points must be an integer >= 2; got {n_points!r}.")
-        gp, model_scores = optimizer._posterior()
-        space = optimizer.space
-        best = optimizer.best_params
-        k = space.which_subspace(best)
-        subspace = space.subspaces[k]
+        _check_count("n_points", n_points)
+        gp, model_scores, subspace, told = _surrogate_subspace(optimizer)
+        space, best = optimizer.space, optimizer.best_params
         names = list(subspace)
         if params is None:
             if len(names) > 2:
@@ -1135,8 +1154,6 @@ class SurrogateDisplay:
             optimizer.acq_func, mu, sigma, model_scores.max(), optimizer.xi,
             optimizer.kappa,
         )[0]
-        told = [i for i, p in enumerate(optimizer.observed_params)
-                if space.which_subspace(p) == k]
         observed = [_objects([optimizer.observed_params[i][p] for i in told])
                     for p in params]
         display = cls(
@@ -1302,13 +1319,6 @@ def _binned(values, scores, n_bins):
     return [centres[i] for i in keep], np.array(means), np.array(maxima)
 
 
-def _equal(a, b):
-    try:
-        return bool(a == b)
-    except (TypeError, ValueError):  # arrays and the like
-        return False
-
-
 class ScoreDependenceDisplay:
     """How the score depends on each searched parameter, one panel each.
 
@@ -1412,10 +1422,8 @@ class ScoreDependenceDisplay:
         display : ScoreDependenceDisplay
             With every parameter's curve, drawn on ``display.axes_``.
         """
-        for name, value in (("n_bins", n_bins), ("n_points", n_points)):
-            if (not isinstance(value, numbers.Integral) or isinstance(value, bool)
-                    or value < 2):
-                raise ValueError(f"{name} must be an integer >= 2; got {value!r}.")
+        _check_count("n_bins", n_bins)
+        _check_count("n_points", n_points)
         if method not in ("auto", "binned", "surrogate"):
             raise ValueError(
                 f"method must be 'auto', 'binned' or 'surrogate'; got {method!r}."
@@ -1466,14 +1474,10 @@ class ScoreDependenceDisplay:
     @classmethod
     def _from_surrogate(cls, search, params, n_points):
         optimizer = _bayes_optimizer(search, "ScoreDependenceDisplay(method='surrogate')")
-        gp, model_scores = optimizer._posterior()
+        gp, model_scores, subspace, told = _surrogate_subspace(optimizer)
         space = optimizer.space
-        k = space.which_subspace(optimizer.best_params)
-        subspace = space.subspaces[k]
         params = _check_params(list(subspace) if params is None else params,
                                list(subspace))
-        told = [i for i, p in enumerate(optimizer.observed_params)
-                if space.which_subspace(p) == k]
         background = [optimizer.observed_params[i] for i in told]
         values, averages, points = [], [], []
         for name in params:
@@ -1642,9 +1646,7 @@ class HypergradientDisplay:
         """
         results = _results_with(search, ("hyper_loss", "iter"), "HypergradientDisplay",
                                 "a hypergradient search")
-        if (not isinstance(n_points, numbers.Integral) or isinstance(n_points, bool)
-                or n_points < 2):
-            raise ValueError(f"n_points must be an integer >= 2; got {n_points!r}.")
+        _check_count("n_points", n_points)
         if (X is None) != (y is None):
             raise ValueError("pass both X and y to draw the loss curve, or neither.")
         rows = results["params"]

@@ -31,6 +31,16 @@ def _is_real(value):
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
+def equal_values(a, b):
+    """Whether two parameter values are equal as a search space matches them:
+    of the same type, or two real numbers (``np.float64(1)`` and ``1``), and
+    ``==``; never for values whose ``==`` has no single truth (arrays)."""
+    try:
+        return (type(a) is type(b) or (_is_real(a) and _is_real(b))) and bool(a == b)
+    except (TypeError, ValueError):  # e.g. arrays: ambiguous truth value
+        return False
+
+
 class Dimension:
     """Base class of a one-dimensional search space.
 
@@ -363,14 +373,8 @@ class Categorical(Dimension):
             if category is value:
                 return i
         for i, category in enumerate(self.categories):
-            try:
-                if type(category) is type(value) or (
-                    _is_real(category) and _is_real(value)
-                ):
-                    if bool(category == value):
-                        return i
-            except (TypeError, ValueError):  # e.g. arrays: ambiguous truth value
-                continue
+            if equal_values(category, value):
+                return i
         return -1
 
     def transform(self, values):
