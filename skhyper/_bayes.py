@@ -45,7 +45,8 @@ class BayesSearchCV(_SearchCV):
         of subspaces. Pipeline names such as ``"svc__C"`` work.
     n_iter : int, default=50
         Number of parameter settings evaluated. A finite space with at most
-        ``n_iter`` points is evaluated exhaustively, with a warning.
+        ``n_iter`` points is evaluated exhaustively (with a warning when it
+        has fewer, as RandomizedSearchCV warns).
     n_points : int, default=1
         Number of settings proposed and evaluated together in one batch. A
         batch runs ``n_points * n_splits`` fits at once, so no more than that
@@ -312,11 +313,12 @@ class BayesSearchCV(_SearchCV):
         self._grid = None
         size = self._space.cardinality
         if size <= self.n_iter:
-            warnings.warn(
-                f"The search space has only {size} points, fewer than or as many "
-                f"as n_iter={self.n_iter}: evaluating each once.",
-                UserWarning,
-            )
+            if size < self.n_iter:  # as RandomizedSearchCV, which warns then only
+                warnings.warn(
+                    f"The search space has only {size} points, fewer than "
+                    f"n_iter={self.n_iter}: evaluating each once.",
+                    UserWarning,
+                )
             self._grid = self._space.grid()
 
     def _ask(self):

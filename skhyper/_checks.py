@@ -8,9 +8,12 @@ Bayesian search or a Hyperband bracket is planned around scores that never
 come. These checks raise first, with the parameter named.
 """
 
+import itertools
+import math
+
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import is_classifier
+from sklearn.base import clone, is_classifier
 from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
 from sklearn.utils.multiclass import type_of_target
@@ -21,38 +24,74 @@ from .space import Categorical, Integer, Real
 from .space._dimensions import Distribution
 
 
-def check_space_against(estimator, space):
-    """Every name of ``space`` is a parameter of ``estimator``, and every value
-    it can give is one the parameter's owner accepts.
+def check_space_against(estimator, space, error_score=np.nan):
+    """Refuse, before any fit, a search space that would make every fit fail.
 
-    The values checked are a Categorical's choices, an Integer's ends and
-    middle, and points just inside a Real's ends (a continuous draw never
-    lands on an end exactly, so ``Real(0, 1)`` stays fine for ``C``, which must
-    be above 0) or a distribution's quantiles. Only owners that declare
-    scikit-learn ``_parameter_constraints`` are checked; a name whose owner
-    the space itself replaces (``{"clf": [SVC()], "clf__gamma": ...}``) is
-    left to the fit.
+    Raises when a name cannot be set on ``estimator`` (a clone's
+    ``set_params`` refuses it: third-party estimators need not list every
+    settable name in ``get_params``); when a range (``Real``, ``Integer``) or
+    a distribution reaches outside what the parameter's owner accepts; when
+    every value of a list is refused; and when any value is refused under
+    ``error_score="raise"``. A list with only *some* refused values is
+    evaluated as GridSearchCV evaluates it (those settings score
+    ``error_score``): they are returned, for the engine to name them in one
+    warning before the first fit.
+
+    A value is judged by the owner's scikit-learn ``_parameter_constraints``
+    only (an owner that declares none accepts everything here). The values
+    judged are a list's items, an Integer's ends and middle, points just
+    inside a Real's ends (a continuous draw never lands on an end exactly,
+    so ``Real(0, 1)`` stays fine for ``C``, which must be above 0) and a
+    distribution's quantiles. A name whose owner the space itself sets
+    (``{"clf": [SVC()], "clf__gamma": ...}``) is left to the fit.
+
+    Returns
+    -------
+    refused : list of (str, list, str)
+        ``(name, refused values, why)`` for every list that has some.
     """
     if not hasattr(estimator, "get_params"):
-        return
-    params = estimator.get_params(deep=True)
+        return []
+    refused = []
     for sub in space.subspaces:
+        target = None
         for name, dim in sub.items():
             prefixes = _prefixes(name)
             if any(p in sub for p in prefixes):
                 continue  # set on an estimator that the space chooses
-            if name not in params:
-                owner = params.get(prefixes[-1]) if prefixes else None
-                if hasattr(owner, "get_params"):
-                    known = f"{prefixes[-1]!r} has {sorted(owner.get_params(deep=False))}"
-                else:
-                    known = f"its parameters are {sorted(estimator.get_params(deep=False))}"
-                raise ValueError(
-                    f"search_spaces: {name!r} is not a parameter of "
-                    f"{type(estimator).__name__}; {known}."
-                )
-            owner = params[prefixes[-1]] if prefixes else estimator
-            _check_values(name, dim, owner)
+            if target is None:
+                target = clone(estimator, safe=False)
+            _check_settable(estimator, target, name, _a_value(dim))
+            owner = target.get_params(deep=True).get(prefixes[-1]) if prefixes else target
+            some = _refused_values(name, dim, owner, error_score)
+            if some is not None:
+                refused.append(some)
+    return refused
+
+
+def _a_value(dim):
+    """One value ``dim`` can give, to try its name with."""
+    if isinstance(dim, Categorical):
+        return dim.categories[0]
+    return dim.inverse_transform(np.array([0.5]))[0]
+
+
+def _check_settable(estimator, target, name, value):
+    """``target.set_params(name=value)`` works, as every fit will call it."""
+    try:  # a clone: the space's own objects stay as the user gave them
+        target.set_params(**{name: clone(value, safe=False)})
+    except Exception as error:  # noqa: BLE001 -- whatever it raises, every fit would
+        prefixes = _prefixes(name)
+        owner = estimator.get_params(deep=True).get(prefixes[-1]) if prefixes else None
+        if hasattr(owner, "get_params"):
+            known = f"{prefixes[-1]!r} has {sorted(owner.get_params(deep=False))}"
+        else:
+            known = f"its parameters are {sorted(estimator.get_params(deep=False))}"
+        raise ValueError(
+            f"search_spaces: {name!r} is not a parameter of "
+            f"{type(estimator).__name__} ({known}); set_params refused it with "
+            f"{type(error).__name__}: {error}"
+        ) from None
 
 
 def _prefixes(name):
@@ -61,21 +100,52 @@ def _prefixes(name):
     return ["__".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-def _check_values(name, dim, owner):
+def _refused_values(name, dim, owner, error_score):
+    """Raise if ``dim`` would make every fit fail; ``(name, values, why)`` if
+    only some of a list's values are refused; None if all are accepted."""
     constraints = getattr(type(owner), "_parameter_constraints", None)
     short = name.rpartition("__")[2]
     if not isinstance(constraints, dict) or short not in constraints:
-        return
+        return None
+    cls = type(owner).__name__
+    refused = []
     for value, where in _values_to_check(dim):
         try:
             _compat.validate_parameter_constraints(
-                {short: constraints[short]}, {short: value}, type(owner).__name__
+                {short: constraints[short]}, {short: value}, cls
             )
         except (ValueError, TypeError) as error:
-            raise ValueError(
-                f"search_spaces: {name!r} can be {value!r} ({where} of {dim!r}), "
-                f"which {type(owner).__name__} refuses: {error}"
-            ) from None
+            refused.append((value, where, error))
+    if not refused:
+        return None
+    value, where, error = refused[0]
+    if not isinstance(dim, Categorical):
+        raise ValueError(
+            f"search_spaces: {name!r} can be {value!r} ({where} of {dim!r}), "
+            f"which {cls} refuses: {error}"
+        )
+    values = [v for v, _, _ in refused]
+    if len(refused) == len(dim.categories):
+        raise ValueError(
+            f"search_spaces: {cls} refuses every value of {name!r} "
+            f"({values!r}), so every fit would fail: {error}"
+        )
+    if error_score == "raise":
+        raise ValueError(
+            f"search_spaces: {name!r} can be {value!r}, which {cls} refuses, and "
+            f"error_score='raise' would stop the search at its first fit: {error}"
+        )
+    return name, values, str(error)
+
+
+def refused_values_warning(refused, error_score):
+    """The one warning that names a space's refused list values."""
+    listed = "; ".join(f"{name!r} = {values!r}" for name, values, _ in refused)
+    return (
+        f"The estimator refuses some values of the search space, whose settings "
+        f"will fail and score error_score={error_score!r}, as in GridSearchCV: "
+        f"{listed} ({refused[0][2]})"
+    )
 
 
 def _values_to_check(dim):
@@ -94,11 +164,14 @@ def _values_to_check(dim):
     return []
 
 
-def check_fit_input(search, X, y, params):
+def check_fit_input(search, X, y, params, space):
     """X and y have one length, and the data is one the estimator can fit.
 
     Raises before ``indexable``, whose message ("inconsistent numbers of
-    samples: [40, 39]") does not say which input is which.
+    samples: [40, 39]") does not say which input is which. A single class
+    in y, or in a training fold, is left to the fits, as in GridSearchCV
+    (a tree or a dummy classifier fits it; the others fail and score
+    ``error_score``).
     """
     try:
         n_samples = _num_samples(X)
@@ -121,7 +194,7 @@ def check_fit_input(search, X, y, params):
             raise ValueError(
                 f"sample_weight has {n_weight} values for the {n_samples} samples of X."
             )
-    _check_finite(search.estimator, X)
+    _check_finite(search.estimator, X, space)
     if y is not None and is_classifier(search.estimator):
         kind = _target_kind(y)
         if kind in ("continuous", "continuous-multioutput"):
@@ -129,51 +202,6 @@ def check_fit_input(search, X, y, params):
                 f"y is {kind}, and {type(search.estimator).__name__} is a "
                 f"classifier, which needs class labels; use a regressor, or bin y."
             )
-        classes = _classes(y)
-        if classes is not None and len(classes) == 1:
-            raise ValueError(
-                f"y has a single class ({classes[0]!r} for all {n_samples} samples): "
-                f"a classifier needs at least two classes, and every setting "
-                f"would score the same."
-            )
-
-
-def check_folds(search, y, splits):
-    """No training fold of a classifier holds a single class."""
-    if y is None or not is_classifier(search.estimator):
-        return
-    labels = _labels(y)
-    if labels is None:
-        return
-    for k, (train, _) in enumerate(splits):
-        classes = np.unique(labels[np.asarray(train)])
-        if len(classes) == 1:
-            raise ValueError(
-                f"cv={search.cv!r}: the training part of fold {k} holds a single "
-                f"class ({classes[0]!r}), from which a classifier cannot learn; "
-                f"shuffle or stratify the folds (StratifiedKFold(shuffle=True))."
-            )
-
-
-def _labels(y):
-    """``y`` as a 1-D array of labels, or None when it is not one."""
-    try:
-        labels = np.asarray(y)
-    except Exception:  # noqa: BLE001 -- an unusual y is the estimator's to judge
-        return None
-    if labels.ndim != 1 or labels.dtype.kind == "f" and np.isnan(labels).any():
-        return None
-    return labels
-
-
-def _classes(y):
-    labels = _labels(y)
-    if labels is None:
-        return None
-    try:
-        return np.unique(labels)
-    except TypeError:  # labels of mixed types; the estimator's to judge
-        return None
 
 
 def _target_kind(y):
@@ -206,17 +234,54 @@ def _is_composite(estimator):
     return False
 
 
-def _check_finite(estimator, X):
-    """NaN or infinity in X for an estimator whose tags say it takes neither."""
-    first = _first_step(estimator)
+def _is_step(value):
+    """Whether a space's choice can stand for an estimator (a Pipeline step)."""
+    return hasattr(value, "fit") or value is None or (
+        isinstance(value, str) and value == "passthrough"
+    )
+
+
+#: Combinations of the steps a space chooses beyond which the NaN check gives
+#: up (and leaves NaN to the fits) rather than clone the estimator that often.
+_MAX_STEP_COMBINATIONS = 64
+
+
+def _first_steps(estimator, space):
+    """Every estimator that may receive X first, over the steps ``space``
+    chooses (``{"impute": [SimpleImputer()]}`` replaces a ``"passthrough"``
+    placeholder); None where that cannot be told."""
+    for sub in space.subspaces:
+        chosen = {
+            name: dim.categories for name, dim in sub.items()
+            if isinstance(dim, Categorical) and any(_is_step(v) for v in dim.categories)
+        }
+        if not chosen:
+            yield _first_step(estimator)
+            continue
+        if math.prod(len(c) for c in chosen.values()) > _MAX_STEP_COMBINATIONS:
+            yield None
+            continue
+        for combo in itertools.product(*chosen.values()):
+            try:
+                candidate = clone(estimator, safe=False).set_params(**dict(zip(chosen, combo)))
+            except Exception:  # noqa: BLE001 -- a bad name is check_space_against's
+                yield None
+                continue
+            yield _first_step(candidate)
+
+
+def _refuses_nan(first):
+    """Whether ``first`` says (by its tags) that it takes no NaN or infinity."""
     if first is None or not hasattr(first, "get_params") or _is_composite(first):
-        return
+        return False
     try:
-        allow_nan = get_tags(first).input_tags.allow_nan
+        return not get_tags(first).input_tags.allow_nan
     except Exception:  # noqa: BLE001 -- no tags: nothing is known about it
-        return
-    if allow_nan:
-        return
+        return False
+
+
+def _non_finite(X):
+    """``"NaN"`` or ``"infinity (inf)"`` when X holds one, else None."""
     if sp.issparse(X):  # the stored values; dok and lil keep theirs elsewhere
         values = X.data if X.format in ("csr", "csc", "coo", "bsr") else X.tocoo().data
     else:
@@ -224,18 +289,32 @@ def _check_finite(estimator, X):
     try:
         values = np.asarray(values)
     except Exception:  # noqa: BLE001 -- such X is the estimator's to judge
-        return
+        return None
     if values.dtype.kind not in "fc":
-        return
+        return None
     if np.isnan(values).any():
-        what = "NaN"
-    elif np.isinf(values).any():
-        what = "infinity (inf)"
-    else:
+        return "NaN"
+    if np.isinf(values).any():
+        return "infinity (inf)"
+    return None
+
+
+def _check_finite(estimator, X, space):
+    """NaN or infinity in X when every estimator that may receive X first
+    (over the steps the space chooses) says by its tags that it takes neither."""
+    what = _non_finite(X)
+    if what is None:
         return
+    firsts = []
+    for first in _first_steps(estimator, space):
+        if not _refuses_nan(first):
+            return
+        firsts.append(type(first).__name__)
+    names = " or ".join(dict.fromkeys(firsts))
     raise ValueError(
-        f"X contains {what}, which {type(first).__name__} does not accept (its "
-        f"allow_nan tag is False). Impute missing values first, for instance with "
-        f"a Pipeline that starts with SimpleImputer; if the estimator does accept "
-        f"them, say so in its __sklearn_tags__ (input_tags.allow_nan = True)."
+        f"X contains {what}, which {names} does not accept (its allow_nan tag "
+        f"is False), and the search space gives no step that does. Impute "
+        f"missing values first, for instance with a Pipeline that starts with "
+        f"SimpleImputer; if the estimator does accept them, say so in its "
+        f"__sklearn_tags__ (input_tags.allow_nan = True)."
     )

@@ -34,6 +34,7 @@ PRIVATE_NAMES = [
     ("sklearn.model_selection._validation", "_fit_and_score"),
     ("sklearn.model_selection._validation", "_insert_error_scores"),
     ("sklearn.model_selection._validation", "_score"),
+    ("sklearn.model_selection._validation", "_warn_or_raise_about_fit_failures"),
     ("sklearn.utils", "_safe_indexing"),
     ("sklearn.utils.metaestimators", "_safe_split"),
     ("sklearn.utils.validation", "_check_method_params"),
@@ -67,6 +68,12 @@ def fit_and_score(estimator, X, y, *, caller=None, callback_ctx=None, **kwargs):
 def insert_error_scores(outs, error_score):
     """Give failed fits the dict of error scores a callable scorer returns."""
     _validation._insert_error_scores(outs, error_score)
+
+
+def warn_or_raise_about_fit_failures(outs, error_score):
+    """GridSearchCV's report of failed fits: a FitFailedWarning when some of
+    ``outs`` failed, a ValueError when all did."""
+    _validation._warn_or_raise_about_fit_failures(outs, error_score)
 
 
 def get_scorers(search):
@@ -138,4 +145,5 @@ __all__ = [
     "routed_params_for_fit",
     "select_best_index",
     "validate_parameter_constraints",
+    "warn_or_raise_about_fit_failures",
 ]

@@ -389,7 +389,11 @@ class DACSearchCV(_SearchCV):
                 f"gives each dynamic parameter its range."
             )
         if not dynamic:
-            raise ValueError("dynamic names no parameter for the policy to set.")
+            raise ValueError(
+                f"dynamic={self.dynamic!r} with search_spaces={self.search_spaces!r} "
+                f"names no parameter for the policy to set: a DAC search needs at "
+                f"least one dynamic parameter in search_spaces."
+            )
         if self.policy == "feedback":
             categorical = [n for n in dynamic if isinstance(dims[n], Categorical)]
             if categorical:

@@ -24,7 +24,6 @@ import numbers
 import re
 import time
 import warnings
-from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Optional
@@ -38,7 +37,7 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from . import _compat
 from ._callbacks import BATCH_TASK, SearchEvents
-from ._checks import check_fit_input, check_folds, check_space_against
+from ._checks import check_fit_input, check_space_against, refused_values_warning
 from ._checkpoint import Journal, find_checkpoint, fingerprint
 from ._compat import BaseSearchCV, _check_method_params, _fit_context
 from ._distributed import Sent, on_worker
@@ -315,28 +314,23 @@ class _SearchCV(BaseSearchCV):
             scorers, refit_metric = _compat.get_scorers(self)
         self._metric = self._search_metric_name()
         self._prepare()
+        space = SearchSpace(self.search_spaces)
         # after the search's own checks: an estimator that cannot train as the
         # search needs is the first thing to say, before its parameter names
-        check_space_against(self.estimator, SearchSpace(self.search_spaces))
-        check_fit_input(self, X, y, params)
+        refused = check_space_against(self.estimator, space, self.error_score)
+        # failures are expected where values are known to be refused: the
+        # search then gives up only when every fit of the whole run failed
+        self._expects_failures = bool(refused)
+        check_fit_input(self, X, y, params, space)
         X, y = indexable(X, y)
         params = _check_method_params(X, params=params)
         routed = _compat.routed_params_for_fit(self, params)
-        # The folds are drawn once per fit and replayed to every batch: a
-        # shuffling splitter without a seed scores every batch on the same
-        # folds, and a generator is read only once.
-        with _naming("cv", self.cv):
-            cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
-            splits = list(cv.split(X, y, **routed.splitter.split))
-        if not splits:
-            raise ValueError(
-                f"cv yielded no splits: {self.cv!r}. A generator of (train, test) "
-                f"pairs can be used for one fit only; pass a list or a splitter."
-            )
-        check_folds(self, y, splits)
+        splits = self._folds(X, y, routed)
         self.n_splits_ = len(splits)
         self._prepare_splits(X, y, splits)
         journal = self._open_checkpoint(X, y, routed.estimator.fit, splits)
+        if refused:  # once, after every refusal and before the first fit
+            warnings.warn(refused_values_warning(refused, self.error_score), UserWarning)
 
         metadata = params.get("sample_weight")
         metadata = None if metadata is None else {"sample_weight": metadata}
@@ -359,8 +353,7 @@ class _SearchCV(BaseSearchCV):
                 evaluator.close()
         if record.results is None:
             raise ValueError(f"{type(self).__name__} evaluated nothing.")
-        if record.all_failed:
-            raise ValueError(record.failure_summary())
+        record.report_failures()
         # formatted once more, to warn once about non-finite scores, as GridSearchCV
         results = record.format(quiet=False)
 
@@ -384,6 +377,35 @@ class _SearchCV(BaseSearchCV):
         if root_ctx is not None:
             root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
         return self
+
+    def _folds(self, X, y, routed):
+        """The (train, test) folds, drawn once per fit and replayed to every
+        batch: a shuffling splitter without a seed scores every batch on the
+        same folds, and a generator is read only once. Checked as
+        BaseSearchCV checks them, with its messages."""
+        with _naming("cv", self.cv):
+            cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+            splits = list(cv.split(X, y, **routed.splitter.split))
+            n_splits = cv.get_n_splits(X, y, **routed.splitter.split)
+        # boolean masks as indices: every search slices folds by index
+        splits = [
+            tuple(np.flatnonzero(part) if np.asarray(part).dtype == bool else part
+                  for part in split)
+            for split in splits
+        ]
+        if not splits:
+            raise ValueError(
+                f"No fits were performed. Was the CV iterator empty? Were there no "
+                f"candidates? cv={self.cv!r} yielded no (train, test) splits; a "
+                f"generator of splits can be read by one fit only: pass a list or "
+                f"a splitter."
+            )
+        if len(splits) != n_splits:
+            raise ValueError(
+                f"cv.split and cv.get_n_splits return inconsistent results. "
+                f"Expected {n_splits} splits, got {len(splits)}"
+            )
+        return splits
 
     def _open_checkpoint(self, X, y, fit_params, splits):
         """The fit's :class:`~skhyper._checkpoint.Journal` when a Checkpoint
@@ -570,6 +592,7 @@ class _Record:
         self.keys = self.keys_after = None
         self.results = None
         self.n_batches = 0
+        self._refit_checked = False
         self.start = time.time()
 
     @property
@@ -667,18 +690,18 @@ class _Record:
             _compat.insert_error_scores(self.outs, search.error_score)
         self.results = self.format(quiet=True)
         failed = [out["fit_error"] for out in outs if out["fit_error"] is not None]
-        if self.all_failed and search._stop_if_all_failed():
-            raise ValueError(self.failure_summary())
-        if failed:
-            warnings.warn(
-                f"{len(failed)} fits failed out of {len(outs)} in this batch; their "
-                f"scores are set to error_score={search.error_score!r}.\n"
-                f"{_summarise(failed)}",
-                FitFailedWarning,
-            )
+        if self.all_failed and not search._expects_failures and search._stop_if_all_failed():
+            self.report_failures(stopped=True)
+        if not failed and callable(search.scoring) and not self._refit_checked:
+            # a callable's names are known from its first scores: refit must be one
+            # (scikit-learn's own check, before the search optimizes a name)
+            self._refit_checked = True
+            first = outs[0]["test_scores"]
+            if isinstance(first, dict):
+                _compat.check_refit_for_multimetric(search, first)
         scores = self._last_scores(n, failed_batch=len(failed) == len(outs))
         if search.verbose > 0:
-            self._report(batch, scores)
+            self._report(batch, scores, len(failed))
         return scores
 
     def format(self, quiet):
@@ -719,16 +742,23 @@ class _Record:
             )
         return np.asarray(self.results[column][-n:], dtype=float)
 
-    def failure_summary(self):
-        errors = [out["fit_error"] for out in self.outs]
-        return (
-            f"All the {len(errors)} fits of {type(self.search).__name__} so far failed "
-            f"({len(self.params)} settings); the estimator or the search space is "
-            f"probably misconfigured. Set error_score='raise' to see the first "
-            f"traceback.\n{_summarise(errors)}"
-        )
+    def report_failures(self, stopped=False):
+        """GridSearchCV's report of failed fits, over every fit so far: a
+        FitFailedWarning when some failed, its ValueError when all did
+        (``stopped``: the search gives up before its end)."""
+        # real causes before knock-on ones (a member that failed earlier)
+        outs = sorted(self.outs, key=lambda out: out["fit_error"] == EARLIER_FAILURE)
+        try:
+            _compat.warn_or_raise_about_fit_failures(outs, self.search.error_score)
+        except ValueError as error:
+            if not stopped:
+                raise
+            raise ValueError(
+                f"{error}\n{type(self.search).__name__} stopped after "
+                f"{len(self.params)} settings, none of which could be fitted."
+            ) from None
 
-    def _report(self, batch, scores):
+    def _report(self, batch, scores, n_failed):
         """One progress line per batch (``verbose >= 1``)."""
         search = self.search
         n, k = len(batch.candidates), len(batch.splits or [None] * self.n_splits)
@@ -741,22 +771,14 @@ class _Record:
             f"best of batch {_fmt(scores)}, best so far {_fmt(all_scores)} "
             f"({time.time() - self.start:.1f} s)"
         )
+        if n_failed:  # the FitFailedWarning comes once, at the end of the fit
+            line += f"; {n_failed} of its fits failed (error_score={search.error_score!r})"
         print(line, flush=True)
 
 
 def _fmt(scores):
     finite = scores[np.isfinite(scores)]
     return f"{finite.max():.4g}" if len(finite) else "nan"
-
-
-def _summarise(errors):
-    """Distinct fit errors with their counts, real causes before knock-on ones."""
-    counts = Counter(errors)
-    ordered = sorted(counts.items(), key=lambda item: item[0] == EARLIER_FAILURE)
-    rule = "-" * 72
-    return "\n".join(
-        f"{rule}\n{count} fits failed with:\n{error}" for error, count in ordered
-    )
 
 
 def _column(values):

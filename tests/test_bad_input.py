@@ -8,13 +8,18 @@ that got past its checks after a few fits, so that a valid but large value
 """
 
 import re
+import sys
+import warnings
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from joblib import parallel_config
-from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.exceptions import FitFailedWarning
+from sklearn.impute import SimpleImputer
+from sklearn.preprocessing import StandardScaler
+from sklearn.linear_model import LogisticRegression, Ridge, SGDClassifier
 
 from skhyper import (
     BayesSearchCV,
@@ -44,6 +49,12 @@ def _record(estimator, method):
 
 
 class RecordingLogisticRegression(LogisticRegression):
+    def fit(self, X, y, sample_weight=None):
+        _record(self, "fit")
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+class RecordingRidge(Ridge):
     def fit(self, X, y, sample_weight=None):
         _record(self, "fit")
         return super().fit(X, y, sample_weight=sample_weight)
@@ -230,17 +241,23 @@ def test_search_spaces_fuzzed(name, data):
     search.set_params(search_spaces=space)
     X, y = _data()
     error, n_fits = _fit(search, X, y)
-    if n_fits and re.match(r"All the \d+ fits of \w+ so far failed", str(error)):
+    if n_fits and _all_failed(error):
         # a value that passes the estimator's own constraints but not its fit's
-        # checks across parameters (SGD's alpha=0 with learning_rate="optimal"):
-        # left to the fits and error_score, as in GridSearchCV
+        # checks across parameters (SGD's alpha=0 with learning_rate="optimal"),
+        # or a list whose only accepted values fail so: left to the fits and
+        # error_score, as in GridSearchCV
         return
-    # an empty subspace in a union means the estimator's defaults, as in
-    # GridSearchCV; a space with no parameter at all is refused
-    if error is not None or not any(space if isinstance(space, list) else [space]):
+    # an empty dict, alone or in a union, means the estimator's defaults, as
+    # in GridSearchCV
+    if error is not None:
         names = (["search_spaces", "search space"] + list(space if isinstance(space, dict)
                                                          else space[0]))
         _assert_refused(error, n_fits, *[str(n) for n in names])
+
+
+def _all_failed(error):
+    """Whether ``error`` is GridSearchCV's own error when every fit failed."""
+    return error is not None and re.match(r"\s*All the \d+ fits failed", str(error))
 
 
 @pytest.mark.parametrize("name", SEARCHES)
@@ -277,11 +294,129 @@ def test_the_ends_of_a_real_range_are_not_values_a_draw_gives():
     assert error is None and n_fits > 0
 
 
-def test_a_choice_the_estimator_refuses_is_refused():
-    search = BayesSearchCV(_lr(), {"penalty": ["l2", "l3"]}, n_iter=2, cv=2)
+def _fit_recording_warnings(search, X, y, **params):
+    """:func:`_fit`, with every warning recorded in FITS among the fits, in
+    the order they came."""
+    shown = warnings.showwarning
+
+    def record(message, category, *args, **kwargs):
+        FITS.append(("warning", category, str(message)))
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.showwarning = record
+            error, _ = _fit(search, X, y, **params)
+    finally:
+        warnings.showwarning = shown
+    return error, list(FITS)
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+def test_a_list_with_some_refused_values_is_evaluated_as_gridsearchcv_does(name):
+    """{"C": [0.5, -1.0]}: the settings with C=-1 fail and score error_score,
+    after one warning, before the first fit, naming them (scikit-learn's own
+    test_search_cv_timing evaluates LinearSVC with C=0 so)."""
+    search = SEARCHES[name]()
+    param = "C" if "C" in search.search_spaces else "alpha"
+    space = {param: [0.5, 0.1, 0.05, -1.0]}
+    X, y = _data()
+    if name == "hypergradient":  # a list is not descended: one beside alpha
+        param, space = "tol", {"alpha": Real(1e-3, 1e1, prior="log-uniform"),
+                               "tol": [1e-4, -1.0]}
+        search.set_params(estimator=RecordingRidge(), max_iter=4)
+        y = X[:, 0] + 0.1 * y
+    search.set_params(search_spaces=space, random_state=0)
+    error, events = _fit_recording_warnings(search, X, y)
+    assert error is None, error
+    notes = [e for e in events if e[0] == "warning" and "refuses some values" in e[2]]
+    assert len(notes) == 1 and events[0] is notes[0], events[:3]
+    assert f"{param!r} = [-1.0]" in notes[0][2]
+    assert notes[0][1] is UserWarning
+    assert len(events) > 1  # and then it fitted
+
+
+def test_the_refused_values_score_error_score_as_in_gridsearchcv():
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = _data()
+    space = {"penalty": ["l2", "l3"], "C": [0.5, 2.0]}
+    ours = BayesSearchCV(_lr(), space, n_iter=4, cv=2, error_score=-7.0, random_state=0)
+    theirs = GridSearchCV(_lr(), space, cv=2, error_score=-7.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours.fit(X, y)
+        theirs.fit(X, y)
+    for results in (ours.cv_results_, theirs.cv_results_):
+        assert sorted(
+            (p["penalty"], p["C"], s) for p, s in zip(results["params"], results["mean_test_score"])
+        ) == sorted(
+            (p["penalty"], p["C"], s)
+            for p, s in zip(theirs.cv_results_["params"], theirs.cv_results_["mean_test_score"])
+        )
+    assert (theirs.cv_results_["mean_test_score"] == -7.0).sum() == 2
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+@pytest.mark.parametrize("values", [[-1.0], [-1.0, float("nan")]])
+def test_a_list_of_only_refused_values_is_refused(name, values):
+    """Every fit would fail: refused before the first, naming the parameter."""
+    search = SEARCHES[name]()
+    param = "C" if "C" in search.search_spaces else "alpha"
+    search.set_params(search_spaces={param: values})
     error, n_fits = _fit(search, *_data())
-    _assert_refused(error, n_fits, "penalty")
-    assert "'l3'" in str(error)
+    _assert_refused(error, n_fits, param)
+    assert "every value" in str(error)
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+def test_a_refused_value_under_error_score_raise_is_refused(name):
+    """error_score='raise' would stop at the first failing fit: said first."""
+    search = SEARCHES[name]()
+    param = "C" if "C" in search.search_spaces else "alpha"
+    search.set_params(search_spaces={param: [0.5, -1.0]}, error_score="raise")
+    error, n_fits = _fit(search, *_data())
+    _assert_refused(error, n_fits, param)
+    assert "error_score='raise'" in str(error)
+
+
+def test_a_name_settable_but_not_in_get_params_is_accepted():
+    """A third-party estimator need not list every settable name in
+    get_params: a name is valid when a clone's set_params accepts it (and
+    refused, before any fit, when set_params refuses it)."""
+    from sklearn.pipeline import Pipeline
+    from sklearn.utils._testing import MinimalClassifier, MinimalTransformer
+
+    X, y = _data()
+    pipe = Pipeline([("t", MinimalTransformer()), ("p", MinimalClassifier())])
+    search = BayesSearchCV(pipe, {"p__parama": [1, 10], "t__param": [1, 10]}, n_iter=4,
+                           cv=2, random_state=0)
+    error, n_fits = _fit(search, X, y)
+    assert error is None, error
+    assert sorted(p["p__parama"] for p in search.cv_results_["params"]) == [1, 1, 10, 10]
+
+    class Strict(MinimalClassifier):
+        def set_params(self, **params):
+            if set(params) - {"param"}:
+                raise KeyError(f"no such parameter: {sorted(params)}")
+            return super().set_params(**params)
+
+    search.set_params(estimator=Pipeline([("p", Strict())]), search_spaces={"p__nope": [1]})
+    error, n_fits = _fit(search, X, y)
+    _assert_refused(error, n_fits, "p__nope")
+    assert "KeyError" in str(error)
+
+
+def test_the_space_s_own_objects_are_not_changed_by_the_checks():
+    """{"clf": [est], "clf__C": [...]}: the checks set values on a clone, never
+    on the objects of the user's space."""
+    from sklearn.pipeline import Pipeline
+
+    inner = _lr()
+    space = {"clf": [inner], "clf__C": [0.01]}
+    search = BayesSearchCV(Pipeline([("clf", _lr())]), space, n_iter=1, cv=2, random_state=0)
+    _fit(search, *_data())
+    assert inner.C == 1.0 and search.best_estimator_.named_steps["clf"].C == 0.01
 
 
 def test_a_parameter_of_an_estimator_the_space_chooses_is_left_to_the_fit():
@@ -408,25 +543,91 @@ def test_nan_in_X_is_left_to_an_estimator_that_takes_it():
     assert error is None and n_fits > 0
 
 
-@pytest.mark.parametrize("name", SEARCHES)
-@pytest.mark.parametrize("label", [0, 1, "a"])
-def test_a_single_class(name, label):
-    X, _ = _data()
-    error, n_fits = _fit(SEARCHES[name](), X, np.full(len(X), label, dtype=object))
-    _assert_refused(error, n_fits, "y")
-    assert "single class" in str(error)
+def _imputing_space(choices):
+    return {"impute": choices, "recordinglogisticregression__C": Real(0.1, 1.0)}
 
 
-@pytest.mark.parametrize("name", SEARCHES)
-def test_a_training_fold_with_a_single_class(name):
-    """Unshuffled KFold on sorted labels: the first fold trains on one class."""
-    from sklearn.model_selection import KFold
+@pytest.mark.parametrize("choices, outcome", [
+    ([SimpleImputer(), SimpleImputer(strategy="median")], "fits"),  # every one imputes
+    (["passthrough", SimpleImputer()], "fits"),  # one of them does
+    (["passthrough"], "refused"),  # none does
+    ([None], "refused"),  # none does: the step is dropped
+    # StandardScaler takes NaN and passes it on: the fits fail, as in GridSearchCV
+    ([None, StandardScaler()], "fails"),
+])
+def test_nan_is_judged_by_the_steps_the_space_chooses(choices, outcome):
+    """A "passthrough" placeholder that the space replaces with an imputer
+    (scikit-learn's own Pipeline idiom): NaN is refused only when every
+    estimator that may receive X first refuses it."""
+    from sklearn.pipeline import Pipeline
 
     X, y = _data()
-    order = np.argsort(y, kind="stable")
-    search = SEARCHES[name]().set_params(cv=KFold(2))
-    error, n_fits = _fit(search, X[order], y[order])
-    _assert_refused(error, n_fits, "cv")
+    X[::7, 0] = np.nan
+    pipe = Pipeline([("impute", "passthrough"), ("recordinglogisticregression", _lr())])
+    search = BayesSearchCV(pipe, _imputing_space(choices), n_iter=4, cv=2, random_state=0)
+    error, n_fits = _fit(search, X, y)
+    if outcome == "refused":
+        _assert_refused(error, n_fits, "X")
+        assert "NaN" in str(error)
+    else:
+        assert n_fits > 0 and (error is None) == (outcome == "fits"), error
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+@pytest.mark.parametrize("label", [0, "a"])
+def test_a_single_class_is_left_to_the_fits(name, label):
+    """A single class in y does not make every fit fail (a tree or a dummy
+    classifier fits it): the fits decide, as in GridSearchCV, whose error
+    when they all fail is the one raised."""
+    from sklearn.model_selection import GridSearchCV
+
+    X, _ = _data()
+    y = np.array([label] * len(X))
+    search = SEARCHES[name]()
+    error, n_fits = _fit(search, X, y)
+    assert n_fits > 0 and _all_failed(error), error
+    assert re.search("at least 2 classes|got 1 class", str(error)), error
+    with pytest.raises(ValueError, match=r"All the \d+ fits failed"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            GridSearchCV(LogisticRegression(), {"C": [1.0]}, cv=2).fit(X, y)
+
+
+def test_a_single_class_is_fitted_by_a_classifier_that_can():
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, _ = _data()
+    search = BayesSearchCV(DecisionTreeClassifier(random_state=0), {"max_depth": [1, 2]},
+                           n_iter=2, cv=2, random_state=0)
+    search.fit(X, np.zeros(len(X), dtype=int))
+    np.testing.assert_array_equal(search.cv_results_["mean_test_score"], 1.0)
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+def test_a_training_fold_with_a_single_class_is_evaluated(name, monkeypatch):
+    """Unshuffled KFold(4) on sorted labels: the first fold trains on one class
+    only. Not refused: a model fitted by ``fit`` fails there and scores
+    error_score, as in GridSearchCV (scikit-learn's
+    test_search_cv_results_none_param), and one trained by ``partial_fit``,
+    which is told every class, learns it."""
+    from sklearn.model_selection import KFold
+
+    monkeypatch.setattr(sys.modules[__name__], "MAX_FITS", 10**6)
+    X, _ = _data()
+    y = np.r_[np.zeros(10, dtype=int), np.ones(30, dtype=int)]
+    cv = KFold(4)
+    assert len(np.unique(y[next(cv.split(X))[0]])) == 1
+    search = SEARCHES[name]().set_params(cv=cv, random_state=0)
+    by_fit = isinstance(search.estimator, LogisticRegression)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        error, n_fits = _fit(search, X, y)
+    assert error is None and n_fits > 0
+    failed = [w for w in caught if issubclass(w.category, FitFailedWarning)]
+    assert len(failed) == by_fit
+    results = search.cv_results_
+    assert np.isnan(results["split0_test_score"]).all() == by_fit
+    assert np.isfinite(results["split1_test_score"]).all()
 
 
 @pytest.mark.parametrize("name", SEARCHES)

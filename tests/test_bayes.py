@@ -445,7 +445,7 @@ class ForbiddenFit(QuadraticScore):
 @pytest.mark.parametrize(
     "params, error, match",
     [
-        ({"search_spaces": {}}, ValueError, "no parameters"),
+        ({"search_spaces": []}, ValueError, "an empty list has no settings"),
         ({"search_spaces": {"x": []}}, ValueError, "'x'.*empty"),
         ({"search_spaces": {"x": Real(1, 0)}}, ValueError, "'x'.*low < high"),
         ({"search_spaces": {"x": Real(0, 1, prior="log-uniform")}}, ValueError,

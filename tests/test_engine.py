@@ -4,6 +4,7 @@ Each test runs BayesSearchCV and HyperbandSearchCV (fresh fits and continued
 training) through the same behaviour, since they share one evaluation path.
 """
 
+import re
 import warnings
 
 import numpy as np
@@ -95,10 +96,117 @@ def test_a_generator_cv_is_read_once_and_used_for_every_batch(data, make_search)
 
 
 def test_an_empty_cv_is_a_clear_error(data):
+    """scikit-learn's own message (test_empty_cv_iterator_error), then ours."""
     X, y = data
     search = _bayes(FailingClassifier(), cv=iter([]))
-    with pytest.raises(ValueError, match="cv yielded no splits"):
+    with pytest.raises(
+        ValueError,
+        match=r"^No fits were performed\. Was the CV iterator empty\? Were there no "
+              r"candidates\? cv=.* yielded no \(train, test\) splits",
+    ):
         search.fit(X, y)
+
+
+class CountingClassifier(ConstantClassifier):
+    """Counts its fits; scores c plus the mean first feature of the test fold."""
+
+    fits = []
+
+    def __init__(self, c=0.0):
+        self.c = c
+
+    def fit(self, X, y):
+        CountingClassifier.fits.append(len(X))
+        self.train_mean_ = X[:, 1].mean()
+        return super().fit(X, y)
+
+    def score(self, X, y, sample_weight=None):
+        return self.c + X[:, 0].mean() + self.train_mean_
+
+
+def _c_search(estimator, **params):
+    return BayesSearchCV(estimator, {"c": Real(0, 1)}, n_iter=4, n_initial_points=2,
+                         random_state=0, **params)
+
+
+class ShortKFold(KFold):
+    """A splitter whose get_n_splits disagrees with its split."""
+
+    def get_n_splits(self, *args, **kwargs):
+        return 1
+
+
+@pytest.mark.parametrize("make_search", [
+    lambda cv: _c_search(CountingClassifier(), cv=cv),
+    lambda cv: HyperbandSearchCV(CountingClassifier(), {"c": Real(0, 1)}, cv=cv,
+                                 random_state=0),
+])
+def test_a_cv_whose_split_and_get_n_splits_disagree_is_refused_before_any_fit(
+    data, make_search
+):
+    """scikit-learn's test_random_search_bad_cv, with its message."""
+    X, y = data
+    CountingClassifier.fits = []
+    with pytest.raises(ValueError, match=r"cv\.split and cv\.get_n_splits return "
+                                         r"inconsistent results\. Expected 1 splits, got 3"):
+        make_search(ShortKFold(3)).fit(X, y)
+    assert CountingClassifier.fits == []
+
+
+@pytest.mark.parametrize("make_search", [
+    lambda cv: _c_search(CountingClassifier(), cv=cv),
+    lambda cv: HyperbandSearchCV(CountingClassifier(), {"c": Real(0, 1)}, cv=cv,
+                                 random_state=0, min_resources=10),
+    lambda cv: HyperbandSearchCV(EpochClassifier(), {"c": Real(0, 1)}, cv=cv,
+                                 resource="partial_fit", max_resources=9, random_state=0),
+])
+def test_folds_given_as_boolean_masks_are_the_folds_of_their_indices(data, make_search):
+    """cv = [[mask, ~mask], ...], as scikit-learn's test_search_default_iid:
+    every search slices and subsamples folds by index (Hyperband over
+    n_samples cut a mask instead: IndexError)."""
+    X, y = data
+    mask = np.arange(len(X)) % 3 == 0
+    masks = [(mask, ~mask), (~mask, mask)]
+    indices = [(np.flatnonzero(a), np.flatnonzero(b)) for a, b in masks]
+    expected = make_search(indices).fit(X, y).cv_results_
+    results = make_search(masks).fit(X, y).cv_results_
+    for key in ("split0_test_score", "split1_test_score", "params"):
+        np.testing.assert_array_equal(results[key], expected[key])
+
+
+def test_an_empty_dict_is_one_setting_the_estimator_s_own(data):
+    """GridSearchCV(est, {}) fits the estimator as it is, once per fold
+    (scikit-learn's test_predict_proba_disabled); so does every search."""
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = data
+    CountingClassifier.fits = []
+    search = BayesSearchCV(CountingClassifier(c=0.25), {}, n_iter=5, cv=3).fit(X, y)
+    assert search.cv_results_["params"] == [{}]
+    assert len(CountingClassifier.fits) == 3 + 1  # three folds and the refit
+    grid = GridSearchCV(CountingClassifier(c=0.25), {}, cv=3).fit(X, y)
+    assert search.best_score_ == grid.best_score_
+    with pytest.raises(ValueError, match="an empty list has no settings"):
+        BayesSearchCV(CountingClassifier(), [], cv=3).fit(X, y)
+
+
+def test_failed_fits_are_reported_once_per_fit_in_scikit_learn_s_words(data):
+    """One FitFailedWarning for the whole search, counting every fit (not one
+    per batch), as GridSearchCV words it; each batch's progress line says
+    how many of its fits failed."""
+    X, y = data
+    search = _bayes(FailingClassifier(fail_above=0.5), n_iter=8, error_score=-1.0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X, y)
+    failed = [w for w in caught if issubclass(w.category, FitFailedWarning)]
+    n_failed = int(np.sum(search.cv_results_["mean_test_score"] == -1.0)) * 3
+    assert n_failed and len(failed) == 1
+    assert re.search(
+        rf"{n_failed} fits failed out of a total of 24\.\nThe score on these "
+        rf"train-test partitions for these parameters will be set to -1\.0",
+        str(failed[0].message),
+    )
 
 
 # -- 2. and 8. failures are fitted once, kept, and told as error_score ------------

@@ -170,11 +170,21 @@ def test_named_dimensions_list():
     assert list(space.subspaces[0]) == ["x", "n"]
 
 
+def test_an_empty_dict_is_one_point_the_estimator_s_own_parameters():
+    """As GridSearchCV's ParameterGrid({}): one setting, which sets nothing."""
+    from sklearn.model_selection import ParameterGrid
+
+    space = SearchSpace({})
+    assert space.cardinality == len(ParameterGrid({})) == 1
+    assert space.grid() == list(ParameterGrid({})) == [{}]
+    assert space.sample(3, random_state=0) == [{}, {}, {}]
+    assert space.transform([{}]).shape == (1, 0)
+
+
 @pytest.mark.parametrize(
     "spaces, error, match",
     [
-        ({}, ValueError, "no parameters"),
-        ([], ValueError, "no parameters"),
+        ([], ValueError, "an empty list has no settings"),
         ({"C": []}, ValueError, "'C'.*empty"),
         ({"C": Real(2, 1)}, ValueError, "'C'.*low < high"),
         ({"C": Real(1, 1)}, ValueError, "'C'.*low < high"),

@@ -444,9 +444,10 @@ def _parse(spaces):
                 )
             checked[name] = as_dimension(value, name)
         parsed.append(checked)
-    if not any(parsed):
+    if not parsed:
         raise ValueError(
-            f"search space: it has no parameters to search; got {spaces!r}."
+            f"search space: an empty list has no settings to search; got {spaces!r}. "
+            f"An empty dict ({{}}) is one setting, the estimator's own parameters."
         )
     return parsed
 
