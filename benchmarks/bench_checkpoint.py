@@ -14,7 +14,10 @@ batch), so no optimizer or estimator time is in the numbers:
   fold-models after every batch (SGDClassifier, 3 folds a member, 20
   features); the median seconds of a batch's write and of the read on resume.
 
-    python benchmarks/bench_checkpoint.py [--rows 100,1000,10000] [--n-points 10]
+    PYTHONPATH=. python benchmarks/bench_checkpoint.py [--rows 100,1000,10000] [--n-points 10]
+
+(from the repository root: ``PYTHONPATH=.`` makes it time this checkout's
+skhyper, not an installed one).
 
 The same script runs on any skhyper version with the same ``Journal`` API
 (``Journal(checkpoint, search).start(fingerprint)``, ``.record(batch, outs,
@@ -66,9 +69,21 @@ def _journal(path, search, X, y, splits, resume=True):
 
 def _problem():
     X, y = make_classification(n_samples=200, n_features=20, random_state=0)
-    splits = [(np.arange(i, 200, 1)[40:], np.arange(i, 200, 1)[:40]) for i in range(N_SPLITS)]
+    folds = np.arange(200) % N_SPLITS
+    splits = [(np.flatnonzero(folds != k), np.flatnonzero(folds == k)) for k in range(N_SPLITS)]
     search = BayesSearchCV(LogisticRegression(), {"C": Real(1e-2, 1e2)}, random_state=0)
     return X, y, splits, search
+
+
+def _median_ms(journal, n_batches, make):
+    """Median milliseconds of ``journal.record(*make())`` over ``n_batches``."""
+    seconds = []
+    for _ in range(n_batches):
+        args = make()
+        start = time.perf_counter()
+        journal.record(*args)
+        seconds.append(time.perf_counter() - start)
+    return statistics.median(seconds) * 1e3
 
 
 def per_batch(rows, n_points, n_batches, folder):
@@ -83,17 +98,12 @@ def per_batch(rows, n_points, n_batches, folder):
             size = min(fill, n - done)
             journal.record(_batch(rng, size), _outs(rng, size))
             done += size
-        seconds = []
-        for _ in range(n_batches):
-            batch, outs = _batch(rng, n_points), _outs(rng, n_points)
-            start = time.perf_counter()
-            journal.record(batch, outs)
-            seconds.append(time.perf_counter() - start)
+        ms = _median_ms(journal, n_batches, lambda: (_batch(rng, n_points), _outs(rng, n_points)))
         start = time.perf_counter()
         _journal(path, search, X, y, splits)
         opened = time.perf_counter() - start
         out.append([
-            f"{n:,}", f"{statistics.median(seconds) * 1e3:.2f}",
+            f"{n:,}", f"{ms:.2f}",
             f"{os.path.getsize(path) / 1e6:.2f}", f"{opened:.3f}",
         ])
     return out
@@ -109,12 +119,9 @@ def fold_models(populations, n_batches, folder):
         members = list(range(size))
         models = {m: [SGDClassifier(random_state=0).fit(X, y) for _ in range(3)]
                   for m in members}
-        seconds = []
-        for _ in range(n_batches):
-            batch, outs = _batch(rng, size, members), _outs(rng, size)
-            start = time.perf_counter()
-            journal.record(batch, outs, models)
-            seconds.append(time.perf_counter() - start)
+        ms = _median_ms(
+            journal, n_batches, lambda: (_batch(rng, size, members), _outs(rng, size), models)
+        )
         start = time.perf_counter()
         journal = _journal(path, search, X, y, splits)
         if hasattr(journal, "load_models"):  # issue 25 on
@@ -126,7 +133,7 @@ def fold_models(populations, n_batches, folder):
         sizes = [os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder)
                  if f.startswith(f"models{size}.json.models")]
         out.append([
-            f"{size} x 3", f"{statistics.median(seconds) * 1e3:.1f}", f"{read * 1e3:.1f}",
+            f"{size} x 3", f"{ms:.1f}", f"{read * 1e3:.1f}",
             f"{max(sizes) / 1e3:.0f}",
         ])
     return out

@@ -46,6 +46,7 @@ import sys
 import sysconfig
 import types
 import warnings
+import zipfile
 
 import joblib
 import numpy as np
@@ -834,7 +835,9 @@ class Journal:
         them and loads them with ``trusted``; pickle only when allowed."""
         sio = _skops()
         try:
-            data = sio.dumps(models)
+            # deflated: the schema skops writes for each model is most of the
+            # file (12x smaller for SGDClassifier, as fast to write, faster to read)
+            data = sio.dumps(models, compression=zipfile.ZIP_DEFLATED, compresslevel=1)
         except Exception as exc:  # noqa: BLE001 - a type skops cannot store
             data, problem = None, f"skops.io cannot store them ({type(exc).__name__}: {exc})"
         else:
