@@ -717,6 +717,33 @@ def test_a_torn_last_record_is_dropped_on_resume(data, tmp_path, torn):
                          .cv_results_)
 
 
+def test_a_kill_between_the_models_and_their_record_resumes(data, tmp_path, monkeypatch):
+    # the third batch's fold-models are written, and the process dies before
+    # its record is: the second record and the slot it names are intact
+    from skhyper import _checkpoint
+
+    X, y = data
+    path = tmp_path / "search.json"
+    real_line, records = _checkpoint._line, []
+
+    def dies_at_the_third_record(record):
+        if "key" in record:
+            if len(records) == 2:
+                raise KeyboardInterrupt
+            records.append(record)
+        return real_line(record)
+
+    monkeypatch.setattr(_checkpoint, "_line", dies_at_the_third_record)
+    with pytest.raises(KeyboardInterrupt):
+        _quiet_fit(every_search()["pbt"].set_callbacks(Checkpoint(path)), X, y)
+    monkeypatch.undo()
+    assert len(_records(path)) == 2
+    assert {"search.json.models.0", "search.json.models.1"} <= set(os.listdir(tmp_path))
+    resumed = _quiet_fit(every_search()["pbt"].set_callbacks(Checkpoint(path)), X, y)
+    _assert_same_results(resumed.cv_results_, _quiet_fit(every_search()["pbt"], X, y)
+                         .cv_results_)
+
+
 def test_an_edited_middle_record_is_corruption(data, tmp_path):
     X, y = data
     path = tmp_path / "search.json"
