@@ -313,7 +313,8 @@ class _Normalizer:
 
     def _compound(self, obj):
         if isinstance(obj, dict):
-            return {"__dict__": sorted((repr(k), self(v)) for k, v in obj.items())}
+            items = [(repr(k), self(v)) for k, v in obj.items()]
+            return {"__dict__": sorted(items, key=lambda item: item[0])}
         if isinstance(obj, (list, tuple)):
             return [type(obj).__name__, [self(v) for v in obj]]
         if isinstance(obj, (set, frozenset)):
