@@ -83,10 +83,7 @@ def _assert_same_results(a, b):
 
 def _records(path):
     """The batches a checkpoint holds, as saved (fold results ``outs``, ...)."""
-    text = open(path).read()
-    if text.startswith('{"payload":'):  # version 1
-        return json.loads(text)["payload"]["batches"]
-    return [json.loads(line)["record"] for line in text.splitlines()[1:]]
+    return [json.loads(line)["record"] for line in open(path).read().splitlines()[1:]]
 
 
 def _interrupt(search, path, n, X, y, **checkpoint):
