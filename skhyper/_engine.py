@@ -212,12 +212,17 @@ class _FreshEvaluator:
     def replay(self, batch):
         """A batch read from a checkpoint: nothing to do."""
 
+    def checkpoint_example(self):
+        """No fold-models are kept, so none need storing."""
+        return None
+
     def checkpoint_state(self):
         """Nothing but the batches' results is needed to resume."""
         return None
 
-    def restore(self, state):
-        """Nothing to restore."""
+    def restore(self, journal):
+        """Nothing to restore: a search that fits from scratch reads nothing
+        but the checkpoint's own file."""
 
 
 @contextmanager
@@ -594,6 +599,8 @@ class _Record:
         self.n_batches = 0
         self._refit_checked = False
         self.start = time.time()
+        if journal is not None:  # fold-models skops cannot store: said before any fit
+            journal.check_storable(evaluator.checkpoint_example())
 
     @property
     def all_failed(self):
@@ -631,9 +638,8 @@ class _Record:
         if outs is not None:
             self.evaluator.replay(batch)
             return outs
-        state = self.journal.models_to_restore(self.n_batches)
-        if state is not None:
-            self.evaluator.restore(state)
+        if self.journal.resumes_at(self.n_batches):
+            self.evaluator.restore(self.journal)
         return None
 
     def snapshot(self):

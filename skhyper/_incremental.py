@@ -763,6 +763,11 @@ class _Trainer:
         self._begin(batch)
         self._end(batch)
 
+    def checkpoint_example(self):
+        """An unfitted fold-model: a checkpoint checks before the first fit
+        that it can store such models."""
+        return clone(self.base)
+
     def checkpoint_state(self):
         """What a checkpoint keeps besides the batches' results: the fold-models
         (fetched from the workers of a dask cluster)."""
@@ -770,10 +775,11 @@ class _Trainer:
             return self.remote.fetch(self.models)
         return self.models
 
-    def restore(self, models):
-        """The fold-models a checkpoint kept, when the search resumes past it
-        (those of members freed since are freed after the next batch)."""
-        self.models = dict(models)
+    def restore(self, journal):
+        """The fold-models the checkpoint ``journal`` kept, when the search
+        resumes past it (those of members freed since are freed after the
+        next batch)."""
+        self.models = journal.load_models()
 
     def keep(self, members):
         """Free the fold-models of members not in ``members``."""
