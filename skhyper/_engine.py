@@ -42,6 +42,7 @@ from ._checks import check_fit_input, check_folds, check_space_against
 from ._checkpoint import Journal, find_checkpoint, fingerprint
 from ._compat import BaseSearchCV, _check_method_params, _fit_context
 from ._distributed import Sent, on_worker
+from ._results import rows_at_max_resource
 from .space import SearchSpace
 
 __all__ = ["Batch", "_SearchCV", "best_index_at_max_resource"]
@@ -116,7 +117,7 @@ def best_index_at_max_resource(refit, refit_metric, results):
     """
     if callable(refit):
         return BaseSearchCV._select_best_index(refit, refit_metric, results)
-    full = results["n_resources"] == np.max(results["n_resources"])
+    full = rows_at_max_resource(results)
     scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
     scores = np.where(full & ~np.isnan(scores), scores, -np.inf)
     if np.all(np.isneginf(scores)):

@@ -16,6 +16,7 @@ from sklearn.base import clone, is_classifier
 from sklearn.model_selection import train_test_split
 
 from ._compat import Interval, RealNotInt, validate_parameter_constraints
+from ._results import best_so_far, fit_seconds, scored_metric, search_names
 
 __all__ = ["SearchComparison", "compare_searches"]
 
@@ -63,7 +64,11 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
       including that row, and ``evaluations_to_best``, the rows;
     - ``evaluations`` (rows of ``cv_results_``), ``fits`` (rows times folds)
       and ``fit_seconds`` (all of them): the compute used; a multi-fidelity
-      search's small-budget rows count as fits, and cost fewer seconds;
+      search's small-budget rows count as fits, and cost fewer seconds, but
+      their scores are not results: the convergence curves of :meth:`plot`
+      show only the rows each search could choose as its best (Hyperband's
+      and PBT's at the largest resource, the last iteration of
+      scikit-learn's successive halving), so each ends at ``best_score``;
     - ``wall_seconds``: the whole ``fit``, refit and overheads included;
     - ``test_score``: the refitted winner's score on the held-out part, in
       the metric of ``best_score`` (NaN when the search does not refit).
@@ -162,8 +167,6 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
         X, y, test_size=test_size, random_state=random_state,
         stratify=y if classifier else None,
     )
-    from .plotting import _fit_seconds, _scored_metric
-
     runs, curves = [], {name: [] for name in named}
     total, done = n_seeds * len(named), 0
     for seed in range(n_seeds):
@@ -175,9 +178,9 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
             run.fit(X_train, y_train)
             wall = time.perf_counter() - start
             results = run.cv_results_
-            scored, column = _scored_metric(run, metric)
+            scored, column = scored_metric(run, metric)
             scores = np.asarray(results[column], dtype=float)
-            n_splits, seconds = _fit_seconds(run)
+            n_splits, seconds = fit_seconds(run)
             if hasattr(run, "best_index_"):
                 best = int(run.best_index_)
             elif np.isfinite(scores).any():
@@ -197,7 +200,7 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
                 "wall_seconds": wall,
             }
             runs.append(row)
-            curves[name].append((seconds, np.fmax.accumulate(scores)))
+            curves[name].append((seconds, best_so_far(run, column)))
             done += 1
             if verbose:
                 print(
@@ -213,9 +216,7 @@ def _named(searches):
     if isinstance(searches, dict):
         named = {str(name): search for name, search in searches.items()}
     elif isinstance(searches, (list, tuple)):
-        from .plotting import _names
-
-        named = dict(zip(_names(list(searches), None), searches))
+        named = dict(zip(search_names(list(searches), None), searches))
     else:
         raise ValueError(
             f"searches must be a dict of name -> search or a list of searches; "
@@ -267,7 +268,11 @@ class SearchComparison:
         One per search and seed, with the keys of ``RUN_COLUMNS``.
     curves : dict of str -> list of tuple
         For each search, per run, ``(fit_seconds, best_so_far)`` after each
-        row of ``cv_results_``.
+        row of ``cv_results_``: the fit seconds spent (every row counts) and
+        the best score among the rows the search could choose as its best,
+        as :class:`~skhyper.plotting.ConvergenceDisplay` draws it (a
+        multi-fidelity search's full-budget rows only; NaN before the
+        first).
 
     Attributes
     ----------

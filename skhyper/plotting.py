@@ -8,10 +8,11 @@ display draws.
 """
 
 import numbers
-from collections import Counter
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
+
+from ._results import best_so_far, fit_seconds, scored_metric, search_names
 
 __all__ = [
     "BracketsDisplay",
@@ -37,30 +38,6 @@ def _pyplot():
     return plt
 
 
-def _scored_metric(search, metric):
-    """``(metric, cv_results_ column)`` of the score a plot of ``search`` shows."""
-    results = search.cv_results_
-    names = sorted(
-        key[len("mean_test_"):] for key in results if key.startswith("mean_test_")
-    )
-    if metric is None:
-        if "score" in names:
-            metric = "score"
-        elif isinstance(getattr(search, "refit", None), str):
-            metric = search.refit
-        else:
-            raise ValueError(
-                f"{type(search).__name__} was fitted with several metrics {names} and "
-                f"refit={search.refit!r}: pass metric=, one of them."
-            )
-    if not isinstance(metric, str) or metric not in names:
-        raise ValueError(
-            f"metric={metric!r} is not a metric of {type(search).__name__}'s "
-            f"cv_results_; it has {names}."
-        )
-    return metric, f"mean_test_{metric}"
-
-
 def _results_with(search, columns, display, kind):
     """``search.cv_results_``, refused unless fitted and with ``columns``."""
     check_is_fitted(search, "cv_results_")
@@ -80,18 +57,6 @@ def _check_count(name, value):
         raise ValueError(f"{name} must be an integer >= 2; got {value!r}.")
 
 
-def _fit_seconds(search):
-    """``(n_splits, seconds)`` of a fitted search: its number of folds (1 if
-    it has none) and the fit seconds spent up to and including each row of
-    ``cv_results_`` (``mean_fit_time`` times the folds, failed fits as 0)."""
-    n_splits = getattr(search, "n_splits_", 1)
-    n_splits = n_splits if isinstance(n_splits, numbers.Integral) else 1
-    fit_time = np.nan_to_num(
-        np.asarray(search.cv_results_["mean_fit_time"], dtype=float)
-    )
-    return n_splits, np.cumsum(fit_time * n_splits)
-
-
 def _panels(axes, n, what, width, sharey=False):
     """``axes`` as a list of ``n`` Axes (one per ``what``), or a new figure's
     row of ``n`` panels, ``width`` inches each, when None."""
@@ -105,35 +70,26 @@ def _panels(axes, n, what, width, sharey=False):
     return axes
 
 
-def _names(searches, names):
-    if names is None:
-        names = [type(search).__name__ for search in searches]
-        total, seen = Counter(names), Counter()
-        for i, name in enumerate(names):  # GridSearchCV (1), GridSearchCV (2), ...
-            if total[name] > 1:
-                seen[name] += 1
-                names[i] = f"{name} ({seen[name]})"
-        return names
-    if isinstance(names, str) or len(names) != len(searches):
-        raise ValueError(
-            f"names must be a list of one name per search ({len(searches)}); "
-            f"got {names!r}."
-        )
-    return [str(name) for name in names]
-
-
 class ConvergenceDisplay:
     """The best cross-validated score so far, against evaluations or fit seconds.
 
     A search's convergence curve: after each row of ``cv_results_`` (in the
-    order the search evaluated them), the best mean test score seen up to
-    that row. Against evaluations it shows sample efficiency; against the
-    fit seconds spent so far (``mean_fit_time`` times the number of folds,
-    summed over the rows) it shows compute efficiency, where a search that
-    evaluates at small budgets (Hyperband) or trains members on (PBT) spends
-    less per row. Failed fits (a NaN score) leave the curve as it was. For
-    a multi-fidelity search every row counts, low budgets included: the curve
-    is what the search had seen, not only its full-budget rows.
+    order the search evaluated them), the best mean test score up to that
+    row among the rows the search could choose as its best, by the rule of
+    its own ``best_index_``. For most searches that is every row. A
+    multi-fidelity search chooses among its full-budget rows only: the rows
+    at the largest resource for :class:`~skhyper.HyperbandSearchCV` and
+    :class:`~skhyper.PBTSearchCV` (the last round), the last iteration's rows
+    for scikit-learn's ``HalvingGridSearchCV`` and ``HalvingRandomSearchCV``.
+    A score measured on a small budget is not one the search would report
+    (a few samples can flatter a poor setting), so its curve starts at its
+    first full-budget row and ends at its ``best_score_`` (when ``refit``
+    chooses by the metric drawn).
+
+    Against evaluations the curve shows sample efficiency; against the fit
+    seconds spent so far (``mean_fit_time`` times the number of folds,
+    summed over every row, low budgets included) it shows compute
+    efficiency. Failed fits (a NaN score) leave the curve as it was.
 
     Create it with :meth:`from_estimator`; one display can hold the curves
     of several searches, to compare them on one axes.
@@ -145,8 +101,9 @@ class ConvergenceDisplay:
     fit_seconds : list of ndarray
         For each search, the fit seconds spent up to and including each row.
     best_scores : list of ndarray
-        For each search, the best mean test score up to each row (NaN before
-        the first row that did not fail).
+        For each search, the best mean test score up to each row among the
+        rows it could choose as its best (NaN before the first such row that
+        did not fail).
     names : list of str
         The legend label of each search.
     metric : str, default="score"
@@ -228,17 +185,15 @@ class ConvergenceDisplay:
         searches = list(search) if isinstance(search, (list, tuple)) else [search]
         if not searches:
             raise ValueError("search must be a fitted search or a non-empty list of them.")
-        labels = _names(searches, names)
+        labels = search_names(searches, names)
         evaluations, seconds, best, metrics = [], [], [], set()
         for one in searches:
             check_is_fitted(one, "cv_results_")
-            name, column = _scored_metric(one, metric)
+            name, column = scored_metric(one, metric)
             metrics.add(name)
-            results = one.cv_results_
-            scores = np.asarray(results[column], dtype=float)
-            best.append(np.fmax.accumulate(scores))
-            evaluations.append(np.arange(1, len(scores) + 1))
-            seconds.append(_fit_seconds(one)[1])
+            best.append(best_so_far(one, column))
+            evaluations.append(np.arange(1, len(best[-1]) + 1))
+            seconds.append(fit_seconds(one)[1])
         display = cls(
             evaluations=evaluations, fit_seconds=seconds, best_scores=best,
             names=labels, metric=" / ".join(sorted(metrics)),
@@ -373,7 +328,7 @@ class BracketsDisplay:
         """
         results = _results_with(search, _BRACKET_COLUMNS, "BracketsDisplay",
                                 "a Hyperband search")
-        name, column = _scored_metric(search, metric)
+        name, column = scored_metric(search, metric)
         scores = np.asarray(results[column], dtype=float)
         bracket = np.asarray(results["bracket"])
         config = np.asarray(results["config_id"])
@@ -556,7 +511,7 @@ class LineageDisplay:
         """
         _results_with(search, _LINEAGE_COLUMNS, "LineageDisplay",
                       "a Population Based Training search")
-        name, column = _scored_metric(search, metric)
+        name, column = scored_metric(search, metric)
         table = _population(search, column)
         steps, scores, parents = table["steps"], table["scores"], table["parents"]
         lineage = table["lineage"]
@@ -690,7 +645,7 @@ class ScheduleDisplay:
         results = _results_with(search, _LINEAGE_COLUMNS, "ScheduleDisplay",
                                 "a Population Based Training search")
         try:
-            column = _scored_metric(search, None)[1]
+            column = scored_metric(search, None)[1]
         except ValueError:  # several metrics and no refit: the last round's
             # best by the first metric is the winner drawn
             column = sorted(k for k in results if k.startswith("mean_test_"))[0]
@@ -1448,7 +1403,7 @@ class ScoreDependenceDisplay:
     @classmethod
     def _from_rows(cls, search, params, metric, n_bins):
         check_is_fitted(search, "cv_results_")
-        metric, column = _scored_metric(search, metric)
+        metric, column = scored_metric(search, metric)
         results = search.cv_results_
         scores = np.asarray(results[column], dtype=float)
         every = sorted({name for p in results["params"] for name in p})

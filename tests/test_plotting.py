@@ -7,14 +7,22 @@ import pytest
 from scipy.stats import loguniform
 from sklearn.datasets import make_classification
 from sklearn.exceptions import NotFittedError
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.model_selection import (
+    GridSearchCV,
+    HalvingGridSearchCV,
+    HalvingRandomSearchCV,
+    RandomizedSearchCV,
+)
+from sklearn.svm import SVC
 
 matplotlib = pytest.importorskip("matplotlib")  # the "plot" extra
 matplotlib.use("Agg")
 
 from skhyper import BayesSearchCV, Real  # noqa: E402
 from skhyper import BayesOptimizer, Categorical, HypergradientSearchCV  # noqa: E402
+from skhyper import HyperbandSearchCV, PBTSearchCV  # noqa: E402
 from skhyper.plotting import (  # noqa: E402
     BracketsDisplay,
     ConvergenceDisplay,
@@ -43,6 +51,14 @@ def _sklearn_searches():
             LogisticRegression(), {"C": loguniform(1e-2, 1e2)}, n_iter=5, cv=3,
             random_state=0,
         ),
+        "halving-grid": HalvingGridSearchCV(
+            LogisticRegression(), {"C": [0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]}, cv=3,
+            min_resources=20,
+        ),
+        "halving-random": HalvingRandomSearchCV(
+            LogisticRegression(), {"C": loguniform(1e-2, 1e2)}, n_candidates=12, cv=3,
+            min_resources=20, random_state=0,
+        ),
     }
 
 
@@ -57,19 +73,33 @@ def fitted(data):
     return out
 
 
+def _selectable(search):
+    """The rows each kind of search chooses ``best_index_`` among, written
+    from its documentation: the last iteration of scikit-learn's successive
+    halving, the largest resource of Hyperband and PBT, else every row."""
+    results = search.cv_results_
+    if isinstance(search, (HalvingGridSearchCV, HalvingRandomSearchCV)):
+        return results["iter"] == np.max(results["iter"])
+    if isinstance(search, (HyperbandSearchCV, PBTSearchCV)):
+        return results["n_resources"] == np.max(results["n_resources"])
+    return np.ones(len(results["params"]), dtype=bool)
+
+
 @pytest.mark.parametrize("name", [*every_search(), *_sklearn_searches()])
 @pytest.mark.parametrize("x", ["evaluations", "fit_seconds"])
-def test_convergence_shows_the_running_best_of_cv_results(fitted, name, x):
+def test_convergence_shows_the_running_best_of_the_selectable_rows(fitted, name, x):
     import matplotlib.pyplot as plt
 
     search = fitted[name]
     results = search.cv_results_
     display = ConvergenceDisplay.from_estimator(search, x=x)
-    scores = results["mean_test_score"]
+    scores = np.where(_selectable(search), results["mean_test_score"], np.nan)
     expected = [np.nanmax(scores[: i + 1]) if np.isfinite(scores[: i + 1]).any() else np.nan
                 for i in range(len(scores))]
     np.testing.assert_allclose(display.best_scores[0], expected)
+    assert display.best_scores[0][-1] == search.best_score_
     np.testing.assert_array_equal(display.evaluations[0], np.arange(1, len(scores) + 1))
+    # every row's fit seconds count, low budgets included
     np.testing.assert_allclose(
         display.fit_seconds[0], np.cumsum(results["mean_fit_time"] * search.n_splits_)
     )
@@ -81,6 +111,41 @@ def test_convergence_shows_the_running_best_of_cv_results(fitted, name, x):
     assert display.ax_.get_xlabel().startswith(x.split("_")[0])
     assert display.figure_ is display.ax_.figure
     display.figure_.canvas.draw()  # renders
+    plt.close("all")
+
+
+def _noisy_multifidelity():
+    """Searches whose low-budget rows score above their ``best_score_`` on
+    noisy data of the seed given (a few samples, or steps, flatter a bad C)."""
+    C = Real(1e-2, 1e2, prior="log-uniform")
+    alpha = Real(1e-4, 1e-1, prior="log-uniform")
+    return {
+        "halving-random": (3, HalvingRandomSearchCV(
+            SVC(), {"C": loguniform(1e-2, 1e2)}, n_candidates=12, cv=3,
+            min_resources=15, random_state=0)),
+        "hyperband": (4, HyperbandSearchCV(
+            SVC(), {"C": C}, resource="n_samples", min_resources=12, factor=2, cv=3,
+            random_state=0)),
+        "pbt": (0, PBTSearchCV(
+            SGDClassifier(random_state=0), {"alpha": alpha}, population_size=4,
+            n_steps=6, interval=2, cv=3, random_state=0)),
+    }
+
+
+@pytest.mark.parametrize("name", list(_noisy_multifidelity()))
+def test_low_budget_rows_do_not_lift_the_curve_above_the_best_score(name):
+    import matplotlib.pyplot as plt
+
+    seed, search = _noisy_multifidelity()[name]
+    X, y = make_classification(n_samples=200, n_features=10, n_informative=3, flip_y=0.2,
+                               random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert np.nanmax(scores) > search.best_score_  # a low-budget row scores higher
+    curve = ConvergenceDisplay.from_estimator(search).best_scores[0]
+    assert np.nanmax(curve) == curve[-1] == search.best_score_
     plt.close("all")
 
 
