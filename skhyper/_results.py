@@ -11,12 +11,15 @@ import numbers
 from collections import Counter
 
 import numpy as np
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.pipeline import Pipeline
 
 from . import _compat
 
 __all__ = [
     "best_so_far",
     "fit_seconds",
+    "metric_label",
     "rows_at_max_resource",
     "scored_metric",
     "search_names",
@@ -50,6 +53,31 @@ def scored_metric(search, metric):
             f"cv_results_; it has {names}."
         )
     return metric, f"mean_test_{metric}"
+
+
+def metric_label(search, metric):
+    """The name of what ``search`` scored as ``metric`` (a key of
+    :func:`scored_metric`), for a table or an axis: the key of a multi-metric
+    ``scoring``, the name of a ``scoring`` string or function, and for
+    ``scoring=None`` the estimator's own ``score``: ``"accuracy"`` for a
+    classifier's and ``"r2"`` for a regressor's (scikit-learn's mixins, a
+    Pipeline's last step), else ``"<class>.score"``."""
+    if metric != "score":
+        return metric
+    scoring = getattr(search, "scoring", None)
+    if isinstance(scoring, str):
+        return scoring
+    if scoring is not None:
+        return getattr(scoring, "__name__", "score")
+    estimator = getattr(search, "estimator", None)
+    while isinstance(estimator, Pipeline):  # its score is its last step's
+        estimator = estimator.steps[-1][1]
+    score = getattr(type(estimator), "score", None)
+    if score is ClassifierMixin.score:
+        return "accuracy"
+    if score is RegressorMixin.score:
+        return "r2"
+    return f"{type(estimator).__name__}.score" if score is not None else "score"
 
 
 def rows_at_max_resource(results):

@@ -16,7 +16,7 @@ from sklearn.base import clone, is_classifier
 from sklearn.model_selection import train_test_split
 
 from ._compat import Interval, RealNotInt, validate_parameter_constraints
-from ._results import best_so_far, fit_seconds, scored_metric, search_names
+from ._results import best_so_far, fit_seconds, metric_label, scored_metric, search_names
 
 __all__ = ["SearchComparison", "compare_searches"]
 
@@ -129,7 +129,7 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
     >>> comparison.summary["best_score_std"][0]  # a grid is deterministic
     0.0
     >>> print(comparison)  # doctest: +SKIP
-    | search |  best CV score [q1, q3] |    std |     test score [q1, q3] | ...
+    | search | best CV accuracy [q1, q3] |    std |  test accuracy [q1, q3] | ...
     |--------|-------------------------|--------|-------------------------| ...
     | grid   | 0.9554 [0.9554, 0.9554] | 0.0000 | 1.0000 [1.0000, 1.0000] | ...
     """
@@ -167,7 +167,7 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
         X, y, test_size=test_size, random_state=random_state,
         stratify=y if classifier else None,
     )
-    runs, curves = [], {name: [] for name in named}
+    runs, curves, labels = [], {name: [] for name in named}, {}
     total, done = n_seeds * len(named), 0
     for seed in range(n_seeds):
         for name, search in named.items():
@@ -179,6 +179,7 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
             wall = time.perf_counter() - start
             results = run.cv_results_
             scored, column = scored_metric(run, metric)
+            labels[metric_label(run, scored)] = None
             scores = np.asarray(results[column], dtype=float)
             n_splits, seconds = fit_seconds(run)
             if hasattr(run, "best_index_"):
@@ -209,7 +210,7 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
                     f"{row['evaluations']} evaluations, {wall:.1f} s",
                     file=sys.stderr, flush=True,
                 )
-    return SearchComparison(runs, curves)
+    return SearchComparison(runs, curves, metric=" / ".join(labels))
 
 
 def _named(searches):
@@ -273,6 +274,10 @@ class SearchComparison:
         as :class:`~skhyper.plotting.ConvergenceDisplay` draws it (a
         multi-fidelity search's full-budget rows only; NaN before the
         first).
+    metric : str, default="score"
+        The name of the metric the scores are in (``"accuracy"``,
+        ``"neg_log_loss"`` ...), which the table and the plot show; names
+        joined by ``" / "`` when the searches scored different ones.
 
     Attributes
     ----------
@@ -301,9 +306,10 @@ class SearchComparison:
     'search'
     """
 
-    def __init__(self, runs, curves):
+    def __init__(self, runs, curves, metric="score"):
         self.runs = runs
         self.curves = curves
+        self.metric = metric
         self.summary = self._summarize()
 
     def _summarize(self):
@@ -363,7 +369,8 @@ class SearchComparison:
         text : str
         """
         s = self.summary
-        header = ["search", "best CV score [q1, q3]", "std", "test score [q1, q3]",
+        header = ["search", f"best CV {self.metric} [q1, q3]", "std",
+                  f"test {self.metric} [q1, q3]",
                   "fit s to best", "evals to best", "evals", "fits", "fit s", "wall s"]
         rows = []
         for i, name in enumerate(s["search"]):
@@ -443,10 +450,12 @@ class SearchComparison:
             right.plot(k + np.asarray(jitter) + 0.15, [r["test_score"] for r in own], "x",
                        color=color)
         left.set_xlabel("fit seconds (all folds)")
-        left.set_ylabel("best CV score so far (median, quartiles)")
+        left.set_ylabel(f"best CV {self.metric} so far\n(median, quartiles)")
         left.legend(loc="lower right", fontsize="small")
-        right.set_xticks(range(len(self.curves)), list(self.curves))
-        right.set_ylabel("score: o best CV, x held-out test")
+        # slanted, so that long names side by side do not run into each other
+        right.set_xticks(range(len(self.curves)), list(self.curves), rotation=30,
+                         ha="right", rotation_mode="anchor")
+        right.set_ylabel(f"{self.metric}: o best CV, x held-out test")
         return [left, right]
 
 
