@@ -44,6 +44,7 @@ from ._compat import BaseSearchCV, _check_method_params, _fit_context
 from ._distributed import Sent, on_worker
 from ._results import rows_at_max_resource
 from .space import SearchSpace
+from .space._space import warn_two_tuple_ranges
 
 __all__ = ["Batch", "_SearchCV", "best_index_at_max_resource"]
 
@@ -316,6 +317,7 @@ class _SearchCV(BaseSearchCV):
             scorers, refit_metric = _compat.get_scorers(self)
         self._metric = self._search_metric_name()
         self._prepare()
+        warn_two_tuple_ranges(self.search_spaces)  # once a fit, before any fit
         # after the search's own checks: an estimator that cannot train as the
         # search needs is the first thing to say, before its parameter names
         check_space_against(self.estimator, SearchSpace(self.search_spaces))

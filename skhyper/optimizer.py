@@ -8,6 +8,7 @@ from sklearn.utils import check_random_state
 from threadpoolctl import ThreadpoolController
 
 from .space import SearchSpace
+from .space._space import warn_two_tuple_ranges
 from .surrogate import ACQUISITIONS, SurrogateGP, evaluate_acquisition, fit_gp
 from .surrogate._optimize import maximize_acquisition, movable_columns, row_key
 
@@ -193,6 +194,7 @@ class BayesOptimizer:
         """
         if "_space" not in self.__dict__:
             self._space = SearchSpace(self.search_space)
+            warn_two_tuple_ranges(self.search_space)
         return self._space
 
     def _check_params(self):
