@@ -369,7 +369,7 @@ def test_surrogate_shows_the_posterior_at_the_grid_and_the_evaluations(fitted):
 
     search = fitted["bayes"]
     opt = search.optimizer_
-    display = SurrogateDisplay.from_estimator(search, n_points=40)
+    display = SurrogateDisplay.from_estimator(search, n_points=40, units="model")
     assert display.params == ["C"] and len(display.grid[0]) == 40
     gp, _ = opt._posterior()
     mean, std = gp.predict(opt.space.transform([{"C": c} for c in display.grid[0]]))
@@ -394,20 +394,130 @@ def test_surrogate_of_an_optimizer_peaks_where_the_scores_do():
     import matplotlib.pyplot as plt
 
     opt = _told_quadratic()
-    one = SurrogateDisplay.from_estimator(opt, "x", n_points=101)
+    one = SurrogateDisplay.from_estimator(opt, "x", n_points=101, units="model")
     assert one.grid[0][int(np.argmax(one.mean))] == pytest.approx(0.3, abs=0.05)
     assert one.fixed == {"y": opt.best_params["y"]}
-    two = SurrogateDisplay.from_estimator(opt, n_points=21, fixed={})
+    two = SurrogateDisplay.from_estimator(opt, n_points=21, fixed={}, units="model")
     assert two.mean.shape == two.acquisition.shape == (21, 21)  # (y, x)
     row, col = np.unravel_index(np.argmax(two.mean), two.mean.shape)
     assert two.grid[0][col] == pytest.approx(0.3, abs=0.06)
-    held = SurrogateDisplay.from_estimator(opt, "x", fixed={"y": 0.9}, n_points=5)
+    held = SurrogateDisplay.from_estimator(opt, "x", fixed={"y": 0.9}, n_points=5,
+                                           units="model")
     assert held.fixed == {"y": 0.9}
     gp, _ = opt._posterior()
     np.testing.assert_allclose(
         held.mean,
         gp.predict(opt.space.transform([{"x": x, "y": 0.9} for x in held.grid[0]]))[0],
     )
+    plt.close("all")
+
+
+def _svc_search(n_iter=12):
+    X, y = make_classification(n_samples=150, n_features=6, flip_y=0.05, random_state=3)
+    space = {"C": loguniform(1e-2, 1e4), "gamma": loguniform(1e-5, 1e1)}
+    return BayesSearchCV(SVC(), space, n_iter=n_iter, cv=3, random_state=0).fit(X, y)
+
+
+def test_the_surrogate_is_drawn_in_the_metrics_units():
+    import matplotlib.pyplot as plt
+
+    from skhyper.surrogate._warping import OutputWarping
+
+    search = _svc_search()
+    scores = search.cv_results_["mean_test_score"]
+    display = SurrogateDisplay.from_estimator(search, "C", n_points=60)
+    model = SurrogateDisplay.from_estimator(search, "C", n_points=60, units="model")
+    assert display.units == "metric" and model.units == "model"
+    # the evaluations at their accuracy, the model in [0, 1] around them
+    np.testing.assert_array_equal(display.observed_scores, scores)
+    assert np.all(display.lower <= display.mean) and np.all(display.mean <= display.upper)
+    assert 0.0 <= display.mean.min() and display.mean.max() <= 1.0
+    assert abs(display.mean.max() - scores.max()) < 0.1
+    # the same model mapped back: its median and the quantiles of its band
+    # (mean -/+ 2 std) through the increasing inverse of the output warping
+    warping = OutputWarping(search.optimizer_.observed_scores)
+    np.testing.assert_allclose(display.mean, warping.inverse_transform(model.mean))
+    np.testing.assert_allclose(display.lower,
+                               warping.inverse_transform(model.mean - 2 * model.std))
+    np.testing.assert_allclose(display.upper,
+                               warping.inverse_transform(model.mean + 2 * model.std))
+    np.testing.assert_allclose(model.lower, model.mean - 2 * model.std)
+    assert "accuracy" in display.axes_[0].get_ylabel()
+    assert "model units" in model.axes_[0].get_ylabel()
+    display.figure_.canvas.draw()
+    plt.close("all")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_output_warping_maps_back_to_the_scores(seed):
+    from skhyper.optimizer import _model_scores
+    from skhyper.surrogate._warping import OutputWarping
+
+    rng = np.random.default_rng(seed)
+    cases = [
+        rng.uniform(0.8, 0.95, 12),                          # accuracies
+        -np.exp(rng.normal(0, 2, 15)),                       # a long tail of losses
+        np.r_[rng.normal(0, 1, 10), 40.0],                   # one far outlier
+        np.r_[rng.uniform(0.5, 0.9, 6), np.nan, np.nan],     # failed fits
+        np.array([0.7, 0.9, 0.8]),                           # too few to warp
+        np.full(4, 0.5),                                     # all equal
+    ]
+    for scores in cases:
+        warping = OutputWarping(scores)
+        z = warping.transform(scores)
+        np.testing.assert_array_equal(z, _model_scores(scores))  # what the model sees
+        finite = np.isfinite(scores)
+        back = warping.inverse_transform(z[finite])
+        np.testing.assert_allclose(back, scores[finite], rtol=1e-9, atol=1e-12)
+        # increasing, also between and beyond the scores (±inf past its image)
+        grid = np.linspace(z.min() - 3, z.max() + 3, 201)
+        mapped = warping.inverse_transform(grid)
+        assert not np.isnan(mapped).any() and np.all(mapped[1:] >= mapped[:-1])
+
+
+def test_a_slice_marks_the_evaluations_that_lie_off_it():
+    import matplotlib.pyplot as plt
+
+    search = _svc_search()
+    display = SurrogateDisplay.from_estimator(search, "C")
+    gammas = np.array([p["gamma"] for p in search.cv_results_["params"]])
+    np.testing.assert_array_equal(display.on_slice, gammas == display.fixed["gamma"])
+    assert display.on_slice.sum() == 1  # the best setting, which the slice holds
+    labels = [c.get_label() for c in display.axes_[0].collections]
+    assert "evaluated, on the slice" in labels and "evaluated, off the slice" in labels
+    off = next(c for c in display.axes_[0].collections
+               if c.get_label() == "evaluated, off the slice")
+    assert len(off.get_offsets()) == (~display.on_slice).sum()
+    # over the whole (two-parameter) space every point is on the plane
+    both = SurrogateDisplay.from_estimator(search, n_points=10)
+    assert both.on_slice.all()
+    plt.close("all")
+
+
+def test_surrogate_dependence_is_in_the_metrics_units():
+    import matplotlib.pyplot as plt
+
+    from skhyper.surrogate._warping import OutputWarping
+
+    search = _svc_search()
+    opt = search.optimizer_
+    display = ScoreDependenceDisplay.from_estimator(search, n_points=11)
+    model = ScoreDependenceDisplay.from_estimator(search, n_points=11, units="model")
+    scores = search.cv_results_["mean_test_score"]
+    warping = OutputWarping(opt.observed_scores)
+    gp, _ = opt._posterior()
+    for i, name in enumerate(display.params):
+        np.testing.assert_array_equal(display.points[i][1], scores)
+        x = display.values[i][4]
+        rows = opt.space.transform([{**p, name: x} for p in opt.observed_params])
+        mu = gp.predict(rows)[0]
+        # the model's mean over the evaluations, mapped back to the metric
+        assert display.averages[i][4] == pytest.approx(
+            warping.inverse_transform(mu.mean()))
+        assert model.averages[i][4] == pytest.approx(mu.mean())
+        assert 0.0 <= display.averages[i].min() and display.averages[i].max() <= 1.0
+    assert "accuracy" in display.axes_[0].get_ylabel()
+    assert "model units" in model.axes_[0].get_ylabel()
     plt.close("all")
 
 
@@ -483,7 +593,7 @@ def test_surrogate_dependence_averages_the_model_over_the_evaluations():
     import matplotlib.pyplot as plt
 
     opt = _told_quadratic()
-    display = ScoreDependenceDisplay.from_estimator(opt, n_points=51)
+    display = ScoreDependenceDisplay.from_estimator(opt, n_points=51, units="model")
     assert display.method == "surrogate" and display.params == ["x", "y"]
     gp, _ = opt._posterior()
     x = display.values[0][10]
