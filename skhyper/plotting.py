@@ -1007,7 +1007,8 @@ class SurrogateDisplay:
     distribution in the metric, and the band to its 2.3 % and 97.7 %
     quantiles, no longer symmetric around it. Where the band reaches beyond
     what the power transform can give back, its end is unbounded (``±inf``)
-    and drawn to the edge of the axes. ``units="model"`` draws the model's
+    and drawn to the edge of the axes; where the mean itself does (far below
+    every score told, in a contour map), nothing is drawn. ``units="model"`` draws the model's
     own mean and band, the units the acquisition is computed in. The model
     is conditioned on every score told, with the hyperparameters of the last
     model-based ask. A logarithmic acquisition (``log_ei``, and ``pi``'s
@@ -1244,16 +1245,14 @@ class SurrogateDisplay:
             seen_x = seen.astype(float)
         else:  # categories by position, matched as the space matches them
             seen_x = np.array([_position(s, values) for s in seen], dtype=float)
-        # the axes hold the prediction and the scores; a band reaching further
-        # (in the metric, maybe without bound) is drawn to their edge
-        limits = _finite_limits(self.mean, self.observed_scores)
+        limits = self._limits()
         low, high = np.clip(self.lower, *limits), np.clip(self.upper, *limits)
         metric = self.units == "metric"
         style = {"color": "C0", **kwargs}
         line, band = ("surrogate median", "2.3-97.7 % quantiles (±2 std)") if metric else (
             "surrogate mean", "mean ± 2 std")
         if numeric:
-            surrogate.plot(x, self.mean, label=line, **style)
+            surrogate.plot(x, np.clip(self.mean, *limits), label=line, **style)
             surrogate.fill_between(x, low, high, alpha=0.25, color=style["color"],
                                    label=band)
             acq.plot(x, self._shown_acquisition(), color="C2")
@@ -1273,6 +1272,13 @@ class SurrogateDisplay:
         if numeric and _log_scaled(values):
             for ax in axes:
                 ax.set_xscale("log")
+
+    def _limits(self):
+        """The range of scores drawn: the scores told and the best prediction.
+        A prediction or a band below the worst score (in the metric maybe
+        without bound, where the model undershoots) is drawn at its edge."""
+        best = np.nanmax(np.where(np.isfinite(self.mean), self.mean, np.nan))
+        return _finite_limits(self.observed_scores, best)
 
     def _scatter_observed(self, ax, x, y, face="k", hollow="0.4"):
         """The evaluated points at ``(x, y)``: filled (``face``) on the
@@ -1307,12 +1313,13 @@ class SurrogateDisplay:
         seen_y = self.observed[1].astype(float)
         title = (f"surrogate median (mean test {self.metric})" if self.units == "metric"
                  else "surrogate mean (model units)")
+        low, high = self._limits()
         for ax, values, name in (
-            (axes[0], self.mean, title),
+            (axes[0], np.clip(self.mean, low, high), title),
             (axes[1], self._shown_acquisition(), self.acq_func),
         ):
-            style = {"levels": 20, "cmap": "viridis", **kwargs} if ax is axes[0] else {
-                "levels": 20, "cmap": "magma"}
+            style = {"levels": np.linspace(low, high, 21), "cmap": "viridis",
+                     **kwargs} if ax is axes[0] else {"levels": 20, "cmap": "magma"}
             filled = ax.contourf(x, y, values, **style)
             ax.figure.colorbar(filled, ax=ax)
             self._scatter_observed(ax, seen_x, seen_y, face="w", hollow="w")

@@ -491,6 +491,15 @@ def test_a_slice_marks_the_evaluations_that_lie_off_it():
     # over the whole (two-parameter) space every point is on the plane
     both = SurrogateDisplay.from_estimator(search, n_points=10)
     assert both.on_slice.all()
+    # the map's colours span the scores (a model undershooting far below the
+    # worst one, or beyond the warping's image, takes the lowest colour)
+    from matplotlib.contour import ContourSet
+
+    (contours,) = [c for c in both.axes_[0].get_children() if isinstance(c, ContourSet)]
+    scores = search.cv_results_["mean_test_score"]
+    span = scores.max() - scores.min()
+    assert scores.min() - 0.2 * span <= contours.levels[0] <= scores.min()
+    assert contours.levels[-1] <= max(scores.max(), np.nanmax(both.mean)) + 0.2 * span
     plt.close("all")
 
 
