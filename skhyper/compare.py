@@ -16,7 +16,13 @@ from sklearn.base import clone, is_classifier
 from sklearn.model_selection import train_test_split
 
 from ._compat import Interval, RealNotInt, validate_parameter_constraints
-from ._results import best_so_far, fit_seconds, metric_label, scored_metric, search_names
+from ._results import (
+    best_so_far,
+    fit_seconds,
+    metric_label,
+    scored_metric,
+    search_names,
+)
 
 __all__ = ["SearchComparison", "compare_searches"]
 

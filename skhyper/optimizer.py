@@ -583,7 +583,8 @@ def _warp_scores(y):
 
 
 def _yeojohnson_grid(z):
-    """Yeo-Johnson transform of ``z`` at the likelihood-maximizing exponent of a grid."""
+    """Yeo-Johnson transform of ``z`` at the likelihood-maximizing exponent
+    of a grid."""
     return yeojohnson(z, yeojohnson_exponent(z))
 
 

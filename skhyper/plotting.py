@@ -12,7 +12,13 @@ import numbers
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._results import best_so_far, fit_seconds, metric_label, scored_metric, search_names
+from ._results import (
+    best_so_far,
+    fit_seconds,
+    metric_label,
+    scored_metric,
+    search_names,
+)
 
 __all__ = [
     "BracketsDisplay",
@@ -1007,8 +1013,9 @@ class SurrogateDisplay:
     distribution in the metric, and the band to its 2.3 % and 97.7 %
     quantiles, no longer symmetric around it. Where the band reaches beyond
     what the power transform can give back, its end is unbounded (``±inf``)
-    and drawn to the edge of the axes; where the mean itself does (far below
-    every score told, in a contour map), nothing is drawn. ``units="model"`` draws the model's
+    and drawn to the edge of the axes; where the mean itself does (the model
+    undershooting far below every score told), it is drawn at that edge too,
+    or in a contour map's lowest colour. ``units="model"`` draws the model's
     own mean and band, the units the acquisition is computed in. The model
     is conditioned on every score told, with the hyperparameters of the last
     model-based ask. A logarithmic acquisition (``log_ei``, and ``pi``'s
@@ -1249,8 +1256,10 @@ class SurrogateDisplay:
         low, high = np.clip(self.lower, *limits), np.clip(self.upper, *limits)
         metric = self.units == "metric"
         style = {"color": "C0", **kwargs}
-        line, band = ("surrogate median", "2.3-97.7 % quantiles (±2 std)") if metric else (
-            "surrogate mean", "mean ± 2 std")
+        if metric:
+            line, band = "surrogate median", "2.3-97.7 % quantiles (±2 std)"
+        else:
+            line, band = "surrogate mean", "mean ± 2 std"
         if numeric:
             surrogate.plot(x, np.clip(self.mean, *limits), label=line, **style)
             surrogate.fill_between(x, low, high, alpha=0.25, color=style["color"],

@@ -67,9 +67,10 @@ for search in searches:
 # do not. Against evaluations, Hyperband's curve starts late: its first rows
 # train on 133 or 399 of a fold's 1,198 samples, and a score on part of the
 # data is not one it would report: a curve draws only the rows a search
-# could choose as its best (for Hyperband, those on all the samples). Against fit seconds the
-# picture turns: those early rows are cheap, so Hyperband's first full-sample
-# row comes early, close to the level of the best searches, and its whole
+# could choose as its best (for Hyperband, those on all the samples).
+# Against fit seconds the picture turns: those early rows are cheap, so
+# Hyperband's first full-sample row comes early, close to the level of the
+# best searches, and its whole
 # run costs a fraction of the seconds they spend. Which picture matters
 # depends on what an evaluation costs you. On a task this
 # small, one run of each search says little about which is better; see
