@@ -31,6 +31,7 @@ extensions = [
     "sphinx.ext.autosummary",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    "navigation",  # sphinxext/: no empty "Section Navigation" on single pages
 ]
 # No intersphinx: the documentation builds without a network connection.
 

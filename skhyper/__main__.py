@@ -229,8 +229,8 @@ def main(argv=None):
     demo.add_argument("--n-iter", type=_integer_from(1), default=25,
                       help="evaluations per search")
     demo.add_argument("--cv", type=_integer_from(2), default=3, help="number of folds")
-    demo.add_argument("--n-jobs", type=_n_jobs, default=None,
-                      help="joblib workers (-1: all cores; None: one)")
+    demo.add_argument("--n-jobs", type=_n_jobs, default=1,
+                      help="joblib workers (-1: all cores)")
     demo.add_argument("--seed", type=_integer_from(0, 2**32 - 1), default=0,
                       help="random seed")
     compare = commands.add_parser(
@@ -267,8 +267,8 @@ def main(argv=None):
                          help="held-out fraction of the data")
     compare.add_argument("--seed", type=_integer_from(0, 2**32 - 1), default=0,
                          help="seeds the split and the first run (then +1 a run)")
-    compare.add_argument("--n-jobs", type=_n_jobs, default=None,
-                         help="joblib workers of each search (-1: all cores; None: one)")
+    compare.add_argument("--n-jobs", type=_n_jobs, default=1,
+                         help="joblib workers of each search (-1: all cores)")
     compare.add_argument("--plot", metavar="PATH", default=None,
                          help="save the comparison's plot to this image file")
     compare.add_argument("--quiet", action="store_true",

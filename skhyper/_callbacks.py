@@ -156,10 +156,21 @@ class NoImprovementStopper(_SearchCallback):
     ``cv_results_``) have not raised that score by more than ``min_delta``.
     Everything evaluated is kept and the best setting so far is refitted.
 
+    Patience counts from the first model-based proposal. The rows of a
+    Bayesian search's initial design (:class:`~skhyper.BayesSearchCV`, or
+    any search whose ``optimizer_`` is a :class:`~skhyper.BayesOptimizer`:
+    its ``n_initial_points_`` first rows) are a space-filling sample drawn
+    before the model is used, and never count: such a search evaluates its
+    whole design and then at least ``patience`` proposals of its model. The
+    other searches have no such design, and every row counts from the first:
+    Hyperband's rungs and brackets, PBT's rounds, DAC's generations and a
+    hypergradient descent's evaluations (its initial design included).
+
     Parameters
     ----------
     patience : int
-        Evaluations without improvement that stop the search (at least 1).
+        Evaluations without improvement that stop the search (at least 1),
+        counted after a Bayesian search's initial design.
     min_delta : float, default=0.0
         The smallest rise of the best score that counts as an improvement
         (at least 0).
@@ -207,7 +218,10 @@ class NoImprovementStopper(_SearchCallback):
 
     def _on_batch_end(self, search, snapshot):
         rows = len(snapshot.cv_results_["params"])
-        new, self._rows = rows - self._rows, rows
+        design = _initial_design_rows(search)
+        # the rows of this batch past the initial design
+        new = max(rows, design) - max(self._rows, design)
+        self._rows = rows
         best = getattr(snapshot, "best_score_", np.nan)
         if np.isfinite(best) and best > self.best_score_ + self.min_delta:
             self.best_score_, self._since = float(best), 0
@@ -220,6 +234,17 @@ class NoImprovementStopper(_SearchCallback):
 
     def __repr__(self):
         return f"NoImprovementStopper(patience={self.patience!r}, min_delta={self.min_delta!r})"
+
+
+def _initial_design_rows(search):
+    """How many first rows of ``search``'s results are the initial design of
+    its BayesOptimizer ``optimizer_`` (0 for a search without one)."""
+    from .optimizer import BayesOptimizer
+
+    optimizer = getattr(search, "optimizer_", None)
+    if not isinstance(optimizer, BayesOptimizer):
+        return 0
+    return getattr(optimizer, "n_initial_points_", 0)
 
 
 class TqdmProgressBar(_SearchCallback):

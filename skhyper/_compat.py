@@ -12,6 +12,7 @@ import inspect
 from sklearn.base import _fit_context
 from sklearn.model_selection import _validation
 from sklearn.model_selection._search import BaseSearchCV
+from sklearn.model_selection._search_successive_halving import BaseSuccessiveHalving
 from sklearn.model_selection._validation import _score
 from sklearn.utils import _safe_indexing
 from sklearn.utils.metaestimators import _safe_split
@@ -31,6 +32,7 @@ from sklearn.utils.validation import _check_method_params, _num_samples
 PRIVATE_NAMES = [
     ("sklearn.base", "_fit_context"),
     ("sklearn.model_selection._search", "BaseSearchCV"),
+    ("sklearn.model_selection._search_successive_halving", "BaseSuccessiveHalving"),
     ("sklearn.model_selection._validation", "_fit_and_score"),
     ("sklearn.model_selection._validation", "_insert_error_scores"),
     ("sklearn.model_selection._validation", "_score"),
@@ -99,6 +101,13 @@ def select_best_index(search, refit_metric, results, refit=None):
     )
 
 
+def is_successive_halving(search):
+    """Whether ``search`` is one of scikit-learn's successive-halving searches
+    (HalvingGridSearchCV, HalvingRandomSearchCV, or a subclass), which choose
+    their best among the last iteration's rows."""
+    return isinstance(search, BaseSuccessiveHalving)
+
+
 def check_refit_for_multimetric(search, scores):
     """Check ``refit`` names one of a callable scorer's metrics."""
     search._check_refit_for_multimetric(scores)
@@ -141,6 +150,7 @@ __all__ = [
     "get_scorers",
     "init_callback_context",
     "insert_error_scores",
+    "is_successive_halving",
     "make_constraint",
     "routed_params_for_fit",
     "select_best_index",

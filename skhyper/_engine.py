@@ -41,7 +41,9 @@ from ._checks import check_fit_input, check_space_against, refused_values_warnin
 from ._checkpoint import Journal, find_checkpoint, fingerprint
 from ._compat import BaseSearchCV, _check_method_params, _fit_context
 from ._distributed import Sent, on_worker
+from ._results import rows_at_max_resource
 from .space import SearchSpace
+from .space._space import warn_two_tuple_ranges
 
 __all__ = ["Batch", "_SearchCV", "best_index_at_max_resource"]
 
@@ -115,7 +117,7 @@ def best_index_at_max_resource(refit, refit_metric, results):
     """
     if callable(refit):
         return BaseSearchCV._select_best_index(refit, refit_metric, results)
-    full = results["n_resources"] == np.max(results["n_resources"])
+    full = rows_at_max_resource(results)
     scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
     scores = np.where(full & ~np.isnan(scores), scores, -np.inf)
     if np.all(np.isneginf(scores)):
@@ -334,7 +336,10 @@ class _SearchCV(BaseSearchCV):
         self.n_splits_ = len(splits)
         self._prepare_splits(X, y, splits)
         journal = self._open_checkpoint(X, y, routed.estimator.fit, splits)
-        if refused:  # once, after every refusal and before the first fit
+        # the warnings about the space: once a fit, after every refusal and
+        # before the first fit
+        warn_two_tuple_ranges(self.search_spaces)
+        if refused:
             warnings.warn(refused_values_warning(refused, self.error_score), UserWarning)
 
         metadata = params.get("sample_weight")

@@ -10,6 +10,7 @@ from sklearn.base import is_classifier
 
 from ._compat import Interval, StrOptions
 from ._engine import Batch, _SearchCV, best_index_at_max_resource
+from ._results import rows_at_max_resource
 from ._incremental import Stepper, _last_step, _Trainer
 from ._multifidelity import propose_multifidelity
 from .optimizer import BayesOptimizer
@@ -786,6 +787,9 @@ class HyperbandSearchCV(_SearchCV):
     def _select_best_index(refit, refit_metric, results):
         # Only configurations trained with the full resource compete.
         return best_index_at_max_resource(refit, refit_metric, results)
+
+    # the rows _select_best_index chooses among (read by the plots and compare)
+    _selectable_rows = staticmethod(rows_at_max_resource)
 
 
 def _resource_value(r):

@@ -8,6 +8,7 @@ from sklearn.utils import check_random_state
 
 from ._compat import Interval, StrOptions
 from ._engine import Batch, _SearchCV, best_index_at_max_resource
+from ._results import rows_at_max_resource
 from ._incremental import (
     Stepper,
     _last_step,
@@ -629,6 +630,9 @@ class PBTSearchCV(_SearchCV):
     @staticmethod
     def _select_best_index(refit, refit_metric, results):
         return best_index_at_max_resource(refit, refit_metric, results)
+
+    # the rows _select_best_index chooses among (read by the plots and compare)
+    _selectable_rows = staticmethod(rows_at_max_resource)
 
     def _refit_schedule(self):
         return self.best_schedule_

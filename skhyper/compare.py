@@ -16,6 +16,13 @@ from sklearn.base import clone, is_classifier
 from sklearn.model_selection import train_test_split
 
 from ._compat import Interval, RealNotInt, validate_parameter_constraints
+from ._results import (
+    best_so_far,
+    fit_seconds,
+    metric_label,
+    scored_metric,
+    search_names,
+)
 
 __all__ = ["SearchComparison", "compare_searches"]
 
@@ -63,7 +70,11 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
       including that row, and ``evaluations_to_best``, the rows;
     - ``evaluations`` (rows of ``cv_results_``), ``fits`` (rows times folds)
       and ``fit_seconds`` (all of them): the compute used; a multi-fidelity
-      search's small-budget rows count as fits, and cost fewer seconds;
+      search's small-budget rows count as fits, and cost fewer seconds, but
+      their scores are not results: the convergence curves of :meth:`plot`
+      show only the rows each search could choose as its best (Hyperband's
+      and PBT's at the largest resource, the last iteration of
+      scikit-learn's successive halving), so each ends at ``best_score``;
     - ``wall_seconds``: the whole ``fit``, refit and overheads included;
     - ``test_score``: the refitted winner's score on the held-out part, in
       the metric of ``best_score`` (NaN when the search does not refit).
@@ -124,7 +135,7 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
     >>> comparison.summary["best_score_std"][0]  # a grid is deterministic
     0.0
     >>> print(comparison)  # doctest: +SKIP
-    | search |  best CV score [q1, q3] |    std |     test score [q1, q3] | ...
+    | search | best CV accuracy [q1, q3] |    std |  test accuracy [q1, q3] | ...
     |--------|-------------------------|--------|-------------------------| ...
     | grid   | 0.9554 [0.9554, 0.9554] | 0.0000 | 1.0000 [1.0000, 1.0000] | ...
     """
@@ -162,9 +173,7 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
         X, y, test_size=test_size, random_state=random_state,
         stratify=y if classifier else None,
     )
-    from .plotting import _fit_seconds, _scored_metric
-
-    runs, curves = [], {name: [] for name in named}
+    runs, curves, labels = [], {name: [] for name in named}, {}
     total, done = n_seeds * len(named), 0
     for seed in range(n_seeds):
         for name, search in named.items():
@@ -175,9 +184,10 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
             run.fit(X_train, y_train)
             wall = time.perf_counter() - start
             results = run.cv_results_
-            scored, column = _scored_metric(run, metric)
+            scored, column = scored_metric(run, metric)
+            labels[metric_label(run, scored)] = None
             scores = np.asarray(results[column], dtype=float)
-            n_splits, seconds = _fit_seconds(run)
+            n_splits, seconds = fit_seconds(run)
             if hasattr(run, "best_index_"):
                 best = int(run.best_index_)
             elif np.isfinite(scores).any():
@@ -197,7 +207,7 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
                 "wall_seconds": wall,
             }
             runs.append(row)
-            curves[name].append((seconds, np.fmax.accumulate(scores)))
+            curves[name].append((seconds, best_so_far(run, column)))
             done += 1
             if verbose:
                 print(
@@ -206,16 +216,14 @@ def compare_searches(searches, X, y, *, n_seeds=5, test_size=0.25, random_state=
                     f"{row['evaluations']} evaluations, {wall:.1f} s",
                     file=sys.stderr, flush=True,
                 )
-    return SearchComparison(runs, curves)
+    return SearchComparison(runs, curves, metric=" / ".join(labels))
 
 
 def _named(searches):
     if isinstance(searches, dict):
         named = {str(name): search for name, search in searches.items()}
     elif isinstance(searches, (list, tuple)):
-        from .plotting import _names
-
-        named = dict(zip(_names(list(searches), None), searches))
+        named = dict(zip(search_names(list(searches), None), searches))
     else:
         raise ValueError(
             f"searches must be a dict of name -> search or a list of searches; "
@@ -267,7 +275,15 @@ class SearchComparison:
         One per search and seed, with the keys of ``RUN_COLUMNS``.
     curves : dict of str -> list of tuple
         For each search, per run, ``(fit_seconds, best_so_far)`` after each
-        row of ``cv_results_``.
+        row of ``cv_results_``: the fit seconds spent (every row counts) and
+        the best score among the rows the search could choose as its best,
+        as :class:`~skhyper.plotting.ConvergenceDisplay` draws it (a
+        multi-fidelity search's full-budget rows only; NaN before the
+        first).
+    metric : str, default="score"
+        The name of the metric the scores are in (``"accuracy"``,
+        ``"neg_log_loss"`` ...), which the table and the plot show; names
+        joined by ``" / "`` when the searches scored different ones.
 
     Attributes
     ----------
@@ -296,9 +312,10 @@ class SearchComparison:
     'search'
     """
 
-    def __init__(self, runs, curves):
+    def __init__(self, runs, curves, metric="score"):
         self.runs = runs
         self.curves = curves
+        self.metric = metric
         self.summary = self._summarize()
 
     def _summarize(self):
@@ -358,7 +375,8 @@ class SearchComparison:
         text : str
         """
         s = self.summary
-        header = ["search", "best CV score [q1, q3]", "std", "test score [q1, q3]",
+        header = ["search", f"best CV {self.metric} [q1, q3]", "std",
+                  f"test {self.metric} [q1, q3]",
                   "fit s to best", "evals to best", "evals", "fits", "fit s", "wall s"]
         rows = []
         for i, name in enumerate(s["search"]):
@@ -438,10 +456,12 @@ class SearchComparison:
             right.plot(k + np.asarray(jitter) + 0.15, [r["test_score"] for r in own], "x",
                        color=color)
         left.set_xlabel("fit seconds (all folds)")
-        left.set_ylabel("best CV score so far (median, quartiles)")
+        left.set_ylabel(f"best CV {self.metric} so far\n(median, quartiles)")
         left.legend(loc="lower right", fontsize="small")
-        right.set_xticks(range(len(self.curves)), list(self.curves))
-        right.set_ylabel("score: o best CV, x held-out test")
+        # slanted, so that long names side by side do not run into each other
+        right.set_xticks(range(len(self.curves)), list(self.curves), rotation=30,
+                         ha="right", rotation_mode="anchor")
+        right.set_ylabel(f"{self.metric}: o best CV, x held-out test")
         return [left, right]
 
 

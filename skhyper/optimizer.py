@@ -8,6 +8,8 @@ from sklearn.utils import check_random_state
 from threadpoolctl import ThreadpoolController
 
 from .space import SearchSpace
+from .surrogate._warping import OutputWarping, yeojohnson, yeojohnson_exponent
+from .space._space import warn_two_tuple_ranges
 from .surrogate import ACQUISITIONS, SurrogateGP, evaluate_acquisition, fit_gp
 from .surrogate._optimize import maximize_acquisition, movable_columns, row_key
 
@@ -31,9 +33,6 @@ _MAX_ENUMERATION = 100_000
 # and the relative margin by which a score must beat the best to succeed.
 _TR_LENGTH, _TR_MIN, _TR_MAX = 0.8, 0.5**7, 1.6
 _TR_SUCCESSES, _TR_FAILURES, _TR_MARGIN = 3, 4, 1e-3
-# The output warping needs a few scores to estimate its exponent, chosen on a
-# grid: an exponent far from 1 only amplifies the noise of that estimate.
-_MIN_WARPED, _WARP_GRID = 4, np.linspace(-2.0, 4.0, 61)
 
 
 def auto_n_initial_points(space):
@@ -193,6 +192,7 @@ class BayesOptimizer:
         """
         if "_space" not in self.__dict__:
             self._space = SearchSpace(self.search_space)
+            warn_two_tuple_ranges(self.search_space)
         return self._space
 
     def _check_params(self):
@@ -559,10 +559,8 @@ class BayesOptimizer:
 
 def _model_scores(scores):
     """What the surrogate is fitted to: the scores with each failed (NaN)
-    evaluation told as the worst finite score, warped by :func:`_warp_scores`."""
-    y = np.asarray(scores, dtype=float)
-    finite = np.isfinite(y)
-    return _warp_scores(np.where(finite, y, np.min(y[finite])))
+    evaluation told as the worst finite score, warped by :class:`OutputWarping`."""
+    return OutputWarping(scores).transform(scores)
 
 
 def _acquisition(gp, Z, name, best, xi, kappa, return_grad=False):
@@ -578,65 +576,16 @@ def _acquisition(gp, Z, name, best, xi, kappa, return_grad=False):
 
 
 def _warp_scores(y):
-    """Standardized, Yeo-Johnson-transformed scores: what the surrogate is fitted to.
-
-    Scores are standardized, transformed by the Yeo-Johnson power transform
-    whose exponent in [-2, 4] maximizes the normal likelihood (as
-    :func:`scipy.stats.yeojohnson` chooses it, to a step of 0.1), and
-    standardized again. The transform is
-    increasing, so the best score stays the best; it pulls in a long tail of
-    poor scores (a diverged fit, a log-loss far from the rest) that would
-    otherwise flatten the model where the good scores are (output warping, as
-    in HEBO, Cowen-Rivers et al. 2022). ``benchmarks/bench_bayes.py`` measures
-    it.
-
-    Parameters
-    ----------
-    y : ndarray of shape (n,)
-        Finite scores.
-
-    Returns
-    -------
-    ndarray of shape (n,)
-        Mean 0 and variance 1, unless all scores are equal (then all 0).
-    """
-    y = np.asarray(y, dtype=float)
-    scale = y.std()
-    if not scale > 0:
-        return np.zeros_like(y)
-    z = (y - y.mean()) / scale
-    if len(z) >= _MIN_WARPED:
-        z = _yeojohnson_grid(z)
-        z = (z - z.mean()) / z.std()
-    return z
+    """Standardized, Yeo-Johnson-transformed finite scores ``y`` (mean 0 and
+    variance 1, unless all are equal: then all 0); see :class:`OutputWarping`.
+    ``benchmarks/bench_bayes.py`` measures the warping."""
+    return OutputWarping(y).transform(y)
 
 
 def _yeojohnson_grid(z):
-    """Yeo-Johnson transform of ``z`` at the likelihood-maximizing exponent of a grid.
-
-    The exponent maximizes the normal profile log-likelihood, as in
-    :func:`scipy.stats.yeojohnson_normmax`, but over the grid ``_WARP_GRID``
-    in one vectorized evaluation: scipy's bounded scalar search costs ~20 ms
-    an ask, a third of a suggestion at 100 observations, for digits the
-    surrogate cannot use (``benchmarks/bench_bayes.py`` times a suggestion).
-    """
-    lmbda = _WARP_GRID[:, None]
-    log1p = np.log1p(np.abs(z))
-    nonneg = z >= 0
-
-    def power(exponent):
-        # (|z| + 1)^e - 1) / e, and its limit log(|z| + 1) at e = 0
-        small = np.abs(exponent) < 1e-8
-        return np.where(
-            small, log1p, np.expm1(exponent * log1p) / np.where(small, 1.0, exponent)
-        )
-
-    transformed = np.where(nonneg, power(lmbda), -power(2 - lmbda))
-    with np.errstate(divide="ignore"):
-        loglik = -0.5 * len(z) * np.log(transformed.var(axis=1)) + (
-            _WARP_GRID - 1
-        ) * np.sum(np.sign(z) * log1p)
-    return transformed[int(np.argmax(np.where(np.isfinite(loglik), loglik, -np.inf)))]
+    """Yeo-Johnson transform of ``z`` at the likelihood-maximizing exponent
+    of a grid."""
+    return yeojohnson(z, yeojohnson_exponent(z))
 
 
 @functools.lru_cache(maxsize=1)

@@ -8,10 +8,17 @@ display draws.
 """
 
 import numbers
-from collections import Counter
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
+
+from ._results import (
+    best_so_far,
+    fit_seconds,
+    metric_label,
+    scored_metric,
+    search_names,
+)
 
 __all__ = [
     "BracketsDisplay",
@@ -37,30 +44,6 @@ def _pyplot():
     return plt
 
 
-def _scored_metric(search, metric):
-    """``(metric, cv_results_ column)`` of the score a plot of ``search`` shows."""
-    results = search.cv_results_
-    names = sorted(
-        key[len("mean_test_"):] for key in results if key.startswith("mean_test_")
-    )
-    if metric is None:
-        if "score" in names:
-            metric = "score"
-        elif isinstance(getattr(search, "refit", None), str):
-            metric = search.refit
-        else:
-            raise ValueError(
-                f"{type(search).__name__} was fitted with several metrics {names} and "
-                f"refit={search.refit!r}: pass metric=, one of them."
-            )
-    if not isinstance(metric, str) or metric not in names:
-        raise ValueError(
-            f"metric={metric!r} is not a metric of {type(search).__name__}'s "
-            f"cv_results_; it has {names}."
-        )
-    return metric, f"mean_test_{metric}"
-
-
 def _results_with(search, columns, display, kind):
     """``search.cv_results_``, refused unless fitted and with ``columns``."""
     check_is_fitted(search, "cv_results_")
@@ -80,18 +63,6 @@ def _check_count(name, value):
         raise ValueError(f"{name} must be an integer >= 2; got {value!r}.")
 
 
-def _fit_seconds(search):
-    """``(n_splits, seconds)`` of a fitted search: its number of folds (1 if
-    it has none) and the fit seconds spent up to and including each row of
-    ``cv_results_`` (``mean_fit_time`` times the folds, failed fits as 0)."""
-    n_splits = getattr(search, "n_splits_", 1)
-    n_splits = n_splits if isinstance(n_splits, numbers.Integral) else 1
-    fit_time = np.nan_to_num(
-        np.asarray(search.cv_results_["mean_fit_time"], dtype=float)
-    )
-    return n_splits, np.cumsum(fit_time * n_splits)
-
-
 def _panels(axes, n, what, width, sharey=False):
     """``axes`` as a list of ``n`` Axes (one per ``what``), or a new figure's
     row of ``n`` panels, ``width`` inches each, when None."""
@@ -105,35 +76,26 @@ def _panels(axes, n, what, width, sharey=False):
     return axes
 
 
-def _names(searches, names):
-    if names is None:
-        names = [type(search).__name__ for search in searches]
-        total, seen = Counter(names), Counter()
-        for i, name in enumerate(names):  # GridSearchCV (1), GridSearchCV (2), ...
-            if total[name] > 1:
-                seen[name] += 1
-                names[i] = f"{name} ({seen[name]})"
-        return names
-    if isinstance(names, str) or len(names) != len(searches):
-        raise ValueError(
-            f"names must be a list of one name per search ({len(searches)}); "
-            f"got {names!r}."
-        )
-    return [str(name) for name in names]
-
-
 class ConvergenceDisplay:
     """The best cross-validated score so far, against evaluations or fit seconds.
 
     A search's convergence curve: after each row of ``cv_results_`` (in the
-    order the search evaluated them), the best mean test score seen up to
-    that row. Against evaluations it shows sample efficiency; against the
-    fit seconds spent so far (``mean_fit_time`` times the number of folds,
-    summed over the rows) it shows compute efficiency, where a search that
-    evaluates at small budgets (Hyperband) or trains members on (PBT) spends
-    less per row. Failed fits (a NaN score) leave the curve as it was. For
-    a multi-fidelity search every row counts, low budgets included: the curve
-    is what the search had seen, not only its full-budget rows.
+    order the search evaluated them), the best mean test score up to that
+    row among the rows the search could choose as its best, by the rule of
+    its own ``best_index_``. For most searches that is every row. A
+    multi-fidelity search chooses among its full-budget rows only: the rows
+    at the largest resource for :class:`~skhyper.HyperbandSearchCV` and
+    :class:`~skhyper.PBTSearchCV` (the last round), the last iteration's rows
+    for scikit-learn's ``HalvingGridSearchCV`` and ``HalvingRandomSearchCV``.
+    A score measured on a small budget is not one the search would report
+    (a few samples can flatter a poor setting), so its curve starts at its
+    first full-budget row and ends at its ``best_score_`` (when ``refit``
+    chooses by the metric drawn).
+
+    Against evaluations the curve shows sample efficiency; against the fit
+    seconds spent so far (``mean_fit_time`` times the number of folds,
+    summed over every row, low budgets included) it shows compute
+    efficiency. Failed fits (a NaN score) leave the curve as it was.
 
     Create it with :meth:`from_estimator`; one display can hold the curves
     of several searches, to compare them on one axes.
@@ -145,8 +107,9 @@ class ConvergenceDisplay:
     fit_seconds : list of ndarray
         For each search, the fit seconds spent up to and including each row.
     best_scores : list of ndarray
-        For each search, the best mean test score up to each row (NaN before
-        the first row that did not fail).
+        For each search, the best mean test score up to each row among the
+        rows it could choose as its best (NaN before the first such row that
+        did not fail).
     names : list of str
         The legend label of each search.
     metric : str, default="score"
@@ -228,17 +191,15 @@ class ConvergenceDisplay:
         searches = list(search) if isinstance(search, (list, tuple)) else [search]
         if not searches:
             raise ValueError("search must be a fitted search or a non-empty list of them.")
-        labels = _names(searches, names)
+        labels = search_names(searches, names)
         evaluations, seconds, best, metrics = [], [], [], set()
         for one in searches:
             check_is_fitted(one, "cv_results_")
-            name, column = _scored_metric(one, metric)
+            name, column = scored_metric(one, metric)
             metrics.add(name)
-            results = one.cv_results_
-            scores = np.asarray(results[column], dtype=float)
-            best.append(np.fmax.accumulate(scores))
-            evaluations.append(np.arange(1, len(scores) + 1))
-            seconds.append(_fit_seconds(one)[1])
+            best.append(best_so_far(one, column))
+            evaluations.append(np.arange(1, len(best[-1]) + 1))
+            seconds.append(fit_seconds(one)[1])
         display = cls(
             evaluations=evaluations, fit_seconds=seconds, best_scores=best,
             names=labels, metric=" / ".join(sorted(metrics)),
@@ -373,7 +334,7 @@ class BracketsDisplay:
         """
         results = _results_with(search, _BRACKET_COLUMNS, "BracketsDisplay",
                                 "a Hyperband search")
-        name, column = _scored_metric(search, metric)
+        name, column = scored_metric(search, metric)
         scores = np.asarray(results[column], dtype=float)
         bracket = np.asarray(results["bracket"])
         config = np.asarray(results["config_id"])
@@ -556,7 +517,7 @@ class LineageDisplay:
         """
         _results_with(search, _LINEAGE_COLUMNS, "LineageDisplay",
                       "a Population Based Training search")
-        name, column = _scored_metric(search, metric)
+        name, column = scored_metric(search, metric)
         table = _population(search, column)
         steps, scores, parents = table["steps"], table["scores"], table["parents"]
         lineage = table["lineage"]
@@ -690,7 +651,7 @@ class ScheduleDisplay:
         results = _results_with(search, _LINEAGE_COLUMNS, "ScheduleDisplay",
                                 "a Population Based Training search")
         try:
-            column = _scored_metric(search, None)[1]
+            column = scored_metric(search, None)[1]
         except ValueError:  # several metrics and no refit: the last round's
             # best by the first metric is the winner drawn
             column = sorted(k for k in results if k.startswith("mean_test_"))[0]
@@ -968,10 +929,48 @@ def _objects(values):
     return out
 
 
-def _told_scores(optimizer, model_scores):
-    """The model scores to draw: NaN where the evaluation failed (the model
-    saw the worst score told there)."""
-    return np.where(np.isfinite(optimizer.observed_scores), model_scores, np.nan)
+def _check_units(units):
+    if not isinstance(units, str) or units not in ("metric", "model"):
+        raise ValueError(f"units must be 'metric' or 'model'; got {units!r}.")
+
+
+def _in_units(search, optimizer, model_scores, units):
+    """How a surrogate display draws: ``(to_units, observed, label)``.
+
+    ``to_units`` maps the model's values (its mean, or quantiles of its
+    normal predictive distribution) to the units drawn; ``observed`` are the
+    told scores in those units (NaN where the evaluation failed: the model
+    saw the worst score told there); ``label`` names the vertical axis. In
+    the metric's units the map is the inverse of the output warping, which
+    is increasing: a quantile maps to the same quantile of the metric.
+    """
+    told = optimizer.observed_scores
+    if units == "model":
+        return np.asarray, np.where(np.isfinite(told), model_scores, np.nan), (
+            "score (model units)")
+    from .surrogate._warping import OutputWarping
+
+    metric = getattr(search, "_metric", None) if search is not optimizer else None
+    label = metric_label(search, metric) if metric else "score"
+    return OutputWarping(told).inverse_transform, told, label
+
+
+def _on_slice(points, fixed):
+    """Whether each point holds every parameter of ``fixed`` at its value
+    (as the search space matches values): the points a slice passes through."""
+    return np.array(
+        [all(_same(p[name], value) for name, value in fixed.items()) for p in points],
+        dtype=bool,
+    )
+
+
+def _finite_limits(*arrays):
+    """``(low, high)`` over the finite values of ``arrays``, padded by 10 %."""
+    values = np.concatenate([np.ravel(np.asarray(a, dtype=float)) for a in arrays])
+    values = values[np.isfinite(values)]
+    low, high = values.min(), values.max()
+    pad = 0.1 * (high - low) if high > low else 0.1 * max(abs(high), 1.0)
+    return low - pad, high + pad
 
 
 def _is_numeric(values):
@@ -993,23 +992,36 @@ def _log_scaled(values):
 class SurrogateDisplay:
     """A Bayesian search's Gaussian-process surrogate over one or two parameters.
 
-    Over one parameter: the surrogate's mean and a band of two standard
-    deviations, with the evaluated points, and below it the acquisition
-    function the next point maximizes (high where the mean is high, which
-    exploits, or where the uncertainty is, which explores). Over two: the
-    mean and the acquisition as contour maps, with the evaluated points. The
-    other parameters are held at the best setting's values (``fixed``).
+    Over one parameter: the surrogate's prediction and a band of two
+    standard deviations, with the evaluated points, and below it the
+    acquisition function the next point maximizes (high where the prediction
+    is high, which exploits, or where the uncertainty is, which explores).
+    Over two: the prediction and the acquisition as contour maps, with the
+    evaluated points. The other parameters are held at the best setting's
+    values (``fixed``): the picture is a slice of the space, and an evaluated
+    point whose other parameters differ lies off it (drawn hollow), where the
+    model may predict something else than at its own setting.
 
     The surrogate models the scores as the optimizer does, standardized and
-    power-transformed (see :class:`~skhyper.BayesSearchCV`): a monotone map,
-    so the best score is still the highest point, but the vertical axis is in
-    the model's units, not the metric's. The model is conditioned on every
-    score told, with the hyperparameters of the last model-based ask. The
-    evaluated points are drawn at their own values of the drawn parameters,
-    whatever their values of the others. A logarithmic acquisition (``log_ei``,
-    and ``pi``'s log-probability) is drawn floored 15 below its maximum,
-    where the rest is effectively zero; the ``acquisition`` attribute keeps
-    its values unfloored.
+    power-transformed (the output warping, see
+    :class:`~skhyper.BayesSearchCV`), with a normal predictive distribution
+    in those *model units*. By default (``units="metric"``) it is drawn in
+    the metric's units: the model's mean and the two ends of its band (mean
+    minus and plus two standard deviations) are mapped back through the
+    inverse of the warping and of the standardization. That map is
+    increasing, so the mean maps to the *median* of the predictive
+    distribution in the metric, and the band to its 2.3 % and 97.7 %
+    quantiles, no longer symmetric around it. Where the band reaches beyond
+    what the power transform can give back, its end is unbounded (``±inf``)
+    and drawn to the edge of the axes; where the mean itself does (the model
+    undershooting far below every score told), it is drawn at that edge too,
+    or in a contour map's lowest colour. ``units="model"`` draws the model's
+    own mean and band, the units the acquisition is computed in. The model
+    is conditioned on every score told, with the hyperparameters of the last
+    model-based ask. A logarithmic acquisition (``log_ei``, and ``pi``'s
+    log-probability) is drawn floored 15 below its maximum, where the rest is
+    effectively zero; the ``acquisition`` attribute keeps its values
+    unfloored.
 
     Create it with :meth:`from_estimator`.
 
@@ -1020,20 +1032,31 @@ class SurrogateDisplay:
     grid : list of list
         The values of each parameter the surrogate is drawn at.
     mean, std, acquisition : ndarray
-        The surrogate's mean, standard deviation and acquisition at the
-        grid: shape ``(len(grid[0]),)`` for one parameter, ``(len(grid[1]),
-        len(grid[0]))`` for two.
+        At the grid: the surrogate's prediction in the units drawn (its
+        median, in the metric's units), its standard deviation in model
+        units, and the acquisition: shape ``(len(grid[0]),)`` for one
+        parameter, ``(len(grid[1]), len(grid[0]))`` for two.
     observed : list of ndarray
         For each parameter, its value at each evaluated point of the drawn
         subspace.
     observed_scores : ndarray
-        Those points' scores, in the model's units; NaN for a failed
+        Those points' scores, in the units drawn; NaN for a failed
         evaluation (the model was told the worst score there), which is not
         drawn.
     fixed : dict
         The values the other parameters are held at.
     acq_func : str
         The acquisition function's name.
+    lower, upper : ndarray, default=None
+        The band's ends at the grid, in the units drawn; None means ``mean``
+        minus and plus two ``std`` (model units).
+    on_slice : ndarray of bool, default=None
+        For each evaluated point, whether its other parameters have the
+        values of ``fixed``; None means every point.
+    units : {"metric", "model"}, default="metric"
+        The units of ``mean``, ``lower``, ``upper`` and ``observed_scores``.
+    metric : str, default="score"
+        The metric's name (``"accuracy"`` ...), or ``"score (model units)"``.
 
     Attributes
     ----------
@@ -1058,10 +1081,13 @@ class SurrogateDisplay:
     >>> display = SurrogateDisplay.from_estimator(search, n_points=50)
     >>> display.params, display.mean.shape, len(display.observed_scores)
     (['C'], (50,), 8)
+    >>> display.metric, bool(0 <= display.mean.min() <= display.mean.max() <= 1)
+    ('accuracy', True)
     """
 
     def __init__(self, *, params, grid, mean, std, acquisition, observed,
-                 observed_scores, fixed, acq_func):
+                 observed_scores, fixed, acq_func, lower=None, upper=None,
+                 on_slice=None, units="metric", metric="score"):
         self.params = params
         self.grid = grid
         self.mean = mean
@@ -1071,10 +1097,16 @@ class SurrogateDisplay:
         self.observed_scores = observed_scores
         self.fixed = fixed
         self.acq_func = acq_func
+        self.lower = mean - 2 * std if lower is None else lower
+        self.upper = mean + 2 * std if upper is None else upper
+        self.on_slice = (np.ones(len(observed_scores), dtype=bool) if on_slice is None
+                         else on_slice)
+        self.units = units
+        self.metric = metric
 
     @classmethod
     def from_estimator(cls, search, params=None, *, fixed=None, n_points=100,
-                       axes=None, **kwargs):
+                       units="metric", axes=None, **kwargs):
         """The surrogate of a fitted Bayesian search.
 
         Parameters
@@ -1091,11 +1123,15 @@ class SurrogateDisplay:
         n_points : int, default=100
             Grid points per parameter (fewer for a finite dimension: its
             values).
+        units : {"metric", "model"}, default="metric"
+            Draw the surrogate in the metric's units (its median and the
+            quantiles of its band, mapped back through the output warping),
+            or in the model's own units.
         axes : list of two matplotlib Axes, default=None
             For the surrogate and the acquisition; a new figure's when None.
         **kwargs : dict
             Passed to matplotlib's ``Axes.plot`` (one parameter) or
-            ``Axes.contourf`` (two) for the surrogate's mean.
+            ``Axes.contourf`` (two) for the surrogate's prediction.
 
         Returns
         -------
@@ -1106,6 +1142,7 @@ class SurrogateDisplay:
 
         optimizer = _bayes_optimizer(search, "SurrogateDisplay")
         _check_count("n_points", n_points)
+        _check_units(units)
         gp, model_scores, subspace, told = _surrogate_subspace(optimizer)
         space, best = optimizer.space, optimizer.best_params
         names = list(subspace)
@@ -1156,13 +1193,17 @@ class SurrogateDisplay:
         )[0]
         observed = [_objects([optimizer.observed_params[i][p] for i in told])
                     for p in params]
+        to_units, scores, label = _in_units(search, optimizer, model_scores, units)
+        others = {n: v for n, v in base.items() if n not in params}
         display = cls(
-            params=params, grid=grid, mean=mu.reshape(shape),
+            params=params, grid=grid, mean=to_units(mu).reshape(shape),
             std=sigma.reshape(shape), acquisition=np.asarray(acquisition).reshape(shape),
-            observed=observed,
-            observed_scores=_told_scores(optimizer, model_scores)[told],
-            fixed={n: v for n, v in base.items() if n not in params},
-            acq_func=optimizer.acq_func,
+            observed=observed, observed_scores=np.asarray(scores)[told],
+            fixed=others, acq_func=optimizer.acq_func,
+            lower=to_units(mu - 2 * sigma).reshape(shape),
+            upper=to_units(mu + 2 * sigma).reshape(shape),
+            on_slice=_on_slice([optimizer.observed_params[i] for i in told], others),
+            units=units, metric=label,
         )
         return display.plot(axes=axes, **kwargs)
 
@@ -1211,32 +1252,59 @@ class SurrogateDisplay:
             seen_x = seen.astype(float)
         else:  # categories by position, matched as the space matches them
             seen_x = np.array([_position(s, values) for s in seen], dtype=float)
-        low, high = self.mean - 2 * self.std, self.mean + 2 * self.std
+        limits = self._limits()
+        low, high = np.clip(self.lower, *limits), np.clip(self.upper, *limits)
+        metric = self.units == "metric"
         style = {"color": "C0", **kwargs}
+        if metric:
+            line, band = "surrogate median", "2.3-97.7 % quantiles (±2 std)"
+        else:
+            line, band = "surrogate mean", "mean ± 2 std"
         if numeric:
-            surrogate.plot(x, self.mean, label="surrogate mean", **style)
+            surrogate.plot(x, np.clip(self.mean, *limits), label=line, **style)
             surrogate.fill_between(x, low, high, alpha=0.25, color=style["color"],
-                                   label="mean ± 2 std")
+                                   label=band)
             acq.plot(x, self._shown_acquisition(), color="C2")
         else:
-            surrogate.errorbar(x, self.mean, yerr=2 * self.std, fmt="o", capsize=4,
-                               label="surrogate mean ± 2 std", **style)
+            surrogate.errorbar(x, self.mean, yerr=[self.mean - low, high - self.mean],
+                               fmt="o", capsize=4, label=f"{line}, {band}", **style)
             shown = self._shown_acquisition()
             acq.vlines(x, np.min(shown), shown, color="C2")
             acq.plot(x, shown, "o", color="C2")
             acq.set_xticks(x, [str(v) for v in values], rotation=30, ha="right")
-        surrogate.scatter(seen_x, self.observed_scores, color="k", s=18, zorder=3,
-                          label="evaluated")
-        best = int(np.nanargmax(self.observed_scores))
-        surrogate.scatter(seen_x[best], self.observed_scores[best], marker="*",
-                          s=160, color="C3", zorder=4, label="best")
-        surrogate.set_ylabel("score (model units)")
+        self._scatter_observed(surrogate, seen_x, self.observed_scores)
+        surrogate.set_ylim(*limits)
+        surrogate.set_ylabel(f"mean test {self.metric}")
         surrogate.legend(loc="best", fontsize="small")
         acq.set_ylabel(self.acq_func)
         acq.set_xlabel(name)
         if numeric and _log_scaled(values):
             for ax in axes:
                 ax.set_xscale("log")
+
+    def _limits(self):
+        """The range of scores drawn: the scores told and the best prediction.
+        A prediction or a band below the worst score (in the metric maybe
+        without bound, where the model undershoots) is drawn at its edge."""
+        best = np.nanmax(np.where(np.isfinite(self.mean), self.mean, np.nan))
+        return _finite_limits(self.observed_scores, best)
+
+    def _scatter_observed(self, ax, x, y, face="k", hollow="0.4"):
+        """The evaluated points at ``(x, y)``: filled (``face``) on the
+        slice, hollow (edged ``hollow``) off it, and a star at the best."""
+        on = self.on_slice
+        filled = {"facecolor": face, "edgecolor": "k"}
+        kinds = [(on, "evaluated", filled)]
+        if not on.all():
+            kinds = [(on, "evaluated, on the slice", filled),
+                     (~on, "evaluated, off the slice",
+                      {"facecolor": "none", "edgecolor": hollow})]
+        for mask, label, look in kinds:
+            if mask.any():
+                ax.scatter(x[mask], y[mask], s=18, zorder=3, label=label, **look)
+        best = int(np.nanargmax(self.observed_scores))
+        ax.scatter(x[best], y[best], marker="*", s=160, color="C3", zorder=4,
+                   edgecolor="k", label="best")
 
     def _shown_acquisition(self):
         """The acquisition as drawn: a logarithmic one (``log_ei``, ``pi``'s
@@ -1252,22 +1320,21 @@ class SurrogateDisplay:
         x, y = np.asarray(gx, dtype=float), np.asarray(gy, dtype=float)
         seen_x = self.observed[0].astype(float)
         seen_y = self.observed[1].astype(float)
-        best = int(np.nanargmax(self.observed_scores))
-        for ax, values, title in (
-            (axes[0], self.mean, "surrogate mean (model units)"),
+        title = (f"surrogate median (mean test {self.metric})" if self.units == "metric"
+                 else "surrogate mean (model units)")
+        low, high = self._limits()
+        for ax, values, name in (
+            (axes[0], np.clip(self.mean, low, high), title),
             (axes[1], self._shown_acquisition(), self.acq_func),
         ):
-            style = {"levels": 20, "cmap": "viridis", **kwargs} if ax is axes[0] else {
-                "levels": 20, "cmap": "magma"}
+            style = {"levels": np.linspace(low, high, 21), "cmap": "viridis",
+                     **kwargs} if ax is axes[0] else {"levels": 20, "cmap": "magma"}
             filled = ax.contourf(x, y, values, **style)
             ax.figure.colorbar(filled, ax=ax)
-            ax.scatter(seen_x, seen_y, color="w", edgecolor="k", s=20,
-                       label="evaluated")
-            ax.scatter(seen_x[best], seen_y[best], marker="*", s=160, color="C3",
-                       edgecolor="k", label="best")
+            self._scatter_observed(ax, seen_x, seen_y, face="w", hollow="w")
             ax.set_xlabel(px)
             ax.set_ylabel(py)
-            ax.set_title(title)
+            ax.set_title(name)
             if _log_scaled(gx):
                 ax.set_xscale("log")
             if _log_scaled(gy):
@@ -1331,9 +1398,15 @@ class ScoreDependenceDisplay:
       score. The mean mixes the other parameters' values as the search drew
       them, so a search that concentrates on good regions flatters them.
     - ``"surrogate"``, for a Bayesian search: the partial dependence of the
-      surrogate's mean (Friedman, 2001), the mean prediction over the
-      evaluated points with the parameter set to each value, in the model's
-      units (see :class:`SurrogateDisplay`).
+      surrogate (Friedman, 2001), the mean prediction over the evaluated
+      points with the parameter set to each value, averaged in the model's
+      standardized, power-transformed units. By default it is drawn in the
+      metric's units, mapped back through the inverse of the output warping
+      (see :class:`SurrogateDisplay`): an increasing map, so the curve's
+      shape and its best value are the model's. Averaging after the map
+      would let the predictions the warping cannot map back (beyond its
+      image, ``-inf``) swamp the rest. ``units="model"`` draws the average
+      itself.
 
     Create it with :meth:`from_estimator`.
 
@@ -1393,7 +1466,7 @@ class ScoreDependenceDisplay:
 
     @classmethod
     def from_estimator(cls, search, params=None, *, method="auto", metric=None,
-                       n_bins=10, n_points=50, axes=None):
+                       n_bins=10, n_points=50, units="metric", axes=None):
         """The dependence of a fitted search's score on its parameters.
 
         Parameters
@@ -1414,6 +1487,9 @@ class ScoreDependenceDisplay:
             Bins of a numeric parameter with more distinct values.
         n_points : int, default=50
             Grid points of a continuous parameter, for ``"surrogate"``.
+        units : {"metric", "model"}, default="metric"
+            For ``"surrogate"``: the partial dependence in the metric's units
+            or in the model's; ``"binned"`` draws the metric only.
         axes : list of matplotlib Axes, default=None
             One per parameter; a new figure's row of panels when None.
 
@@ -1434,21 +1510,27 @@ class ScoreDependenceDisplay:
                 method = "surrogate"
             except ValueError:
                 method = "binned"
+        _check_units(units)
         if method == "surrogate":
             if metric is not None:
                 raise ValueError(
                     f"metric={metric!r}: the surrogate models the one score its "
                     f"search optimizes; pass metric only with method='binned'."
                 )
-            display = cls._from_surrogate(search, params, n_points)
+            display = cls._from_surrogate(search, params, n_points, units)
         else:
+            if units != "metric":
+                raise ValueError(
+                    f"units={units!r}: only a surrogate has model units; the "
+                    f"binned scores are the metric's."
+                )
             display = cls._from_rows(search, params, metric, n_bins)
         return display.plot(axes=axes)
 
     @classmethod
     def _from_rows(cls, search, params, metric, n_bins):
         check_is_fitted(search, "cv_results_")
-        metric, column = _scored_metric(search, metric)
+        metric, column = scored_metric(search, metric)
         results = search.cv_results_
         scores = np.asarray(results[column], dtype=float)
         every = sorted({name for p in results["params"] for name in p})
@@ -1472,9 +1554,10 @@ class ScoreDependenceDisplay:
                    points=points, method="binned", metric=metric)
 
     @classmethod
-    def _from_surrogate(cls, search, params, n_points):
+    def _from_surrogate(cls, search, params, n_points, units):
         optimizer = _bayes_optimizer(search, "ScoreDependenceDisplay(method='surrogate')")
         gp, model_scores, subspace, told = _surrogate_subspace(optimizer)
+        to_units, scores, label = _in_units(search, optimizer, model_scores, units)
         space = optimizer.space
         params = _check_params(list(subspace) if params is None else params,
                                list(subspace))
@@ -1487,11 +1570,10 @@ class ScoreDependenceDisplay:
             )
             mean = gp.predict(rows)[0].reshape(len(grid), len(background)).mean(axis=1)
             values.append(grid)
-            averages.append(mean)
-            points.append(([p[name] for p in background],
-                           _told_scores(optimizer, model_scores)[told]))
+            averages.append(to_units(mean))
+            points.append(([p[name] for p in background], np.asarray(scores)[told]))
         return cls(params=params, values=values, averages=averages, maxima=None,
-                   points=points, method="surrogate", metric="score (model units)")
+                   points=points, method="surrogate", metric=label)
 
     def plot(self, axes=None):
         """Draw one panel per parameter.

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+from scipy.stats import loguniform
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 
@@ -152,10 +153,10 @@ def _reset_counter():
     OrderedScoreClassifier.calls[0] = 0
 
 
-def _ordered_search(slope):
+def _ordered_search(slope, n_iter=6, n_initial_points=1):
     return BayesSearchCV(
-        OrderedScoreClassifier(slope=slope), {"c": Real(0, 1)}, n_iter=6,
-        n_initial_points=6, cv=2, random_state=0,
+        OrderedScoreClassifier(slope=slope), {"c": Real(0, 1)}, n_iter=n_iter,
+        n_initial_points=n_initial_points, cv=2, random_state=0,
     )
 
 
@@ -166,6 +167,35 @@ def test_no_improvement_counts_evaluations_since_the_best(data, callback_api):
     assert stopper.stopped_
     np.testing.assert_array_equal(search.cv_results_["mean_test_score"], [0, -1, -2, -3])
     assert stopper.best_score_ == 0.0 == search.best_score_
+
+
+@pytest.mark.parametrize("n_initial_points, patience", [(5, 3), (3, 1), (8, 4)])
+def test_no_improvement_counts_from_the_first_model_based_proposal(
+    data, callback_api, n_initial_points, patience
+):
+    # the first setting is the best: the initial design never counts, so the
+    # search stops after its design and `patience` model-based proposals
+    X, y = data
+    stopper = NoImprovementStopper(patience=patience)
+    search = _ordered_search(-1.0, n_iter=30, n_initial_points=n_initial_points)
+    search.set_callbacks(stopper).fit(X, y)
+    acquisition = search.cv_results_["acquisition"]
+    assert stopper.stopped_ and len(acquisition) == n_initial_points + patience
+    assert np.isnan(acquisition[:n_initial_points]).all()
+    assert np.isfinite(acquisition[n_initial_points:]).all()
+    assert stopper.best_score_ == 0.0 == search.best_score_
+
+
+def test_no_improvement_of_the_new_user_stops_after_the_model_had_its_say(callback_api):
+    # the reported case: 5 design points and one proposal, of n_iter=100
+    X, y = make_classification(n_samples=800, n_features=20, n_informative=6,
+                               random_state=5)
+    stopper = NoImprovementStopper(patience=5)
+    search = BayesSearchCV(LogisticRegression(max_iter=1000), {"C": loguniform(1e-4, 1e4)},
+                           n_iter=100, cv=3, random_state=0).set_callbacks(stopper)
+    acquisition = search.fit(X, y).cv_results_["acquisition"]
+    assert np.isfinite(acquisition).sum() >= 5
+    assert stopper.stopped_ and len(acquisition) < 100
 
 
 def test_no_improvement_min_delta(data, callback_api):

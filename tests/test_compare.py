@@ -7,8 +7,10 @@ import pytest
 from scipy.stats import loguniform
 from sklearn.base import clone
 from sklearn.datasets import make_classification
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from skhyper import BayesSearchCV, HyperbandSearchCV, Real
 from skhyper.compare import RUN_COLUMNS, SUMMARY_COLUMNS, compare_searches
@@ -202,7 +204,7 @@ def test_time_to_best_and_quartiles_are_exact(comparison, data):
         best = search.fit(X_train, y_train).best_index_
         assert run["time_to_best"] == seconds[best]  # up to and including the row
         assert run["fit_seconds"] == seconds[-1]
-        assert best_so_far[-1] >= run["best_score"]
+        assert best_so_far[-1] == run["best_score"]
     summary = comparison.summary
     for i, name in enumerate(summary["search"]):
         best = [run["best_score"] for run in comparison.runs if run["search"] == name]
@@ -256,3 +258,105 @@ def test_seeds_past_numpys_range_are_refused_before_any_fit(data):
     with pytest.raises(ValueError, match="random_state"):
         compare_searches({"s": search}, X, y, n_seeds=1, random_state=2**32)
     assert _Counting.fits == 0
+
+
+def test_curves_of_multi_fidelity_searches_end_at_the_best_score():
+    # Halving's and Hyperband's low-budget rows score above their best on
+    # noisy data; the curves show the rows each search could choose.
+    from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+    from sklearn.model_selection import HalvingRandomSearchCV
+    from sklearn.svm import SVC
+
+    X, y = make_classification(n_samples=260, n_features=10, n_informative=3,
+                               flip_y=0.2, random_state=6)
+    searches = {
+        "halving": HalvingRandomSearchCV(SVC(), {"C": loguniform(1e-2, 1e2)},
+                                         n_candidates=12, cv=3, min_resources=15),
+        "hyperband": HyperbandSearchCV(SVC(), {"C": Real(1e-2, 1e2, prior="log-uniform")},
+                                       resource="n_samples", min_resources=12, factor=2,
+                                       cv=3),
+    }
+    comparison = compare_searches(searches, X, y, n_seeds=3)
+    lifted = 0
+    for name in searches:
+        runs = [run for run in comparison.runs if run["search"] == name]
+        for run, (_, best_so_far) in zip(runs, comparison.curves[name]):
+            assert np.nanmax(best_so_far) == best_so_far[-1] == run["best_score"]
+            fitted = clone(searches[name]).set_params(random_state=run["seed"]).fit(
+                *_split(X, y)[::2])
+            lifted += np.nanmax(fitted.cv_results_["mean_test_score"]) > run["best_score"]
+    assert lifted  # a low-budget row scored above the best in some run
+
+
+def _labels_too_close(labels, ax):
+    """Pairs of neighbouring x tick labels less than half a letter apart:
+    side by side, or, slanted, from one line of text to the next."""
+    figure = ax.figure
+    renderer = figure.canvas.get_renderer()
+    size = labels[0].get_fontsize() * figure.dpi / 72  # pixels
+    close = []
+    for a, b in zip(labels, labels[1:]):
+        angle = np.radians(a.get_rotation())
+        if angle:  # parallel slanted lines, their anchors a tick apart
+            spacing = abs(ax.transData.transform((b.get_position()[0], 0))[0]
+                          - ax.transData.transform((a.get_position()[0], 0))[0])
+            if spacing * np.sin(angle) < 1.5 * size:
+                close.append((a, b))
+        else:
+            box_a, box_b = a.get_window_extent(renderer), b.get_window_extent(renderer)
+            if box_a.x1 + size / 2 > box_b.x0:
+                close.append((a, b))
+    return close
+
+
+def test_the_plots_search_names_do_not_collide():
+    # the names `python -m skhyper compare` gives, drawn on the default figure
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from skhyper.compare import SearchComparison
+
+    names = ["grid", "random", "bayes", "hyperband", "hypergradient"]
+    runs = [dict.fromkeys(RUN_COLUMNS, 1.0) | {"search": name, "seed": 0,
+                                               "best_score": 0.9, "test_score": 0.8}
+            for name in names]
+    curves = {name: [(np.array([1.0, 2.0]), np.array([0.8, 0.9]))] for name in names}
+    left, right = SearchComparison(runs, curves, metric="accuracy").plot()
+    figure = right.figure
+    figure.canvas.draw()
+    labels = right.get_xticklabels()
+    assert [label.get_text() for label in labels] == names
+    assert not _labels_too_close(labels, right)
+    # and nothing is cut off the figure
+    inside = figure.bbox
+    for label in labels:
+        box = label.get_window_extent(figure.canvas.get_renderer())
+        assert inside.x0 <= box.x0 and box.y0 >= inside.y0
+    plt.close("all")
+
+
+@pytest.mark.parametrize(
+    "model, scoring, refit, expected",
+    [
+        (LogisticRegression(), None, True, "accuracy"),
+        (make_pipeline(StandardScaler(), Ridge()), None, True, "r2"),
+        (LogisticRegression(), "neg_log_loss", True, "neg_log_loss"),
+        (LogisticRegression(), ["accuracy", "roc_auc"], "roc_auc", "roc_auc"),
+    ],
+)
+def test_the_table_and_the_plot_name_the_metric(data, model, scoring, refit, expected):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    X, y = data
+    grid = {"C": [0.1, 1.0]} if "C" in model.get_params() else {"ridge__alpha": [0.1, 1.0]}
+    search = GridSearchCV(model, grid, cv=2, scoring=scoring, refit=refit)
+    comparison = compare_searches({"g": search}, X, y, n_seeds=1)
+    assert comparison.metric == expected
+    header = comparison.to_text().splitlines()[0]
+    assert f"best CV {expected}" in header and f"test {expected}" in header
+    left, right = comparison.plot()
+    assert expected in left.get_ylabel() and expected in right.get_ylabel()
+    plt.close("all")

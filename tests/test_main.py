@@ -44,7 +44,7 @@ def test_help_shows_the_defaults(capsys):
         main(["demo", "--help"])
     assert exit_info.value.code == 0
     help_text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
-    for option, default in [("--n-iter", 25), ("--cv", 3), ("--n-jobs", None), ("--seed", 0)]:
+    for option, default in [("--n-iter", 25), ("--cv", 3), ("--n-jobs", 1), ("--seed", 0)]:
         assert option in help_text
         assert f"(default: {default})" in help_text
     with pytest.raises(SystemExit):
@@ -138,3 +138,34 @@ def test_bad_compare_arguments_are_usage_errors(argv, message, capsys):
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("usage: ") and message in err
+
+
+@pytest.mark.parametrize("command", ["demo", "compare"])
+def test_every_value_the_help_shows_for_n_jobs_is_accepted(command, capsys, monkeypatch):
+    import re
+
+    import skhyper.__main__ as cli
+
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    n_jobs_help = help_text.split("--n-jobs N_JOBS")[-1].split(" --", 1)[0]  # not usage
+    shown = set(re.findall(r"(-?\w+):", n_jobs_help)) - {"default"}  # "-1: all cores"
+    shown |= set(re.findall(r"\(default: (\S+)\)", n_jobs_help))
+    assert shown
+    ran = []
+    monkeypatch.setattr(cli, f"_{command}", lambda args: ran.append(args.n_jobs) or 0)
+    for value in shown:
+        assert main([command, "--n-jobs", value]) == 0
+    assert sorted(ran) == sorted(int(value) for value in shown)
+
+
+def test_the_package_summary_names_every_search():
+    import pathlib
+    import tomllib
+
+    pyproject = pathlib.Path(__file__).parents[1] / "pyproject.toml"
+    summary = tomllib.loads(pyproject.read_text())["project"]["description"]
+    searches = [name for name in skhyper.__all__ if name.endswith("SearchCV")]
+    assert len(searches) == 5
+    assert [name for name in searches if name not in summary] == []

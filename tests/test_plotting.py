@@ -7,14 +7,22 @@ import pytest
 from scipy.stats import loguniform
 from sklearn.datasets import make_classification
 from sklearn.exceptions import NotFittedError
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.model_selection import (
+    GridSearchCV,
+    HalvingGridSearchCV,
+    HalvingRandomSearchCV,
+    RandomizedSearchCV,
+)
+from sklearn.svm import SVC
 
 matplotlib = pytest.importorskip("matplotlib")  # the "plot" extra
 matplotlib.use("Agg")
 
 from skhyper import BayesSearchCV, Real  # noqa: E402
 from skhyper import BayesOptimizer, Categorical, HypergradientSearchCV  # noqa: E402
+from skhyper import HyperbandSearchCV, PBTSearchCV  # noqa: E402
 from skhyper.plotting import (  # noqa: E402
     BracketsDisplay,
     ConvergenceDisplay,
@@ -43,6 +51,14 @@ def _sklearn_searches():
             LogisticRegression(), {"C": loguniform(1e-2, 1e2)}, n_iter=5, cv=3,
             random_state=0,
         ),
+        "halving-grid": HalvingGridSearchCV(
+            LogisticRegression(), {"C": [0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]}, cv=3,
+            min_resources=20,
+        ),
+        "halving-random": HalvingRandomSearchCV(
+            LogisticRegression(), {"C": loguniform(1e-2, 1e2)}, n_candidates=12, cv=3,
+            min_resources=20, random_state=0,
+        ),
     }
 
 
@@ -57,19 +73,33 @@ def fitted(data):
     return out
 
 
+def _selectable(search):
+    """The rows each kind of search chooses ``best_index_`` among, written
+    from its documentation: the last iteration of scikit-learn's successive
+    halving, the largest resource of Hyperband and PBT, else every row."""
+    results = search.cv_results_
+    if isinstance(search, (HalvingGridSearchCV, HalvingRandomSearchCV)):
+        return results["iter"] == np.max(results["iter"])
+    if isinstance(search, (HyperbandSearchCV, PBTSearchCV)):
+        return results["n_resources"] == np.max(results["n_resources"])
+    return np.ones(len(results["params"]), dtype=bool)
+
+
 @pytest.mark.parametrize("name", [*every_search(), *_sklearn_searches()])
 @pytest.mark.parametrize("x", ["evaluations", "fit_seconds"])
-def test_convergence_shows_the_running_best_of_cv_results(fitted, name, x):
+def test_convergence_shows_the_running_best_of_the_selectable_rows(fitted, name, x):
     import matplotlib.pyplot as plt
 
     search = fitted[name]
     results = search.cv_results_
     display = ConvergenceDisplay.from_estimator(search, x=x)
-    scores = results["mean_test_score"]
+    scores = np.where(_selectable(search), results["mean_test_score"], np.nan)
     expected = [np.nanmax(scores[: i + 1]) if np.isfinite(scores[: i + 1]).any() else np.nan
                 for i in range(len(scores))]
     np.testing.assert_allclose(display.best_scores[0], expected)
+    assert display.best_scores[0][-1] == search.best_score_
     np.testing.assert_array_equal(display.evaluations[0], np.arange(1, len(scores) + 1))
+    # every row's fit seconds count, low budgets included
     np.testing.assert_allclose(
         display.fit_seconds[0], np.cumsum(results["mean_fit_time"] * search.n_splits_)
     )
@@ -81,6 +111,41 @@ def test_convergence_shows_the_running_best_of_cv_results(fitted, name, x):
     assert display.ax_.get_xlabel().startswith(x.split("_")[0])
     assert display.figure_ is display.ax_.figure
     display.figure_.canvas.draw()  # renders
+    plt.close("all")
+
+
+def _noisy_multifidelity():
+    """Searches whose low-budget rows score above their ``best_score_`` on
+    noisy data of the seed given (a few samples, or steps, flatter a bad C)."""
+    C = Real(1e-2, 1e2, prior="log-uniform")
+    alpha = Real(1e-4, 1e-1, prior="log-uniform")
+    return {
+        "halving-random": (3, HalvingRandomSearchCV(
+            SVC(), {"C": loguniform(1e-2, 1e2)}, n_candidates=12, cv=3,
+            min_resources=15, random_state=0)),
+        "hyperband": (4, HyperbandSearchCV(
+            SVC(), {"C": C}, resource="n_samples", min_resources=12, factor=2, cv=3,
+            random_state=0)),
+        "pbt": (0, PBTSearchCV(
+            SGDClassifier(random_state=0), {"alpha": alpha}, population_size=4,
+            n_steps=6, interval=2, cv=3, random_state=0)),
+    }
+
+
+@pytest.mark.parametrize("name", list(_noisy_multifidelity()))
+def test_low_budget_rows_do_not_lift_the_curve_above_the_best_score(name):
+    import matplotlib.pyplot as plt
+
+    seed, search = _noisy_multifidelity()[name]
+    X, y = make_classification(n_samples=200, n_features=10, n_informative=3, flip_y=0.2,
+                               random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert np.nanmax(scores) > search.best_score_  # a low-budget row scores higher
+    curve = ConvergenceDisplay.from_estimator(search).best_scores[0]
+    assert np.nanmax(curve) == curve[-1] == search.best_score_
     plt.close("all")
 
 
@@ -304,7 +369,7 @@ def test_surrogate_shows_the_posterior_at_the_grid_and_the_evaluations(fitted):
 
     search = fitted["bayes"]
     opt = search.optimizer_
-    display = SurrogateDisplay.from_estimator(search, n_points=40)
+    display = SurrogateDisplay.from_estimator(search, n_points=40, units="model")
     assert display.params == ["C"] and len(display.grid[0]) == 40
     gp, _ = opt._posterior()
     mean, std = gp.predict(opt.space.transform([{"C": c} for c in display.grid[0]]))
@@ -329,20 +394,139 @@ def test_surrogate_of_an_optimizer_peaks_where_the_scores_do():
     import matplotlib.pyplot as plt
 
     opt = _told_quadratic()
-    one = SurrogateDisplay.from_estimator(opt, "x", n_points=101)
+    one = SurrogateDisplay.from_estimator(opt, "x", n_points=101, units="model")
     assert one.grid[0][int(np.argmax(one.mean))] == pytest.approx(0.3, abs=0.05)
     assert one.fixed == {"y": opt.best_params["y"]}
-    two = SurrogateDisplay.from_estimator(opt, n_points=21, fixed={})
+    two = SurrogateDisplay.from_estimator(opt, n_points=21, fixed={}, units="model")
     assert two.mean.shape == two.acquisition.shape == (21, 21)  # (y, x)
     row, col = np.unravel_index(np.argmax(two.mean), two.mean.shape)
     assert two.grid[0][col] == pytest.approx(0.3, abs=0.06)
-    held = SurrogateDisplay.from_estimator(opt, "x", fixed={"y": 0.9}, n_points=5)
+    held = SurrogateDisplay.from_estimator(opt, "x", fixed={"y": 0.9}, n_points=5,
+                                           units="model")
     assert held.fixed == {"y": 0.9}
     gp, _ = opt._posterior()
     np.testing.assert_allclose(
         held.mean,
         gp.predict(opt.space.transform([{"x": x, "y": 0.9} for x in held.grid[0]]))[0],
     )
+    plt.close("all")
+
+
+def _svc_search(n_iter=12):
+    X, y = make_classification(n_samples=150, n_features=6, flip_y=0.05, random_state=3)
+    space = {"C": loguniform(1e-2, 1e4), "gamma": loguniform(1e-5, 1e1)}
+    return BayesSearchCV(SVC(), space, n_iter=n_iter, cv=3, random_state=0).fit(X, y)
+
+
+def test_the_surrogate_is_drawn_in_the_metrics_units():
+    import matplotlib.pyplot as plt
+
+    from skhyper.surrogate._warping import OutputWarping
+
+    search = _svc_search()
+    scores = search.cv_results_["mean_test_score"]
+    display = SurrogateDisplay.from_estimator(search, "C", n_points=60)
+    model = SurrogateDisplay.from_estimator(search, "C", n_points=60, units="model")
+    assert display.units == "metric" and model.units == "model"
+    # the evaluations at their accuracy, the model in [0, 1] around them
+    np.testing.assert_array_equal(display.observed_scores, scores)
+    assert np.all(display.lower <= display.mean) and np.all(display.mean <= display.upper)
+    assert 0.0 <= display.mean.min() and display.mean.max() <= 1.0
+    assert abs(display.mean.max() - scores.max()) < 0.1
+    # the same model mapped back: its median and the quantiles of its band
+    # (mean -/+ 2 std) through the increasing inverse of the output warping
+    warping = OutputWarping(search.optimizer_.observed_scores)
+    np.testing.assert_allclose(display.mean, warping.inverse_transform(model.mean))
+    np.testing.assert_allclose(display.lower,
+                               warping.inverse_transform(model.mean - 2 * model.std))
+    np.testing.assert_allclose(display.upper,
+                               warping.inverse_transform(model.mean + 2 * model.std))
+    np.testing.assert_allclose(model.lower, model.mean - 2 * model.std)
+    assert "accuracy" in display.axes_[0].get_ylabel()
+    assert "model units" in model.axes_[0].get_ylabel()
+    display.figure_.canvas.draw()
+    plt.close("all")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_output_warping_maps_back_to_the_scores(seed):
+    from skhyper.optimizer import _model_scores
+    from skhyper.surrogate._warping import OutputWarping
+
+    rng = np.random.default_rng(seed)
+    cases = [
+        rng.uniform(0.8, 0.95, 12),                          # accuracies
+        -np.exp(rng.normal(0, 2, 15)),                       # a long tail of losses
+        np.r_[rng.normal(0, 1, 10), 40.0],                   # one far outlier
+        np.r_[rng.uniform(0.5, 0.9, 6), np.nan, np.nan],     # failed fits
+        np.array([0.7, 0.9, 0.8]),                           # too few to warp
+        np.full(4, 0.5),                                     # all equal
+    ]
+    for scores in cases:
+        warping = OutputWarping(scores)
+        z = warping.transform(scores)
+        np.testing.assert_array_equal(z, _model_scores(scores))  # what the model sees
+        finite = np.isfinite(scores)
+        back = warping.inverse_transform(z[finite])
+        np.testing.assert_allclose(back, scores[finite], rtol=1e-9, atol=1e-12)
+        # increasing, also between and beyond the scores (±inf past its image)
+        grid = np.linspace(z.min() - 3, z.max() + 3, 201)
+        mapped = warping.inverse_transform(grid)
+        assert not np.isnan(mapped).any() and np.all(mapped[1:] >= mapped[:-1])
+
+
+def test_a_slice_marks_the_evaluations_that_lie_off_it():
+    import matplotlib.pyplot as plt
+
+    search = _svc_search()
+    display = SurrogateDisplay.from_estimator(search, "C")
+    gammas = np.array([p["gamma"] for p in search.cv_results_["params"]])
+    np.testing.assert_array_equal(display.on_slice, gammas == display.fixed["gamma"])
+    assert display.on_slice.sum() == 1  # the best setting, which the slice holds
+    labels = [c.get_label() for c in display.axes_[0].collections]
+    assert "evaluated, on the slice" in labels and "evaluated, off the slice" in labels
+    off = next(c for c in display.axes_[0].collections
+               if c.get_label() == "evaluated, off the slice")
+    assert len(off.get_offsets()) == (~display.on_slice).sum()
+    # over the whole (two-parameter) space every point is on the plane
+    both = SurrogateDisplay.from_estimator(search, n_points=10)
+    assert both.on_slice.all()
+    # the map's colours span the scores (a model undershooting far below the
+    # worst one, or beyond the warping's image, takes the lowest colour)
+    from matplotlib.contour import ContourSet
+
+    (contours,) = [c for c in both.axes_[0].get_children() if isinstance(c, ContourSet)]
+    scores = search.cv_results_["mean_test_score"]
+    span = scores.max() - scores.min()
+    assert scores.min() - 0.2 * span <= contours.levels[0] <= scores.min()
+    assert contours.levels[-1] <= max(scores.max(), np.nanmax(both.mean)) + 0.2 * span
+    plt.close("all")
+
+
+def test_surrogate_dependence_is_in_the_metrics_units():
+    import matplotlib.pyplot as plt
+
+    from skhyper.surrogate._warping import OutputWarping
+
+    search = _svc_search()
+    opt = search.optimizer_
+    display = ScoreDependenceDisplay.from_estimator(search, n_points=11)
+    model = ScoreDependenceDisplay.from_estimator(search, n_points=11, units="model")
+    scores = search.cv_results_["mean_test_score"]
+    warping = OutputWarping(opt.observed_scores)
+    gp, _ = opt._posterior()
+    for i, name in enumerate(display.params):
+        np.testing.assert_array_equal(display.points[i][1], scores)
+        x = display.values[i][4]
+        rows = opt.space.transform([{**p, name: x} for p in opt.observed_params])
+        mu = gp.predict(rows)[0]
+        # the model's mean over the evaluations, mapped back to the metric
+        assert display.averages[i][4] == pytest.approx(
+            warping.inverse_transform(mu.mean()))
+        assert model.averages[i][4] == pytest.approx(mu.mean())
+        assert 0.0 <= display.averages[i].min() and display.averages[i].max() <= 1.0
+    assert "accuracy" in display.axes_[0].get_ylabel()
+    assert "model units" in model.axes_[0].get_ylabel()
     plt.close("all")
 
 
@@ -418,7 +602,7 @@ def test_surrogate_dependence_averages_the_model_over_the_evaluations():
     import matplotlib.pyplot as plt
 
     opt = _told_quadratic()
-    display = ScoreDependenceDisplay.from_estimator(opt, n_points=51)
+    display = ScoreDependenceDisplay.from_estimator(opt, n_points=51, units="model")
     assert display.method == "surrogate" and display.params == ["x", "y"]
     gp, _ = opt._posterior()
     x = display.values[0][10]

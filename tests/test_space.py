@@ -290,3 +290,110 @@ def test_overlapping_union_cardinality_without_enumerating():
     assert space.cardinality == expected
     assert SearchSpace([{"a": [1, 2, 3]}, {"a": [2, 3, 4]}]).cardinality == 4
     assert SearchSpace([{"a": [1, 2]}, {"b": [1, 2]}]).cardinality == 4
+
+
+# -- a two-tuple of numbers: GridSearchCV's two values, with a warning ---------------
+
+
+@pytest.mark.parametrize(
+    "space, names, replacements",
+    [
+        ({"C": (1e-3, 1e3)}, ["C"], ["Real(0.001, 1000.0)"]),
+        ({"max_depth": (1, 10)}, ["max_depth"], ["Integer(1, 10)"]),
+        ([{"C": (0.1, 10.0), "kernel": ["rbf"]}, {"gamma": (np.float64(1e-4), 1)}],
+         ["C", "gamma"], ["Real(0.1, 10.0)", "Real(0.0001, 1.0)"]),
+    ],
+)
+def test_a_two_tuple_of_numbers_is_named_as_the_range_it_may_mean(space, names, replacements):
+    from skhyper.space._space import warn_two_tuple_ranges
+
+    with pytest.warns(UserWarning, match="a tuple") as caught:
+        warn_two_tuple_ranges(space)
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    for name, replacement in zip(names, replacements):
+        assert repr(name) in message and replacement in message
+    assert "GridSearchCV" in message and "list" in message
+    # and the space is still GridSearchCV's: the two values
+    subspaces = space if isinstance(space, list) else [space]
+    for sub, parsed in zip(subspaces, SearchSpace(space).subspaces):
+        for name, value in sub.items():
+            assert parsed[name] == Categorical(list(value))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [1e-3, 1e3],  # a list is a list of values
+        ("rbf", "linear"),
+        (True, False),
+        (1e-3, 1e-2, 1e-1),
+        ((1, 1), (1, 2)),  # ngram_range choices
+        (10.0, 1.0),  # not increasing: not a range
+        (1.0, float("nan")),
+        Real(1e-3, 1e3),
+    ],
+)
+def test_no_warning_for_what_is_not_a_two_tuple_range(value):
+    import warnings
+
+    from skhyper.space._space import warn_two_tuple_ranges
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warn_two_tuple_ranges({"p": value})
+        warn_two_tuple_ranges(SearchSpace({"p": [1, 2]}))
+        warn_two_tuple_ranges([Real(0, 1, name="x")])
+
+
+class _FitWarns(SVC):
+    """An SVC whose every fit leaves a mark among the warnings."""
+
+    def fit(self, X, y, sample_weight=None):
+        import warnings
+
+        warnings.warn("fitted", RuntimeWarning)
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_a_search_warns_once_per_fit_before_any_fit():
+    import warnings
+
+    from sklearn.datasets import make_classification
+
+    from skhyper import BayesSearchCV, BayesOptimizer
+
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    search = BayesSearchCV(_FitWarns(), {"C": (1e-3, 1e3)}, n_iter=6, cv=2, random_state=0)
+    for _ in range(2):  # every fit
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            search.fit(X, y)
+        order = [str(w.message) for w in caught if "fitted" in str(w.message)
+                 or "Real(0.001, 1000.0)" in str(w.message)]
+        assert "Real(0.001, 1000.0)" in order[0] and order[1:] == ["fitted"] * (len(order) - 1)
+        assert [p["C"] for p in search.cv_results_["params"]] == [0.001, 1000.0]
+    with pytest.warns(UserWarning, match=r"Real\(0.001, 1000.0\)") as caught:
+        BayesOptimizer({"C": (1e-3, 1e3)}, random_state=0).ask()
+    assert len([w for w in caught if "Real(" in str(w.message)]) == 1
+
+
+@pytest.mark.parametrize("name", ["bayes", "hyperband", "pbt", "dac", "hypergradient"])
+def test_every_search_warns_once(name):
+    import warnings
+
+    from sklearn.datasets import make_classification
+
+    from ._searches import every_search
+
+    X, y = make_classification(n_samples=90, n_features=4, random_state=0)
+    search = every_search()[name]
+    ((param, dim),) = search.search_spaces.items()
+    search.set_params(search_spaces={param: (dim.low, dim.high)})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            search.fit(X, y)
+        except ValueError:  # a search that cannot use two values may refuse them
+            pass
+    assert len([w for w in caught if "a tuple" in str(w.message)]) == 1

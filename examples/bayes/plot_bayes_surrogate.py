@@ -21,10 +21,12 @@ digits and looks at the surrogate after 4, 8 and 16 evaluations, then over
 # -----------------------------------
 # The searches below differ only in their budget. With the same seed their
 # first evaluations coincide, so each picture continues the one before it.
-# The surrogate's vertical axis is in the model's units: BayesSearchCV
-# standardizes the scores and, once it has a few, pulls in their long tail of
-# poor values with a monotone power transform, so the best score is still the
-# highest point.
+# The surrogate is drawn in accuracy. BayesSearchCV models standardized
+# scores, and once it has a few, pulls in their long tail of poor values with
+# a monotone power transform; the display maps the model's mean and band back
+# through that map, so the line is the model's median accuracy and the band
+# its 2.3 % to 97.7 % quantiles (``units="model"`` draws the model's own
+# units).
 import matplotlib.pyplot as plt
 from sklearn.datasets import load_digits
 from sklearn.svm import SVC

@@ -63,8 +63,8 @@ for name, values, means in zip(binned.params, binned.values, binned.averages):
 # --------------------------------------
 # The surrogate can set one parameter to each value while holding the
 # evaluated settings of the others, so the comparison between values is fair.
-# Its vertical axis is in the surrogate's units (standardized, transformed
-# scores), the same for every panel.
+# The model's partial dependence is mapped back to accuracy, as the other
+# panels, through the inverse of its output warping (an increasing map).
 bayes = BayesSearchCV(
     SVC(),
     {"C": Real(1e-2, 1e3, prior="log-uniform"),

@@ -64,11 +64,15 @@ for search in searches:
 # -----------------
 # The grid walks its rows in order, so its curve depends on where the good
 # corner of the grid happens to lie; random draws and model-based proposals
-# do not. Against evaluations, Hyperband looks slowest: its first rows train
-# on 100 samples and score lower than a full fit would. Against fit seconds
-# the picture turns: those rows are cheap, and Hyperband reaches the level
-# of the best searches after a fraction of the seconds they spend. Which
-# picture matters depends on what an evaluation costs you. On a task this
+# do not. Against evaluations, Hyperband's curve starts late: its first rows
+# train on 133 or 399 of a fold's 1,198 samples, and a score on part of the
+# data is not one it would report: a curve draws only the rows a search
+# could choose as its best (for Hyperband, those on all the samples).
+# Against fit seconds the picture turns: those early rows are cheap, so
+# Hyperband's first full-sample row comes early, close to the level of the
+# best searches, and its whole
+# run costs a fraction of the seconds they spend. Which picture matters
+# depends on what an evaluation costs you. On a task this
 # small, one run of each search says little about which is better; see
 # :ref:`sphx_glr_auto_examples_bayes_plot_bayes_vs_random.py` for runs over
 # several seeds.

@@ -3,6 +3,7 @@
 import functools
 import itertools
 import math
+import warnings
 
 import numpy as np
 from sklearn.utils import check_random_state
@@ -18,7 +19,7 @@ from ._dimensions import (
     _is_real,
 )
 
-__all__ = ["SearchSpace", "as_dimension"]
+__all__ = ["SearchSpace", "as_dimension", "warn_two_tuple_ranges"]
 
 # Value given to the columns of the subspaces a point does not belong to.
 _INACTIVE = 0.5
@@ -31,7 +32,9 @@ def as_dimension(value, name):
     GridSearchCV and RandomizedSearchCV; a frozen scipy.stats distribution
     means itself. Nothing is guessed from a tuple's length or contents, but
     scikit-optimize's interval ``(low, high, prior[, base])`` is refused with
-    the dimension to write instead, rather than searched as three choices.
+    the dimension to write instead, rather than searched as three choices,
+    and the searches warn about its ``(low, high)`` (see
+    :func:`warn_two_tuple_ranges`), which stays two choices.
     """
     if isinstance(value, Dimension):
         dim = value
@@ -88,6 +91,62 @@ def _skopt_interval_message(value, name):
         f"choices, as in GridSearchCV, and {name!r} would be set to {prior!r}. "
         f"For the interval write {cls(low, high, prior=prior)!r}{base}; for "
         f"these {len(value)} choices write Categorical({list(value)!r})."
+    )
+
+
+def _two_tuple_range(value):
+    """Whether ``value`` is a tuple of two increasing real numbers (not
+    bools): scikit-optimize's way to write a range."""
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and all(_is_real(v) for v in value)
+        and bool(value[0] < value[1])
+    )
+
+
+def warn_two_tuple_ranges(spaces):
+    """Warn, once, about every two-tuple of numbers in the raw ``spaces``.
+
+    A tuple is a list of values, as in GridSearchCV: ``{"C": (1e-3, 1e3)}``
+    searches two values. scikit-optimize reads the same tuple as a range, so
+    one warning names, for each such tuple, the :class:`Real` (or
+    :class:`Integer`) it probably meant, and the list that keeps the two
+    values without a warning. A parsed :class:`SearchSpace`, dimensions and
+    lists are not looked at. The searches call it once per ``fit``, before
+    the first fit; :class:`~skhyper.BayesOptimizer` when it parses its space.
+    """
+    if isinstance(spaces, dict):
+        subspaces = [spaces]
+    elif isinstance(spaces, (list, tuple)):
+        subspaces = [s for s in spaces if isinstance(s, dict)]
+    else:
+        return
+    found = {}
+    for sub in subspaces:
+        for name, value in sub.items():
+            if _two_tuple_range(value):
+                found.setdefault(name, value)
+    if not found:
+        return
+    ranges = []
+    for name, value in found.items():
+        integers = all(_is_integer(v) for v in value)
+        cls = Integer if integers else Real
+        low, high = (int(v) if integers else float(v) for v in value)
+        ranges.append(
+            f"{name!r}: {(low, high)!r} evaluates {name}={low!r} and {name}={high!r} "
+            f"only; for the range write {cls(low, high)!r}"
+            + (" (prior='log-uniform' for a range over decades)"
+               if low > 0 and high >= 100 * low else "")
+            + f", to keep the two values write the list {[low, high]!r}"
+        )
+    warnings.warn(
+        "search space: a tuple of two numbers is a list of two values here, as "
+        "in GridSearchCV, not a range as in scikit-optimize. "
+        + "; ".join(ranges) + ".",
+        UserWarning,
+        stacklevel=3,
     )
 
 
