@@ -23,6 +23,8 @@ from typing import Optional
 
 import numpy as np
 
+from . import _compat
+
 __all__ = ["DeadlineStopper", "NoImprovementStopper", "SearchEvents", "TqdmProgressBar"]
 
 # The task name of a batch's context: the level at which a search stops.
@@ -296,8 +298,7 @@ class TqdmProgressBar(_SearchCallback):
                 "TqdmProgressBar needs tqdm: pip install skhyper[progress]"
             ) from exc
         self._deadline = next(
-            (cb for cb in getattr(estimator, "_skl_callbacks", [])
-             if isinstance(cb, DeadlineStopper)),
+            (cb for cb in _compat.callbacks_of(estimator) if isinstance(cb, DeadlineStopper)),
             None,
         )
         total = estimator._planned_rows() if hasattr(estimator, "_planned_rows") else None
@@ -348,7 +349,7 @@ class SearchEvents:
     def __init__(self, search, root_ctx):
         self.search = search
         self.native = root_ctx is not None
-        self.callbacks = list(getattr(search, "_skl_callbacks", []))
+        self.callbacks = _compat.callbacks_of(search)
         self._root = None if self.native else _Context("fit", max_subtasks=2)
 
     def begin(self):

@@ -223,7 +223,7 @@ def _check_not_a_directory(path):
 
 def find_checkpoint(search):
     """The search's one :class:`Checkpoint` callback, or None."""
-    found = [cb for cb in getattr(search, "_skl_callbacks", []) if isinstance(cb, Checkpoint)]
+    found = [cb for cb in _compat.callbacks_of(search) if isinstance(cb, Checkpoint)]
     if len(found) > 1:
         raise ValueError(
             f"{type(search).__name__} has {len(found)} Checkpoint callbacks; give it one."

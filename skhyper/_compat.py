@@ -118,6 +118,26 @@ def check_refit_for_multimetric(search, scores):
 HAS_CALLBACK_API = hasattr(BaseSearchCV, "set_callbacks")
 
 
+#: Where an estimator keeps the callbacks ``set_callbacks`` gave it: scikit-learn
+#: >= 1.9's attribute, which the searches' own ``set_callbacks`` also uses on
+#: older versions, so that one name serves every version.
+CALLBACKS_ATTRIBUTE = "_skl_callbacks"
+
+
+def callbacks_of(estimator):
+    """The callbacks set on ``estimator`` (a list, empty when none)."""
+    return list(getattr(estimator, CALLBACKS_ATTRIBUTE, []))
+
+
+def set_callbacks_of(estimator, callbacks):
+    """Keep ``callbacks`` on ``estimator`` as scikit-learn >= 1.9 does (none:
+    the attribute is removed)."""
+    if callbacks:
+        setattr(estimator, CALLBACKS_ATTRIBUTE, list(callbacks))
+    else:
+        estimator.__dict__.pop(CALLBACKS_ATTRIBUTE, None)
+
+
 def init_callback_context(search, max_subtasks):
     """The root callback context of a fit (scikit-learn >= 1.9), else None.
 
@@ -132,6 +152,9 @@ def init_callback_context(search, max_subtasks):
 
 __all__ = [
     "BaseSearchCV",
+    "CALLBACKS_ATTRIBUTE",
+    "callbacks_of",
+    "set_callbacks_of",
     "HAS_CALLBACK_API",
     "HasMethods",
     "Interval",

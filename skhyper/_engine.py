@@ -483,17 +483,13 @@ class _SearchCV(BaseSearchCV):
                         f"callbacks must be instances with the methods {hooks}; "
                         f"got {callback!r}."
                     )
-            if callbacks:
-                self._skl_callbacks = list(callbacks)
-            else:
-                self.__dict__.pop("_skl_callbacks", None)
+            _compat.set_callbacks_of(self, callbacks)
             return self
 
         def __sklearn_clone__(self):
             # as scikit-learn >= 1.9's clone: a clone shares the callbacks
             new = super().__sklearn_clone__()
-            if hasattr(self, "_skl_callbacks"):
-                new._skl_callbacks = self._skl_callbacks
+            _compat.set_callbacks_of(new, _compat.callbacks_of(self))
             return new
 
     # -- hooks with defaults -----------------------------------------------------

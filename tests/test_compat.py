@@ -42,3 +42,19 @@ def test_no_module_but_compat_imports_a_scikit_learn_private_name():
                 if private or any(p.startswith("_") for p in node.module.split(".")):
                     offenders.append(f"{path.name}: from {node.module} import ...")
     assert offenders == []
+
+
+def test_the_callbacks_set_are_where_compat_reads_them():
+    """scikit-learn >= 1.9 keeps them itself (its set_callbacks); older versions
+    get the searches' own set_callbacks, which keeps them under the same name."""
+    from sklearn.base import clone
+    from sklearn.linear_model import LogisticRegression
+
+    from skhyper import BayesSearchCV, Real
+    from skhyper.callbacks import DeadlineStopper
+
+    stopper = DeadlineStopper(60)
+    search = BayesSearchCV(LogisticRegression(), {"C": Real(0.1, 1)}).set_callbacks(stopper)
+    assert _compat.callbacks_of(search) == [stopper]
+    assert _compat.callbacks_of(clone(search)) == [stopper]
+    assert _compat.callbacks_of(search.set_callbacks()) == []
