@@ -1,0 +1,153 @@
+"""Does a search evaluate what GridSearchCV evaluates, and refuse only what
+would make every fit fail?
+
+A differential check on cases that are not in skhyper's tests: every
+classifier and regressor scikit-learn ships (``all_estimators``) that builds
+with its default arguments, and every parameter its ``_parameter_constraints``
+describe by an interval or a set of options. Each such parameter gets a list
+of values around and beyond its constraints (the ends of an interval, one
+step inside and one outside, the options and a bogus one), searched alone by
+GridSearchCV and by the search under test on the same folds. A
+BayesSearchCV with ``n_iter`` the list's length evaluates each value once,
+as GridSearchCV does.
+
+The rules checked, for each (estimator, parameter):
+
+- GridSearchCV fits at least one value → the search runs too (it must not
+  refuse it) and gives every value the same mean test score (NaN where
+  GridSearchCV's fits failed);
+- GridSearchCV's fits all fail → the search raises a ValueError or TypeError,
+  before any fit (refused) or after (scikit-learn's "All the N fits failed").
+
+Prints a table of outcomes and every disagreement::
+
+    python benchmarks/check_gridsearch_agreement.py            # every estimator
+    python benchmarks/check_gridsearch_agreement.py --limit 20 # a quick look
+"""
+
+import argparse
+import math
+import re
+import time
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import is_classifier
+from sklearn.datasets import make_classification, make_regression
+from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.utils import all_estimators
+
+from skhyper import BayesSearchCV
+from skhyper._compat import Interval, StrOptions
+
+#: estimators too slow for 60 samples x several values, or needing a GPU-free
+#: dependency this check does not install
+SKIP = {"GaussianProcessClassifier", "GaussianProcessRegressor", "MLPClassifier",
+        "MLPRegressor", "TheilSenRegressor", "RadiusNeighborsClassifier"}
+
+
+def values_for(constraints):
+    """A list of values around and beyond the constraints, or None."""
+    for c in constraints:
+        if isinstance(c, StrOptions):
+            return sorted(o for o in c.options if o not in c.deprecated)[:3] + ["bogus"]
+        if isinstance(c, Interval) and c.type in (Integral, Real, "real_not_int"):
+            integral = c.type is Integral
+            low = c.left if c.left is not None else (-3 if integral else -3.0)
+            high = c.right if c.right is not None else low + (10 if integral else 10.0)
+            if not (math.isfinite(low) and math.isfinite(high)):
+                continue
+            step = 1 if integral else (high - low) / 10
+            values = [low - step, low, low + step, high - step, high, high + step]
+            if integral:
+                values = [int(v) for v in values]
+            return list(dict.fromkeys(values))
+    return None
+
+
+def outcome(search, X, y):
+    """("ok", {repr(value): score}) or ("failed"|"refused"|"error", message)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            search.fit(X, y)
+        except (ValueError, TypeError) as error:
+            message = str(error)
+            if re.search(r"All the \d+ fits failed", message):
+                return "failed", message
+            return ("refused" if not hasattr(search, "cv_results_") else "error"), message
+        except Exception as error:  # noqa: BLE001 - reported, not judged
+            return "error", f"{type(error).__name__}: {error}"
+    results = search.cv_results_
+    name = next(iter(search.cv_results_["params"][0]))
+    return "ok", {
+        repr(p[name]): s for p, s in zip(results["params"], results["mean_test_score"])
+    }
+
+
+def same_scores(a, b):
+    return a.keys() == b.keys() and all(
+        (np.isnan(a[k]) and np.isnan(b[k])) or np.isclose(a[k], b[k], rtol=1e-9, atol=0)
+        for k in a
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=None,
+                        help="only the first N estimators (default: all)")
+    args = parser.parse_args(argv)
+
+    Xc, yc = make_classification(n_samples=60, n_features=4, random_state=0)
+    Xr, yr = make_regression(n_samples=60, n_features=4, noise=1.0, random_state=0)
+    cv = KFold(2, shuffle=True, random_state=0)
+    counts, disagreements = {}, []
+    start = time.time()
+    estimators = [
+        (n, c) for kind in ("classifier", "regressor")
+        for n, c in all_estimators(type_filter=kind) if n not in SKIP
+    ][: args.limit]
+    for name, cls in estimators:
+        try:
+            base = cls()
+        except TypeError:
+            continue  # needs arguments (a meta-estimator)
+        # the same model for both searches: its own randomness seeded
+        seeded = {"random_state": 0} if "random_state" in base.get_params() else {}
+        constraints = getattr(cls, "_parameter_constraints", {})
+        X, y = (Xc, yc) if is_classifier(base) else (Xr, yr)
+        for param, constraint in sorted(constraints.items()):
+            values = values_for(constraint)
+            if values is None or param in ("n_jobs", "verbose", "random_state"):
+                continue
+            grid = outcome(GridSearchCV(cls(**seeded), {param: values}, cv=cv), X, y)
+            ours = outcome(
+                BayesSearchCV(cls(**seeded), {param: values}, n_iter=len(values), cv=cv,
+                              random_state=0),
+                X, y,
+            )
+            key = (grid[0], ours[0])
+            counts[key] = counts.get(key, 0) + 1
+            agree = (
+                (grid[0] == "ok" and ours[0] == "ok" and same_scores(grid[1], ours[1]))
+                or (grid[0] == "failed" and ours[0] in ("failed", "refused"))
+                or grid[0] == "error"
+            )
+            if not agree:
+                disagreements.append((name, param, values, grid, ours))
+    print(f"{len(estimators)} estimators, {sum(counts.values())} (estimator, parameter) "
+          f"lists, {time.time() - start:.0f} s\n")
+    print("| GridSearchCV | BayesSearchCV | lists |")
+    print("|---|---|---:|")
+    for (g, o), n in sorted(counts.items()):
+        print(f"| {g} | {o} | {n} |")
+    print(f"\n{len(disagreements)} disagreements")
+    for name, param, values, grid, ours in disagreements:
+        detail = lambda out: out[1] if out[0] == "ok" else str(out[1])[:300]  # noqa: E731
+        print(f"\n- {name}.{param} = {values!r}\n  GridSearchCV: {grid[0]} {detail(grid)}"
+              f"\n  BayesSearchCV: {ours[0]} {detail(ours)}")
+
+
+if __name__ == "__main__":
+    main()
