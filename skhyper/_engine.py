@@ -265,7 +265,9 @@ class _SearchCV(BaseSearchCV):
     - ``_start(rng)``: reset the strategy's state for a new fit;
     - ``_ask()``: the next :class:`Batch`, or None when the search is over;
     - ``_tell(candidates, scores)``: learn from the batch's mean CV scores of
-      the optimized metric (``error_score`` where a fit failed);
+      the optimized metric. A candidate any of whose fits failed is told NaN,
+      whatever ``error_score`` is (``cv_results_`` shows ``error_score``):
+      a strategy ranks NaN below every score, never copies or promotes it;
     - ``_stop_if_all_failed()``: (optional) whether to give up, with the
       failures summarised, when every fit so far has failed; by default after
       the first batch;
@@ -576,6 +578,11 @@ class _Record:
     def all_failed(self):
         return all(out["fit_error"] is not None for out in self.outs)
 
+    @property
+    def failed_rows(self):
+        """Whether each row so far had a failed fit on any fold."""
+        return _failed_rows(self.outs, len(self.params))
+
     def evaluate(self, batch, search_ctx=None):
         """Evaluate and record ``batch``; return its scores of the optimized metric.
 
@@ -676,7 +683,15 @@ class _Record:
                 f"{_summarise(failed)}",
                 FitFailedWarning,
             )
-        scores = self._last_scores(n, failed_batch=len(failed) == len(outs))
+        # What the strategy learns is the same whatever error_score is: a
+        # candidate any of whose fits failed is told NaN (a failure, which
+        # every strategy ranks below every score), while cv_results_ shows
+        # error_score as GridSearchCV does. A numeric error_score told as a
+        # score would be the *best* one when the scores are below it.
+        scores = np.where(
+            _failed_rows(outs, n), np.nan,
+            self._last_scores(n, failed_batch=len(failed) == len(outs)),
+        )
         if search.verbose > 0:
             self._report(batch, scores)
         return scores
@@ -697,7 +712,7 @@ class _Record:
         column = f"mean_test_{search._metric}"
         if column not in self.results:
             if failed_batch:  # a callable scorer's names are not known yet
-                return np.full(n, float(search.error_score))
+                return np.full(n, np.nan)
             if search._metric is None:  # a strategy that does not learn from scores
                 return np.full(n, np.nan)
             first = next(
@@ -742,6 +757,14 @@ class _Record:
             f"({time.time() - self.start:.1f} s)"
         )
         print(line, flush=True)
+
+
+def _failed_rows(outs, n):
+    """Whether each of ``n`` rows (``outs``: their fold results, row by row)
+    had a failed fit on any fold."""
+    return np.array([out["fit_error"] is not None for out in outs], dtype=bool).reshape(
+        n, -1
+    ).any(axis=1)
 
 
 def _fmt(scores):
