@@ -267,7 +267,10 @@ class DACSearchCV(_SearchCV):
         Seeds the learner. With an int, results are identical for any
         ``n_jobs``.
     error_score : "raise" or float, default=np.nan
-        Score of a failed fit.
+        Score of a failed fit in ``cv_results_``. Whatever its value, a
+        policy whose training failed on any fold is told to the learner as a
+        failure (never in the elite; the worst score for ``"bayes"``) and is
+        never ``best_index_``.
     return_train_score : bool, default=False
         As in GridSearchCV.
 
@@ -308,6 +311,9 @@ class DACSearchCV(_SearchCV):
     >>> len(search.best_trajectory_[0])
     5
     """
+
+    # best_index_: never a policy whose training failed (refit applies it)
+    _selects_own_best = True
 
     _parameter_constraints: dict = {
         **_SearchCV._parameter_constraints,

@@ -108,20 +108,29 @@ class _StopSearch(Exception):
     """A callback asked the search to stop after the batch just recorded."""
 
 
-def best_index_at_max_resource(refit, refit_metric, results):
-    """The best row among those at the largest ``n_resources`` (NaN last).
+def best_index_at_max_resource(refit, refit_metric, results, failed=None):
+    """The best row among those at the largest ``n_resources`` (all rows
+    without that column), by mean score; a row with a failed fit
+    (``failed``, a mask of the rows) or a NaN score ranks last, whatever
+    ``error_score`` is.
 
     For searches whose rows at smaller resources are not final results
-    (Hyperband's early rungs, PBT's earlier rounds).
+    (Hyperband's early rungs, PBT's earlier rounds) and whose choice is
+    their own rather than GridSearchCV's: it is what they refit or replay.
+    When every such row failed, the first of them.
     """
     if callable(refit):
         return BaseSearchCV._select_best_index(refit, refit_metric, results)
-    full = results["n_resources"] == np.max(results["n_resources"])
     scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
-    scores = np.where(full & ~np.isnan(scores), scores, -np.inf)
-    if np.all(np.isneginf(scores)):
+    full = np.ones(len(scores), dtype=bool)
+    if "n_resources" in results:
+        full = results["n_resources"] == np.max(results["n_resources"])
+    scored = full & ~np.isnan(scores)
+    if failed is not None:
+        scored &= ~np.asarray(failed, dtype=bool)
+    if not scored.any():
         return int(np.flatnonzero(full)[0])
-    return int(np.argmax(scores))
+    return int(np.argmax(np.where(scored, scores, -np.inf)))
 
 
 def _is_multimetric(scoring):
@@ -285,6 +294,20 @@ class _SearchCV(BaseSearchCV):
         "search_metric": [str, None],
         "random_state": ["random_state"],
     }
+
+    # How best_index_ is chosen: False, by GridSearchCV's own rule on
+    # cv_results_ (a drop-in GridSearchCV ranks a failed row by its
+    # error_score); True, by best_index_at_max_resource: among the rows at
+    # the largest n_resources, never a row with a failed fit while one
+    # scored (the searches whose choice is their own: what they replay).
+    _selects_own_best = False
+
+    def _select_best_index(self, refit, refit_metric, results):
+        if not self._selects_own_best or callable(refit):
+            return super()._select_best_index(refit, refit_metric, results)
+        return best_index_at_max_resource(
+            refit, refit_metric, results, getattr(self, "_rows_failed", None)
+        )
 
     @_fit_context(
         # the estimator is validated by the evaluator's fits, as in GridSearchCV
@@ -673,6 +696,7 @@ class _Record:
             # a callable's dict of scores is known only from a successful fit
             _compat.insert_error_scores(self.outs, search.error_score)
         self.results = self.format(quiet=True)
+        search._rows_failed = self.failed_rows  # for a search's own choice of the best
         failed = [out["fit_error"] for out in outs if out["fit_error"] is not None]
         if self.all_failed and search._stop_if_all_failed():
             raise ValueError(self.failure_summary())

@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.base import is_classifier
 
 from ._compat import Interval, StrOptions
-from ._engine import Batch, _SearchCV, best_index_at_max_resource
+from ._engine import Batch, _SearchCV
 from ._incremental import Stepper, _last_step, _Trainer
 from ._multifidelity import propose_multifidelity
 from .optimizer import BayesOptimizer
@@ -239,9 +239,11 @@ class HyperbandSearchCV(_SearchCV):
         folds are subsampled. With an int, results are identical for any
         ``n_jobs``.
     error_score : "raise" or float, default=np.nan
-        Score of a failed fit, as in GridSearchCV. A NaN score ranks below
-        every finite score, so a failed configuration is never promoted over
-        one that scored.
+        Score of a failed fit in ``cv_results_``, as in GridSearchCV.
+        Whatever its value, a configuration whose fit failed on any fold (or
+        that scored NaN) ranks below every one that scored: it is never
+        promoted over one that scored, nor ``best_index_``, and a
+        model-based ``sampler`` sees it as the worst score.
     return_train_score : bool, default=False
         As in GridSearchCV.
 
@@ -273,8 +275,8 @@ class HyperbandSearchCV(_SearchCV):
         resource at ``max_resources``.
     best_index_ : int
         Row of the best configuration in ``cv_results_``, the best among the
-        rows at ``max_resources`` (a callable ``refit`` chooses among all
-        rows).
+        rows at ``max_resources``, never one whose fit failed while another
+        scored (a callable ``refit`` chooses among all rows).
     scorer_ : function or dict
         The scorer(s) used.
     n_splits_ : int
@@ -307,8 +309,9 @@ class HyperbandSearchCV(_SearchCV):
     -----
     In the paper's notation ``R = max_resources / min_resources`` and
     ``eta = factor``; the schedule is :func:`hyperband_schedule`. A failed
-    fit scores ``error_score`` and, when that is NaN, ranks below every
-    finite score, so it is never promoted over a configuration that scored.
+    fit scores ``error_score`` in ``cv_results_`` but, whatever that is,
+    ranks below every finite score, so it is never promoted over a
+    configuration that scored.
 
     References
     ----------
@@ -344,6 +347,10 @@ class HyperbandSearchCV(_SearchCV):
     >>> bool(search.best_score_ > 0.95)
     True
     """
+
+    # best_index_: only configurations trained with the full resource
+    # compete, and never one whose fit failed
+    _selects_own_best = True
 
     _parameter_constraints: dict = {
         **_SearchCV._parameter_constraints,
@@ -781,11 +788,6 @@ class HyperbandSearchCV(_SearchCV):
             super()._run_search(record, callback_ctx=callback_ctx)
         finally:
             self._ordered = self._splits_cache = self._splits = None
-
-    @staticmethod
-    def _select_best_index(refit, refit_metric, results):
-        # Only configurations trained with the full resource compete.
-        return best_index_at_max_resource(refit, refit_metric, results)
 
 
 def _resource_value(r):

@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ._compat import Interval, StrOptions
-from ._engine import Batch, _SearchCV, best_index_at_max_resource
+from ._engine import Batch, _SearchCV
 from ._incremental import (
     Stepper,
     _last_step,
@@ -374,8 +374,9 @@ class PBTSearchCV(_SearchCV):
         Seeds the population, exploits and explores. With an int, results
         are identical for any ``n_jobs``.
     error_score : "raise" or float, default=np.nan
-        Score of a failed fit. A member that failed ranks last and is
-        replaced at the next exploit.
+        Score of a failed fit in ``cv_results_``. Whatever its value, a
+        member whose fit failed on any fold ranks last: it is never copied,
+        it is replaced at the next exploit, and it is never ``best_index_``.
     return_train_score : bool, default=False
         As in GridSearchCV.
 
@@ -388,7 +389,8 @@ class PBTSearchCV(_SearchCV):
         in force during the round. ``rank_test_score`` ranks rows of every
         round together.
     best_index_ : int
-        The best row among those at ``n_steps``.
+        The best row among those at ``n_steps``, never one whose fit failed
+        while another scored (a callable ``refit`` chooses among all rows).
     best_score_ : float
         Mean cross-validated score of the winner at ``n_steps``.
     best_params_ : dict
@@ -447,6 +449,10 @@ class PBTSearchCV(_SearchCV):
     >>> search.best_schedule_[0][0]
     0
     """
+
+    # best_index_: the best row at n_steps whose fits did not fail (its
+    # schedule is what refit replays)
+    _selects_own_best = True
 
     _parameter_constraints: dict = {
         **_SearchCV._parameter_constraints,
@@ -599,8 +605,19 @@ class PBTSearchCV(_SearchCV):
         order = _rank(scores)
         n_cut = min(math.ceil(self.quantile * self.population_size),
                     self.population_size // 2)
-        top, bottom = order[:n_cut], order[len(order) - n_cut:]
-        sources = [int(top[self._rng.randint(len(top))]) for _ in bottom]
+        # The engine tells a failed member NaN, whatever error_score is. A
+        # member that failed (or scored NaN) ranks last, is never copied (a
+        # top member that failed is no source) and is replaced now, even
+        # beyond the bottom quantile: a failed member's fold-models are gone,
+        # it would only fail again.
+        failed = np.isnan(scores)
+        top = [int(m) for m in order[:n_cut] if not failed[m]]
+        if not top:
+            return  # no member scored: nothing to copy
+        bottom = [
+            int(m) for i, m in enumerate(order) if i >= len(order) - n_cut or failed[m]
+        ]
+        sources = [top[self._rng.randint(len(top))] for _ in bottom]
         if self._pb2 is not None and self._pb2.ready:
             new = self._pb2.propose(
                 len(bottom), self._steps / self.n_steps_,
@@ -609,7 +626,6 @@ class PBTSearchCV(_SearchCV):
         else:
             new = []
         for i, (member, source) in enumerate(zip(bottom, sources)):
-            member = int(member)
             self._copies[member] = source
             self._parents[member] = source
             self._start_scores[member] = scores[source]
@@ -625,10 +641,6 @@ class PBTSearchCV(_SearchCV):
         super()._run_search(record, callback_ctx=callback_ctx)
         self.schedules_ = dict(record.evaluator.history)
         self._row_schedules = record.evaluator.row_histories
-
-    @staticmethod
-    def _select_best_index(refit, refit_metric, results):
-        return best_index_at_max_resource(refit, refit_metric, results)
 
     def _refit_schedule(self):
         return self.best_schedule_

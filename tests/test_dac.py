@@ -1,7 +1,10 @@
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.datasets import make_classification
+from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import SGDClassifier, SGDRegressor
 from sklearn.model_selection import KFold
 from sklearn.svm import SVC
@@ -9,7 +12,7 @@ from sklearn.svm import SVC
 from skhyper import Categorical, DACSearchCV, Real
 from skhyper._dac import FeedbackPolicy, PolicyState, SchedulePolicy
 
-from ._estimators import ConstantClassifier, block_problem
+from ._estimators import ConstantClassifier, DivergesAbove, block_problem
 
 
 def _sgd():
@@ -220,3 +223,30 @@ def test_failed_policies_never_join_the_elite(data):
     search._tell([None] * len(points), np.full(len(points), np.nan))
     np.testing.assert_allclose(search._mean, 0.7 * only + 0.3 * before_mean)
     assert np.all(np.isfinite(search._std)) and before_std.shape == search._std.shape
+
+
+@pytest.mark.parametrize("learner", ["cem", "bayes"])
+def test_a_numeric_error_score_changes_nothing_the_learner_does(data, learner):
+    # error_score=0 is above every score: told as a score, failed policies
+    # would be the elite; they must never be, nor best_policy_
+    X, y = data
+    runs = {}
+    for error_score in (0.0, np.nan):
+        search = DACSearchCV(
+            DivergesAbove(best=0.2), {"eta0": Real(0.01, 0.7)}, n_steps=3, n_iter=12,
+            n_knots=2, generation_size=4, learner=learner, safe_to_change=["eta0"],
+            cv=2, random_state=0, error_score=error_score, refit=False,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FitFailedWarning)
+            search.fit(X, y)
+        runs[error_score] = search
+    res = runs[0.0].cv_results_
+    failed = res["mean_test_score"] == 0.0
+    assert failed.any() and (~failed).any()
+    assert [repr(p) for p in res["policy"]] == [
+        repr(p) for p in runs[np.nan].cv_results_["policy"]
+    ]
+    assert not failed[runs[0.0].best_index_]
+    assert runs[0.0].best_index_ == runs[np.nan].best_index_
+    assert runs[0.0].best_score_ < 0

@@ -227,6 +227,53 @@ def test_failures_at_some_resources_get_error_score():
     assert search.best_params_["c"] <= 0.7
 
 
+class FailsAboveBelowZero(ConstantClassifier):
+    """Scores -(c - 0.3)^2 - 0.1 (below zero) plus max_iter / 1000; fit
+    fails for c > 0.6 at any resource."""
+
+    def __init__(self, c=0.0, max_iter=9):
+        self.c = c
+        self.max_iter = max_iter
+
+    def fit(self, X, y):
+        if self.c > 0.6:
+            raise RuntimeError("diverged")
+        return super().fit(X, y)
+
+    def score(self, X, y, sample_weight=None):
+        return -((self.c - 0.3) ** 2) - 0.1 + self.max_iter / 1000
+
+
+@pytest.mark.parametrize("sampler", ["random", "bayes"])
+@pytest.mark.parametrize("error_score", [np.nan, 0.0, 1.0])
+def test_failed_configurations_are_promoted_last_and_never_best(error_score, sampler):
+    X, y = make_classification(n_samples=60, random_state=0)
+    search = HyperbandSearchCV(
+        FailsAboveBelowZero(), {"c": Real(0, 1)}, resource="max_iter",
+        max_resources=27, cv=2, error_score=error_score, sampler=sampler,
+        refit=False, random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    res = search.cv_results_
+    c = np.array([p["c"] for p in res["params"]])
+    failed = c > 0.6
+    full = res["n_resources"] == 27
+    assert failed[full].any() and (~failed[full]).any()
+    # a rung promotes a failed configuration only once every one that scored is promoted
+    for bracket in np.unique(res["bracket"]):
+        rows = res["bracket"] == bracket
+        for rung in range(res["iter"][rows].max()):
+            here = rows & (res["iter"] == rung)
+            after = res["config_id"][rows & (res["iter"] == rung + 1)]
+            promoted = np.isin(res["config_id"], after)
+            if (here & failed & promoted).any():
+                assert (here & ~failed <= promoted).all()
+    assert not failed[search.best_index_] and full[search.best_index_]
+    assert search.best_score_ == res["mean_test_score"][full & ~failed].max()
+
+
 def test_multimetric_refit_by_name():
     X, y = load_iris(return_X_y=True)
     search = HyperbandSearchCV(
@@ -606,8 +653,9 @@ def test_callbacks_see_the_steps_of_a_failed_member_too():
             self.names.append("end:" + context.task_name)
 
     X, y = make_classification(n_samples=60, random_state=0)
-    # A failure scores 100, so failed members are promoted and later steps
-    # start from no model at all.
+    # Every configuration of a rung fails, so a failed member is promoted
+    # (failures rank last, whatever error_score) and its later steps start
+    # from no model at all.
     search = HyperbandSearchCV(
         FailsAfterEpochs(), {"c": Real(0, 1)}, resource="partial_fit",
         max_resources=9, cv=2, error_score=100.0, refit=False, random_state=0,

@@ -19,7 +19,7 @@ from skhyper import Categorical, Integer, PBTSearchCV, Real, SearchSpace
 from skhyper._incremental import Stepper, replay
 from skhyper._pbt import explore_perturb, perturb_value
 
-from ._estimators import ConstantClassifier, block_problem
+from ._estimators import ConstantClassifier, DivergesAbove, block_problem
 
 
 @pytest.fixture(scope="module")
@@ -190,22 +190,6 @@ def test_warm_start_resource_with_histogram_gradient_boosting():
     assert set(search.cv_results_["n_resources"]) == {2, 4, 6}
 
 
-class DivergesAbove(ConstantClassifier):
-    """partial_fit fails when eta0 > 0.5; scores -|eta0 - 0.4|."""
-
-    def __init__(self, eta0=0.1):
-        self.eta0 = eta0
-
-    def partial_fit(self, X, y, classes=None):
-        if self.eta0 > 0.5:
-            raise RuntimeError("diverged")
-        self.classes_ = np.asarray(classes if classes is not None else np.unique(y))
-        return self
-
-    def score(self, X, y, sample_weight=None):
-        return -abs(self.eta0 - 0.4)
-
-
 def test_a_failed_member_ranks_last_and_is_replaced():
     X, y = make_classification(n_samples=60, random_state=0)
     search = PBTSearchCV(
@@ -223,6 +207,43 @@ def test_a_failed_member_ranks_last_and_is_replaced():
     replaced = set(np.flatnonzero(res["parent"][res["iter"] == 1] >= 0))
     assert set(res["member"][failed]) <= replaced
     assert np.isfinite(search.best_score_)
+
+
+def _failed_rows(res, error_score):
+    scores = res["split0_test_score"]
+    return np.isnan(scores) if np.isnan(error_score) else scores == error_score
+
+
+@pytest.mark.parametrize("high", [0.6, 0.9])  # a few failed members, or half of them
+@pytest.mark.parametrize("error_score", [np.nan, 0.0, 1.0])
+def test_failed_members_rank_last_are_never_copied_and_never_best(error_score, high):
+    # DivergesAbove scores below zero: error_score=0 or 1 told as a score
+    # would rank a failed member first, and exploit would spread the failure.
+    X, y = make_classification(n_samples=60, random_state=0)
+    search = PBTSearchCV(
+        DivergesAbove(), {"eta0": Real(0.01, high)}, population_size=8, n_steps=5,
+        interval=1, safe_to_change=["eta0"], cv=2, random_state=0,
+        error_score=error_score, refit=False,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    res = search.cv_results_
+    failed = _failed_rows(res, error_score)
+    assert failed[res["iter"] == 0].sum() >= (1 if high < 0.9 else 3)
+    for r in range(1, res["iter"].max() + 1):
+        before, now = res["iter"] == r - 1, res["iter"] == r
+        failed_before = set(res["member"][before & failed])
+        parents = res["parent"][now]
+        # never copied, and every failed member replaced at the next exploit
+        assert not failed_before & set(parents[parents >= 0])
+        assert failed_before <= set(res["member"][now & (res["parent"] >= 0)])
+    # the failure does not spread: no round has more failed members than the first
+    counts = [failed[res["iter"] == r].sum() for r in range(res["iter"].max() + 1)]
+    assert max(counts) == counts[0]
+    assert not failed[search.best_index_]
+    assert res["n_resources"][search.best_index_] == 5
+    assert search.best_score_ < 0
 
 
 @pytest.mark.parametrize(
