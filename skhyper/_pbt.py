@@ -42,9 +42,11 @@ def perturb_value(dim, value, factor, random_state=None):
     the same step in log space whatever the prior); one whose range reaches
     zero or below moves by ``(factor - 1)`` times its width. The result is
     clipped to the bounds (a scipy.stats distribution's are its quantiles
-    ``1e-12`` and ``1 - 1e-12``); an integer is rounded and, where rounding
-    would leave it where it was, moves to the neighbour in the factor's
-    direction; a category is drawn again from its prior.
+    ``1e-12`` and ``1 - 1e-12``); an integer (an ``Integer``, or a discrete
+    distribution such as ``randint``, whose support is taken to be every
+    integer between its bounds) is rounded to the nearest and, where
+    rounding would leave it where it was, moves to the neighbour in the
+    factor's direction; a category is drawn again from its prior.
 
     Parameters
     ----------
@@ -81,13 +83,15 @@ def perturb_value(dim, value, factor, random_state=None):
     else:
         moved = value + (factor - 1) * (high - low)
     moved = float(np.clip(moved, low, high))
-    if isinstance(dim, Integer):
+    if dim.is_discrete:  # Integer, or a discrete distribution (randint, poisson ...)
+        # Rounded to the nearest integer, not snapped through the CDF (which
+        # floors, and drifts a walk of explores to the lower bound): the
+        # move is unbiased where the bounds are not reached.
         step = int(round(moved))
         if step == value and factor != 1:
             step = value + (1 if factor > 1 else -1)
-        return int(np.clip(step, dim.low, dim.high))
+        return int(np.clip(step, low, high))
     if isinstance(dim, Distribution):
-        # snap onto the distribution's support (integers for a discrete one)
         return dim.inverse_transform(dim.transform([moved]))[0]
     return moved
 

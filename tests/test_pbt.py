@@ -83,6 +83,67 @@ def test_explore_resamples_or_moves_every_parameter():
     assert len({p["x"] for p in resampled}) == 20
 
 
+def _randint(low, high):
+    """``randint(low, high + 1)``: the integers low..high, as Integer(low, high)."""
+    return SearchSpace({"k": stats.randint(low, high + 1)}).subspaces[0]["k"]
+
+
+@pytest.mark.parametrize("value, factor, expected", [
+    (2, 1.2, 3), (3, 1.2, 4), (4, 1.2, 5), (6, 1.2, 7),  # floored, they stayed
+    (2, 0.8, 1), (3, 0.8, 2), (6, 0.8, 5), (8, 0.8, 6),  # 4.8 was floored to 4
+    (10, 1.2, 10), (1, 0.8, 1),  # the neighbour is clipped to the support
+])
+def test_a_scipy_integer_distribution_moves_as_integer_does(value, factor, expected):
+    integer = Integer(1, 10).check("k")
+    assert perturb_value(_randint(1, 10), value, factor) == expected
+    assert perturb_value(integer, value, factor) == expected
+    assert isinstance(perturb_value(_randint(1, 10), value, factor), int)
+
+
+_POISSON = SearchSpace({"k": stats.poisson(6)}).subspaces[0]["k"]  # support from 0
+_BINOM = SearchSpace({"k": stats.binom(20, 0.5)}).subspaces[0]["k"]  # 0..20
+
+
+@pytest.mark.parametrize("dim, starts", [
+    (Integer(1, 10), (3, 5, 8)),
+    (_randint(1, 10), (3, 5, 8)),
+    (Integer(1, 100, prior="log-uniform"), (3, 8, 40)),
+    (_randint(1, 100), (3, 8, 40)),
+    # ranges from 0 move by a fifth of their width: interior values only
+    (_POISSON, (8, 10)),
+    (_BINOM, (6, 10, 14)),
+], ids=["Integer", "randint", "Integer-log", "randint-wide", "poisson", "binom"])
+def test_explore_of_an_integer_is_unbiased_in_the_interior(dim, starts):
+    # one explore step (no resampling) from an interior value: the mean of
+    # many draws is the value, as x0.8 and x1.2 average to x1
+    space = SearchSpace({"k": dim})
+    for start in starts:
+        rng = check_random_state(start)
+        moves = [
+            explore_perturb(space, {"k": start}, rng, 0.0, (0.8, 1.2))["k"]
+            for _ in range(2000)
+        ]
+        assert all(isinstance(k, int) and k != start for k in moves)
+        # within four standard errors (the draws are seeded: no flakiness)
+        assert abs(np.mean(moves) - start) < 4 * np.std(moves) / np.sqrt(len(moves))
+
+
+def _walk(space, seed, start=5, n=30):
+    rng, params = check_random_state(seed), {"k": start}
+    for _ in range(n):
+        params = explore_perturb(space, params, rng, 0.0, (0.8, 1.2))
+    return params["k"]
+
+
+def test_a_walk_of_explores_on_randint_is_the_walk_on_integer():
+    # randint used to be floored at every move and drifted to its lower bound
+    integer = SearchSpace({"k": Integer(1, 10)})
+    dist = SearchSpace({"k": _randint(1, 10)})
+    ends = [_walk(dist, seed) for seed in range(100)]
+    assert ends == [_walk(integer, seed) for seed in range(100)]
+    assert 3 < np.mean(ends) < 7
+
+
 def test_explore_stays_in_the_subspace_of_a_union():
     space = SearchSpace([{"a": Real(1.0, 2.0)}, {"b": Real(1.0, 2.0), "c": ["u", "v"]}])
     moved = explore_perturb(space, {"b": 1.5, "c": "u"}, 0, 0.5, (0.8, 1.2))
