@@ -7,6 +7,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import is_classifier
+from sklearn.utils.multiclass import type_of_target
 
 from ._compat import Interval, StrOptions
 from ._engine import Batch, _SearchCV
@@ -141,7 +142,8 @@ class HyperbandSearchCV(_SearchCV):
         What a rung gives more of:
 
         - ``"n_samples"`` trains on the first ``n_resources`` samples of each
-          training fold (in a fixed random, class-stratified order, so that
+          training fold (in a fixed random order, class-stratified for a
+          binary or multiclass target as ``check_cv`` stratifies, so that
           larger rungs extend smaller ones; test folds stay whole);
         - ``"partial_fit"`` trains by ``n_resources`` epochs of
           ``partial_fit``, and a promoted configuration *continues* its K
@@ -162,7 +164,8 @@ class HyperbandSearchCV(_SearchCV):
         ``"partial_fit"`` needs the number of epochs.
     min_resources : int or "auto", default="auto"
         Smallest resource a rung may use. ``"auto"``: 1 for a parameter; for
-        ``"n_samples"``, 10, or two samples per class for classifiers if more.
+        ``"n_samples"``, 10, or two samples per class for classifiers of a
+        binary or multiclass target if more.
     factor : int, default=3
         The paper's eta: a rung keeps the best ``1/factor`` of its
         configurations and gives them ``factor`` times the resource.
@@ -600,7 +603,11 @@ class HyperbandSearchCV(_SearchCV):
         if self.resource == "n_samples":
             # Checked here, before anything is fitted; the fold
             # orders are drawn in _start from the search's one random stream.
-            stratify = is_classifier(self.estimator) and y is not None
+            # as check_cv stratifies: a binary or multiclass 1-D target only
+            # (not a multilabel or multi-output one)
+            stratify = is_classifier(self.estimator) and y is not None and (
+                type_of_target(y) in ("binary", "multiclass")
+            )
             y_arr = np.asarray(y) if stratify else None
             self._fold_labels = [y_arr[train] if stratify else None for train, _ in splits]
             self.max_resources_, self.min_resources_ = self._resolve_resources(

@@ -134,6 +134,31 @@ def test_n_samples_subsample_is_stratified_and_nested():
         np.testing.assert_allclose(counts, [0.6 * n, 0.3 * n, 0.1 * n], atol=1)
 
 
+@pytest.mark.parametrize("target", ["multilabel", "multiclass-multioutput"])
+def test_n_samples_resource_with_a_2d_target(target):
+    # GridSearchCV fits a 2-D target (check_cv does not stratify it); the
+    # subsample order must not stratify it either (it crashed: IndexError)
+    from sklearn.datasets import make_multilabel_classification
+    from sklearn.ensemble import RandomForestClassifier
+    from skhyper import Integer
+
+    X, Y = make_multilabel_classification(n_samples=120, n_classes=3, random_state=0)
+    if target == "multiclass-multioutput":
+        Y = Y * np.arange(1, 4)  # outputs with classes {0, 1}, {0, 2}, {0, 3}
+    forest = RandomForestClassifier(n_estimators=5, random_state=0)
+    search = HyperbandSearchCV(
+        forest, {"max_depth": Integer(2, 6)}, resource="n_samples",
+        min_resources=10, cv=3, random_state=0,
+        # accuracy of every output (scikit-learn's refuses multiclass-multioutput)
+        scoring=lambda estimator, X, Y: float(np.mean(estimator.predict(X) == Y)),
+    ).fit(X, Y)
+    res = search.cv_results_
+    assert np.isfinite(res["mean_test_score"]).all()
+    assert search.max_resources_ == 80
+    assert set(res["n_resources"]) == {r for b in search.metadata_["brackets"] for _, r in b}
+    assert search.best_estimator_.predict(X).shape == Y.shape
+
+
 def test_parameter_resource_in_a_pipeline_and_refit_at_full_resource():
     X, y = make_classification(n_samples=200, random_state=0)
     pipe = Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression())])
