@@ -1,6 +1,7 @@
 """HyperbandSearchCV: successive halving over brackets (Li et al. 2018)."""
 
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -195,6 +196,9 @@ class HyperbandSearchCV(_SearchCV):
           plus one, two thirds of a bracket's configurations are proposed by
           the Gaussian-process optimizer of :class:`BayesOptimizer` fitted to
           the scores at the largest such level, the rest drawn at random.
+          The model sees the level and the scores of BOHB's sequential loop
+          (every rung of every bracket before it): a bracket waits for them
+          (see ``n_jobs``).
         - ``"multifidelity"``: one Gaussian process over (configuration,
           resource) fitted to every score at every level, the resource as one
           more input on a log scale with its own length scale (as in FABOLAS
@@ -224,8 +228,11 @@ class HyperbandSearchCV(_SearchCV):
         waves after the first and runs a rung per wave, so that every bracket
         reaches ``max_resources`` in the iteration's last wave, and each wave
         fits all its configurations and folds in parallel (not one rung of a
-        few configurations at a time). The waves depend only on the schedule,
-        so the results are the same for any ``n_jobs``.
+        few configurations at a time). With ``sampler="bayes"`` a bracket
+        also waits until the scores its model would see in BOHB's sequential
+        loop are known, so waves hold fewer fits. The waves depend only on
+        the schedule (and which fits fail), so the results are the same for
+        any ``n_jobs``.
     refit : bool, str or callable, default=True
         Refit an estimator with the best parameters on the whole dataset, at
         ``max_resources``; as in GridSearchCV.
@@ -638,9 +645,11 @@ class HyperbandSearchCV(_SearchCV):
         self._brackets = []  # the brackets started and still running
         self._n_started = 0  # of self._plan
         self._wave = -1
+        self._first_wave = {}  # iteration -> the wave its first bracket started
         self._n_configs = 0
         self._splits_cache = {}
         self._observed = []  # (params, resource, score) of every row
+        self._n_params = sum(len(sub) for sub in self._space.subspaces)
 
     def _make_plan(self):
         """Resolve the schedule and which brackets run, before any fit."""
@@ -657,16 +666,27 @@ class HyperbandSearchCV(_SearchCV):
     # starts after it (with every score of the one before, for the models).
     # A wave is one batch: many workers stay busy where a single rung of a
     # few configurations would leave most idle. The waves depend only on
-    # the schedule, so results are the same for any n_jobs.
+    # the schedule (and, for BOHB, on which scores are finite), so results
+    # are the same for any n_jobs.
+    #
+    # BOHB's brackets are not independent: in the paper's sequential loop
+    # (Falkner et al. 2018) a bracket's model is fitted on every rung of
+    # every bracket before it. A BOHB bracket therefore also waits until the
+    # scores its model would be fitted on in that loop are all known (see
+    # _bohb_data_final): it starts in the same wave as in random Hyperband
+    # when they are, later when they are not.
     def _ask(self):
         self._wave += 1
         self._brackets = [b for b in self._brackets if b.rung + 1 < len(b.rungs)]
         n_waves = len(self._schedule)  # an iteration's waves: its first bracket's rungs
         while self._n_started < len(self._plan):
             iteration, k = self._plan[self._n_started]
-            if iteration * n_waves + k != self._wave:
+            if iteration * n_waves + k > self._wave or (
+                self.sampler == "bayes" and not self._bohb_data_final()
+            ):
                 break
             self._n_started += 1
+            self._first_wave.setdefault(iteration, self._wave)
             rungs = _rung_resources(self._schedule[k])
             params = self._sample_bracket(rungs[0][0])
             self._brackets.append(_Bracket(
@@ -705,7 +725,8 @@ class HyperbandSearchCV(_SearchCV):
             candidate_splits=splits or None,
             members=more_results["config_id"], targets=more_results["n_resources"],
             label=(f"iteration {iteration + 1}, " if iterations > 1 else "")
-            + f"wave {self._wave - iteration * n_waves}: bracket " + ", ".join(labels),
+            + f"wave {self._wave - self._first_wave[iteration]}: bracket "
+            + ", ".join(labels),
         )
 
     def _subsampled(self, n):
@@ -719,7 +740,7 @@ class HyperbandSearchCV(_SearchCV):
             return self._space.sample(n, self._rng)
         # Two thirds from the model (once it has enough scores), the rest at random.
         n_model = n - n // _BOHB_RANDOM_FRACTION
-        n_params = sum(len(sub) for sub in self._space.subspaces)
+        n_params = self._n_params
         if self.sampler == "multifidelity":
             params = propose_multifidelity(
                 self._space, self._observed, n_model,
@@ -729,6 +750,28 @@ class HyperbandSearchCV(_SearchCV):
         else:
             params = self._propose_bohb(n_model, n_params)
         return params + self._space.sample(n - len(params), self._rng)
+
+    def _bohb_data_final(self):
+        """Whether the next bracket's BOHB model would be fitted on the same
+        scores as in the sequential loop, where every bracket started before
+        it has run all its rungs.
+
+        True when the level the loop would choose (the largest with more
+        finite scores than parameters plus one, as :meth:`_propose_bohb`) has
+        no rung left to run, and no larger level could reach that many with
+        the rungs left; also when no level could (the bracket is drawn at
+        random either way).
+        """
+        finite, left = Counter(), Counter()
+        for _, resource, score in self._observed:
+            finite[resource] += bool(np.isfinite(score))
+        for b in self._brackets:  # started: every bracket before the next
+            for n, resource in b.rungs[b.rung + 1:]:
+                left[resource] += n
+        for resource in sorted(set(finite) | set(left), reverse=True):
+            if finite[resource] + left[resource] > self._n_params + 1:
+                return not left[resource]
+        return True
 
     def _propose_bohb(self, n_model, n_params):
         """BOHB: ``n_model`` proposals of the model of the largest resource
@@ -784,11 +827,13 @@ class HyperbandSearchCV(_SearchCV):
         }
 
     def _stop_if_all_failed(self):
-        # Only once the first iteration's last wave has run, where every
-        # bracket reaches max_resources: small rungs may fail for want of
+        # Only once every bracket of the first iteration has reached
+        # max_resources (in its last wave): small rungs may fail for want of
         # samples or iterations (a PCA asking for more components than a
         # rung has samples) where larger ones fit.
-        return self._wave >= len(self._schedule) - 1
+        return self._n_started >= min(len(self._schedule), len(self._plan)) and all(
+            b.rung + 1 == len(b.rungs) for b in self._brackets if b.iteration == 0
+        )
 
     def _run_search(self, record, callback_ctx=None):
         try:

@@ -1017,7 +1017,7 @@ class MovingBowl(ConstantClassifier):
         return -((self.c - best) ** 2)
 
 
-def test_multifidelity_sampler_is_not_misled_by_small_budgets():
+def test_model_based_samplers_where_small_budgets_mislead():
     X, y = make_classification(n_samples=40, random_state=0)
     first, second = {}, {}
     for sampler in ("random", "bayes", "multifidelity"):
@@ -1030,20 +1030,22 @@ def test_multifidelity_sampler_is_not_misled_by_small_budgets():
             ).fit(X, y).cv_results_
             c = np.array([p["c"] for p in res["params"]])
             starts = res["iter"] == 0
-            # the first iteration's brackets after the first, which see only
-            # small budgets' scores
-            early = starts & (res["hyperband_iteration"] == 0) & (res["bracket"] < 3)
+            # the first iteration's last two brackets, s=1 and s=0, whose BOHB
+            # models are fitted at n_resources=9 (optimum 0.6) and 27 (0.8)
+            early = starts & (res["hyperband_iteration"] == 0) & (res["bracket"] < 2)
             first[sampler].append(np.median(np.abs(c[early] - 0.8)))
             late = starts & (res["hyperband_iteration"] == 1)
             second[sampler].append(np.median(np.abs(c[late] - 0.8)))
     first = {k: np.median(v) for k, v in first.items()}
     second = {k: np.median(v) for k, v in second.items()}
-    # BOHB's model of the largest level with enough scores proposes the small
-    # budgets' optimum; the joint model, asked at full resource, is not misled.
-    assert first["bayes"] > first["random"] + 0.1
-    assert first["multifidelity"] < first["bayes"] - 0.1
-    # with full-resource scores (the second iteration) it proposes the optimum
-    assert second["multifidelity"] < 0.1 < 0.5 * second["random"]
+    # In BOHB's sequential order these brackets are proposed from models at
+    # n_resources=9 and 27: closer to the optimum at full resource than
+    # random draws. (Run in waves without waiting for those scores, they were
+    # fitted at 3 and 9 and proposed the small budgets' optima.)
+    assert first["bayes"] < first["random"] - 0.1
+    # with full-resource scores (the second iteration) both propose the optimum
+    assert second["bayes"] < 0.1 < 0.5 * second["random"]
+    assert second["multifidelity"] < 0.1
 
 
 def test_multifidelity_sampler_on_a_mixed_space_and_samples_resource():
@@ -1094,3 +1096,82 @@ def test_model_based_samplers_learn_from_failed_fits_as_the_worst(sampler):
     # thirds are near 0.6
     assert np.mean(c[late] < 0.5) < 0.3
     assert np.isfinite(res["mean_test_score"][c >= 0.5]).all()
+
+
+# -- BOHB's models see what the sequential loop would ---------------------------
+class Bowl2D(ConstantClassifier):
+    """Scores -(c - 0.3)^2 - (d - 0.6)^2 whatever the resource."""
+
+    def __init__(self, c=0.0, d=0.0, max_iter=81):
+        self.c = c
+        self.d = d
+        self.max_iter = max_iter
+
+    def score(self, X, y, sample_weight=None):
+        return -((self.c - 0.3) ** 2) - (self.d - 0.6) ** 2
+
+
+def _sequential_bohb_levels(res, n_params):
+    """For each bracket, in order, ``(level, n)``: the largest resource with
+    more than ``n_params + 1`` finite scores among the rows of the brackets
+    before it (every rung of every earlier bracket: BOHB's sequential order,
+    Falkner et al. 2018, Alg. 2), and how many scores it has; (None, 0)
+    without one."""
+    brackets = sorted(
+        set(zip(res["hyperband_iteration"], -res["bracket"]))
+    )  # (iteration, -s): Hyperband's order, most exploratory first
+    out = []
+    for iteration, minus_s in brackets:
+        before = (res["hyperband_iteration"] < iteration) | (
+            (res["hyperband_iteration"] == iteration) & (-res["bracket"] < minus_s)
+        )
+        scores, levels = res["mean_test_score"][before], res["n_resources"][before]
+        enough = [
+            r for r in np.unique(levels)
+            if np.isfinite(scores[levels == r]).sum() > n_params + 1
+        ]
+        level = max(enough) if enough else None
+        out.append((level, int((levels == level).sum()) if enough else 0))
+    return out
+
+
+@pytest.mark.parametrize("max_resources, space, iterations, estimator", [
+    (27, {"c": Real(0, 1)}, 2, Bowl()),
+    (81, {"c": Real(0, 1), "d": Real(0, 1)}, 1, Bowl2D()),
+    (27, {"c": Real(0, 1)}, 1, FailsBelow()),
+], ids=["R27-1d-two-iterations", "R81-2d", "R27-failures"])
+def test_bohb_models_see_what_sequential_bohb_would(
+    max_resources, space, iterations, estimator
+):
+    # Each bracket's model is fitted at the level, and on the very scores,
+    # that BOHB's sequential loop would give it, even though brackets run
+    # together in waves (they used to see only the rungs of earlier waves).
+    seen = []
+
+    class Spy(HyperbandSearchCV):
+        def _propose_bohb(self, n_model, n_params):
+            levels = {}
+            for _, r, score in self._observed:
+                levels.setdefault(r, []).append(score)
+            enough = [
+                r for r, v in levels.items() if np.isfinite(v).sum() > n_params + 1
+            ]
+            level = max(enough) if enough else None
+            seen.append((level, len(levels[level]) if enough else 0))
+            return super()._propose_bohb(n_model, n_params)
+
+    X, y = make_classification(n_samples=40, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search = Spy(
+            estimator, space, resource="max_iter", max_resources=max_resources,
+            sampler="bayes", hyperband_iterations=iterations, cv=2, random_state=0,
+            error_score=-1.0, refit=False,
+        ).fit(X, y)
+    expected = _sequential_bohb_levels(search.cv_results_, len(space))
+    assert seen == expected
+    # the last bracket's model sees full budgets
+    assert expected[-1][0] == max_resources
+    # the schedule is Hyperband's all the same
+    res = search.cv_results_
+    assert len(res["params"]) == search.metadata_["n_evaluations"]
