@@ -108,7 +108,7 @@ class _StopSearch(Exception):
     """A callback asked the search to stop after the batch just recorded."""
 
 
-def best_index_at_max_resource(refit, refit_metric, results, failed=None):
+def best_index_at_max_resource(refit_metric, results, failed=None):
     """The best row among those at the largest ``n_resources`` (all rows
     without that column), by mean score; a row with a failed fit
     (``failed``, a mask of the rows) or a NaN score ranks last, whatever
@@ -119,8 +119,6 @@ def best_index_at_max_resource(refit, refit_metric, results, failed=None):
     their own rather than GridSearchCV's: it is what they refit or replay.
     When every such row failed, the first of them.
     """
-    if callable(refit):
-        return BaseSearchCV._select_best_index(refit, refit_metric, results)
     scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
     full = np.ones(len(scores), dtype=bool)
     if "n_resources" in results:
@@ -306,7 +304,7 @@ class _SearchCV(BaseSearchCV):
         if not self._selects_own_best or callable(refit):
             return super()._select_best_index(refit, refit_metric, results)
         return best_index_at_max_resource(
-            refit, refit_metric, results, getattr(self, "_rows_failed", None)
+            refit_metric, results, getattr(self, "_rows_failed", None)
         )
 
     @_fit_context(
@@ -601,11 +599,6 @@ class _Record:
     def all_failed(self):
         return all(out["fit_error"] is not None for out in self.outs)
 
-    @property
-    def failed_rows(self):
-        """Whether each row so far had a failed fit on any fold."""
-        return _failed_rows(self.outs, len(self.params))
-
     def evaluate(self, batch, search_ctx=None):
         """Evaluate and record ``batch``; return its scores of the optimized metric.
 
@@ -696,7 +689,8 @@ class _Record:
             # a callable's dict of scores is known only from a successful fit
             _compat.insert_error_scores(self.outs, search.error_score)
         self.results = self.format(quiet=True)
-        search._rows_failed = self.failed_rows  # for a search's own choice of the best
+        # for a search's own choice of the best row
+        search._rows_failed = _failed_rows(self.outs, len(self.params))
         failed = [out["fit_error"] for out in outs if out["fit_error"] is not None]
         if self.all_failed and search._stop_if_all_failed():
             raise ValueError(self.failure_summary())
