@@ -16,7 +16,7 @@ from ._incremental import (
     warm_start_parameter,
 )
 from .space import SearchSpace
-from .space._dimensions import _CDF_EPS, Categorical, Distribution, Integer
+from .space._dimensions import _CDF_EPS, Categorical, Distribution
 from .optimizer import _threadpool_controller
 from .surrogate import fit_gp
 from .surrogate._acquisition import ucb
