@@ -103,8 +103,10 @@ class BayesSearchCV(_SearchCV):
         Seeds the initial design, the model and the acquisition optimizer.
         With an int, results are identical for any ``n_jobs``.
     error_score : "raise" or float, default=np.nan
-        Score of a failed fit, as in GridSearchCV. The model sees a failed
-        setting as the worst score seen so far.
+        Score of a failed fit in ``cv_results_``, as in GridSearchCV (and
+        ``best_index_`` follows GridSearchCV's rule on it). The model is told
+        a setting whose fit failed on any fold as the worst score seen so
+        far, whatever ``error_score`` is.
     return_train_score : bool, default=False
         As in GridSearchCV.
 

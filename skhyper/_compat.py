@@ -108,6 +108,12 @@ def is_successive_halving(search):
     return isinstance(search, BaseSuccessiveHalving)
 
 
+def base_select_best_index(refit, refit_metric, results):
+    """The best row by GridSearchCV's own rule (BaseSearchCV's, not a
+    subclass's override)."""
+    return BaseSearchCV._select_best_index(refit, refit_metric, results)
+
+
 def check_refit_for_multimetric(search, scores):
     """Check ``refit`` names one of a callable scorer's metrics."""
     search._check_refit_for_multimetric(scores)
@@ -153,6 +159,7 @@ def init_callback_context(search, max_subtasks):
 __all__ = [
     "BaseSearchCV",
     "CALLBACKS_ATTRIBUTE",
+    "base_select_best_index",
     "callbacks_of",
     "set_callbacks_of",
     "HAS_CALLBACK_API",

@@ -54,11 +54,18 @@ class PolicyState:
     scores : list of float
         The model's training-data score after each step so far (only for
         policies that ask for it: ``needs_scores``).
+    memory : dict
+        What a policy keeps between the steps of one training run, which
+        advances ``step`` and appends to ``scores`` (empty for a new state).
     """
 
     step: int
     n_steps: int
     scores: list = field(default_factory=list)
+    #: what a policy carries from one step of this training run to the next
+    #: (a feedback policy's current values), so that it need not replay the
+    #: run from step 0 at every step
+    memory: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def progress(self):
@@ -140,16 +147,24 @@ class FeedbackPolicy:
         return np.array([1.0, state.progress, change, last])
 
     def units(self, state):
-        """Unit coordinates at ``state.step``, replaying the loop from step 0."""
-        u = dict(self.start)
-        for t in range(state.step + 1):
-            if t == 0:
-                continue
-            phi = self.features(PolicyState(t, state.n_steps, state.scores[:t]))
+        """Unit coordinates at ``state.step``: the loop from step 0, continued
+        from the step this policy last saw of the same run (``state.memory``),
+        so that a run of ``n`` steps costs ``n`` updates, not ``n^2 / 2``."""
+        done, u = state.memory.get(self, (0, self.start))
+        if done > state.step:  # a state moved back: replay from the start
+            done, u = 0, self.start
+        u = dict(u)
+        for t in range(done + 1, state.step + 1):
+            # the features of step t see the scores before step t (of those
+            # known), of which they read the last two
+            known = min(t, len(state.scores))
+            seen = state.scores[max(0, known - 2):known]
+            phi = self.features(PolicyState(t, state.n_steps, seen))
             for name in u:
                 u[name] = float(np.clip(
                     u[name] + _FEEDBACK_DELTA * np.tanh(self.theta[name] @ phi), 0, 1
                 ))
+        state.memory[self] = (state.step, dict(u))
         return u
 
     def __call__(self, state):
@@ -267,7 +282,10 @@ class DACSearchCV(_SearchCV):
         Seeds the learner. With an int, results are identical for any
         ``n_jobs``.
     error_score : "raise" or float, default=np.nan
-        Score of a failed fit.
+        Score of a failed fit in ``cv_results_``. Whatever its value, a
+        policy whose training failed on any fold is told to the learner as a
+        failure (never in the elite; the worst score for ``"bayes"``) and is
+        never ``best_index_``.
     return_train_score : bool, default=False
         As in GridSearchCV.
 
@@ -308,6 +326,9 @@ class DACSearchCV(_SearchCV):
     >>> len(search.best_trajectory_[0])
     5
     """
+
+    # best_index_: never a policy whose training failed (refit applies it)
+    _selects_own_best = True
 
     _parameter_constraints: dict = {
         **_SearchCV._parameter_constraints,

@@ -45,7 +45,7 @@ from ._results import rows_at_max_resource
 from .space import SearchSpace
 from .space._space import warn_two_tuple_ranges
 
-__all__ = ["Batch", "_SearchCV", "best_index_at_max_resource"]
+__all__ = ["Batch", "_SearchCV"]
 
 
 @dataclass
@@ -107,22 +107,6 @@ EARLIER_FAILURE = "this member failed at an earlier step"
 
 class _StopSearch(Exception):
     """A callback asked the search to stop after the batch just recorded."""
-
-
-def best_index_at_max_resource(refit, refit_metric, results):
-    """The best row among those at the largest ``n_resources`` (NaN last).
-
-    For searches whose rows at smaller resources are not final results
-    (Hyperband's early rungs, PBT's earlier rounds).
-    """
-    if callable(refit):
-        return BaseSearchCV._select_best_index(refit, refit_metric, results)
-    full = rows_at_max_resource(results)
-    scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
-    scores = np.where(full & ~np.isnan(scores), scores, -np.inf)
-    if np.all(np.isneginf(scores)):
-        return int(np.flatnonzero(full)[0])
-    return int(np.argmax(scores))
 
 
 def _is_multimetric(scoring):
@@ -271,7 +255,9 @@ class _SearchCV(BaseSearchCV):
     - ``_start(rng)``: reset the strategy's state for a new fit;
     - ``_ask()``: the next :class:`Batch`, or None when the search is over;
     - ``_tell(candidates, scores)``: learn from the batch's mean CV scores of
-      the optimized metric (``error_score`` where a fit failed);
+      the optimized metric. A candidate any of whose fits failed is told NaN,
+      whatever ``error_score`` is (``cv_results_`` shows ``error_score``):
+      a strategy ranks NaN below every score, never copies or promotes it;
     - ``_stop_if_all_failed()``: (optional) whether to give up, with the
       failures summarised, when every fit so far has failed; by default after
       the first batch;
@@ -289,6 +275,36 @@ class _SearchCV(BaseSearchCV):
         "search_metric": [str, None],
         "random_state": ["random_state"],
     }
+
+    # How best_index_ is chosen: False, by GridSearchCV's own rule on
+    # cv_results_ (a drop-in GridSearchCV ranks a failed row by its
+    # error_score); True, the search's own choice (what it refits or
+    # replays): the best score among _selectable_rows.
+    _selects_own_best = False
+
+    def _selectable_rows(self, results):
+        """Boolean mask of the rows of ``results`` the search may choose as its
+        best (the plots and compare draw these). A search that chooses its own
+        best chooses among the rows at the largest ``n_resources`` (Hyperband's
+        last rung, PBT's last round; every row without that column), never a
+        row with a failed fit, whatever ``error_score`` is; the others, as
+        GridSearchCV, among every row."""
+        if not self._selects_own_best:
+            return np.ones(len(results["params"]), dtype=bool)
+        rows = rows_at_max_resource(results)
+        failed = getattr(self, "_rows_failed", None)
+        if failed is not None and len(failed) == len(rows):
+            rows = rows & ~failed
+        return rows
+
+    def _select_best_index(self, refit, refit_metric, results):
+        if not self._selects_own_best or callable(refit):
+            return _compat.base_select_best_index(refit, refit_metric, results)
+        scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
+        scored = self._selectable_rows(results) & ~np.isnan(scores)
+        if not scored.any():  # every candidate failed: the first at full resource
+            return int(np.flatnonzero(rows_at_max_resource(results))[0])
+        return int(np.argmax(np.where(scored, scores, -np.inf)))
 
     @_fit_context(
         # the estimator is validated by the evaluator's fits, as in GridSearchCV
@@ -696,6 +712,8 @@ class _Record:
             # a callable's dict of scores is known only from a successful fit
             _compat.insert_error_scores(self.outs, search.error_score)
         self.results = self.format(quiet=True)
+        # for a search's own choice of the best row
+        search._rows_failed = _failed_rows(self.outs, len(self.params))
         failed = [out["fit_error"] for out in outs if out["fit_error"] is not None]
         if self.all_failed and not search._expects_failures and search._stop_if_all_failed():
             self.report_failures(stopped=True)
@@ -706,7 +724,15 @@ class _Record:
             first = outs[0]["test_scores"]
             if isinstance(first, dict):
                 _compat.check_refit_for_multimetric(search, first)
-        scores = self._last_scores(n, failed_batch=len(failed) == len(outs))
+        # What the strategy learns is the same whatever error_score is: a
+        # candidate any of whose fits failed is told NaN (a failure, which
+        # every strategy ranks below every score), while cv_results_ shows
+        # error_score as GridSearchCV does. A numeric error_score told as a
+        # score would be the *best* one when the scores are below it.
+        scores = np.where(
+            _failed_rows(outs, n), np.nan,
+            self._last_scores(n, failed_batch=len(failed) == len(outs)),
+        )
         if search.verbose > 0:
             self._report(batch, scores, len(failed))
         return scores
@@ -727,7 +753,7 @@ class _Record:
         column = f"mean_test_{search._metric}"
         if column not in self.results:
             if failed_batch:  # a callable scorer's names are not known yet
-                return np.full(n, float(search.error_score))
+                return np.full(n, np.nan)
             if search._metric is None:  # a strategy that does not learn from scores
                 return np.full(n, np.nan)
             first = next(
@@ -781,6 +807,14 @@ class _Record:
         if n_failed:  # the FitFailedWarning comes once, at the end of the fit
             line += f"; {n_failed} of its fits failed (error_score={search.error_score!r})"
         print(line, flush=True)
+
+
+def _failed_rows(outs, n):
+    """Whether each of ``n`` rows (``outs``: their fold results, row by row)
+    had a failed fit on any fold."""
+    return np.array([out["fit_error"] is not None for out in outs], dtype=bool).reshape(
+        n, -1
+    ).any(axis=1)
 
 
 def _fmt(scores):

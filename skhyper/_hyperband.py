@@ -1,16 +1,17 @@
 """HyperbandSearchCV: successive halving over brackets (Li et al. 2018)."""
 
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import is_classifier
+from sklearn.utils.multiclass import type_of_target
 
 from ._compat import Interval, StrOptions
-from ._engine import Batch, _SearchCV, best_index_at_max_resource
-from ._results import rows_at_max_resource
+from ._engine import Batch, _SearchCV
 from ._incremental import Stepper, _last_step, _Trainer
 from ._multifidelity import propose_multifidelity
 from .optimizer import BayesOptimizer
@@ -142,7 +143,8 @@ class HyperbandSearchCV(_SearchCV):
         What a rung gives more of:
 
         - ``"n_samples"`` trains on the first ``n_resources`` samples of each
-          training fold (in a fixed random, class-stratified order, so that
+          training fold (in a fixed random order, class-stratified for a
+          binary or multiclass target as ``check_cv`` stratifies, so that
           larger rungs extend smaller ones; test folds stay whole);
         - ``"partial_fit"`` trains by ``n_resources`` epochs of
           ``partial_fit``, and a promoted configuration *continues* its K
@@ -163,7 +165,8 @@ class HyperbandSearchCV(_SearchCV):
         ``"partial_fit"`` needs the number of epochs.
     min_resources : int or "auto", default="auto"
         Smallest resource a rung may use. ``"auto"``: 1 for a parameter; for
-        ``"n_samples"``, 10, or two samples per class for classifiers if more.
+        ``"n_samples"``, 10, or two samples per class for classifiers of a
+        binary or multiclass target if more.
     factor : int, default=3
         The paper's eta: a rung keeps the best ``1/factor`` of its
         configurations and gives them ``factor`` times the resource.
@@ -193,6 +196,9 @@ class HyperbandSearchCV(_SearchCV):
           plus one, two thirds of a bracket's configurations are proposed by
           the Gaussian-process optimizer of :class:`BayesOptimizer` fitted to
           the scores at the largest such level, the rest drawn at random.
+          The model sees the level and the scores of BOHB's sequential loop
+          (every rung of every bracket before it): a bracket waits for them
+          (see ``n_jobs``).
         - ``"multifidelity"``: one Gaussian process over (configuration,
           resource) fitted to every score at every level, the resource as one
           more input on a log scale with its own length scale (as in FABOLAS
@@ -222,8 +228,11 @@ class HyperbandSearchCV(_SearchCV):
         waves after the first and runs a rung per wave, so that every bracket
         reaches ``max_resources`` in the iteration's last wave, and each wave
         fits all its configurations and folds in parallel (not one rung of a
-        few configurations at a time). The waves depend only on the schedule,
-        so the results are the same for any ``n_jobs``.
+        few configurations at a time). With ``sampler="bayes"`` a bracket
+        also waits until the scores its model would see in BOHB's sequential
+        loop are known, so waves hold fewer fits. The waves depend only on
+        the schedule (and which fits fail), so the results are the same for
+        any ``n_jobs``.
     refit : bool, str or callable, default=True
         Refit an estimator with the best parameters on the whole dataset, at
         ``max_resources``; as in GridSearchCV.
@@ -240,9 +249,11 @@ class HyperbandSearchCV(_SearchCV):
         folds are subsampled. With an int, results are identical for any
         ``n_jobs``.
     error_score : "raise" or float, default=np.nan
-        Score of a failed fit, as in GridSearchCV. A NaN score ranks below
-        every finite score, so a failed configuration is never promoted over
-        one that scored.
+        Score of a failed fit in ``cv_results_``, as in GridSearchCV.
+        Whatever its value, a configuration whose fit failed on any fold (or
+        that scored NaN) ranks below every one that scored: it is never
+        promoted over one that scored, nor ``best_index_``, and a
+        model-based ``sampler`` sees it as the worst score.
     return_train_score : bool, default=False
         As in GridSearchCV.
 
@@ -274,8 +285,8 @@ class HyperbandSearchCV(_SearchCV):
         resource at ``max_resources``.
     best_index_ : int
         Row of the best configuration in ``cv_results_``, the best among the
-        rows at ``max_resources`` (a callable ``refit`` chooses among all
-        rows).
+        rows at ``max_resources``, never one whose fit failed while another
+        scored (a callable ``refit`` chooses among all rows).
     scorer_ : function or dict
         The scorer(s) used.
     n_splits_ : int
@@ -308,8 +319,9 @@ class HyperbandSearchCV(_SearchCV):
     -----
     In the paper's notation ``R = max_resources / min_resources`` and
     ``eta = factor``; the schedule is :func:`hyperband_schedule`. A failed
-    fit scores ``error_score`` and, when that is NaN, ranks below every
-    finite score, so it is never promoted over a configuration that scored.
+    fit scores ``error_score`` in ``cv_results_`` but, whatever that is,
+    ranks below every finite score, so it is never promoted over a
+    configuration that scored.
 
     References
     ----------
@@ -345,6 +357,10 @@ class HyperbandSearchCV(_SearchCV):
     >>> bool(search.best_score_ > 0.95)
     True
     """
+
+    # best_index_: only configurations trained with the full resource
+    # compete, and never one whose fit failed
+    _selects_own_best = True
 
     _parameter_constraints: dict = {
         **_SearchCV._parameter_constraints,
@@ -594,7 +610,11 @@ class HyperbandSearchCV(_SearchCV):
         if self.resource == "n_samples":
             # Checked here, before anything is fitted; the fold
             # orders are drawn in _start from the search's one random stream.
-            stratify = is_classifier(self.estimator) and y is not None
+            # as check_cv stratifies: a binary or multiclass 1-D target only
+            # (not a multilabel or multi-output one)
+            stratify = is_classifier(self.estimator) and y is not None and (
+                type_of_target(y) in ("binary", "multiclass")
+            )
             y_arr = np.asarray(y) if stratify else None
             self._fold_labels = [y_arr[train] if stratify else None for train, _ in splits]
             self.max_resources_, self.min_resources_ = self._resolve_resources(
@@ -625,9 +645,11 @@ class HyperbandSearchCV(_SearchCV):
         self._brackets = []  # the brackets started and still running
         self._n_started = 0  # of self._plan
         self._wave = -1
+        self._first_wave = {}  # iteration -> the wave its first bracket started
         self._n_configs = 0
         self._splits_cache = {}
         self._observed = []  # (params, resource, score) of every row
+        self._n_params = sum(len(sub) for sub in self._space.subspaces)
 
     def _make_plan(self):
         """Resolve the schedule and which brackets run, before any fit."""
@@ -644,16 +666,27 @@ class HyperbandSearchCV(_SearchCV):
     # starts after it (with every score of the one before, for the models).
     # A wave is one batch: many workers stay busy where a single rung of a
     # few configurations would leave most idle. The waves depend only on
-    # the schedule, so results are the same for any n_jobs.
+    # the schedule (and, for BOHB, on which scores are finite), so results
+    # are the same for any n_jobs.
+    #
+    # BOHB's brackets are not independent: in the paper's sequential loop
+    # (Falkner et al. 2018) a bracket's model is fitted on every rung of
+    # every bracket before it. A BOHB bracket therefore also waits until the
+    # scores its model would be fitted on in that loop are all known (see
+    # _bohb_data_final): it starts in the same wave as in random Hyperband
+    # when they are, later when they are not.
     def _ask(self):
         self._wave += 1
         self._brackets = [b for b in self._brackets if b.rung + 1 < len(b.rungs)]
         n_waves = len(self._schedule)  # an iteration's waves: its first bracket's rungs
         while self._n_started < len(self._plan):
             iteration, k = self._plan[self._n_started]
-            if iteration * n_waves + k != self._wave:
+            if iteration * n_waves + k > self._wave or (
+                self.sampler == "bayes" and not self._bohb_data_final()
+            ):
                 break
             self._n_started += 1
+            self._first_wave.setdefault(iteration, self._wave)
             rungs = _rung_resources(self._schedule[k])
             params = self._sample_bracket(rungs[0][0])
             self._brackets.append(_Bracket(
@@ -692,7 +725,8 @@ class HyperbandSearchCV(_SearchCV):
             candidate_splits=splits or None,
             members=more_results["config_id"], targets=more_results["n_resources"],
             label=(f"iteration {iteration + 1}, " if iterations > 1 else "")
-            + f"wave {self._wave - iteration * n_waves}: bracket " + ", ".join(labels),
+            + f"wave {self._wave - self._first_wave[iteration]}: bracket "
+            + ", ".join(labels),
         )
 
     def _subsampled(self, n):
@@ -706,7 +740,7 @@ class HyperbandSearchCV(_SearchCV):
             return self._space.sample(n, self._rng)
         # Two thirds from the model (once it has enough scores), the rest at random.
         n_model = n - n // _BOHB_RANDOM_FRACTION
-        n_params = sum(len(sub) for sub in self._space.subspaces)
+        n_params = self._n_params
         if self.sampler == "multifidelity":
             params = propose_multifidelity(
                 self._space, self._observed, n_model,
@@ -716,6 +750,28 @@ class HyperbandSearchCV(_SearchCV):
         else:
             params = self._propose_bohb(n_model, n_params)
         return params + self._space.sample(n - len(params), self._rng)
+
+    def _bohb_data_final(self):
+        """Whether the next bracket's BOHB model would be fitted on the same
+        scores as in the sequential loop, where every bracket started before
+        it has run all its rungs.
+
+        True when the level the loop would choose (the largest with more
+        finite scores than parameters plus one, as :meth:`_propose_bohb`) has
+        no rung left to run, and no larger level could reach that many with
+        the rungs left; also when no level could (the bracket is drawn at
+        random either way).
+        """
+        finite, left = Counter(), Counter()
+        for _, resource, score in self._observed:
+            finite[resource] += bool(np.isfinite(score))
+        for b in self._brackets:  # started: every bracket before the next
+            for n, resource in b.rungs[b.rung + 1:]:
+                left[resource] += n
+        for resource in sorted(set(finite) | set(left), reverse=True):
+            if finite[resource] + left[resource] > self._n_params + 1:
+                return not left[resource]
+        return True
 
     def _propose_bohb(self, n_model, n_params):
         """BOHB: ``n_model`` proposals of the model of the largest resource
@@ -771,25 +827,19 @@ class HyperbandSearchCV(_SearchCV):
         }
 
     def _stop_if_all_failed(self):
-        # Only once the first iteration's last wave has run, where every
-        # bracket reaches max_resources: small rungs may fail for want of
+        # Only once every bracket of the first iteration has reached
+        # max_resources (in its last wave): small rungs may fail for want of
         # samples or iterations (a PCA asking for more components than a
         # rung has samples) where larger ones fit.
-        return self._wave >= len(self._schedule) - 1
+        return self._n_started >= min(len(self._schedule), len(self._plan)) and all(
+            b.rung + 1 == len(b.rungs) for b in self._brackets if b.iteration == 0
+        )
 
     def _run_search(self, record, callback_ctx=None):
         try:
             super()._run_search(record, callback_ctx=callback_ctx)
         finally:
             self._ordered = self._splits_cache = self._splits = None
-
-    @staticmethod
-    def _select_best_index(refit, refit_metric, results):
-        # Only configurations trained with the full resource compete.
-        return best_index_at_max_resource(refit, refit_metric, results)
-
-    # the rows _select_best_index chooses among (read by the plots and compare)
-    _selectable_rows = staticmethod(rows_at_max_resource)
 
 
 def _resource_value(r):

@@ -397,6 +397,10 @@ def _advance_and_score(
     fold's ``(index, n_folds)``.
     """
     out = {"n_test_samples": _num_samples(fold.X_test)}
+    if hasattr(stepper, "trajectory"):
+        # every result has the key (scikit-learn's _format_results reads the
+        # first result's keys in all): none is recorded for a failed fit
+        out["trajectory"] = []
     metadata = fold.fit_params.get("sample_weight")
     metadata = None if metadata is None else {"sample_weight": metadata}
     if callback_ctx is not None:

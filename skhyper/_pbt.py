@@ -7,8 +7,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ._compat import Interval, StrOptions
-from ._engine import Batch, _SearchCV, best_index_at_max_resource
-from ._results import rows_at_max_resource
+from ._engine import Batch, _SearchCV
 from ._incremental import (
     Stepper,
     _last_step,
@@ -17,7 +16,7 @@ from ._incremental import (
     warm_start_parameter,
 )
 from .space import SearchSpace
-from .space._dimensions import _CDF_EPS, Categorical, Distribution, Integer
+from .space._dimensions import _CDF_EPS, Categorical, Distribution
 from .optimizer import _threadpool_controller
 from .surrogate import fit_gp
 from .surrogate._acquisition import ucb
@@ -43,9 +42,11 @@ def perturb_value(dim, value, factor, random_state=None):
     the same step in log space whatever the prior); one whose range reaches
     zero or below moves by ``(factor - 1)`` times its width. The result is
     clipped to the bounds (a scipy.stats distribution's are its quantiles
-    ``1e-12`` and ``1 - 1e-12``); an integer is rounded and, where rounding
-    would leave it where it was, moves to the neighbour in the factor's
-    direction; a category is drawn again from its prior.
+    ``1e-12`` and ``1 - 1e-12``); an integer (an ``Integer``, or a discrete
+    distribution such as ``randint``, whose support is taken to be every
+    integer between its bounds) is rounded to the nearest and, where
+    rounding would leave it where it was, moves to the neighbour in the
+    factor's direction; a category is drawn again from its prior.
 
     Parameters
     ----------
@@ -82,13 +83,15 @@ def perturb_value(dim, value, factor, random_state=None):
     else:
         moved = value + (factor - 1) * (high - low)
     moved = float(np.clip(moved, low, high))
-    if isinstance(dim, Integer):
+    if dim.is_discrete:  # Integer, or a discrete distribution (randint, poisson ...)
+        # Rounded to the nearest integer, not snapped through the CDF (which
+        # floors, and drifts a walk of explores to the lower bound): the
+        # move is unbiased where the bounds are not reached.
         step = int(round(moved))
         if step == value and factor != 1:
             step = value + (1 if factor > 1 else -1)
-        return int(np.clip(step, dim.low, dim.high))
+        return int(np.clip(step, low, high))
     if isinstance(dim, Distribution):
-        # snap onto the distribution's support (integers for a discrete one)
         return dim.inverse_transform(dim.transform([moved]))[0]
     return moved
 
@@ -375,8 +378,9 @@ class PBTSearchCV(_SearchCV):
         Seeds the population, exploits and explores. With an int, results
         are identical for any ``n_jobs``.
     error_score : "raise" or float, default=np.nan
-        Score of a failed fit. A member that failed ranks last and is
-        replaced at the next exploit.
+        Score of a failed fit in ``cv_results_``. Whatever its value, a
+        member whose fit failed on any fold ranks last: it is never copied,
+        it is replaced at the next exploit, and it is never ``best_index_``.
     return_train_score : bool, default=False
         As in GridSearchCV.
 
@@ -389,7 +393,8 @@ class PBTSearchCV(_SearchCV):
         in force during the round. ``rank_test_score`` ranks rows of every
         round together.
     best_index_ : int
-        The best row among those at ``n_steps``.
+        The best row among those at ``n_steps``, never one whose fit failed
+        while another scored (a callable ``refit`` chooses among all rows).
     best_score_ : float
         Mean cross-validated score of the winner at ``n_steps``.
     best_params_ : dict
@@ -448,6 +453,10 @@ class PBTSearchCV(_SearchCV):
     >>> search.best_schedule_[0][0]
     0
     """
+
+    # best_index_: the best row at n_steps whose fits did not fail (its
+    # schedule is what refit replays)
+    _selects_own_best = True
 
     _parameter_constraints: dict = {
         **_SearchCV._parameter_constraints,
@@ -600,8 +609,19 @@ class PBTSearchCV(_SearchCV):
         order = _rank(scores)
         n_cut = min(math.ceil(self.quantile * self.population_size),
                     self.population_size // 2)
-        top, bottom = order[:n_cut], order[len(order) - n_cut:]
-        sources = [int(top[self._rng.randint(len(top))]) for _ in bottom]
+        # The engine tells a failed member NaN, whatever error_score is. A
+        # member that failed (or scored NaN) ranks last, is never copied (a
+        # top member that failed is no source) and is replaced now, even
+        # beyond the bottom quantile: a failed member's fold-models are gone,
+        # it would only fail again.
+        failed = np.isnan(scores)
+        top = [int(m) for m in order[:n_cut] if not failed[m]]
+        if not top:
+            return  # no member scored: nothing to copy
+        bottom = [
+            int(m) for i, m in enumerate(order) if i >= len(order) - n_cut or failed[m]
+        ]
+        sources = [top[self._rng.randint(len(top))] for _ in bottom]
         if self._pb2 is not None and self._pb2.ready:
             new = self._pb2.propose(
                 len(bottom), self._steps / self.n_steps_,
@@ -610,7 +630,6 @@ class PBTSearchCV(_SearchCV):
         else:
             new = []
         for i, (member, source) in enumerate(zip(bottom, sources)):
-            member = int(member)
             self._copies[member] = source
             self._parents[member] = source
             self._start_scores[member] = scores[source]
@@ -626,13 +645,6 @@ class PBTSearchCV(_SearchCV):
         super()._run_search(record, callback_ctx=callback_ctx)
         self.schedules_ = dict(record.evaluator.history)
         self._row_schedules = record.evaluator.row_histories
-
-    @staticmethod
-    def _select_best_index(refit, refit_metric, results):
-        return best_index_at_max_resource(refit, refit_metric, results)
-
-    # the rows _select_best_index chooses among (read by the plots and compare)
-    _selectable_rows = staticmethod(rows_at_max_resource)
 
     def _refit_schedule(self):
         return self.best_schedule_

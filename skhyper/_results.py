@@ -82,7 +82,10 @@ def metric_label(search, metric):
 
 def rows_at_max_resource(results):
     """The rows at the largest ``n_resources``: those a multi-fidelity search
-    (Hyperband's last rung, PBT's last round) chooses its best among."""
+    (Hyperband's last rung, PBT's last round) chooses its best among; every
+    row of results without that column."""
+    if "n_resources" not in results:
+        return np.ones(len(results["params"]), dtype=bool)
     resources = np.asarray(results["n_resources"])
     return resources == np.max(resources)
 
@@ -92,7 +95,8 @@ def selectable_rows(search):
     could choose as ``best_index_``, by its own rule.
 
     A search says which by a ``_selectable_rows(results)`` method (skhyper's
-    HyperbandSearchCV and PBTSearchCV: the rows at the largest resource).
+    searches: every row, or for Hyperband, PBT and DAC, which choose their
+    own best, the rows at the largest resource without a failed fit).
     scikit-learn's successive-halving searches choose among the last
     iteration's rows. Every other search may choose any row.
     """

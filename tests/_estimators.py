@@ -71,6 +71,24 @@ class ConstantClassifier(ClassifierMixin, BaseEstimator):
         return np.full(len(X), self.classes_[0])
 
 
+class DivergesAbove(ConstantClassifier):
+    """Trains by partial_fit, which fails when ``eta0 > 0.5`` (as a diverging
+    model raising on overflow would); scores ``-|eta0 - best|``, below zero."""
+
+    def __init__(self, eta0=0.1, best=0.4):
+        self.eta0 = eta0
+        self.best = best
+
+    def partial_fit(self, X, y, classes=None):
+        if self.eta0 > 0.5:
+            raise RuntimeError("diverged")
+        self.classes_ = np.asarray(classes if classes is not None else np.unique(y))
+        return self
+
+    def score(self, X, y, sample_weight=None):
+        return -abs(self.eta0 - self.best)
+
+
 class CallbackRecorder:
     """A scikit-learn (>= 1.9) callback that records the names of the tasks begun."""
 

@@ -4,10 +4,11 @@ import warnings
 import numpy as np
 import pytest
 from scipy.stats import loguniform
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.datasets import load_iris, make_classification, make_regression
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import (
+    GridSearchCV,
     GroupKFold,
     KFold,
     StratifiedKFold,
@@ -256,29 +257,119 @@ def _fit_quietly(search, X, y):
         return search.fit(X, y)
 
 
-def test_error_score_numeric_keeps_results_and_steers_away():
-    from sklearn.exceptions import FitFailedWarning
+class FailsAbove(RegressorMixin, BaseEstimator):
+    """Ignores the data; scores -(x - 0.3)^2 - 0.1 (below zero); fit fails for x > 0.6."""
 
-    search, X, y = _failing_search(n_iter=12, n_points=2, error_score=-1.0)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        search.fit(X, y)
-    assert any(issubclass(w.category, FitFailedWarning) for w in caught)
-    told = np.array([p["parameter"] for p in search.optimizer_.observed_params])
-    assert len(told) == 12
-    # A batch in which every fit failed rides along with the next one, so
-    # its rows are in cv_results_; only a wholly failed last batch is missing,
-    # and then a warning names it.
-    scores = search.cv_results_["mean_test_score"]
-    params = np.array([p["parameter"] for p in search.cv_results_["params"]])
-    missing = sorted(set(told) - set(params))
-    assert all(p > 0.5 for p in missing)
-    assert any("missing from cv_results_" in str(w.message) for w in caught) == bool(missing)
-    assert len(params) == 12 - len(missing)
-    assert (params > 0.5).any()
-    np.testing.assert_array_equal(scores[params > 0.5], -1.0)
-    np.testing.assert_allclose(scores[params <= 0.5], 1 - params[params <= 0.5])
-    assert search.best_params_["parameter"] < 0.1
+    def __init__(self, x=0.0):
+        self.x = x
+
+    def fit(self, X, y=None):
+        if self.x > 0.6:
+            raise ValueError("diverged")
+        self.n_features_in_ = np.asarray(X).shape[1]
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+    def score(self, X, y=None, sample_weight=None):
+        return -((self.x - 0.3) ** 2) - 0.1
+
+
+@pytest.mark.parametrize("error_score", [0.0, -0.05, 1.0])
+def test_error_score_numeric_is_told_as_the_worst_score(error_score):
+    # Scores are below zero: error_score=0 told as a score would be the best,
+    # and the model would steer into the failing region x > 0.6.
+    X = np.zeros((30, 1))
+    searches = {
+        value: BayesSearchCV(
+            FailsAbove(), {"x": Real(0.0, 1.0)}, n_iter=14, n_initial_points=5,
+            cv=3, random_state=0, error_score=value, refit=False,
+        )
+        for value in (error_score, np.nan)
+    }
+    for search in searches.values():
+        _fit_quietly(search, X, None)
+    search = searches[error_score]
+    xs = np.array([p["x"] for p in search.cv_results_["params"]])
+    failed = xs > 0.6
+    assert failed.any() and (~failed).any()
+    # cv_results_ shows error_score; the model was told a failure (NaN, the worst)
+    np.testing.assert_allclose(search.cv_results_["mean_test_score"][failed], error_score)
+    assert np.isnan(search.optimizer_.observed_scores[failed]).all()
+    assert np.all(search.optimizer_.observed_scores[~failed] < 0)
+    assert np.isfinite(search.optimizer_.gp_.y_train_).all()
+    # so error_score changes nothing the search does: the same settings as with NaN
+    np.testing.assert_array_equal(
+        xs, [p["x"] for p in searches[np.nan].cv_results_["params"]]
+    )
+    # and the model stays out of the failing region after the initial design
+    assert failed[5:].sum() <= 1
+    assert search.optimizer_.best_params["x"] == pytest.approx(0.3, abs=0.05)
+
+
+def test_best_row_is_chosen_by_gridsearchcvs_rule_even_when_error_score_wins():
+    # BayesSearchCV is a drop-in GridSearchCV: its selection rule is
+    # GridSearchCV's, which ranks a failed row by error_score.
+    X = np.zeros((30, 1))
+    search = _fit_quietly(BayesSearchCV(
+        FailsAbove(), {"x": Real(0.0, 1.0)}, n_iter=8, n_initial_points=5,
+        cv=3, random_state=0, error_score=0.0, refit=False,
+    ), X, None)
+    grid = _fit_quietly(GridSearchCV(
+        FailsAbove(), [{"x": [p["x"]]} for p in search.cv_results_["params"]],
+        cv=3, error_score=0.0, refit=False,
+    ), X, None)
+    assert search.best_index_ == grid.best_index_
+    assert search.cv_results_["mean_test_score"][search.best_index_] == 0.0
+    np.testing.assert_array_equal(
+        search.cv_results_["rank_test_score"], grid.cv_results_["rank_test_score"]
+    )
+
+
+class FragileRidge(Ridge):
+    """Ridge whose fit fails for a small ``alpha`` (as an ill-conditioned solve may)."""
+
+    def fit(self, X, y, sample_weight=None):
+        if self.alpha < 1e-2:
+            raise np.linalg.LinAlgError("ill-conditioned on purpose")
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+class FragileLogistic(LogisticRegression):
+    """LogisticRegression whose fit fails for a large ``C``."""
+
+    def fit(self, X, y, sample_weight=None):
+        if self.C > 10.0:
+            raise FloatingPointError("diverged on purpose")
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+@pytest.mark.parametrize(
+    "estimator, space, scoring",
+    [
+        (FragileRidge(), {"alpha": Real(1e-4, 1e2, prior="log-uniform")},
+         "neg_mean_squared_error"),
+        (FragileRidge(), {"alpha": Real(1e-4, 1e2, prior="log-uniform")}, "r2"),
+        (FragileLogistic(), {"C": Real(1e-3, 1e3, prior="log-uniform")}, "neg_log_loss"),
+    ],
+    ids=["neg_mean_squared_error", "r2", "neg_log_loss"],
+)
+def test_a_numeric_error_score_does_not_change_the_search(estimator, space, scoring):
+    if isinstance(estimator, LogisticRegression):
+        X, y = make_classification(n_samples=60, n_features=4, random_state=1)
+    else:
+        X, y = make_regression(n_samples=60, n_features=4, noise=30.0, random_state=1)
+    params = {}
+    for error_score in (0.0, np.nan):
+        search = _fit_quietly(BayesSearchCV(
+            estimator, space, scoring=scoring, n_iter=10, n_initial_points=4,
+            cv=3, random_state=2, error_score=error_score, refit=False,
+        ), X, y)
+        params[error_score] = search.cv_results_["params"]
+        scores = search.optimizer_.observed_scores
+        assert np.isnan(scores).any() and np.isfinite(scores).any()
+    assert params[0.0] == params[np.nan]
 
 
 def test_wholly_failed_batch_is_kept_in_cv_results():
@@ -286,10 +377,10 @@ def test_wholly_failed_batch_is_kept_in_cv_results():
     _fit_quietly(search, X, y)
     told = [p["parameter"] for p in search.optimizer_.observed_params]
     params = [p["parameter"] for p in search.cv_results_["params"]]
-    # n_points=1: every failing setting is a wholly failed batch of its own.
-    failed_not_last = [p for p in told[:-1] if p > 0.5]
-    assert failed_not_last
-    assert set(failed_not_last) <= set(params)
+    # n_points=1: every failing setting is a wholly failed batch of its own,
+    # and every one is a row, the last batch's too
+    assert any(p > 0.5 for p in told)
+    assert told == params
 
 
 def test_search_raises_when_every_fit_fails():

@@ -1,7 +1,10 @@
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.datasets import make_classification
+from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import SGDClassifier, SGDRegressor
 from sklearn.model_selection import KFold
 from sklearn.svm import SVC
@@ -9,7 +12,7 @@ from sklearn.svm import SVC
 from skhyper import Categorical, DACSearchCV, Real
 from skhyper._dac import FeedbackPolicy, PolicyState, SchedulePolicy
 
-from ._estimators import ConstantClassifier, block_problem
+from ._estimators import ConstantClassifier, DivergesAbove, block_problem
 
 
 def _sgd():
@@ -51,6 +54,44 @@ def test_zero_feedback_weights_reproduce_the_static_run_exactly(data):
     b = base.train(clone(_sgd()).set_params(eta0=static), X, y, 0, 5, {})
     np.testing.assert_array_equal(a.coef_, b.coef_)
     assert len(search.cv_results_["params"]) == 4
+
+
+def _feedback_policy():
+    dims = {
+        "eta0": ETA["eta0"].check("eta0"),
+        "alpha": Real(1e-6, 1e-2, prior="log-uniform").check("alpha"),
+    }
+    rng = np.random.RandomState(0)
+    return FeedbackPolicy(
+        dims, {"eta0": 0.5, "alpha": 0.3},
+        {"eta0": rng.uniform(-1, 1, 4), "alpha": rng.uniform(-1, 1, 4)},
+    )
+
+
+def test_a_feedback_policy_costs_one_update_per_training_step(monkeypatch):
+    # as PolicyStepper calls it: once per step, the training score appended
+    # after each; it used to replay the loop from step 0 at every step
+    # (n_steps^2 / 2 updates, 14 s of policy alone at 1000 steps)
+    policy, n_steps = _feedback_policy(), 200
+    scores = np.random.RandomState(1).uniform(0.2, 1.0, n_steps)
+    fresh = [
+        policy(PolicyState(t, n_steps, list(scores[:t]))) for t in range(n_steps)
+    ]
+    calls = []
+    features = FeedbackPolicy.features
+    monkeypatch.setattr(
+        FeedbackPolicy, "features",
+        staticmethod(lambda state: calls.append(state.step) or features(state)),
+    )
+    state, stepwise = PolicyState(0, n_steps), []
+    for t in range(n_steps):
+        state.step = t
+        stepwise.append(policy(state))
+        state.scores.append(float(scores[t]))
+    assert len(calls) == n_steps - 1
+    # the same values as a replay from step 0 of a fresh state
+    assert stepwise == fresh
+    assert len({v["eta0"] for v in stepwise}) > 10  # the policy does move
 
 
 class IndexRecorder(ConstantClassifier):
@@ -220,3 +261,30 @@ def test_failed_policies_never_join_the_elite(data):
     search._tell([None] * len(points), np.full(len(points), np.nan))
     np.testing.assert_allclose(search._mean, 0.7 * only + 0.3 * before_mean)
     assert np.all(np.isfinite(search._std)) and before_std.shape == search._std.shape
+
+
+@pytest.mark.parametrize("learner", ["cem", "bayes"])
+def test_a_numeric_error_score_changes_nothing_the_learner_does(data, learner):
+    # error_score=0 is above every score: told as a score, failed policies
+    # would be the elite; they must never be, nor best_policy_
+    X, y = data
+    runs = {}
+    for error_score in (0.0, np.nan):
+        search = DACSearchCV(
+            DivergesAbove(best=0.2), {"eta0": Real(0.01, 0.7)}, n_steps=3, n_iter=12,
+            n_knots=2, generation_size=4, learner=learner, safe_to_change=["eta0"],
+            cv=2, random_state=0, error_score=error_score, refit=False,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FitFailedWarning)
+            search.fit(X, y)
+        runs[error_score] = search
+    res = runs[0.0].cv_results_
+    failed = res["mean_test_score"] == 0.0
+    assert failed.any() and (~failed).any()
+    assert [repr(p) for p in res["policy"]] == [
+        repr(p) for p in runs[np.nan].cv_results_["policy"]
+    ]
+    assert not failed[runs[0.0].best_index_]
+    assert runs[0.0].best_index_ == runs[np.nan].best_index_
+    assert runs[0.0].best_score_ < 0

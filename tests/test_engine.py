@@ -209,7 +209,7 @@ def test_failed_fits_are_reported_once_per_fit_in_scikit_learn_s_words(data):
     )
 
 
-# -- 2. and 8. failures are fitted once, kept, and told as error_score ------------
+# -- 2. and 8. failures are fitted once, kept, and told as the worst score ----------
 class CountingFailer(FailingClassifier):
     """FailingClassifier counting its fits in a class-level list (n_jobs=1)."""
 
@@ -220,7 +220,7 @@ class CountingFailer(FailingClassifier):
         return super().fit(X, y)
 
 
-def test_failed_settings_are_fitted_once_kept_and_told_as_error_score(data):
+def test_failed_settings_are_fitted_once_kept_and_told_as_failed(data):
     X, y = data
     CountingFailer.calls = []
     search = _bayes(CountingFailer(fail_above=0.5), n_iter=12, error_score=-1.0,
@@ -234,13 +234,91 @@ def test_failed_settings_are_fitted_once_kept_and_told_as_error_score(data):
     assert sorted(CountingFailer.calls) == sorted(params * 3)
     failed = np.array(params) > 0.5
     assert failed.any() and (~failed).any()
+    # cv_results_ shows error_score, as GridSearchCV ...
     np.testing.assert_array_equal(res["mean_test_score"][failed], -1.0)
-    # a numeric error_score is told to the model as it is
+    # ... but the strategy is told a failure (NaN: the worst), not -1.0
     told = dict(zip(
         [p["parameter"] for p in search.optimizer_.observed_params],
         search.optimizer_.observed_scores,
     ))
-    assert [told[p] for p in np.array(params)[failed]] == [-1.0] * failed.sum()
+    assert np.isnan([told[p] for p in np.array(params)[failed]]).all()
+    np.testing.assert_allclose(
+        [told[p] for p in np.array(params)[~failed]], res["mean_test_score"][~failed]
+    )
+
+
+class FailsOnOneFold(FailingClassifier):
+    """Fails when ``parameter > fail_above`` on the first fold of KFold(3) over
+    ``_indexed_data()`` (the only training part without a row below 30);
+    scores 1 - parameter."""
+
+    def fit(self, X, y):
+        if self.parameter > self.fail_above and np.min(X) >= 30:
+            raise ValueError("fails on one fold")
+        self.classes_ = np.unique(y)
+        return self
+
+    def partial_fit(self, X, y, classes=None):
+        return self.fit(X, y)
+
+
+def _indexed_data():
+    return np.arange(90.0).reshape(-1, 1), np.tile([0, 1], 45)
+
+
+def _told_by(search_class):
+    """A subclass of ``search_class`` recording what its strategy is told."""
+
+    class Spy(search_class):
+        def _tell(self, candidates, scores):
+            self.told_ = getattr(self, "told_", []) + list(
+                zip([dict(c) for c in candidates], np.asarray(scores, dtype=float))
+            )
+            return super()._tell(candidates, scores)
+
+    Spy.__name__ = search_class.__name__
+    return Spy
+
+
+@pytest.mark.parametrize("error_score", [-1.0, 0.0, 5.0, np.nan])
+@pytest.mark.parametrize("search", ["bayes", "hyperband-n_samples", "hyperband-partial_fit"])
+def test_a_candidate_with_any_failed_fold_is_told_as_failed_whatever_error_score(
+    search, error_score
+):
+    X, y = _indexed_data()
+    common = dict(cv=KFold(3), random_state=0, error_score=error_score, refit=False)
+    if search == "bayes":
+        search = _told_by(BayesSearchCV)(
+            FailsOnOneFold(), {"parameter": Real(0.0, 1.0)}, n_iter=8,
+            n_initial_points=4, **common,
+        )
+    elif search == "hyperband-n_samples":
+        search = _told_by(HyperbandSearchCV)(
+            FailsOnOneFold(), {"parameter": Real(0.0, 1.0)}, resource="n_samples",
+            min_resources=20, **common,
+        )
+    else:
+        search = _told_by(HyperbandSearchCV)(
+            FailsOnOneFold(), {"parameter": Real(0.0, 1.0)}, resource="partial_fit",
+            max_resources=9, **common,
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    res = search.cv_results_
+    partly = np.array([p["parameter"] > 0.5 for p in res["params"]])
+    assert partly.any() and (~partly).any()
+    # the row shows error_score on one fold and real scores on the others
+    if np.isnan(error_score):
+        assert np.isnan(res["split0_test_score"][partly]).all()
+    else:
+        np.testing.assert_array_equal(res["split0_test_score"][partly], error_score)
+    assert np.isfinite(res["split1_test_score"][partly]).all()
+    told_failed = np.array([p["parameter"] > 0.5 for p, _ in search.told_])
+    told = np.array([score for _, score in search.told_])
+    assert len(told) == len(res["params"])
+    assert np.isnan(told[told_failed]).all()
+    assert np.isfinite(told[~told_failed]).all()
 
 
 def test_a_search_whose_every_fit_fails_stops_after_its_first_design(data):

@@ -134,6 +134,31 @@ def test_n_samples_subsample_is_stratified_and_nested():
         np.testing.assert_allclose(counts, [0.6 * n, 0.3 * n, 0.1 * n], atol=1)
 
 
+@pytest.mark.parametrize("target", ["multilabel", "multiclass-multioutput"])
+def test_n_samples_resource_with_a_2d_target(target):
+    # GridSearchCV fits a 2-D target (check_cv does not stratify it); the
+    # subsample order must not stratify it either (it crashed: IndexError)
+    from sklearn.datasets import make_multilabel_classification
+    from sklearn.ensemble import RandomForestClassifier
+    from skhyper import Integer
+
+    X, Y = make_multilabel_classification(n_samples=120, n_classes=3, random_state=0)
+    if target == "multiclass-multioutput":
+        Y = Y * np.arange(1, 4)  # outputs with classes {0, 1}, {0, 2}, {0, 3}
+    forest = RandomForestClassifier(n_estimators=5, random_state=0)
+    search = HyperbandSearchCV(
+        forest, {"max_depth": Integer(2, 6)}, resource="n_samples",
+        min_resources=10, cv=3, random_state=0,
+        # accuracy of every output (scikit-learn's refuses multiclass-multioutput)
+        scoring=lambda estimator, X, Y: float(np.mean(estimator.predict(X) == Y)),
+    ).fit(X, Y)
+    res = search.cv_results_
+    assert np.isfinite(res["mean_test_score"]).all()
+    assert search.max_resources_ == 80
+    assert set(res["n_resources"]) == {r for b in search.metadata_["brackets"] for _, r in b}
+    assert search.best_estimator_.predict(X).shape == Y.shape
+
+
 def test_parameter_resource_in_a_pipeline_and_refit_at_full_resource():
     X, y = make_classification(n_samples=200, random_state=0)
     pipe = Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression())])
@@ -225,6 +250,53 @@ def test_failures_at_some_resources_get_error_score():
     np.testing.assert_array_equal(res["mean_test_score"][failing], -1.0)
     np.testing.assert_allclose(res["mean_test_score"][~failing], c[~failing])
     assert search.best_params_["c"] <= 0.7
+
+
+class FailsAboveBelowZero(ConstantClassifier):
+    """Scores -(c - 0.3)^2 - 0.1 (below zero) plus max_iter / 1000; fit
+    fails for c > 0.6 at any resource."""
+
+    def __init__(self, c=0.0, max_iter=9):
+        self.c = c
+        self.max_iter = max_iter
+
+    def fit(self, X, y):
+        if self.c > 0.6:
+            raise RuntimeError("diverged")
+        return super().fit(X, y)
+
+    def score(self, X, y, sample_weight=None):
+        return -((self.c - 0.3) ** 2) - 0.1 + self.max_iter / 1000
+
+
+@pytest.mark.parametrize("sampler", ["random", "bayes"])
+@pytest.mark.parametrize("error_score", [np.nan, 0.0, 1.0])
+def test_failed_configurations_are_promoted_last_and_never_best(error_score, sampler):
+    X, y = make_classification(n_samples=60, random_state=0)
+    search = HyperbandSearchCV(
+        FailsAboveBelowZero(), {"c": Real(0, 1)}, resource="max_iter",
+        max_resources=27, cv=2, error_score=error_score, sampler=sampler,
+        refit=False, random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    res = search.cv_results_
+    c = np.array([p["c"] for p in res["params"]])
+    failed = c > 0.6
+    full = res["n_resources"] == 27
+    assert failed[full].any() and (~failed[full]).any()
+    # a rung promotes a failed configuration only once every one that scored is promoted
+    for bracket in np.unique(res["bracket"]):
+        rows = res["bracket"] == bracket
+        for rung in range(res["iter"][rows].max()):
+            here = rows & (res["iter"] == rung)
+            after = res["config_id"][rows & (res["iter"] == rung + 1)]
+            promoted = np.isin(res["config_id"], after)
+            if (here & failed & promoted).any():
+                assert (here & ~failed <= promoted).all()
+    assert not failed[search.best_index_] and full[search.best_index_]
+    assert search.best_score_ == res["mean_test_score"][full & ~failed].max()
 
 
 def test_multimetric_refit_by_name():
@@ -606,8 +678,9 @@ def test_callbacks_see_the_steps_of_a_failed_member_too():
             self.names.append("end:" + context.task_name)
 
     X, y = make_classification(n_samples=60, random_state=0)
-    # A failure scores 100, so failed members are promoted and later steps
-    # start from no model at all.
+    # Every configuration of a rung fails, so a failed member is promoted
+    # (failures rank last, whatever error_score) and its later steps start
+    # from no model at all.
     search = HyperbandSearchCV(
         FailsAfterEpochs(), {"c": Real(0, 1)}, resource="partial_fit",
         max_resources=9, cv=2, error_score=100.0, refit=False, random_state=0,
@@ -944,7 +1017,7 @@ class MovingBowl(ConstantClassifier):
         return -((self.c - best) ** 2)
 
 
-def test_multifidelity_sampler_is_not_misled_by_small_budgets():
+def test_model_based_samplers_where_small_budgets_mislead():
     X, y = make_classification(n_samples=40, random_state=0)
     first, second = {}, {}
     for sampler in ("random", "bayes", "multifidelity"):
@@ -957,20 +1030,22 @@ def test_multifidelity_sampler_is_not_misled_by_small_budgets():
             ).fit(X, y).cv_results_
             c = np.array([p["c"] for p in res["params"]])
             starts = res["iter"] == 0
-            # the first iteration's brackets after the first, which see only
-            # small budgets' scores
-            early = starts & (res["hyperband_iteration"] == 0) & (res["bracket"] < 3)
+            # the first iteration's last two brackets, s=1 and s=0, whose BOHB
+            # models are fitted at n_resources=9 (optimum 0.6) and 27 (0.8)
+            early = starts & (res["hyperband_iteration"] == 0) & (res["bracket"] < 2)
             first[sampler].append(np.median(np.abs(c[early] - 0.8)))
             late = starts & (res["hyperband_iteration"] == 1)
             second[sampler].append(np.median(np.abs(c[late] - 0.8)))
     first = {k: np.median(v) for k, v in first.items()}
     second = {k: np.median(v) for k, v in second.items()}
-    # BOHB's model of the largest level with enough scores proposes the small
-    # budgets' optimum; the joint model, asked at full resource, is not misled.
-    assert first["bayes"] > first["random"] + 0.1
-    assert first["multifidelity"] < first["bayes"] - 0.1
-    # with full-resource scores (the second iteration) it proposes the optimum
-    assert second["multifidelity"] < 0.1 < 0.5 * second["random"]
+    # In BOHB's sequential order these brackets are proposed from models at
+    # n_resources=9 and 27: closer to the optimum at full resource than
+    # random draws. (Run in waves without waiting for those scores, they were
+    # fitted at 3 and 9 and proposed the small budgets' optima.)
+    assert first["bayes"] < first["random"] - 0.1
+    # with full-resource scores (the second iteration) both propose the optimum
+    assert second["bayes"] < 0.1 < 0.5 * second["random"]
+    assert second["multifidelity"] < 0.1
 
 
 def test_multifidelity_sampler_on_a_mixed_space_and_samples_resource():
@@ -1021,3 +1096,82 @@ def test_model_based_samplers_learn_from_failed_fits_as_the_worst(sampler):
     # thirds are near 0.6
     assert np.mean(c[late] < 0.5) < 0.3
     assert np.isfinite(res["mean_test_score"][c >= 0.5]).all()
+
+
+# -- BOHB's models see what the sequential loop would ---------------------------
+class Bowl2D(ConstantClassifier):
+    """Scores -(c - 0.3)^2 - (d - 0.6)^2 whatever the resource."""
+
+    def __init__(self, c=0.0, d=0.0, max_iter=81):
+        self.c = c
+        self.d = d
+        self.max_iter = max_iter
+
+    def score(self, X, y, sample_weight=None):
+        return -((self.c - 0.3) ** 2) - (self.d - 0.6) ** 2
+
+
+def _sequential_bohb_levels(res, n_params):
+    """For each bracket, in order, ``(level, n)``: the largest resource with
+    more than ``n_params + 1`` finite scores among the rows of the brackets
+    before it (every rung of every earlier bracket: BOHB's sequential order,
+    Falkner et al. 2018, Alg. 2), and how many scores it has; (None, 0)
+    without one."""
+    brackets = sorted(
+        set(zip(res["hyperband_iteration"], -res["bracket"]))
+    )  # (iteration, -s): Hyperband's order, most exploratory first
+    out = []
+    for iteration, minus_s in brackets:
+        before = (res["hyperband_iteration"] < iteration) | (
+            (res["hyperband_iteration"] == iteration) & (-res["bracket"] < minus_s)
+        )
+        scores, levels = res["mean_test_score"][before], res["n_resources"][before]
+        enough = [
+            r for r in np.unique(levels)
+            if np.isfinite(scores[levels == r]).sum() > n_params + 1
+        ]
+        level = max(enough) if enough else None
+        out.append((level, int((levels == level).sum()) if enough else 0))
+    return out
+
+
+@pytest.mark.parametrize("max_resources, space, iterations, estimator", [
+    (27, {"c": Real(0, 1)}, 2, Bowl()),
+    (81, {"c": Real(0, 1), "d": Real(0, 1)}, 1, Bowl2D()),
+    (27, {"c": Real(0, 1)}, 1, FailsBelow()),
+], ids=["R27-1d-two-iterations", "R81-2d", "R27-failures"])
+def test_bohb_models_see_what_sequential_bohb_would(
+    max_resources, space, iterations, estimator
+):
+    # Each bracket's model is fitted at the level, and on the very scores,
+    # that BOHB's sequential loop would give it, even though brackets run
+    # together in waves (they used to see only the rungs of earlier waves).
+    seen = []
+
+    class Spy(HyperbandSearchCV):
+        def _propose_bohb(self, n_model, n_params):
+            levels = {}
+            for _, r, score in self._observed:
+                levels.setdefault(r, []).append(score)
+            enough = [
+                r for r, v in levels.items() if np.isfinite(v).sum() > n_params + 1
+            ]
+            level = max(enough) if enough else None
+            seen.append((level, len(levels[level]) if enough else 0))
+            return super()._propose_bohb(n_model, n_params)
+
+    X, y = make_classification(n_samples=40, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search = Spy(
+            estimator, space, resource="max_iter", max_resources=max_resources,
+            sampler="bayes", hyperband_iterations=iterations, cv=2, random_state=0,
+            error_score=-1.0, refit=False,
+        ).fit(X, y)
+    expected = _sequential_bohb_levels(search.cv_results_, len(space))
+    assert seen == expected
+    # the last bracket's model sees full budgets
+    assert expected[-1][0] == max_resources
+    # the schedule is Hyperband's all the same
+    res = search.cv_results_
+    assert len(res["params"]) == search.metadata_["n_evaluations"]

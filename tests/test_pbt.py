@@ -19,7 +19,7 @@ from skhyper import Categorical, Integer, PBTSearchCV, Real, SearchSpace
 from skhyper._incremental import Stepper, replay
 from skhyper._pbt import explore_perturb, perturb_value
 
-from ._estimators import ConstantClassifier, block_problem
+from ._estimators import ConstantClassifier, DivergesAbove, block_problem
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +81,67 @@ def test_explore_resamples_or_moves_every_parameter():
         assert moved["k"] in (16, 24)
     resampled = [explore_perturb(space, params, rng, 1.0, (0.8, 1.2)) for _ in range(20)]
     assert len({p["x"] for p in resampled}) == 20
+
+
+def _randint(low, high):
+    """``randint(low, high + 1)``: the integers low..high, as Integer(low, high)."""
+    return SearchSpace({"k": stats.randint(low, high + 1)}).subspaces[0]["k"]
+
+
+@pytest.mark.parametrize("value, factor, expected", [
+    (2, 1.2, 3), (3, 1.2, 4), (4, 1.2, 5), (6, 1.2, 7),  # floored, they stayed
+    (2, 0.8, 1), (3, 0.8, 2), (6, 0.8, 5), (8, 0.8, 6),  # 4.8 was floored to 4
+    (10, 1.2, 10), (1, 0.8, 1),  # the neighbour is clipped to the support
+])
+def test_a_scipy_integer_distribution_moves_as_integer_does(value, factor, expected):
+    integer = Integer(1, 10).check("k")
+    assert perturb_value(_randint(1, 10), value, factor) == expected
+    assert perturb_value(integer, value, factor) == expected
+    assert isinstance(perturb_value(_randint(1, 10), value, factor), int)
+
+
+_POISSON = SearchSpace({"k": stats.poisson(6)}).subspaces[0]["k"]  # support from 0
+_BINOM = SearchSpace({"k": stats.binom(20, 0.5)}).subspaces[0]["k"]  # 0..20
+
+
+@pytest.mark.parametrize("dim, starts", [
+    (Integer(1, 10), (3, 5, 8)),
+    (_randint(1, 10), (3, 5, 8)),
+    (Integer(1, 100, prior="log-uniform"), (3, 8, 40)),
+    (_randint(1, 100), (3, 8, 40)),
+    # ranges from 0 move by a fifth of their width: interior values only
+    (_POISSON, (8, 10)),
+    (_BINOM, (6, 10, 14)),
+], ids=["Integer", "randint", "Integer-log", "randint-wide", "poisson", "binom"])
+def test_explore_of_an_integer_is_unbiased_in_the_interior(dim, starts):
+    # one explore step (no resampling) from an interior value: the mean of
+    # many draws is the value, as x0.8 and x1.2 average to x1
+    space = SearchSpace({"k": dim})
+    for start in starts:
+        rng = check_random_state(start)
+        moves = [
+            explore_perturb(space, {"k": start}, rng, 0.0, (0.8, 1.2))["k"]
+            for _ in range(2000)
+        ]
+        assert all(isinstance(k, int) and k != start for k in moves)
+        # within four standard errors (the draws are seeded: no flakiness)
+        assert abs(np.mean(moves) - start) < 4 * np.std(moves) / np.sqrt(len(moves))
+
+
+def _walk(space, seed, start=5, n=30):
+    rng, params = check_random_state(seed), {"k": start}
+    for _ in range(n):
+        params = explore_perturb(space, params, rng, 0.0, (0.8, 1.2))
+    return params["k"]
+
+
+def test_a_walk_of_explores_on_randint_is_the_walk_on_integer():
+    # randint used to be floored at every move and drifted to its lower bound
+    integer = SearchSpace({"k": Integer(1, 10)})
+    dist = SearchSpace({"k": _randint(1, 10)})
+    ends = [_walk(dist, seed) for seed in range(100)]
+    assert ends == [_walk(integer, seed) for seed in range(100)]
+    assert 3 < np.mean(ends) < 7
 
 
 def test_explore_stays_in_the_subspace_of_a_union():
@@ -190,22 +251,6 @@ def test_warm_start_resource_with_histogram_gradient_boosting():
     assert set(search.cv_results_["n_resources"]) == {2, 4, 6}
 
 
-class DivergesAbove(ConstantClassifier):
-    """partial_fit fails when eta0 > 0.5; scores -|eta0 - 0.4|."""
-
-    def __init__(self, eta0=0.1):
-        self.eta0 = eta0
-
-    def partial_fit(self, X, y, classes=None):
-        if self.eta0 > 0.5:
-            raise RuntimeError("diverged")
-        self.classes_ = np.asarray(classes if classes is not None else np.unique(y))
-        return self
-
-    def score(self, X, y, sample_weight=None):
-        return -abs(self.eta0 - 0.4)
-
-
 def test_a_failed_member_ranks_last_and_is_replaced():
     X, y = make_classification(n_samples=60, random_state=0)
     search = PBTSearchCV(
@@ -223,6 +268,43 @@ def test_a_failed_member_ranks_last_and_is_replaced():
     replaced = set(np.flatnonzero(res["parent"][res["iter"] == 1] >= 0))
     assert set(res["member"][failed]) <= replaced
     assert np.isfinite(search.best_score_)
+
+
+def _failed_rows(res, error_score):
+    scores = res["split0_test_score"]
+    return np.isnan(scores) if np.isnan(error_score) else scores == error_score
+
+
+@pytest.mark.parametrize("high", [0.6, 0.9])  # a few failed members, or half of them
+@pytest.mark.parametrize("error_score", [np.nan, 0.0, 1.0])
+def test_failed_members_rank_last_are_never_copied_and_never_best(error_score, high):
+    # DivergesAbove scores below zero: error_score=0 or 1 told as a score
+    # would rank a failed member first, and exploit would spread the failure.
+    X, y = make_classification(n_samples=60, random_state=0)
+    search = PBTSearchCV(
+        DivergesAbove(), {"eta0": Real(0.01, high)}, population_size=8, n_steps=5,
+        interval=1, safe_to_change=["eta0"], cv=2, random_state=0,
+        error_score=error_score, refit=False,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    res = search.cv_results_
+    failed = _failed_rows(res, error_score)
+    assert failed[res["iter"] == 0].sum() >= (1 if high < 0.9 else 3)
+    for r in range(1, res["iter"].max() + 1):
+        before, now = res["iter"] == r - 1, res["iter"] == r
+        failed_before = set(res["member"][before & failed])
+        parents = res["parent"][now]
+        # never copied, and every failed member replaced at the next exploit
+        assert not failed_before & set(parents[parents >= 0])
+        assert failed_before <= set(res["member"][now & (res["parent"] >= 0)])
+    # the failure does not spread: no round has more failed members than the first
+    counts = [failed[res["iter"] == r].sum() for r in range(res["iter"].max() + 1)]
+    assert max(counts) == counts[0]
+    assert not failed[search.best_index_]
+    assert res["n_resources"][search.best_index_] == 5
+    assert search.best_score_ < 0
 
 
 @pytest.mark.parametrize(
