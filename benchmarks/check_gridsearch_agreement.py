@@ -111,12 +111,13 @@ def main(argv=None):
     for name, cls in estimators:
         try:
             base = cls()
-        except TypeError:
-            continue  # needs arguments (a meta-estimator)
+            classifier = is_classifier(base)
+        except (TypeError, AttributeError):
+            continue  # needs arguments (a meta-estimator without its estimator)
         # the same model for both searches: its own randomness seeded
         seeded = {"random_state": 0} if "random_state" in base.get_params() else {}
         constraints = getattr(cls, "_parameter_constraints", {})
-        X, y = (Xc, yc) if is_classifier(base) else (Xr, yr)
+        X, y = (Xc, yc) if classifier else (Xr, yr)
         for param, constraint in sorted(constraints.items()):
             values = values_for(constraint)
             if values is None or param in ("n_jobs", "verbose", "random_state"):
