@@ -16,8 +16,9 @@ The rules checked, for each (estimator, parameter):
 - GridSearchCV fits at least one value → the search runs too (it must not
   refuse it) and gives every value the same mean test score (NaN where
   GridSearchCV's fits failed);
-- GridSearchCV's fits all fail → the search raises a ValueError or TypeError,
-  before any fit (refused) or after (scikit-learn's "All the N fits failed").
+- GridSearchCV's fits all fail, or it raises for another reason → the search
+  raises a ValueError or TypeError too, before any fit (refused) or after
+  (scikit-learn's "All the N fits failed").
 
 Prints a table of outcomes and every disagreement::
 
@@ -132,7 +133,9 @@ def main(argv=None):
             counts[key] = counts.get(key, 0) + 1
             agree = (
                 (grid[0] == "ok" and ours[0] == "ok" and same_scores(grid[1], ours[1]))
-                or (grid[0] == "failed" and ours[0] in ("failed", "refused"))
+                # GridSearchCV raised too: after every fit failed, or before
+                # (its own checks, or a fit's error that no error_score catches)
+                or (grid[0] in ("failed", "refused") and ours[0] in ("failed", "refused"))
                 or grid[0] == "error"
             )
             if not agree:
