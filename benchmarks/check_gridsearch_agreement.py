@@ -22,8 +22,9 @@ The rules checked, for each (estimator, parameter):
 
 Prints a table of outcomes and every disagreement::
 
-    python benchmarks/check_gridsearch_agreement.py            # every estimator
-    python benchmarks/check_gridsearch_agreement.py --limit 20 # a quick look
+    PYTHONPATH=. python benchmarks/check_gridsearch_agreement.py            # every estimator
+    PYTHONPATH=. python benchmarks/check_gridsearch_agreement.py --limit 20 # a quick look
+    PYTHONPATH=. python benchmarks/check_gridsearch_agreement.py --search hyperband
 """
 
 import argparse
@@ -39,7 +40,7 @@ from sklearn.datasets import make_classification, make_regression
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.utils import all_estimators
 
-from skhyper import BayesSearchCV
+from skhyper import BayesSearchCV, HyperbandSearchCV
 from skhyper._compat import Interval, StrOptions
 
 #: estimators too slow for 60 samples x several values, or needing a GPU-free
@@ -98,6 +99,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=None,
                         help="only the first N estimators (default: all)")
+    parser.add_argument("--search", choices=["bayes", "hyperband"], default="bayes",
+                        help="the search compared with GridSearchCV; Hyperband "
+                             "(over n_samples) evaluates its own rows, so only "
+                             "whether it runs is compared (default: bayes)")
     args = parser.parse_args(argv)
 
     Xc, yc = make_classification(n_samples=60, n_features=4, random_state=0)
@@ -124,15 +129,18 @@ def main(argv=None):
             if values is None or param in ("n_jobs", "verbose", "random_state"):
                 continue
             grid = outcome(GridSearchCV(cls(**seeded), {param: values}, cv=cv), X, y)
-            ours = outcome(
-                BayesSearchCV(cls(**seeded), {param: values}, n_iter=len(values), cv=cv,
-                              random_state=0),
-                X, y,
-            )
+            if args.search == "bayes":
+                search = BayesSearchCV(cls(**seeded), {param: values}, n_iter=len(values),
+                                       cv=cv, random_state=0)
+            else:
+                search = HyperbandSearchCV(cls(**seeded), {param: values}, cv=cv,
+                                           min_resources=10, factor=2, random_state=0)
+            ours = outcome(search, X, y)
             key = (grid[0], ours[0])
             counts[key] = counts.get(key, 0) + 1
             agree = (
-                (grid[0] == "ok" and ours[0] == "ok" and same_scores(grid[1], ours[1]))
+                (grid[0] == "ok" and ours[0] == "ok"
+                 and (args.search != "bayes" or same_scores(grid[1], ours[1])))
                 # GridSearchCV raised too: after every fit failed, or before
                 # (its own checks, or a fit's error that no error_score catches)
                 or (grid[0] in ("failed", "refused") and ours[0] in ("failed", "refused"))
@@ -142,7 +150,7 @@ def main(argv=None):
                 disagreements.append((name, param, values, grid, ours))
     print(f"{len(estimators)} estimators, {sum(counts.values())} (estimator, parameter) "
           f"lists, {time.time() - start:.0f} s\n")
-    print("| GridSearchCV | BayesSearchCV | lists |")
+    print(f"| GridSearchCV | {type(search).__name__} | lists |")
     print("|---|---|---:|")
     for (g, o), n in sorted(counts.items()):
         print(f"| {g} | {o} | {n} |")
@@ -150,7 +158,7 @@ def main(argv=None):
     for name, param, values, grid, ours in disagreements:
         detail = lambda out: out[1] if out[0] == "ok" else str(out[1])[:300]  # noqa: E731
         print(f"\n- {name}.{param} = {values!r}\n  GridSearchCV: {grid[0]} {detail(grid)}"
-              f"\n  BayesSearchCV: {ours[0]} {detail(ours)}")
+              f"\n  {args.search}: {ours[0]} {detail(ours)}")
 
 
 if __name__ == "__main__":

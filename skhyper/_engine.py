@@ -300,10 +300,14 @@ class _SearchCV(BaseSearchCV):
         if not self._selects_own_best or callable(refit):
             return _compat.base_select_best_index(refit, refit_metric, results)
         scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
-        scored = self._selectable_rows(results) & ~np.isnan(scores)
-        if not scored.any():  # every candidate failed: the first at full resource
-            return int(np.flatnonzero(rows_at_max_resource(results))[0])
-        return int(np.argmax(np.where(scored, scores, -np.inf)))
+        selectable = self._selectable_rows(results)
+        scored = selectable & ~np.isnan(scores)
+        if scored.any():
+            return int(np.argmax(np.where(scored, scores, -np.inf)))
+        # no score: the first row whose fits succeeded (the refit can fit it),
+        # else the first at full resource
+        return int(np.flatnonzero(selectable if selectable.any()
+                                  else rows_at_max_resource(results))[0])
 
     @_fit_context(
         # the estimator is validated by the evaluator's fits, as in GridSearchCV

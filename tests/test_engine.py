@@ -773,3 +773,21 @@ def test_verbose_2_prints_a_line_for_every_continued_fit(data, capsys):
     # brackets [(3, 1), (1, 3)] and [(2, 3)]: 6 rows on 3 folds
     assert len(ends) == 18
     assert ends[0].startswith("[CV 1/3] END c=") and "steps 0->1; score=" in ends[0]
+
+
+@pytest.mark.parametrize("failed, best", [
+    ([True, False, True], 1),  # the first row whose fits succeeded
+    ([True, True, True], 0),  # none did: the first at full resource
+])
+def test_with_no_score_at_all_the_best_is_a_row_whose_fits_succeeded(failed, best):
+    """Every score NaN (RadiusNeighborsRegressor predicting NaN on the
+    agreement check): a search choosing its own best picks a row it can
+    refit, not a failed one (whose refit then raised)."""
+    search = HyperbandSearchCV(ConstantClassifier(), {"c": Real(0, 1)})
+    search._rows_failed = np.array([False, *failed])
+    results = {
+        "params": [{"c": 0.5}] * 4,
+        "n_resources": np.array([3, 9, 9, 9]),
+        "mean_test_score": np.full(4, np.nan),
+    }
+    assert search._select_best_index(True, "score", results) == best + 1
