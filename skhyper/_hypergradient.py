@@ -249,7 +249,8 @@ class HypergradientSearchCV(_SearchCV):
         (the fold-mean differentiated loss) and ``hypergrad_norm`` (the
         norm of its gradient in the optimization coordinates).
     n_iter_ : int
-        Evaluations made: the rows of ``cv_results_``.
+        Evaluations made by the last ``fit``: the rows of ``cv_results_``,
+        also when a callback stopped the search.
     best_estimator_, best_score_, best_params_, best_index_, scorer_,
     n_splits_, refit_time_, multimetric_ :
         As in GridSearchCV.
@@ -465,17 +466,22 @@ class HypergradientSearchCV(_SearchCV):
         return {"hyper_loss": losses, "hypergrad_norm": norms}
 
     def _loop(self, record, search_ctx):
-        if self._bayes:
-            self._bayes_loop(record, search_ctx)
-            return
-        left = self.max_iter
-        for number, descent in enumerate(self._descents):
-            # an even share of the rows left: what a descent does not use
-            # goes to the next ones
-            rows = -(-left // (len(self._descents) - number))
-            self._current = descent
-            left -= self._descend(descent, rows, record, search_ctx, number)
-        self.n_iter_ = len(record.params)
+        try:
+            if self._bayes:
+                self._bayes_loop(record, search_ctx)
+                return
+            left = self.max_iter
+            for number, descent in enumerate(self._descents):
+                # an even share of the rows left: what a descent does not use
+                # goes to the next ones
+                rows = -(-left // (len(self._descents) - number))
+                self._current = descent
+                left -= self._descend(descent, rows, record, search_ctx, number)
+        finally:
+            # also when a callback stops the search (the engine catches its
+            # _StopSearch outside this loop): the rows of this fit, never the
+            # previous fit's
+            self.n_iter_ = len(record.params)
 
     def _descend(self, descent, rows, record, search_ctx, number):
         """Minimize one descent's fold-mean loss, ``rows`` evaluations at most:
@@ -576,7 +582,6 @@ class HypergradientSearchCV(_SearchCV):
             )
             self._n_asked += 1
             self._optimizer.tell(points, record.evaluate(batch, search_ctx))
-        self.n_iter_ = len(record.params)
 
 
 def _initial_design(n_dims, n_points, rng):

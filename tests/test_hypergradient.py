@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import load_diabetes, load_digits, make_regression
 from sklearn.exceptions import FitFailedWarning
 from sklearn.kernel_ridge import KernelRidge
@@ -398,3 +399,29 @@ def test_a_search_metric_that_is_not_a_scorer_name_is_an_error():
     )
     with pytest.raises(ValueError, match="search_metric='recall' is not one of"):
         search.fit(X, y)
+
+
+# -- a search stopped by a callback ----------------------------------------------------
+@pytest.mark.parametrize("fallback", [False, True], ids=["descent", "bayes-fallback"])
+def test_a_stopped_search_counts_the_rows_of_its_own_fit_in_n_iter_(fallback):
+    from skhyper.callbacks import DeadlineStopper
+
+    X, y = _diabetes()
+    if fallback:  # a Lasso with positive=True has no hypergradient: BayesSearchCV's loop
+        estimator, kwargs = ElasticNet(positive=True), {"fallback": "bayes"}
+    else:
+        estimator, kwargs = Ridge(), {}
+    search = HypergradientSearchCV(
+        estimator, {"alpha": ALPHA}, max_iter=6, tol=0, cv=3, random_state=0, **kwargs
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the fallback's warning
+        fresh = clone(search).set_callbacks(DeadlineStopper(1e-6)).fit(X, y)
+        # a stopped fresh search has n_iter_, the rows it evaluated
+        assert len(fresh.cv_results_["params"]) == 1
+        assert fresh.n_iter_ == 1
+        # and a stopped refit does not keep the previous fit's count
+        search.fit(X, y)
+        assert search.n_iter_ == len(search.cv_results_["params"]) == 6
+        search.set_callbacks(DeadlineStopper(1e-6)).fit(X, y)
+    assert search.n_iter_ == len(search.cv_results_["params"]) == 1
