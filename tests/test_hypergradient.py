@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.datasets import load_diabetes, load_digits, make_regression
+from sklearn.ensemble import RandomForestRegressor
 from sklearn.exceptions import FitFailedWarning
 from sklearn.kernel_ridge import KernelRidge
 from sklearn.linear_model import ElasticNet, LogisticRegression, Ridge
@@ -17,7 +18,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from scipy.stats import loguniform, poisson
 
-from skhyper import Categorical, HypergradientSearchCV, Real
+from skhyper import Categorical, HypergradientSearchCV, Integer, Real
 
 ALPHA = Real(1e-6, 1e3, prior="log-uniform")
 
@@ -387,7 +388,9 @@ def test_a_target_encoder_step_is_refused():
 def test_rows_a_descent_does_not_use_go_to_the_next():
     X, y = _diabetes()
     space = [{"alpha": [1.0]}, {"alpha": ALPHA}]
-    search = HypergradientSearchCV(Ridge(), space, max_iter=20, tol=0, cv=3).fit(X, y)
+    search = HypergradientSearchCV(Ridge(), space, max_iter=20, tol=0, cv=3)
+    with pytest.warns(UserWarning, match=r"search_spaces\[0\] has no continuous range"):
+        search.fit(X, y)
     assert len(search.cv_results_["params"]) == 20
 
 
@@ -425,3 +428,92 @@ def test_a_stopped_search_counts_the_rows_of_its_own_fit_in_n_iter_(fallback):
         assert search.n_iter_ == len(search.cv_results_["params"]) == 6
         search.set_callbacks(DeadlineStopper(1e-6)).fit(X, y)
     assert search.n_iter_ == len(search.cv_results_["params"]) == 1
+
+
+# -- nothing to descend: an error; something not descended: a warning ---------------
+class _ForestThatMustNotFit(RandomForestRegressor):
+    def fit(self, X, y, sample_weight=None):
+        raise AssertionError("fitted before the input was checked")
+
+
+@pytest.mark.parametrize(
+    "estimator, space, match",
+    [
+        (_ForestThatMustNotFit(n_estimators=5), {"max_depth": Integer(2, 5)},
+         r"nothing to descend: .*_ForestThatMustNotFit has no hypergradient.*its 4 "
+         r"settings.*Supported: .*Ridge \(alpha\).*fallback='bayes'"),
+        (_RidgeThatMustNotFit(), {"alpha": [0.1, 1, 10]},
+         r"nothing to descend: search_spaces\['alpha'\] = \[0.1, 1, 10\].*"
+         r"Real\(0.1, 10, prior='log-uniform'\).*fallback='bayes'"),
+        (_RidgeThatMustNotFit(), {"alpha": Integer(1, 10), "fit_intercept": [True, False]},
+         r"nothing to descend: search_spaces\['alpha'\] = Integer\(1, 10\)"),
+        (make_pipeline(StandardScaler(), _RidgeThatMustNotFit()),
+         [{"_ridgethatmustnotfit__alpha": [1.0, 2.0]},
+          {"standardscaler": ["passthrough"]}],
+         r"nothing to descend: search_spaces\['_ridgethatmustnotfit__alpha'\]"),
+    ],
+    ids=["forest-integer", "ridge-list", "ridge-integer", "pipeline-union"],
+)
+def test_a_space_with_nothing_to_descend_is_an_error_before_any_fit(estimator, space, match):
+    X, y = _diabetes()
+    with pytest.raises(ValueError, match=match):
+        HypergradientSearchCV(estimator, space, cv=3).fit(X, y)
+
+
+def test_nothing_to_descend_with_fallback_bayes_warns_and_runs_bayes_search():
+    X, y = make_regression(n_samples=60, n_features=4, random_state=0)
+    search = HypergradientSearchCV(
+        RandomForestRegressor(n_estimators=5, random_state=0), {"max_depth": Integer(2, 5)},
+        max_iter=10, cv=3, fallback="bayes", random_state=0,
+    )
+    with pytest.warns(UserWarning, match="nothing to descend.*falls back to BayesSearchCV"):
+        search.fit(X, y)
+    # the finite space, each setting once
+    assert sorted(p["max_depth"] for p in search.cv_results_["params"]) == [2, 3, 4, 5]
+
+
+def _fit_recording_warnings(search, X, y):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X, y)
+    return [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+
+
+def test_a_differentiable_parameter_given_as_values_is_named_in_one_warning():
+    X, y = make_regression(n_samples=80, n_features=6, noise=5.0, random_state=0)
+    search = HypergradientSearchCV(
+        ElasticNet(tol=1e-8, max_iter=10000),
+        {"alpha": Real(1e-3, 10.0, prior="log-uniform"), "l1_ratio": [0.2, 0.8]},
+        max_iter=8, cv=3,
+    )
+    messages = _fit_recording_warnings(search, X, y)
+    named = [m for m in messages if "not descended" in m]
+    assert len(named) == 1
+    assert "search_spaces['l1_ratio']" in named[0] and "Real(0.2, 0.8)" in named[0]
+    assert "'alpha'" not in named[0]
+    # alpha is descended all the same, in each of the two descents
+    assert {p["l1_ratio"] for p in search.cv_results_["params"]} == {0.2, 0.8}
+    assert np.all(np.isfinite(search.cv_results_["hypergrad_norm"]))
+
+
+def test_a_subspace_with_no_range_beside_one_that_descends_is_named_in_one_warning():
+    X, y = _diabetes()
+    pipe = Pipeline([("scale", StandardScaler()), ("model", Ridge())])
+    space = [{"model__alpha": ALPHA},
+             {"model": [RandomForestRegressor(n_estimators=5, random_state=0)],
+              "model__max_depth": [2, 4]}]
+    search = HypergradientSearchCV(pipe, space, max_iter=8, cv=3)
+    messages = _fit_recording_warnings(search, X, y)
+    named = [m for m in messages if "not descended" in m]
+    assert len(named) == 1 and "search_spaces[1]" in named[0]
+    assert "2 settings" in named[0]
+    models = [type(p.get("model", Ridge())).__name__ for p in search.cv_results_["params"]]
+    assert models.count("RandomForestRegressor") == 2
+
+
+def test_an_outer_loop_over_parameters_without_hypergradient_does_not_warn():
+    X, y = _diabetes()
+    search = HypergradientSearchCV(
+        Ridge(), {"alpha": ALPHA, "fit_intercept": [True, False]}, max_iter=6, cv=3
+    )
+    assert _fit_recording_warnings(search, X, y) == []
