@@ -180,10 +180,15 @@ class HypergradientSearchCV(_SearchCV):
 
     Supported (a subclass too; the search looks estimators up through their
     class hierarchy): Ridge (``alpha``), KernelRidge (``alpha``, and ``gamma``
-    with ``kernel="rbf"``), LogisticRegression with an L2 penalty (``C``,
-    binary and multinomial), Lasso (``alpha``) and ElasticNet (``alpha``,
-    ``l1_ratio``), alone or as a Pipeline's last step (the earlier steps are
-    fitted once per fold, with the model). Sample weights are not supported.
+    with ``kernel="rbf"``), LogisticRegression with an L2 penalty (``C``:
+    binary, multinomial, and one-vs-rest with ``multi_class="ovr"`` before
+    scikit-learn 1.8), OneVsRestClassifier of such a LogisticRegression
+    (``estimator__C``; not on a multilabel target), Lasso (``alpha``) and
+    ElasticNet (``alpha``, ``l1_ratio``), alone or as a Pipeline's last step
+    (the earlier steps are fitted once per fold, with the model). The
+    log-loss differentiated is that of the model's own ``predict_proba``
+    (a one-vs-rest model's normalized sigmoids, each binary problem
+    differentiated on its own). Sample weights are not supported.
 
     Parameters
     ----------

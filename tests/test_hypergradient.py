@@ -517,3 +517,39 @@ def test_an_outer_loop_over_parameters_without_hypergradient_does_not_warn():
         Ridge(), {"alpha": ALPHA, "fit_intercept": [True, False]}, max_iter=6, cv=3
     )
     assert _fit_recording_warnings(search, X, y) == []
+
+
+# -- one-vs-rest logistic regression ------------------------------------------------
+@pytest.mark.parametrize("form", ["multi_class='ovr'", "OneVsRestClassifier"])
+def test_a_one_vs_rest_logistic_descends_the_log_loss_of_predict_proba(form):
+    from sklearn.datasets import load_iris
+    from sklearn.multiclass import OneVsRestClassifier
+
+    from .test_hypergrad import HAS_MULTI_CLASS
+
+    exact = {"solver": "newton-cholesky", "tol": 1e-10}
+    if form == "OneVsRestClassifier":  # on every version
+        estimator, key = OneVsRestClassifier(LogisticRegression(**exact)), "estimator__C"
+    elif HAS_MULTI_CLASS:
+        estimator, key = LogisticRegression(multi_class="ovr", **exact), "C"
+    else:
+        pytest.skip("LogisticRegression has no multi_class on scikit-learn >= 1.8")
+    X, y = load_iris(return_X_y=True)
+    pipe = make_pipeline(StandardScaler(), estimator)
+    key = f"{pipe.steps[-1][0]}__{key}"
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    search = HypergradientSearchCV(
+        pipe, {key: Real(1e-3, 1e3, prior="log-uniform")}, max_iter=10, cv=cv,
+        scoring="neg_log_loss",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # multi_class on 1.6/1.7
+        search.fit(X, y)
+        grid = GridSearchCV(
+            pipe, {key: np.geomspace(1e-3, 1e3, 13)}, cv=cv, scoring="neg_log_loss"
+        ).fit(X, y)
+    results = search.cv_results_
+    # the differentiated loss is the log-loss of predict_proba the scorer reports
+    np.testing.assert_allclose(results["hyper_loss"], -results["mean_test_score"], rtol=1e-6)
+    # and the descent finds its minimum: no worse than a grid's
+    assert results["hyper_loss"].min() <= -grid.best_score_
