@@ -268,7 +268,11 @@ class HypergradientSearchCV(_SearchCV):
         columns ``iter`` (0 for a descent's initial design, then the L-BFGS-B
         iteration the row belongs to), ``hyper_loss``
         (the fold-mean differentiated loss) and ``hypergrad_norm`` (the
-        norm of its gradient in the optimization coordinates).
+        norm of its gradient in the optimization coordinates). A Lasso or
+        ElasticNet fitted with ``tol`` above ``1e-10`` is differentiated at
+        its solution refined to ``tol=1e-10`` (warm-started, on a copy: the
+        exact support, which the gradient needs), so its ``hyper_loss``
+        may differ slightly from the scores of the fit itself.
     n_iter_ : int
         Evaluations made by the last ``fit``: the rows of ``cv_results_``,
         also when a callback stopped the search.

@@ -370,6 +370,27 @@ def test_gradients_follow_the_order_of_names():
     assert none.shape == (0,) and loss > 0
 
 
+@pytest.mark.parametrize("cls, l1_ratio", [(Lasso, 1.0), (ElasticNet, 0.5)])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_lasso_gradient_at_the_default_tol_is_the_exact_one(cls, l1_ratio, seed):
+    # At the default tol=1e-4, coordinate descent stops with a few spurious
+    # coefficients on the support (more features than samples, small alpha):
+    # the gradient there was off by 2% to 30 times, sometimes of the wrong
+    # sign. The loss and gradient are those of the exact solution.
+    data = _regression(seed, (60, 120), n_informative=5)
+    X, y, X_test, y_test = data
+    tight = _sparse_model(cls, data, l1_ratio, fraction=0.003)
+    default = clone(tight).set_params(tol=1e-4, max_iter=1000)
+    model = clone(default).fit(X, y)
+    loss, grad = hyperspec(model).function(model, X, y, X_test, y_test, ["alpha"])
+    exact_loss, _ = _loss(tight, data, ["alpha"])
+    assert loss == pytest.approx(exact_loss, rel=1e-6)
+    fd = _finite_differences(tight, data, ["alpha"], h=1e-5)
+    np.testing.assert_allclose(grad, fd, rtol=1e-3)
+    # the fitted model is left as it was: the search's scores are its own
+    np.testing.assert_array_equal(model.coef_, clone(default).fit(X, y).coef_)
+
+
 def test_lasso_with_empty_support_has_zero_gradient():
     X, y, X_test, y_test = data = _regression(0, (40, 6))
     model = _sparse_model(Lasso, data, fraction=1.5).fit(X, y)
@@ -388,8 +409,9 @@ def test_lasso_with_empty_support_has_zero_gradient():
         (Ridge(alpha=1.0), ["alpha"], None),
         (Ridge(alpha=1.0, fit_intercept=False), ["alpha"], 3),
         (KernelRidge(alpha=1.0, kernel="rbf", gamma=0.1), ["alpha", "gamma"], 2),
-        (Lasso(alpha=0.1), ["alpha"], None),
-        (ElasticNet(alpha=0.1, l1_ratio=0.3), ["alpha", "l1_ratio"], None),
+        # solved exactly: a looser fit's loss is its exact solution's (below)
+        (Lasso(alpha=0.1, tol=1e-12), ["alpha"], None),
+        (ElasticNet(alpha=0.1, l1_ratio=0.3, tol=1e-12), ["alpha", "l1_ratio"], None),
     ],
 )
 def test_regression_loss_is_the_mean_squared_error(estimator, names, n_targets):
