@@ -239,7 +239,8 @@ def _check_one_vs_rest(params, names):
     if hyperspec(inner) is not _LOGISTIC:
         raise ValueError(
             f"OneVsRestClassifier has a hypergradient only around a "
-            f"LogisticRegression; got estimator={inner!r}."
+            f"LogisticRegression; got estimator={inner!r} (put other steps in a "
+            f"Pipeline before the OneVsRestClassifier)."
         )
     inner_names = [name[len("estimator__"):] for name in names]
     _check_logistic(inner.get_params(deep=False), inner_names)
