@@ -5,7 +5,8 @@ training fold and returns the loss on a test fold together with its gradient
 with respect to some hyperparameters. The gradient follows from the
 optimality conditions of the training objective by the implicit function
 theorem [1]_, restricted to the active set for the Lasso-type models [2]_:
-no model is refitted. The training objectives are scikit-learn 1.9's, with
+no model is refitted, except that a Lasso-type fit solved more loosely than
+the gradient needs is first solved further, warm-started, on a copy. The training objectives are scikit-learn 1.9's, with
 its own scalings (Notes of each function).
 
 :data:`HYPERGRADIENTS` maps estimator classes to a :class:`HyperSpec`, and is
@@ -21,6 +22,7 @@ References
    hyperparameter optimization", ICML 2020.
 """
 
+import warnings
 from dataclasses import dataclass
 from numbers import Real
 from typing import Callable
@@ -28,7 +30,9 @@ from typing import Callable
 import numpy as np
 from scipy import linalg, sparse
 from scipy.sparse import linalg as sparse_linalg
-from scipy.special import expit, log_softmax, softmax
+from scipy.special import expit, log_softmax, logsumexp, softmax
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.kernel_ridge import KernelRidge
 from sklearn.linear_model import (
     ElasticNet,
@@ -40,6 +44,7 @@ from sklearn.linear_model import (
     Ridge,
 )
 from sklearn.metrics.pairwise import euclidean_distances, pairwise_kernels
+from sklearn.multiclass import OneVsRestClassifier
 
 __all__ = ["HYPERGRADIENTS", "HyperSpec", "hyperspec", "supported"]
 
@@ -190,7 +195,8 @@ def _check_kernel_ridge(params, names):
 
 
 def _check_logistic(params, names):
-    """Refuses any penalty but L2, C=inf, class weights and liblinear."""
+    """Refuses any penalty but L2, C=inf, class weights and liblinear with
+    an intercept (which it penalizes)."""
     _check_names(names, ("C",), "LogisticRegression")
     penalty = params.get("penalty", "deprecated")
     if penalty not in ("deprecated", "l2"):
@@ -216,12 +222,28 @@ def _check_logistic(params, names):
             f"weighs the training loss, but the hypergradient is for the "
             f"unweighted loss: set class_weight=None."
         )
-    if params.get("solver") == "liblinear":
+    if params.get("solver") == "liblinear" and params.get("fit_intercept", True):
         raise ValueError(
             "LogisticRegression with solver='liblinear' penalizes the intercept, "
-            "a different objective: use solver='lbfgs' or 'newton-cholesky'."
+            "a different objective: use solver='lbfgs' or 'newton-cholesky', or "
+            "fit_intercept=False."
         )
     _check_positive_value(params, "C", names)
+
+
+def _check_one_vs_rest(params, names):
+    """Refuses any estimator but a LogisticRegression the search can
+    differentiate (see :func:`_check_logistic`)."""
+    _check_names(names, ("estimator__C",), "OneVsRestClassifier")
+    inner = params.get("estimator")
+    if hyperspec(inner) is not _LOGISTIC:
+        raise ValueError(
+            f"OneVsRestClassifier has a hypergradient only around a "
+            f"LogisticRegression; got estimator={inner!r} (put other steps in a "
+            f"Pipeline before the OneVsRestClassifier)."
+        )
+    inner_names = [name[len("estimator__"):] for name in names]
+    _check_logistic(inner.get_params(deep=False), inner_names)
 
 
 def _check_lasso(params, names):
@@ -418,6 +440,117 @@ def _softmax_hessian(X1, P):
     return H
 
 
+def _logistic_form(model):
+    """How a fitted LogisticRegression's ``predict_proba`` turns its decision
+    function into probabilities, as scikit-learn 1.6 to 1.9 decide it.
+
+    ``"binomial"``: one coefficient row, ``P(classes_[1]) = expit(z)``;
+    ``"doubled"``: one row fitted by the multinomial loss, softmax over
+    ``(-z, z)``, i.e. ``expit(2 z)`` (``multi_class="multinomial"`` with two
+    classes); ``"ovr"``: one row per class, each a binary problem of its own,
+    their ``expit`` normalized to sum to 1; ``"multinomial"``: softmax over
+    the rows. ``multi_class`` exists before scikit-learn 1.8 only; from 1.8
+    on two classes are binomial and more are multinomial.
+    """
+    multi_class = getattr(model, "multi_class", "deprecated")
+    ovr = multi_class == "ovr" or (
+        multi_class in ("auto", "deprecated")
+        and (len(model.classes_) <= 2 or model.solver == "liblinear")
+    )
+    if len(model.classes_) <= 2:
+        return "binomial" if ovr else "doubled"
+    return "ovr" if ovr else "multinomial"
+
+
+def _binary_logits(model, X1, X1_test):
+    """The binary problems of a fitted binomial, doubled or one-vs-rest
+    LogisticRegression: logits ``U`` of shape (n_test, n_rows) on the test
+    fold, ``P(row's class) = expit(U)``, and ``dU / d log(C)``.
+
+    ``X1`` and ``X1_test`` carry the column of ones when the model has an
+    intercept. Each row ``theta`` minimizes ``C sum_i l_i + ||w||^2 / 2``
+    (binomial loss); at the optimum ``C X1^T (p - y) + M theta = 0`` (``M``
+    masks the intercept out), so ``H dtheta/dlogC = M theta`` with
+    ``H = C X1^T S X1 + M``. A doubled model is the binomial one with
+    ``theta' = 2 theta`` at ``C' = 2 C`` (the multinomial penalty counts
+    ``+theta`` and ``-theta``); ``d log C' = d log C``.
+    """
+    theta = np.atleast_2d(model.coef_)
+    if model.fit_intercept:
+        theta = np.hstack([theta, np.reshape(model.intercept_, (-1, 1))])
+    mask = np.ones(theta.shape[1])
+    if model.fit_intercept:
+        mask[-1] = 0
+    scale = 2.0 if _logistic_form(model) == "doubled" else 1.0
+    theta, C = scale * theta, scale * float(model.C)
+    dtheta = np.empty_like(theta)
+    for k, row in enumerate(theta):
+        p = expit(X1 @ row)
+        H = C * _weighted_gram(X1, p * (1 - p)) + np.diag(mask)
+        dtheta[k] = _solver(H, "LogisticRegression Hessian")(mask * row)
+    return X1_test @ theta.T, X1_test @ dtheta.T
+
+
+def _binomial_loss(u, du, positive):
+    """Mean log-loss of ``P(positive) = expit(u)``, and its derivative along ``du``."""
+    loss = np.mean(np.logaddexp(0, u) - positive * u)
+    return loss, np.mean((expit(u) - positive) * du)
+
+
+def _one_vs_rest_loss(U, dU, true):
+    """Mean log-loss of ``P_k = expit(U_k) / sum_j expit(U_j)`` (one-vs-rest
+    normalized, as scikit-learn's ``predict_proba``), and its derivative
+    along ``dU``: ``dL/dU_k = P_k (1 - expit(U_k)) - [k = true] (1 - expit(U_k))``."""
+    rows = np.arange(len(true))
+    log_sigmoid = -np.logaddexp(0, -U)
+    log_p = log_sigmoid - logsumexp(log_sigmoid, axis=1, keepdims=True)
+    loss = -np.mean(log_p[rows, true])
+    dU_loss = np.exp(log_p) * expit(-U)
+    dU_loss[rows, true] -= expit(-U[rows, true])
+    return loss, np.sum(dU_loss * dU) / len(true)
+
+
+def _multinomial_loss(model, X1, X1_test, true):
+    """Mean log-loss of a multinomial LogisticRegression (softmax over K
+    rows) and its derivative in log C.
+
+    At the optimum ``C X1^T (P - Y) + M theta = 0``; differentiating in
+    ``log C`` gives ``H dtheta/dlogC = M theta``, with ``H = C X1^T S X1 +
+    M`` the Hessian (:func:`_softmax_hessian`). With intercepts, ``H`` is
+    singular along shifting all intercepts together, a direction orthogonal
+    to the right side and to the gradient of the validation loss; it is
+    deflated, which gives the pseudo-inverse (minimum-norm) solution.
+    """
+    C = float(model.C)
+    theta = np.atleast_2d(model.coef_)  # (n_classes, n_features)
+    mask = np.ones_like(theta)
+    if model.fit_intercept:
+        theta = np.hstack([theta, np.reshape(model.intercept_, (-1, 1))])
+        mask = np.hstack([mask, np.zeros((len(theta), 1))])
+    raw_test = X1_test @ theta.T
+    H = C * _softmax_hessian(X1, softmax(X1 @ theta.T, axis=1)) + np.diag(mask.ravel())
+    if model.fit_intercept:
+        shift = (1 - mask).ravel() / np.sqrt(len(theta))  # all intercepts, unit
+        H += np.mean(np.diag(H)) * np.outer(shift, shift)
+    dtheta = _solver(H, "LogisticRegression Hessian")((mask * theta).ravel())
+    rows = np.arange(len(true))
+    log_p = log_softmax(raw_test, axis=1)
+    draw = np.exp(log_p)
+    draw[rows, true] -= 1
+    draw /= len(true)
+    dloss = (X1_test.T @ draw).T.ravel()  # same layout as theta.ravel()
+    return -np.mean(log_p[rows, true]), dloss @ dtheta
+
+
+def _design(model, X_train, X_test):
+    """Float training and test folds, with a column of ones for the
+    intercept when ``model`` fits one."""
+    X_train, X_test = _floats(X_train), _floats(X_test)
+    if model.fit_intercept:
+        return _with_ones(X_train), _with_ones(X_test)
+    return X_train, X_test
+
+
 def logistic_hypergradient(model, X_train, y_train, X_test, y_test, names):
     """Validation log-loss of a fitted LogisticRegression and its gradient in C.
 
@@ -435,56 +568,121 @@ def logistic_hypergradient(model, X_train, y_train, X_test, y_test, names):
     Returns
     -------
     loss : float
-        The mean over test samples of ``-log p(true class)`` (natural log).
+        The mean over test samples of ``-log p(true class)`` (natural log),
+        ``p`` as the model's ``predict_proba`` gives it.
     grad : ndarray of shape (len(names),)
         ``d loss / d log(C)``.
 
     Notes
     -----
-    scikit-learn 1.9 minimizes ``mean_i l_i + ||W||^2 / (2 C n)`` (the
+    scikit-learn minimizes ``mean_i l_i + ||W||^2 / (2 C n)`` (the
     intercept is not penalized), the same minimizer as
     ``F = C sum_i l_i + ||W||^2 / 2``: the binomial loss on one coefficient
-    row for two classes, the full multinomial (softmax over all K rows)
-    otherwise. At the optimum ``C X1^T (P - Y) + M theta = 0``, ``M`` masking
-    the intercept out; differentiating in ``log C`` gives
-    ``H dtheta/dlogC = M theta``, with ``H = C X1^T S X1 + M`` the Hessian of
-    ``F``. With intercepts and K > 2 classes, ``H`` is singular along
-    shifting all intercepts together, a direction orthogonal to the right
-    side and to the gradient of the validation loss; it is deflated, which
-    gives the pseudo-inverse (minimum-norm) solution.
+    row for two classes, the multinomial loss (softmax over the K rows)
+    for more. Before scikit-learn 1.8, ``multi_class="ovr"`` fits one
+    binomial problem per class, each differentiated on its own and
+    combined as ``predict_proba`` normalizes them, and
+    ``multi_class="multinomial"`` with two classes is the binomial model at
+    ``2 C`` (:func:`_logistic_form`).
     """
     _check_names(names, ("C",), "LogisticRegression")
-    X_train, X_test = _floats(X_train), _floats(X_test)
-    C = float(model.C)
-    classes = np.asarray(model.classes_)
-    theta = np.atleast_2d(model.coef_)  # (1 or n_classes, n_features)
-    mask = np.ones_like(theta)
-    if model.fit_intercept:
-        theta = np.hstack([theta, np.reshape(model.intercept_, (-1, 1))])
-        mask = np.hstack([mask, np.zeros((len(theta), 1))])
-        X_train, X_test = _with_ones(X_train), _with_ones(X_test)
-    raw, raw_test = X_train @ theta.T, X_test @ theta.T
-    true = _class_indices(y_test, classes)
-    if len(theta) == 1:  # binary: P(classes[1]) = expit(raw)
-        p = expit(raw[:, 0])
-        H = _weighted_gram(X_train, p * (1 - p))
-        z, positive = raw_test[:, 0], (true == 1)
-        loss = np.mean(np.logaddexp(0, z) - positive * z)
-        draw = (expit(z) - positive)[:, None] / len(z)
+    X1, X1_test = _design(model, X_train, X_test)
+    true = _class_indices(y_test, np.asarray(model.classes_))
+    form = _logistic_form(model)
+    if form == "multinomial":
+        loss, grad = _multinomial_loss(model, X1, X1_test, true)
     else:
-        H = _softmax_hessian(X_train, softmax(raw, axis=1))
-        log_p = log_softmax(raw_test, axis=1)
-        loss = -np.mean(log_p[np.arange(len(true)), true])
-        draw = np.exp(log_p)
-        draw[np.arange(len(true)), true] -= 1
-        draw /= len(true)
-    H = C * H + np.diag(mask.ravel())
-    if model.fit_intercept and len(theta) > 1:
-        shift = (1 - mask).ravel() / np.sqrt(len(theta))  # all intercepts, unit
-        H += np.mean(np.diag(H)) * np.outer(shift, shift)
-    dtheta = _solver(H, "LogisticRegression Hessian")((mask * theta).ravel())
-    dloss = (X_test.T @ draw).T.ravel()  # same layout as theta.ravel()
-    return float(loss), np.array([dloss @ dtheta for _ in names])
+        U, dU = _binary_logits(model, X1, X1_test)
+        if form == "ovr":
+            loss, grad = _one_vs_rest_loss(U, dU, true)
+        else:
+            loss, grad = _binomial_loss(U[:, 0], dU[:, 0], true == 1)
+    return float(loss), np.array([grad for _ in names])
+
+
+def one_vs_rest_hypergradient(model, X_train, y_train, X_test, y_test, names):
+    """Validation log-loss of a fitted OneVsRestClassifier of
+    LogisticRegression, and its gradient in the LogisticRegression's C.
+
+    Parameters
+    ----------
+    model : OneVsRestClassifier
+        Fitted on ``X_train, y_train`` (a multiclass or binary target), its
+        ``estimator`` a LogisticRegression with the L2 penalty.
+    X_train, X_test : ndarray or sparse matrix of shape (n_samples, n_features)
+        Training and test folds.
+    y_train, y_test : ndarray of shape (n_samples,)
+        Their labels, among ``model.classes_``.
+    names : list of str
+        A subset of ``["estimator__C"]``.
+
+    Returns
+    -------
+    loss : float
+        The mean over test samples of ``-log p(true class)``, ``p`` as the
+        model's ``predict_proba`` gives it.
+    grad : ndarray of shape (len(names),)
+        ``d loss / d log(C)``.
+
+    Notes
+    -----
+    Each class's LogisticRegression is a binary problem of its own
+    (:func:`_binary_logits`); ``predict_proba`` normalizes their
+    probabilities to sum to 1, or, with two classes (one problem), gives
+    ``(1 - p, p)``. A multilabel target is refused: its probabilities are
+    not normalized, and no single log-loss is defined.
+    """
+    _check_names(names, ("estimator__C",), "OneVsRestClassifier")
+    if model.multilabel_:
+        raise ValueError(
+            "OneVsRestClassifier was fitted on a multilabel target: its "
+            "probabilities are per label, not one log-loss to differentiate."
+        )
+    logits = []
+    for k, estimator in enumerate(model.estimators_):
+        if not isinstance(estimator, LogisticRegression):
+            raise ValueError(
+                f"OneVsRestClassifier's problem for class {model.classes_[k]!r} is "
+                f"{type(estimator).__name__} (the class is constant in the training "
+                f"fold): it has no hypergradient."
+            )
+        X1, X1_test = _design(estimator, X_train, X_test)
+        logits.append(_binary_logits(estimator, X1, X1_test))
+    U = np.hstack([u for u, _ in logits])
+    dU = np.hstack([du for _, du in logits])
+    true = _class_indices(y_test, np.asarray(model.classes_))
+    if len(model.estimators_) == 1:
+        loss, grad = _binomial_loss(U[:, 0], dU[:, 0], true == 1)
+    else:
+        loss, grad = _one_vs_rest_loss(U, dU, true)
+    return float(loss), np.array([grad for _ in names])
+
+
+#: The duality-gap tolerance (scikit-learn's ``tol``, relative to ``||y||^2``)
+#: to which :func:`elastic_net_hypergradient` solves the fits it differentiates.
+_LASSO_GRADIENT_TOL = 1e-10
+
+
+def _refined(model, X_train, y_train):
+    """A fitted Lasso-type model solved to ``_LASSO_GRADIENT_TOL``, by
+    scikit-learn's own coordinate descent warm-started from ``model``'s
+    coefficients (``model`` itself if it was fitted that tightly).
+
+    The hypergradient holds on the exact support: at the default
+    ``tol=1e-4`` coordinate descent stops with spurious small coefficients
+    (more features than samples, small alpha), and the gradient on that
+    support was measured off by up to 50 times, sometimes of the wrong sign.
+    """
+    if model.tol <= _LASSO_GRADIENT_TOL:
+        return model
+    refined = clone(model).set_params(
+        tol=_LASSO_GRADIENT_TOL, max_iter=100 * model.max_iter, warm_start=True
+    )
+    refined.coef_ = np.array(model.coef_, dtype=np.float64)
+    with warnings.catch_warnings():
+        # a solution that is still not exact is the best there is
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return refined.fit(X_train, np.asarray(y_train, dtype=np.float64))
 
 
 def elastic_net_hypergradient(model, X_train, y_train, X_test, y_test, names):
@@ -497,14 +695,15 @@ def elastic_net_hypergradient(model, X_train, y_train, X_test, y_test, names):
     X_train, X_test : ndarray or sparse matrix of shape (n_samples, n_features)
         Training and test folds.
     y_train, y_test : ndarray of shape (n_samples,)
-        Their targets (``y_train`` is not needed: the fitted ``coef_`` is).
+        Their targets (``y_train`` to refine a loosely solved fit).
     names : list of str
         A subset of ``["alpha", "l1_ratio"]`` (``["alpha"]`` for Lasso).
 
     Returns
     -------
     loss : float
-        The mean over test samples of ``(y_pred - y)**2``.
+        The mean over test samples of ``(y_pred - y)**2``, of the exact
+        solution (see Notes).
     grad : ndarray of shape (len(names),)
         ``d loss / d log(alpha)`` and ``d loss / d l1_ratio``.
 
@@ -516,7 +715,10 @@ def elastic_net_hypergradient(model, X_train, y_train, X_test, y_test, names):
     the optimality condition ``Xc_S^T (Xc_S w_S - yc) / n + alpha r sign(w_S)
     + alpha (1 - r) w_S = 0`` holds, and is locally smooth [2]_:
     ``(Xc_S^T Xc_S / n + alpha (1 - r) I) dw_S = -d/dtheta [alpha r sign(w_S)
-    + alpha (1 - r) w_S]``, with ``dw = 0`` off the support.
+    + alpha (1 - r) w_S]``, with ``dw = 0`` off the support. This holds on
+    the exact support only: a model fitted with ``tol`` above ``1e-10`` is
+    first solved to that tolerance (:func:`_refined`, warm-started from its
+    coefficients, on a copy), and the loss and gradient are that solution's.
     """
     who = type(model).__name__
     allowed = ("alpha",) if isinstance(model, Lasso) else ("alpha", "l1_ratio")
@@ -528,8 +730,9 @@ def elastic_net_hypergradient(model, X_train, y_train, X_test, y_test, names):
             f"The {who} hypergradient handles a single target; got {n_targets} "
             f"targets: fit one model per target."
         )
-    w = w.ravel()
     X_train, X_test = _floats(X_train), _floats(X_test)
+    model = _refined(model, X_train, y_train)
+    w = np.ravel(model.coef_)
     alpha, ratio = float(model.alpha), float(model.l1_ratio)
     pred = X_test @ w + model.intercept_
     loss, dpred = _squared_error(pred, np.asarray(y_test, dtype=np.float64).ravel())
@@ -571,6 +774,9 @@ _KERNEL_RIDGE = HyperSpec(
     "squared error",
 )
 _LOGISTIC = HyperSpec(logistic_hypergradient, {"C": "log"}, _check_logistic, "log-loss")
+_ONE_VS_REST = HyperSpec(
+    one_vs_rest_hypergradient, {"estimator__C": "log"}, _check_one_vs_rest, "log-loss"
+)
 _LASSO = HyperSpec(
     elastic_net_hypergradient, {"alpha": "log"}, _check_lasso, "squared error"
 )
@@ -587,6 +793,7 @@ HYPERGRADIENTS = {
     Ridge: _RIDGE,
     KernelRidge: _KERNEL_RIDGE,
     LogisticRegression: _LOGISTIC,
+    OneVsRestClassifier: _ONE_VS_REST,
     Lasso: _LASSO,
     ElasticNet: _ELASTIC_NET,
     # scikit-learn subclasses of the above with other objectives
@@ -596,7 +803,10 @@ HYPERGRADIENTS = {
 }
 
 # Conditions on a parameter, for supported().
-_CONDITIONS = {(KernelRidge, "gamma"): 'with kernel="rbf"'}
+_CONDITIONS = {
+    (KernelRidge, "gamma"): 'with kernel="rbf"',
+    (OneVsRestClassifier, "estimator__C"): "of a LogisticRegression",
+}
 
 
 def hyperspec(estimator_or_class):

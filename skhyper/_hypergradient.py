@@ -31,7 +31,7 @@ from ._engine import Batch, _FreshEvaluator, _SearchCV
 from ._hypergrad import HyperSpec, _floats, hyperspec, supported
 from .optimizer import BayesOptimizer
 from .space import SearchSpace
-from .space._dimensions import Distribution, Real
+from .space._dimensions import Categorical, Distribution, Real
 
 __all__ = ["HypergradientSearchCV"]
 
@@ -80,7 +80,16 @@ class _Descent:
     names: list  # their names on the final estimator (``C``)
     logs: list  # whether each is optimized in log space
     bounds: list  # (low, high) of each, in its optimization coordinate
-    spec: Optional[HyperSpec]
+    spec: Optional[HyperSpec]  # the final estimator's, None if it has none
+    subspace: int  # the index of its subspace in search_spaces
+    final: str  # the final estimator's class name
+    scales: dict  # full key -> scale, of every parameter with a hypergradient
+
+    @property
+    def values_given(self):
+        """The parameters with a hypergradient that the space gives as
+        values (a list, Categorical or Integer): evaluated, not descended."""
+        return [key for key in self.fixed if key in self.scales]
 
     def params(self, x):
         """The parameter setting at optimization coordinates ``x``."""
@@ -171,10 +180,15 @@ class HypergradientSearchCV(_SearchCV):
 
     Supported (a subclass too; the search looks estimators up through their
     class hierarchy): Ridge (``alpha``), KernelRidge (``alpha``, and ``gamma``
-    with ``kernel="rbf"``), LogisticRegression with an L2 penalty (``C``,
-    binary and multinomial), Lasso (``alpha``) and ElasticNet (``alpha``,
-    ``l1_ratio``), alone or as a Pipeline's last step (the earlier steps are
-    fitted once per fold, with the model). Sample weights are not supported.
+    with ``kernel="rbf"``), LogisticRegression with an L2 penalty (``C``:
+    binary, multinomial, and one-vs-rest with ``multi_class="ovr"`` before
+    scikit-learn 1.8), OneVsRestClassifier of such a LogisticRegression
+    (``estimator__C``; not on a multilabel target), Lasso (``alpha``) and
+    ElasticNet (``alpha``, ``l1_ratio``), alone or as a Pipeline's last step
+    (the earlier steps are fitted once per fold, with the model). The
+    log-loss differentiated is that of the model's own ``predict_proba``
+    (a one-vs-rest model's normalized sigmoids, each binary problem
+    differentiated on its own). Sample weights are not supported.
 
     Parameters
     ----------
@@ -187,7 +201,13 @@ class HypergradientSearchCV(_SearchCV):
         0), ``l1_ratio`` on its own scale. Every other parameter (a list of
         values, :class:`~skhyper.Categorical`, :class:`~skhyper.Integer`)
         runs an outer loop: one descent for each combination of their values
-        (and for each subspace of a list of dicts).
+        (and for each subspace of a list of dicts). A space with no
+        continuous range of a parameter that has a hypergradient would only
+        be a grid: that is an error (see ``fallback``). When something is
+        descended, one warning before the first fit names what is not: a
+        parameter with a hypergradient given as values (evaluated at each of
+        them), and a subspace with no continuous range (each of its settings
+        evaluated once).
     max_iter : int, default=20
         Rows of ``cv_results_`` in all: every evaluation (one fit per fold,
         line-search evaluations included) is one row. With an outer loop the
@@ -209,10 +229,11 @@ class HypergradientSearchCV(_SearchCV):
     fallback : {"raise", "bayes"}, default="raise"
         What to do when the estimator, a continuous parameter or the
         estimator's configuration (an L1 penalty, class weights, a
-        TargetEncoder step ...) has no hypergradient: ``"raise"`` a ValueError
-        saying why and listing what is supported,
-        or ``"bayes"``: warn once and run BayesSearchCV's loop on the same
-        space with ``max_iter`` evaluations.
+        TargetEncoder step ...) has no hypergradient, or when the space has
+        nothing to descend (no continuous range of a parameter with a
+        hypergradient): ``"raise"`` a ValueError, before any fit, saying why
+        and listing what is supported, or ``"bayes"``: warn once and run
+        BayesSearchCV's loop on the same space with ``max_iter`` evaluations.
     search_metric : str, default=None
         With multi-metric scoring, the scorer that ``verbose`` reports and
         the Bayes fallback optimizes. Defaults to ``refit`` when it is a
@@ -247,9 +268,14 @@ class HypergradientSearchCV(_SearchCV):
         columns ``iter`` (0 for a descent's initial design, then the L-BFGS-B
         iteration the row belongs to), ``hyper_loss``
         (the fold-mean differentiated loss) and ``hypergrad_norm`` (the
-        norm of its gradient in the optimization coordinates).
+        norm of its gradient in the optimization coordinates). A Lasso or
+        ElasticNet fitted with ``tol`` above ``1e-10`` is differentiated at
+        its solution refined to ``tol=1e-10`` (warm-started, on a copy: the
+        exact support, which the gradient needs), so its ``hyper_loss``
+        may differ slightly from the scores of the fit itself.
     n_iter_ : int
-        Evaluations made: the rows of ``cv_results_``.
+        Evaluations made by the last ``fit``: the rows of ``cv_results_``,
+        also when a callback stopped the search.
     best_estimator_, best_score_, best_params_, best_index_, scorer_,
     n_splits_, refit_time_, multimetric_ :
         As in GridSearchCV.
@@ -338,11 +364,13 @@ class HypergradientSearchCV(_SearchCV):
         self._space = SearchSpace(self.search_spaces)
         check_space_against(self.estimator, self._space)  # before _plan sets them
         self._descents, problems = [], []
-        for sub in self._space.subspaces:
-            for descent, problem in self._plan(sub):
+        for index, sub in enumerate(self._space.subspaces):
+            for descent, problem in self._plan(sub, index):
                 self._descents.append(descent)
                 if problem:
                     problems.append(problem)
+        if not problems and not any(descent.keys for descent in self._descents):
+            problems.append(self._nothing_to_descend())
         if problems and self.fallback == "raise":
             raise ValueError(
                 f"{problems[0]} Supported: {supported()}. Set fallback='bayes' to "
@@ -357,17 +385,85 @@ class HypergradientSearchCV(_SearchCV):
                 f"loop on the same space (fallback='bayes').",
                 UserWarning,
             )
-        elif len(self._descents) > self.max_iter:
+            return
+        if len(self._descents) > self.max_iter:
             raise ValueError(
                 f"max_iter={self.max_iter} is fewer than the {len(self._descents)} "
                 f"descents of the outer loop (one per combination of the values of "
                 f"search_spaces' non-continuous parameters): each needs at least one "
                 f"row. Raise max_iter, or make fewer parameters discrete."
             )
+        not_descended = self._not_descended()
+        if not_descended:
+            warnings.warn(
+                f"HypergradientSearchCV descends only continuous ranges, so "
+                f"{'; '.join(not_descended)}.",
+                UserWarning,
+            )
 
-    def _plan(self, sub):
+    def _values_given(self, descents):
+        """``{key: (dim, scale)}`` of the parameters with a hypergradient that
+        ``descents`` are given as values (a list, Categorical or Integer)."""
+        given = {}
+        for descent in descents:
+            sub = self._space.subspaces[descent.subspace]
+            for key in descent.values_given:
+                given.setdefault(key, (sub[key], descent.scales[key]))
+        return given
+
+    def _nothing_to_descend(self):
+        """Why no descent has a continuous parameter to descend."""
+        given = self._values_given(self._descents)
+        if given:
+            return "HypergradientSearchCV has nothing to descend: " + "; ".join(
+                f"search_spaces[{key!r}] = {_shown(dim)} gives values, and only a "
+                f"continuous range is descended: {_range_hint(key, dim, scale)}"
+                for key, (dim, scale) in given.items()
+            ) + " (GridSearchCV evaluates a list of values)."
+        reasons = {}
+        for descent in self._descents:
+            reasons.setdefault(descent.final, (
+                f"{descent.final} has no hypergradient" if descent.spec is None
+                else f"{descent.final} has one only for {sorted(descent.scales)}"
+            ))
+        return (
+            f"HypergradientSearchCV has nothing to descend: search_spaces holds no "
+            f"continuous range of a parameter with a hypergradient "
+            f"({'; '.join(reasons.values())}), so the search would only evaluate "
+            f"its {len(self._descents)} settings, as a grid."
+        )
+
+    def _not_descended(self):
+        """What the search evaluates without descending it, when something
+        else is descended: parameters with a hypergradient given as values
+        beside a range, and subspaces without a continuous range."""
+        descending = [descent for descent in self._descents if descent.keys]
+        notes = [
+            f"search_spaces[{key!r}] = {_shown(dim)} is evaluated at its values, not "
+            f"descended, though it has a hypergradient: {_range_hint(key, dim, scale)}"
+            for key, (dim, scale) in self._values_given(descending).items()
+        ]
+        for index in range(len(self._space.subspaces)):
+            descents = [d for d in self._descents if d.subspace == index]
+            if any(descent.keys for descent in descents):
+                continue
+            n = len(descents)
+            note = (
+                f"search_spaces[{index}] has no continuous range: its {n} settings "
+                f"are evaluated once each, not descended" if n > 1 else
+                f"search_spaces[{index}] has no continuous range: its one setting "
+                f"is evaluated once, not descended"
+            )
+            hints = [
+                _range_hint(key, dim, scale)
+                for key, (dim, scale) in self._values_given(descents).items()
+            ]
+            notes.append(note + (f" ({'; '.join(hints)})" if hints else ""))
+        return notes
+
+    def _plan(self, sub, index):
         """Yield ``(descent, problem)`` for every combination of the outer
-        loop of one subspace (``problem``: why it has no hypergradient)."""
+        loop of the subspace ``sub`` (``problem``: why it has no hypergradient)."""
         continuous = {}
         outer = {}
         for key, dim in sub.items():
@@ -386,26 +482,30 @@ class HypergradientSearchCV(_SearchCV):
                 outer[key] = dim.values()
         for values in itertools.product(*outer.values()):
             fixed = dict(zip(outer, values))
-            yield self._make_descent(fixed, continuous)
+            yield self._make_descent(fixed, continuous, index)
 
-    def _make_descent(self, fixed, continuous):
+    def _make_descent(self, fixed, continuous, index):
         bounds = {key: _range(key, dim) for key, dim in continuous.items()}
         middle = {key: (low + high) / 2 for key, (low, high) in bounds.items()}
         estimator = clone(self.estimator).set_params(**fixed, **middle)
         prefix, final = _final_step(estimator)
-        spec = hyperspec(final) if continuous else None
+        spec = hyperspec(final)
         where = f"{type(final).__name__}" + (f" with {fixed}" if fixed else "")
+        scales = {} if spec is None else {
+            prefix + name: scale for name, scale in spec.scales.items()
+        }
+        empty = _Descent(fixed, [], [], [], [], spec, index, type(final).__name__, scales)
         if continuous and spec is None:
-            return _Descent(fixed, [], [], [], [], None), (
-                f"{where} has no hypergradient for {sorted(continuous)}."
-            )
+            return empty, f"{where} has no hypergradient for {sorted(continuous)}."
+        if not continuous:
+            return empty, None
         names, logs, coords = [], [], []
         for key in continuous:
             name = key[len(prefix):] if key.startswith(prefix) else None
             if name is None or name not in spec.scales:
-                return _Descent(fixed, [], [], [], [], None), (
+                return empty, (
                     f"search_spaces[{key!r}] is continuous, but {where} has a "
-                    f"hypergradient only for {sorted(prefix + n for n in spec.scales)}; "
+                    f"hypergradient only for {sorted(scales)}; "
                     f"give {key!r} a list of values to loop over."
                 )
             low, high = bounds[key]
@@ -419,13 +519,15 @@ class HypergradientSearchCV(_SearchCV):
             names.append(name)
             logs.append(log)
             coords.append((math.log(low), math.log(high)) if log else (low, high))
-        descent = _Descent(fixed, list(continuous), names, logs, coords, spec)
-        if spec is not None:
-            try:
-                spec.check(final.get_params(deep=False), names)
-                _check_heads(estimator)
-            except ValueError as exc:  # a configuration with no hypergradient
-                return descent, str(exc)
+        descent = _Descent(
+            fixed, list(continuous), names, logs, coords, spec, index,
+            type(final).__name__, scales,
+        )
+        try:
+            spec.check(final.get_params(deep=False), names)
+            _check_heads(estimator)
+        except ValueError as exc:  # a configuration with no hypergradient
+            return descent, str(exc)
         return descent, None
 
     def _make_evaluator(self, X, y, splits, scorers, routed, parallel):
@@ -465,17 +567,22 @@ class HypergradientSearchCV(_SearchCV):
         return {"hyper_loss": losses, "hypergrad_norm": norms}
 
     def _loop(self, record, search_ctx):
-        if self._bayes:
-            self._bayes_loop(record, search_ctx)
-            return
-        left = self.max_iter
-        for number, descent in enumerate(self._descents):
-            # an even share of the rows left: what a descent does not use
-            # goes to the next ones
-            rows = -(-left // (len(self._descents) - number))
-            self._current = descent
-            left -= self._descend(descent, rows, record, search_ctx, number)
-        self.n_iter_ = len(record.params)
+        try:
+            if self._bayes:
+                self._bayes_loop(record, search_ctx)
+                return
+            left = self.max_iter
+            for number, descent in enumerate(self._descents):
+                # an even share of the rows left: what a descent does not use
+                # goes to the next ones
+                rows = -(-left // (len(self._descents) - number))
+                self._current = descent
+                left -= self._descend(descent, rows, record, search_ctx, number)
+        finally:
+            # also when a callback stops the search (the engine catches its
+            # _StopSearch outside this loop): the rows of this fit, never the
+            # previous fit's
+            self.n_iter_ = len(record.params)
 
     def _descend(self, descent, rows, record, search_ctx, number):
         """Minimize one descent's fold-mean loss, ``rows`` evaluations at most:
@@ -576,7 +683,6 @@ class HypergradientSearchCV(_SearchCV):
             )
             self._n_asked += 1
             self._optimizer.tell(points, record.evaluate(batch, search_ctx))
-        self.n_iter_ = len(record.params)
 
 
 def _initial_design(n_dims, n_points, rng):
@@ -587,6 +693,23 @@ def _initial_design(n_dims, n_points, rng):
         return np.full((1, n_dims), 0.5)
     centres = (np.arange(n_points) + 0.5) / n_points
     return np.column_stack([rng.permutation(centres) for _ in range(n_dims)])
+
+
+def _shown(dim):
+    """A dimension as the user wrote it: a list of values, or its repr."""
+    if isinstance(dim, Categorical):
+        return repr(list(dim.values()))
+    return repr(dim)
+
+
+def _range_hint(key, dim, scale):
+    """How to give ``key`` a range to descend, from its values."""
+    numbers = [v for v in dim.values() if isinstance(v, RealNumber) and not isinstance(v, bool)]
+    low, high = (min(numbers), max(numbers)) if numbers else (None, None)
+    if low is None or low == high or (scale == "log" and low <= 0):
+        return f"give {key!r} a Real range to descend it"
+    prior = ", prior='log-uniform'" if scale == "log" else ""
+    return f"give {key!r} a range to descend it, such as Real({low:g}, {high:g}{prior})"
 
 
 def _range(key, dim):

@@ -1,7 +1,10 @@
+import warnings
+
 import numpy as np
 import pytest
+import sklearn
 from scipy import sparse
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier
 from sklearn.kernel_ridge import KernelRidge
 from sklearn.linear_model import (
     ElasticNet,
@@ -14,6 +17,7 @@ from sklearn.linear_model import (
 )
 from sklearn.metrics import log_loss, mean_squared_error
 from sklearn.metrics.pairwise import rbf_kernel
+from sklearn.multiclass import OneVsRestClassifier
 from sklearn.svm import SVC
 
 from skhyper._hypergrad import HYPERGRADIENTS, HyperSpec, hyperspec, supported
@@ -46,10 +50,16 @@ def _classification(seed, shape, n_classes):
 
 
 def _loss(estimator, data, names):
-    """The validation loss of ``estimator`` fitted afresh, and the fitted model."""
+    """The validation loss of ``estimator`` fitted afresh, as scikit-learn's
+    own predictions give it (``predict_proba``'s log-loss for a classifier),
+    and the fitted model."""
     X, y, X_test, y_test = data
-    model = clone(estimator).fit(X, y)
-    return hyperspec(model).function(model, X, y, X_test, y_test, names)[0], model
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # multi_class on 1.6/1.7
+        model = clone(estimator).fit(X, y)
+    if is_classifier(model):
+        return log_loss(y_test, model.predict_proba(X_test), labels=model.classes_), model
+    return mean_squared_error(y_test, model.predict(X_test)), model
 
 
 def _finite_differences(estimator, data, names, h):
@@ -76,9 +86,10 @@ def _finite_differences(estimator, data, names, h):
 
 def _assert_matches_fd(estimator, data, names, h=1e-4, rtol=1e-5):
     X, y, X_test, y_test = data
-    model = clone(estimator).fit(X, y)
+    expected_loss, model = _loss(estimator, data, names)
     loss, grad = hyperspec(model).function(model, X, y, X_test, y_test, names)
     assert isinstance(loss, float)
+    assert loss == pytest.approx(expected_loss, rel=1e-9)
     assert grad.shape == (len(names),)
     fd = _finite_differences(estimator, data, names, h)
     np.testing.assert_allclose(grad, fd, rtol=rtol)
@@ -141,22 +152,41 @@ def test_kernel_ridge_precomputed_kernel_matches_rbf():
     np.testing.assert_allclose(precomputed, grad, rtol=1e-10)
 
 
-@pytest.mark.parametrize("n_classes", [2, 3])
+# LogisticRegression has multi_class on scikit-learn < 1.8 only; the tests that
+# need it run exactly there (checked against the version, so that they cannot
+# be skipped where it exists).
+SKLEARN_VERSION = tuple(int(part) for part in sklearn.__version__.split(".")[:2])
+HAS_MULTI_CLASS = "multi_class" in LogisticRegression().get_params()
+needs_multi_class = pytest.mark.skipif(
+    not HAS_MULTI_CLASS, reason="LogisticRegression has no multi_class on scikit-learn >= 1.8"
+)
+
+
+def test_multi_class_exists_exactly_before_scikit_learn_1_8():
+    assert HAS_MULTI_CLASS == (SKLEARN_VERSION < (1, 8))
+
+
+def _exact_logistic(**params):
+    return LogisticRegression(
+        C=0.5, solver="newton-cholesky", tol=1e-14, max_iter=1000, **params
+    )
+
+
+@pytest.mark.parametrize(
+    "multi_class",
+    # "ovr": one binary problem per class, predict_proba normalizing their sigmoids
+    [None, pytest.param("ovr", marks=needs_multi_class)],
+)
+@pytest.mark.parametrize("n_classes", [2, 3, 4])
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_logistic_C_gradient_matches_finite_differences(
-    seed, shape, fit_intercept, n_classes
+    seed, shape, fit_intercept, n_classes, multi_class
 ):
     data = _classification(seed, shape, n_classes)
-    estimator = LogisticRegression(
-        C=0.5,
-        fit_intercept=fit_intercept,
-        solver="newton-cholesky",
-        tol=1e-14,
-        max_iter=1000,
-    )
-    _assert_matches_fd(estimator, data, ["C"])
+    params = {} if multi_class is None else {"multi_class": multi_class}
+    _assert_matches_fd(_exact_logistic(fit_intercept=fit_intercept, **params), data, ["C"])
 
 
 @pytest.mark.parametrize("n_classes", [2, 4])
@@ -179,6 +209,95 @@ def test_multinomial_gradient_ignores_a_common_shift_of_the_intercepts():
     shifted_loss, shifted = function(model, X, y, X_test, y_test, ["C"])
     assert shifted_loss == pytest.approx(loss, rel=1e-12)
     np.testing.assert_allclose(shifted, grad, rtol=1e-8)
+
+
+# -- one-vs-rest logistic regression ------------------------------------------------
+
+
+@needs_multi_class
+@pytest.mark.parametrize(
+    "multi_class, n_classes",
+    [("multinomial", 2), ("auto", 2), ("ovr", 2), ("auto", 3), ("multinomial", 3)],
+)
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_logistic_every_multi_class_gradient_matches_finite_differences(
+    multi_class, n_classes, fit_intercept
+):
+    # binary "multinomial" is softmax over (-z, z), a binomial model at 2 C
+    data = _classification(1, (60, 8), n_classes)
+    estimator = _exact_logistic(fit_intercept=fit_intercept, multi_class=multi_class)
+    _assert_matches_fd(estimator, data, ["C"])
+
+
+@needs_multi_class
+@pytest.mark.parametrize("solver", ["lbfgs", "newton-cg", "sag", "saga"])
+def test_logistic_ovr_gradient_with_other_solvers(solver):
+    data = _classification(2, (80, 5), 3)
+    estimator = LogisticRegression(
+        C=2.0, multi_class="ovr", solver=solver, tol=1e-12, max_iter=100_000
+    )
+    _assert_matches_fd(estimator, data, ["C"], h=1e-3, rtol=1e-3)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_liblinear_without_intercept_gradient_matches_finite_differences(n_classes):
+    # without an intercept liblinear minimizes the same objective; with more
+    # than two classes it is one-vs-rest (multi_class="auto"; an error from
+    # scikit-learn 1.8 on)
+    if n_classes > 2 and not HAS_MULTI_CLASS:
+        pytest.skip("liblinear refuses more than two classes on scikit-learn >= 1.8")
+    data = _classification(0, (60, 8), n_classes)
+    estimator = LogisticRegression(C=0.5, solver="liblinear", fit_intercept=False, tol=1e-12)
+    spec = hyperspec(estimator)
+    spec.check(estimator.get_params(deep=False), ["C"])
+    _assert_matches_fd(estimator, data, ["C"], rtol=1e-4)
+
+
+def _one_vs_rest(**params):
+    return OneVsRestClassifier(_exact_logistic(**params))
+
+
+@pytest.mark.parametrize("n_classes", [2, 3, 4])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_one_vs_rest_logistic_gradient_matches_finite_differences(
+    seed, fit_intercept, n_classes
+):
+    # scikit-learn's recommended replacement for multi_class="ovr"
+    data = _classification(seed, (60, 8), n_classes)
+    _assert_matches_fd(_one_vs_rest(fit_intercept=fit_intercept), data, ["estimator__C"])
+
+
+@needs_multi_class
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_one_vs_rest_of_a_multinomial_logistic_gradient(n_classes):
+    # each binary problem of the OvR is then softmax over (-z, z)
+    data = _classification(0, (60, 8), n_classes)
+    estimator = _one_vs_rest(multi_class="multinomial")
+    _assert_matches_fd(estimator, data, ["estimator__C"])
+
+
+@needs_multi_class
+def test_one_vs_rest_equals_multi_class_ovr():
+    X, y, X_test, y_test = _classification(4, (60, 6), 3)
+    ovr = _exact_logistic(multi_class="ovr")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        ovr.fit(X, y)
+    wrapped = _one_vs_rest().fit(X, y)
+    got = hyperspec(ovr).function(ovr, X, y, X_test, y_test, ["C"])
+    expected = hyperspec(wrapped).function(wrapped, X, y, X_test, y_test, ["estimator__C"])
+    assert got[0] == pytest.approx(expected[0], rel=1e-8)
+    np.testing.assert_allclose(got[1], expected[1], rtol=1e-6)
+
+
+def test_one_vs_rest_with_a_multilabel_target_is_refused():
+    X, y, X_test, y_test = _classification(0, (60, 6), 3)
+    Y, Y_test = np.eye(3)[y], np.eye(3)[y_test]
+    Y[:, 0], Y_test[:, 0] = 1 - Y[:, 1], 1 - Y_test[:, 1]  # two labels at once
+    model = _one_vs_rest().fit(X, Y)
+    with pytest.raises(ValueError, match="multilabel"):
+        hyperspec(model).function(model, X, Y, X_test, Y_test, ["estimator__C"])
 
 
 def _sparse_model(cls, data, l1_ratio=1.0, fraction=0.2, **params):
@@ -251,6 +370,27 @@ def test_gradients_follow_the_order_of_names():
     assert none.shape == (0,) and loss > 0
 
 
+@pytest.mark.parametrize("cls, l1_ratio", [(Lasso, 1.0), (ElasticNet, 0.5)])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_lasso_gradient_at_the_default_tol_is_the_exact_one(cls, l1_ratio, seed):
+    # At the default tol=1e-4, coordinate descent stops with a few spurious
+    # coefficients on the support (more features than samples, small alpha):
+    # the gradient there was off by 2% to 30 times, sometimes of the wrong
+    # sign. The loss and gradient are those of the exact solution.
+    data = _regression(seed, (60, 120), n_informative=5)
+    X, y, X_test, y_test = data
+    tight = _sparse_model(cls, data, l1_ratio, fraction=0.003)
+    default = clone(tight).set_params(tol=1e-4, max_iter=1000)
+    model = clone(default).fit(X, y)
+    loss, grad = hyperspec(model).function(model, X, y, X_test, y_test, ["alpha"])
+    exact_loss, _ = _loss(tight, data, ["alpha"])
+    assert loss == pytest.approx(exact_loss, rel=1e-6)
+    fd = _finite_differences(tight, data, ["alpha"], h=1e-5)
+    np.testing.assert_allclose(grad, fd, rtol=1e-3)
+    # the fitted model is left as it was: the search's scores are its own
+    np.testing.assert_array_equal(model.coef_, clone(default).fit(X, y).coef_)
+
+
 def test_lasso_with_empty_support_has_zero_gradient():
     X, y, X_test, y_test = data = _regression(0, (40, 6))
     model = _sparse_model(Lasso, data, fraction=1.5).fit(X, y)
@@ -269,8 +409,9 @@ def test_lasso_with_empty_support_has_zero_gradient():
         (Ridge(alpha=1.0), ["alpha"], None),
         (Ridge(alpha=1.0, fit_intercept=False), ["alpha"], 3),
         (KernelRidge(alpha=1.0, kernel="rbf", gamma=0.1), ["alpha", "gamma"], 2),
-        (Lasso(alpha=0.1), ["alpha"], None),
-        (ElasticNet(alpha=0.1, l1_ratio=0.3), ["alpha", "l1_ratio"], None),
+        # solved exactly: a looser fit's loss is its exact solution's (below)
+        (Lasso(alpha=0.1, tol=1e-12), ["alpha"], None),
+        (ElasticNet(alpha=0.1, l1_ratio=0.3, tol=1e-12), ["alpha", "l1_ratio"], None),
     ],
 )
 def test_regression_loss_is_the_mean_squared_error(estimator, names, n_targets):
@@ -450,6 +591,7 @@ def test_supported_lists_estimators_and_parameters():
         "Ridge (alpha)",
         'KernelRidge (alpha, gamma with kernel="rbf")',
         "LogisticRegression (C)",
+        "OneVsRestClassifier (estimator__C of a LogisticRegression)",
         "Lasso (alpha)",
         "ElasticNet (alpha, l1_ratio)",
     ]:
