@@ -229,11 +229,16 @@ class HypergradientSearchCV(_SearchCV):
     fallback : {"raise", "bayes"}, default="raise"
         What to do when the estimator, a continuous parameter or the
         estimator's configuration (an L1 penalty, class weights, a
-        TargetEncoder step ...) has no hypergradient, or when the space has
+        TargetEncoder step ...) has no hypergradient, when a range cannot be
+        descended (an unbounded distribution, a log-scaled parameter's range
+        reaching 0, infinitely many discrete values), when the space has
         nothing to descend (no continuous range of a parameter with a
-        hypergradient): ``"raise"`` a ValueError, before any fit, saying why
-        and listing what is supported, or ``"bayes"``: warn once and run
-        BayesSearchCV's loop on the same space with ``max_iter`` evaluations.
+        hypergradient), or when ``sample_weight`` is passed to ``fit`` (the
+        loss differentiated is unweighted): ``"raise"`` a ValueError, before
+        any fit, saying why and listing what is supported, or ``"bayes"``:
+        warn once and run BayesSearchCV's loop on the same space with
+        ``max_iter`` evaluations (a finite space of at most ``max_iter``
+        points: each point once, in order, as BayesSearchCV).
     search_metric : str, default=None
         With multi-metric scoring, the scorer that ``verbose`` reports and
         the Bayes fallback optimizes. Defaults to ``refit`` when it is a
@@ -472,12 +477,13 @@ class HypergradientSearchCV(_SearchCV):
             ):
                 continuous[key] = dim
             elif not np.isfinite(dim.cardinality):
-                raise ValueError(
+                yield _Descent({}, [], [], [], [], None, index, "", {}), (
                     f"search_spaces[{key!r}] = {dim!r} has infinitely many values: "
                     f"HypergradientSearchCV differentiates only continuous ranges "
                     f"and loops over the values of the others; give it a list of "
                     f"values."
                 )
+                return
             else:
                 outer[key] = dim.values()
         for values in itertools.product(*outer.values()):
@@ -485,9 +491,13 @@ class HypergradientSearchCV(_SearchCV):
             yield self._make_descent(fixed, continuous, index)
 
     def _make_descent(self, fixed, continuous, index):
-        bounds = {key: _range(key, dim) for key, dim in continuous.items()}
+        try:
+            bounds = {key: _range(key, dim) for key, dim in continuous.items()}
+        except ValueError as exc:  # a range it cannot descend: fallback='bayes' can
+            return _Descent(fixed, [], [], [], [], None, index, "", {}), str(exc)
         middle = {key: (low + high) / 2 for key, (low, high) in bounds.items()}
-        estimator = clone(self.estimator).set_params(**fixed, **middle)
+        # the space's own objects (an estimator as a value) are cloned, not set
+        estimator = clone(self.estimator).set_params(**clone(fixed, safe=False), **middle)
         prefix, final = _final_step(estimator)
         spec = hyperspec(final)
         where = f"{type(final).__name__}" + (f" with {fixed}" if fixed else "")
@@ -511,9 +521,9 @@ class HypergradientSearchCV(_SearchCV):
             low, high = bounds[key]
             log = spec.scales[name] == "log"
             if log and low <= 0:
-                raise ValueError(
+                return empty, (
                     f"search_spaces[{key!r}] = {continuous[key]!r} includes values "
-                    f"<= 0, but {name} is optimized in log space: give it a range "
+                    f"<= 0, but {name} is descended in log space: give it a range "
                     f"with low > 0, such as Real(1e-6, 1e3, prior='log-uniform')."
                 )
             names.append(name)
@@ -536,12 +546,22 @@ class HypergradientSearchCV(_SearchCV):
         weighted = [
             key for key in routed.estimator.fit if key.split("__")[-1] == "sample_weight"
         ]
-        if weighted:
+        if weighted and self.fallback == "raise":
             raise ValueError(
                 f"HypergradientSearchCV differentiates the unweighted loss; "
-                f"{weighted} cannot be passed to fit (fallback='bayes' does not "
-                f"apply: use BayesSearchCV for weighted fits)."
+                f"{weighted} cannot be passed to fit. Set fallback='bayes' to "
+                f"search with BayesSearchCV's loop instead."
             )
+        if weighted:
+            self._bayes = True
+            self._metric = self._search_metric_name()  # the Bayes loop's, as in fit
+            warnings.warn(
+                f"HypergradientSearchCV differentiates the unweighted loss, and "
+                f"{weighted} is passed to fit: it falls back to BayesSearchCV's "
+                f"loop on the same space (fallback='bayes').",
+                UserWarning,
+            )
+            return _FreshEvaluator(self, X, y, splits, scorers, routed, parallel)
         return _HypergradEvaluator(self, X, y, splits, scorers, routed, parallel)
 
     # -- the search -----------------------------------------------------------------
@@ -675,6 +695,19 @@ class HypergradientSearchCV(_SearchCV):
     def _bayes_loop(self, record, search_ctx):
         self._optimizer = BayesOptimizer(self._space, random_state=self._rng)
         self._n_asked = 0
+        size = self._space.cardinality
+        if size <= self.max_iter:  # every point once, in order, as BayesSearchCV
+            if size < self.max_iter:
+                warnings.warn(
+                    f"The search space has only {size} points, fewer than "
+                    f"max_iter={self.max_iter}: evaluating each once.",
+                    UserWarning,
+                )
+            grid = self._space.grid()
+            self._n_asked = len(grid)
+            batch = Batch(grid, {"iter": [0] * len(grid)}, label="grid")
+            self._optimizer.tell(grid, record.evaluate(batch, search_ctx))
+            return
         while self._n_asked < self.max_iter and not self._optimizer.exhausted:
             points = self._optimizer.ask(1)
             batch = Batch(

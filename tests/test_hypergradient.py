@@ -584,3 +584,80 @@ def test_a_lasso_at_the_default_tol_descends_as_far_as_an_exactly_solved_one(see
         for estimator in (Lasso(), Lasso(tol=1e-10, max_iter=100_000))
     )
     assert exact_cv_loss(default) <= 1.01 * exact_cv_loss(exact)
+
+
+# -- fallback='bayes' takes what BayesSearchCV takes (scikit-learn's own tests) -------
+def test_the_estimators_in_the_space_are_not_changed():
+    """{"clf": [est], "clf__C": [...]}: the descent's estimator is built from
+    clones (scikit-learn's test_search_estimator_param; it set C on the
+    user's own object)."""
+    X, y = load_digits(n_class=2, return_X_y=True)
+    inner = LogisticRegression()
+    pipe = Pipeline([("scale", StandardScaler()), ("clf", Ridge())])
+    space = {"clf": [inner], "clf__C": [0.01]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search = HypergradientSearchCV(pipe, space, max_iter=3, cv=2, fallback="bayes",
+                                       random_state=0).fit(X[:100], y[:100])
+    assert inner.C == 1.0
+    assert search.best_estimator_.named_steps["clf"].C == 0.01
+
+
+@pytest.mark.parametrize("case", ["unbounded", "infinitely many", "log range from 0"])
+def test_a_range_it_cannot_descend_falls_back(case):
+    """An unbounded distribution, infinitely many values, a log-scaled range
+    reaching 0: an error naming it, or with fallback='bayes' BayesSearchCV's
+    loop (scikit-learn's test_random_search_cv_results searches SVC's C in
+    expon(scale=10))."""
+    from scipy.stats import expon
+
+    X, y = _diabetes()
+    space = {
+        "unbounded": {"alpha": expon(scale=10)},
+        "infinitely many": {"alpha": ALPHA, "max_iter": poisson(500)},
+        "log range from 0": {"alpha": Real(0.0, 10.0)},
+    }[case]
+    with pytest.raises(ValueError, match="unbounded|infinitely many values|<= 0"):
+        HypergradientSearchCV(Ridge(), space, max_iter=4, cv=3).fit(X, y)
+    with pytest.warns(UserWarning, match="falls back to BayesSearchCV"):
+        search = HypergradientSearchCV(Ridge(), space, max_iter=4, cv=3, fallback="bayes",
+                                       random_state=0).fit(X, y)
+    assert len(search.cv_results_["params"]) == 4
+
+
+def test_weighted_fits_fall_back_or_are_refused():
+    X, y = _diabetes()
+    weight = np.random.RandomState(0).uniform(0.5, 2.0, len(y))
+    space = {"alpha": ALPHA}
+    with pytest.raises(ValueError, match="sample_weight.*fallback='bayes'"):
+        HypergradientSearchCV(Ridge(), space, max_iter=4, cv=3).fit(X, y, sample_weight=weight)
+    from skhyper import BayesSearchCV
+
+    with pytest.warns(UserWarning, match="unweighted loss.*falls back"):
+        ours = HypergradientSearchCV(Ridge(), space, max_iter=4, cv=3, fallback="bayes",
+                                     random_state=0).fit(X, y, sample_weight=weight)
+    bayes = BayesSearchCV(Ridge(), space, n_iter=4, cv=3, random_state=0).fit(
+        X, y, sample_weight=weight
+    )
+    assert len(ours.cv_results_["params"]) == 4
+    # the weights reach the fits: a row scores as the same setting fitted so
+    refit = clone(Ridge()).set_params(**ours.cv_results_["params"][0])
+    expected = GridSearchCV(refit, {}, cv=3).fit(X, y, sample_weight=weight)
+    assert ours.cv_results_["split0_test_score"][0] == expected.cv_results_[
+        "split0_test_score"][0]
+    assert np.isfinite(bayes.best_score_)
+
+
+def test_a_finite_space_falls_back_to_each_point_once_in_order():
+    """As BayesSearchCV (and GridSearchCV's order): scikit-learn's
+    test_search_cv_results_rank_tie_breaking reads rows 0 and 1."""
+    from sklearn.model_selection import ParameterGrid
+
+    X, y = load_digits(n_class=2, return_X_y=True)
+    space = {"C": [1, 1.001, 0.001], "kernel": ["rbf", "linear"]}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search = HypergradientSearchCV(SVC(), space, max_iter=6, cv=2, fallback="bayes",
+                                       random_state=0).fit(X[:100], y[:100])
+    assert search.cv_results_["params"] == list(ParameterGrid(space))
+    assert not any("fewer than" in str(w.message) for w in caught)

@@ -236,6 +236,11 @@ _SUBSAMPLED_WEIGHTS = (
     "resource='n_samples' subsamples rows, so a row of weight 2 and its two "
     "repeated copies are not drawn alike at the lower rungs"
 )
+_SAYS_IT_FALLS_BACK = (
+    "HypergradientSearchCV(fallback='bayes') says, in one UserWarning before "
+    "the first fit, that it does not descend this space (a DecisionTree's "
+    "max_depth), rather than silently run another search"
+)
 _PARTIAL_FIT_PARAMS = (
     "the search trains by partial_fit, and the estimator's extra parameters "
     "belong to its fit alone"
@@ -260,6 +265,9 @@ DELIBERATE = {
     },
     ("bayes", "search_callbacks_with_partial_fit_failures", None): _BATCH_TASK,
     ("bayes", "search_with_2d_array", None): _CHOICES,
+    ("hypergradient", "search_with_2d_array", None): _CHOICES,
+    ("hypergradient", "searchcv_raise_warning_with_non_finite_score", "RandomizedSearchCV"):
+        _SAYS_IT_FALLS_BACK,
     ("hyperband", "search_with_2d_array", None): _RUNGS,
     ("hyperband", "refit_callable_out_bound", "-2"): (_RUNGS, pytest.fail.Exception),
     ("hyperband", "search_cv_results_rank_tie_breaking", None): _RUNGS,
