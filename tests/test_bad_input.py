@@ -312,11 +312,9 @@ def _fit_recording_warnings(search, X, y, **params):
     return error, list(FITS)
 
 
-@pytest.mark.parametrize("name", SEARCHES)
-def test_a_list_with_some_refused_values_is_evaluated_as_gridsearchcv_does(name):
-    """{"C": [0.5, -1.0]}: the settings with C=-1 fail and score error_score,
-    after one warning, before the first fit, naming them (scikit-learn's own
-    test_search_cv_timing evaluates LinearSVC with C=0 so)."""
+def _with_some_refused_values(name):
+    """``(search, param, X, y)``: the search over a list of which the
+    estimator refuses -1.0 only."""
     search = SEARCHES[name]()
     param = "C" if "C" in search.search_spaces else "alpha"
     space = {param: [0.5, 0.1, 0.05, -1.0]}
@@ -327,6 +325,15 @@ def test_a_list_with_some_refused_values_is_evaluated_as_gridsearchcv_does(name)
         search.set_params(estimator=RecordingRidge(), max_iter=4)
         y = X[:, 0] + 0.1 * y
     search.set_params(search_spaces=space, random_state=0)
+    return search, param, X, y
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+def test_a_list_with_some_refused_values_is_evaluated_as_gridsearchcv_does(name):
+    """{"C": [0.5, -1.0]}: the settings with C=-1 fail and score error_score,
+    after one warning, before the first fit, naming them (scikit-learn's own
+    test_search_cv_timing evaluates LinearSVC with C=0 so)."""
+    search, param, X, y = _with_some_refused_values(name)
     error, events = _fit_recording_warnings(search, X, y)
     assert error is None, error
     notes = [e for e in events if e[0] == "warning" and "refuses some values" in e[2]]
@@ -372,10 +379,9 @@ def test_a_list_of_only_refused_values_is_refused(name, values):
 @pytest.mark.parametrize("name", SEARCHES)
 def test_a_refused_value_under_error_score_raise_is_refused(name):
     """error_score='raise' would stop at the first failing fit: said first."""
-    search = SEARCHES[name]()
-    param = "C" if "C" in search.search_spaces else "alpha"
-    search.set_params(search_spaces={param: [0.5, -1.0]}, error_score="raise")
-    error, n_fits = _fit(search, *_data())
+    search, param, X, y = _with_some_refused_values(name)
+    search.set_params(error_score="raise")
+    error, n_fits = _fit(search, X, y)
     _assert_refused(error, n_fits, param)
     assert "error_score='raise'" in str(error)
 
