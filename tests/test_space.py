@@ -394,6 +394,10 @@ def test_every_search_warns_once(name):
         warnings.simplefilter("always")
         try:
             search.fit(X, y)
-        except ValueError:  # a search that cannot use two values may refuse them
-            pass
+        except ValueError as error:
+            # a search that cannot use two values refuses them, and the error
+            # (not a warning before it) names the range to write instead
+            assert "Real(0.001, 1000" in str(error) or "range" in str(error), error
+            assert not [w for w in caught if "a tuple" in str(w.message)]
+            return
     assert len([w for w in caught if "a tuple" in str(w.message)]) == 1
