@@ -1,11 +1,13 @@
 """Checks of a search's input that run before its first fit.
 
-GridSearchCV finds a misspelt parameter name, a value the estimator refuses,
-NaN in X or a single class in y only through its fits: all of them fail, one
-by one, and the user reads the reason in a warning or a summary at the end.
-A search that decides what to fit next from its results wastes more: a
-Bayesian search or a Hyperband bracket is planned around scores that never
-come. These checks raise first, with the parameter named.
+GridSearchCV finds a misspelt parameter name, a range the estimator refuses
+or NaN in X only through its fits: all of them fail, one by one, and the
+user reads the reason in a summary at the end. A search that decides what to
+fit next from its results wastes more: a Bayesian search or a Hyperband
+bracket is planned around scores that never come. These checks raise first,
+with the parameter named, but only for what would make *every* fit fail:
+everything else (a list with some refused values, a single class in y) is
+evaluated as GridSearchCV evaluates it.
 """
 
 import itertools
