@@ -12,6 +12,7 @@ evaluated as GridSearchCV evaluates it.
 
 import itertools
 import math
+from collections import namedtuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -33,11 +34,12 @@ def check_space_against(estimator, space, error_score=np.nan):
     ``set_params`` refuses it: third-party estimators need not list every
     settable name in ``get_params``); when a range (``Real``, ``Integer``) or
     a distribution reaches outside what the parameter's owner accepts; when
-    every value of a list is refused; and when any value is refused under
-    ``error_score="raise"``. A list with only *some* refused values is
-    evaluated as GridSearchCV evaluates it (those settings score
-    ``error_score``): they are returned, for the engine to name them in one
-    warning before the first fit.
+    every value of a list is refused in every subspace (a union whose other
+    subspaces fit is evaluated, as GridSearchCV evaluates it); and when any
+    value is refused under ``error_score="raise"``. A list with *some*
+    refused values is evaluated as GridSearchCV evaluates it (those settings
+    score ``error_score``): they are returned, for the engine to name them in
+    one warning before the first fit.
 
     A value is judged by the owner's scikit-learn ``_parameter_constraints``
     only (an owner that declares none accepts everything here). The values
@@ -49,13 +51,13 @@ def check_space_against(estimator, space, error_score=np.nan):
 
     Returns
     -------
-    refused : list of (str, list, str)
-        ``(name, refused values, why)`` for every list that has some.
+    refused : list of Refused
+        Every list that has refused values, in one subspace.
     """
     if not hasattr(estimator, "get_params"):
         return []
     refused = []
-    for sub in space.subspaces:
+    for k, sub in enumerate(space.subspaces):
         target = None
         for name, dim in sub.items():
             prefixes = _prefixes(name)
@@ -65,10 +67,23 @@ def check_space_against(estimator, space, error_score=np.nan):
                 target = clone(estimator, safe=False)
             _check_settable(estimator, target, name, _a_value(dim))
             owner = target.get_params(deep=True).get(prefixes[-1]) if prefixes else target
-            some = _refused_values(name, dim, owner, error_score)
+            some = _refused_values(k, name, dim, owner, error_score)
             if some is not None:
                 refused.append(some)
+    dead = {r.subspace for r in refused if r.every}
+    if dead and len(dead) == len(space.subspaces):
+        first = next(r for r in refused if r.every)
+        where = " in every subspace" if len(dead) > 1 else ""
+        raise ValueError(
+            f"search_spaces: {first.owner} refuses every value of {first.name!r} "
+            f"({first.values!r}){where}, so every fit would fail: {first.why}"
+        )
     return refused
+
+
+class Refused(namedtuple("Refused", "subspace name values why every owner")):
+    """The values of one list (in ``subspace``) that the parameter's owner
+    refuses, why, and whether they are ``every`` value of the list."""
 
 
 def _a_value(dim):
@@ -102,12 +117,13 @@ def _prefixes(name):
     return ["__".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-def _refused_values(name, dim, owner, error_score):
-    """Raise if ``dim`` would make every fit fail; ``(name, values, why)`` if
-    only some of a list's values are refused; None if all are accepted."""
-    constraints = getattr(type(owner), "_parameter_constraints", None)
+def _refused_values(subspace, name, dim, owner, error_score):
+    """Raise if ``dim`` reaches outside what the owner accepts (a range or a
+    distribution), or holds a refused value under ``error_score="raise"``;
+    the :class:`Refused` values of a list; None if all are accepted."""
+    constraints = _compat.parameter_constraints(owner)
     short = name.rpartition("__")[2]
-    if not isinstance(constraints, dict) or short not in constraints:
+    if constraints is None or short not in constraints:
         return None
     cls = type(owner).__name__
     refused = []
@@ -126,28 +142,34 @@ def _refused_values(name, dim, owner, error_score):
             f"search_spaces: {name!r} can be {value!r} ({where} of {dim!r}), "
             f"which {cls} refuses: {error}"
         )
-    values = [v for v, _, _ in refused]
-    if len(refused) == len(dim.categories):
-        raise ValueError(
-            f"search_spaces: {cls} refuses every value of {name!r} "
-            f"({values!r}), so every fit would fail: {error}"
-        )
     if error_score == "raise":
         raise ValueError(
             f"search_spaces: {name!r} can be {value!r}, which {cls} refuses, and "
             f"error_score='raise' would stop the search at its first fit: {error}"
         )
-    return name, values, str(error)
+    values = [v for v, _, _ in refused]
+    return Refused(subspace, name, values, str(error), len(refused) == len(dim.categories), cls)
 
 
 def refused_values_warning(refused, error_score):
     """The one warning that names a space's refused list values."""
-    listed = "; ".join(f"{name!r} = {values!r}" for name, values, _ in refused)
+    listed = "; ".join(
+        f"{r.name!r} = {r.values!r}" + (f" (subspace {r.subspace})" if r.every else "")
+        for r in refused
+    )
     return (
         f"The estimator refuses some values of the search space, whose settings "
         f"will fail and score error_score={error_score!r}, as in GridSearchCV: "
-        f"{listed} ({refused[0][2]})"
+        f"{listed} ({refused[0].why})"
     )
+
+
+def refused_settings(refused):
+    """``{name: values}`` of every refused value, over the subspaces."""
+    merged = {}
+    for r in refused:
+        merged.setdefault(r.name, []).extend(r.values)
+    return merged
 
 
 def _values_to_check(dim):

@@ -9,6 +9,8 @@ scikit-learn message.
 
 import inspect
 
+import sklearn
+
 from sklearn.base import _fit_context
 from sklearn.model_selection import _validation
 from sklearn.model_selection._search import BaseSearchCV
@@ -70,6 +72,27 @@ def fit_and_score(estimator, X, y, *, caller=None, callback_ctx=None, **kwargs):
 def insert_error_scores(outs, error_score):
     """Give failed fits the dict of error scores a callable scorer returns."""
     _validation._insert_error_scores(outs, error_score)
+
+
+#: The installed scikit-learn's (major, minor) version.
+SKLEARN_VERSION = tuple(int(part) for part in sklearn.__version__.split(".")[:2])
+
+
+def inconsistent_splits_message(expected, got):
+    """BaseSearchCV's own message when ``cv.split`` and ``cv.get_n_splits``
+    disagree, in the installed version's words ("returned" before 1.9)."""
+    verb = "return" if SKLEARN_VERSION >= (1, 9) else "returned"
+    return (
+        f"cv.split and cv.get_n_splits {verb} inconsistent results. "
+        f"Expected {expected} splits, got {got}"
+    )
+
+
+def parameter_constraints(estimator):
+    """The ``_parameter_constraints`` an estimator's class declares (a dict),
+    or None."""
+    constraints = getattr(type(estimator), "_parameter_constraints", None)
+    return constraints if isinstance(constraints, dict) else None
 
 
 def warn_or_raise_about_fit_failures(outs, error_score):
@@ -159,7 +182,10 @@ def init_callback_context(search, max_subtasks):
 __all__ = [
     "BaseSearchCV",
     "CALLBACKS_ATTRIBUTE",
+    "SKLEARN_VERSION",
     "base_select_best_index",
+    "inconsistent_splits_message",
+    "parameter_constraints",
     "callbacks_of",
     "set_callbacks_of",
     "HAS_CALLBACK_API",

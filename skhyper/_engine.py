@@ -36,12 +36,18 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from . import _compat
 from ._callbacks import BATCH_TASK, SearchEvents
-from ._checks import check_fit_input, check_space_against, refused_values_warning
+from ._checks import (
+    check_fit_input,
+    check_space_against,
+    refused_settings,
+    refused_values_warning,
+)
 from ._checkpoint import Journal, find_checkpoint, fingerprint
 from ._compat import BaseSearchCV, _check_method_params, _fit_context
 from ._distributed import Sent, on_worker
 from ._results import rows_at_max_resource
 from .space import SearchSpace
+from .space._dimensions import equal_values
 from .space._space import warn_two_tuple_ranges
 
 __all__ = ["Batch", "_SearchCV"]
@@ -344,9 +350,9 @@ class _SearchCV(BaseSearchCV):
         # after the search's own checks: an estimator that cannot train as the
         # search needs is the first thing to say, before its parameter names
         refused = check_space_against(self.estimator, space, self.error_score)
-        # failures are expected where values are known to be refused: the
-        # search then gives up only when every fit of the whole run failed
-        self._expects_failures = bool(refused)
+        # the settings known to fail: a search gives up early only when every
+        # other setting failed too
+        self._refused_settings = refused_settings(refused)
         check_fit_input(self, X, y, params, space)
         X, y = indexable(X, y)
         params = _check_method_params(X, params=params)
@@ -430,10 +436,7 @@ class _SearchCV(BaseSearchCV):
                 f"a splitter."
             )
         if len(splits) != n_splits:
-            raise ValueError(
-                f"cv.split and cv.get_n_splits return inconsistent results. "
-                f"Expected {n_splits} splits, got {len(splits)}"
-            )
+            raise ValueError(_compat.inconsistent_splits_message(n_splits, len(splits)))
         return splits
 
     def _open_checkpoint(self, X, y, fit_params, splits):
@@ -626,6 +629,21 @@ class _Record:
     def all_failed(self):
         return all(out["fit_error"] is not None for out in self.outs)
 
+    def _all_failed_but_expected(self):
+        """Whether every fit so far failed, and at least one of them for a
+        setting without a value the estimator is known to refuse (those are
+        expected to fail: their failures alone do not end a search)."""
+        if not self.all_failed:
+            return False
+        refused = getattr(self.search, "_refused_settings", None) or {}
+        return any(
+            not any(
+                name in params and any(equal_values(params[name], v) for v in values)
+                for name, values in refused.items()
+            )
+            for params in self.params
+        )
+
     def evaluate(self, batch, search_ctx=None):
         """Evaluate and record ``batch``; return its scores of the optimized metric.
 
@@ -718,7 +736,7 @@ class _Record:
         # for a search's own choice of the best row
         search._rows_failed = _failed_rows(self.outs, len(self.params))
         failed = [out["fit_error"] for out in outs if out["fit_error"] is not None]
-        if self.all_failed and not search._expects_failures and search._stop_if_all_failed():
+        if self._all_failed_but_expected() and search._stop_if_all_failed():
             self.report_failures(stopped=True)
         if not failed and callable(search.scoring) and not self._refit_checked:
             # a callable's names are known from its first scores: refit must be one

@@ -1,7 +1,8 @@
 """Collection rules shared by the test modules."""
 
 import pytest
-from sklearn.model_selection._search import BaseSearchCV
+
+from skhyper._compat import BaseSearchCV
 
 
 def _code_names(code):

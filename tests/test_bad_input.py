@@ -376,6 +376,45 @@ def test_a_list_of_only_refused_values_is_refused(name, values):
     assert "every value" in str(error)
 
 
+def test_a_union_with_a_subspace_of_only_refused_values_is_evaluated():
+    """[{"C": [0]}, {"C": [1.0]}] for LinearSVC: every fit of the first
+    subspace fails, not every fit: evaluated as GridSearchCV does, after one
+    warning naming it (found by a review)."""
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.svm import LinearSVC
+
+    X, y = _data()
+    space = [{"C": [0]}, {"C": [1.0]}]
+    grid = GridSearchCV(LinearSVC(), space, cv=2, error_score=0).fit(X, y)
+    with pytest.warns(UserWarning, match=r"'C' = \[0\] \(subspace 0\)"):
+        ours = BayesSearchCV(LinearSVC(), space, n_iter=2, cv=2, error_score=0,
+                             random_state=0).fit(X, y)
+    np.testing.assert_array_equal(ours.cv_results_["mean_test_score"],
+                                  grid.cv_results_["mean_test_score"])
+    with pytest.raises(ValueError, match="every value of 'C'.*in every subspace"):
+        BayesSearchCV(LinearSVC(), [{"C": [0]}, {"C": [-1.0]}], n_iter=2, cv=2).fit(X, y)
+
+
+class AlwaysFails(RecordingLogisticRegression):
+    def fit(self, X, y, sample_weight=None):
+        _record(self, "fit")
+        raise RuntimeError("fails whatever its C")
+
+
+def test_known_refused_values_do_not_keep_a_failing_search_going():
+    """A space with a refused value still gives up after its initial design
+    when the settings without one fail too (it ran every setting: a review)."""
+    X, y = _data()
+    counts = {}
+    for values in ([1.0, 2.0, 3.0, 4.0], [-1.0, 1.0, 2.0, 3.0, 4.0]):
+        search = BayesSearchCV(AlwaysFails(), {"C": values}, n_iter=3, n_initial_points=2,
+                               cv=2, random_state=0)
+        error, n_fits = _fit(search, X, y)
+        assert _all_failed(error), error
+        counts[len(values)] = n_fits
+    assert counts == {4: 4, 5: 4}  # the initial design: 2 settings x 2 folds
+
+
 @pytest.mark.parametrize("name", SEARCHES)
 def test_a_refused_value_under_error_score_raise_is_refused(name):
     """error_score='raise' would stop at the first failing fit: said first."""
