@@ -14,6 +14,7 @@ from .optimizer import (
     MAX_CANDIDATES,
     BayesOptimizer,
     auto_n_initial_points,
+    every_point_within,
 )
 from .space import SearchSpace
 from .surrogate import ACQUISITIONS
@@ -312,16 +313,7 @@ class BayesSearchCV(_SearchCV):
         )
         self._n_asked = 0
         self._n_batches = 0
-        self._grid = None
-        size = self._space.cardinality
-        if size <= self.n_iter:
-            if size < self.n_iter:  # as RandomizedSearchCV, which warns then only
-                warnings.warn(
-                    f"The search space has only {size} points, fewer than "
-                    f"n_iter={self.n_iter}: evaluating each once.",
-                    UserWarning,
-                )
-            self._grid = self._space.grid()
+        self._grid = every_point_within(self._space, self.n_iter, "n_iter")
 
     def _ask(self):
         opt = self.optimizer_

@@ -116,6 +116,7 @@ class Checkpoint(_SearchCallback):
     compared by what it does: the code, constants, defaults and closure of
     your functions, the functions and keyword arguments a ``make_scorer``
     scorer wraps or a ``functools.partial`` binds, the values of the globals
+    (and of the attributes of your own modules and classes)
     the code reads; functions of installed packages and of the standard
     library by module and name. One skhyper cannot look into (an object
     without ``__dict__`` that does not pickle) is warned about when the file
@@ -255,6 +256,15 @@ def _from_a_library(function):
     return file is not None and os.path.realpath(file).startswith(_LIBRARY_PATHS)
 
 
+def _of_the_user(obj):
+    """Whether ``obj`` is a module or a class of the user's code, not of an
+    installed package or the standard library."""
+    if isinstance(obj, types.ModuleType):
+        file = getattr(obj, "__file__", None)
+        return file is not None and not os.path.realpath(file).startswith(_LIBRARY_PATHS)
+    return isinstance(obj, type) and not _from_a_library(obj)
+
+
 def _name(obj):
     return f"{getattr(obj, '__module__', None)}.{getattr(obj, '__qualname__', None)}"
 
@@ -383,10 +393,20 @@ class _Normalizer:
                 closure.append(["empty"])
         lenient = _Normalizer(strict=False)
         lenient.path = self.path
-        found = {
-            name: lenient(fn.__globals__[name])
-            for name in sorted(_names_read(fn.__code__)) if name in fn.__globals__
-        }
+        names = sorted(_names_read(fn.__code__))
+        found = {}
+        for name in names:
+            if name not in fn.__globals__:
+                continue
+            value = fn.__globals__[name]
+            found[name] = lenient(value)
+            if _of_the_user(value):
+                # a module or class of the user's code (a library's is its
+                # version's): what the code can read of it (cfg.T, Cfg.T)
+                found[name] = [found[name], {
+                    attr: lenient(getattr(value, attr))
+                    for attr in names if attr != name and hasattr(value, attr)
+                }]
         return ["function", _code(fn.__code__), self(fn.__defaults__),
                 self(fn.__kwdefaults__), closure, found]
 
@@ -688,7 +708,11 @@ class Journal:
     def _check_matches(self, saved):
         name = type(self.search).__name__
         now = self.fingerprint
-        if not isinstance(saved, dict) or not {"search", "params", "data"} <= set(saved):
+        if not (
+            isinstance(saved, dict) and {"search", "params", "data"} <= set(saved)
+            and isinstance(saved["params"], dict) and isinstance(saved["data"], dict)
+            and isinstance(saved.get("opaque", {}), dict)
+        ):
             self._refuse("the file is truncated or corrupted (no fingerprint)")
         fix = "Delete it, or use Checkpoint(path, resume=False) to start afresh."
         if saved["search"] != now["search"]:

@@ -24,12 +24,11 @@ from sklearn.preprocessing import TargetEncoder
 from sklearn.utils.parallel import delayed
 
 from . import _compat
-from ._checks import check_space_against
 from ._compat import Interval, StrOptions, _safe_split
 from ._distributed import on_worker
 from ._engine import Batch, _FreshEvaluator, _SearchCV
 from ._hypergrad import HyperSpec, _floats, hyperspec, supported
-from .optimizer import BayesOptimizer
+from .optimizer import BayesOptimizer, every_point_within
 from .space import SearchSpace
 from .space._dimensions import Categorical, Distribution, Real
 
@@ -367,7 +366,10 @@ class HypergradientSearchCV(_SearchCV):
     # -- checks before any fit ----------------------------------------------------
     def _prepare(self):
         self._space = SearchSpace(self.search_spaces)
-        check_space_against(self.estimator, self._space)  # before _plan sets them
+
+    def _prepare_splits(self, X, y, splits):
+        # planned once the engine has checked the space's names and values
+        # (a descent's estimator is built from them)
         self._descents, problems = [], []
         for index, sub in enumerate(self._space.subspaces):
             for descent, problem in self._plan(sub, index):
@@ -385,12 +387,18 @@ class HypergradientSearchCV(_SearchCV):
         if not self._bayes and callable(self.scoring) and self.search_metric is None:
             self._metric = None  # a callable's names are known only after a fit
         if self._bayes:
-            warnings.warn(
-                f"{problems[0]} HypergradientSearchCV falls back to BayesSearchCV's "
-                f"loop on the same space (fallback='bayes').",
-                UserWarning,
-            )
-            return
+            self._fall_back(problems[0])
+
+    def _fall_back(self, why):
+        """Say once, before any fit, why the search runs BayesSearchCV's loop."""
+        warnings.warn(
+            f"{why} HypergradientSearchCV falls back to BayesSearchCV's loop on the "
+            f"same space (fallback='bayes').",
+            UserWarning,
+        )
+
+    def _check_descents(self):
+        """What only a search that descends needs, before its first fit."""
         if len(self._descents) > self.max_iter:
             raise ValueError(
                 f"max_iter={self.max_iter} is fewer than the {len(self._descents)} "
@@ -541,27 +549,25 @@ class HypergradientSearchCV(_SearchCV):
         return descent, None
 
     def _make_evaluator(self, X, y, splits, scorers, routed, parallel):
-        if self._bayes:
-            return _FreshEvaluator(self, X, y, splits, scorers, routed, parallel)
         weighted = [
             key for key in routed.estimator.fit if key.split("__")[-1] == "sample_weight"
         ]
-        if weighted and self.fallback == "raise":
-            raise ValueError(
-                f"HypergradientSearchCV differentiates the unweighted loss; "
-                f"{weighted} cannot be passed to fit. Set fallback='bayes' to "
-                f"search with BayesSearchCV's loop instead."
-            )
-        if weighted:
+        if weighted and not self._bayes:
+            if self.fallback == "raise":
+                raise ValueError(
+                    f"HypergradientSearchCV differentiates the unweighted loss; "
+                    f"{weighted} cannot be passed to fit. Set fallback='bayes' to "
+                    f"search with BayesSearchCV's loop instead."
+                )
             self._bayes = True
             self._metric = self._search_metric_name()  # the Bayes loop's, as in fit
-            warnings.warn(
+            self._fall_back(
                 f"HypergradientSearchCV differentiates the unweighted loss, and "
-                f"{weighted} is passed to fit: it falls back to BayesSearchCV's "
-                f"loop on the same space (fallback='bayes').",
-                UserWarning,
+                f"{weighted} is passed to fit."
             )
+        if self._bayes:
             return _FreshEvaluator(self, X, y, splits, scorers, routed, parallel)
+        self._check_descents()
         return _HypergradEvaluator(self, X, y, splits, scorers, routed, parallel)
 
     # -- the search -----------------------------------------------------------------
@@ -695,15 +701,8 @@ class HypergradientSearchCV(_SearchCV):
     def _bayes_loop(self, record, search_ctx):
         self._optimizer = BayesOptimizer(self._space, random_state=self._rng)
         self._n_asked = 0
-        size = self._space.cardinality
-        if size <= self.max_iter:  # every point once, in order, as BayesSearchCV
-            if size < self.max_iter:
-                warnings.warn(
-                    f"The search space has only {size} points, fewer than "
-                    f"max_iter={self.max_iter}: evaluating each once.",
-                    UserWarning,
-                )
-            grid = self._space.grid()
+        grid = every_point_within(self._space, self.max_iter, "max_iter")
+        if grid is not None:  # every point once, in order, as BayesSearchCV
             self._n_asked = len(grid)
             batch = Batch(grid, {"iter": [0] * len(grid)}, label="grid")
             self._optimizer.tell(grid, record.evaluate(batch, search_ctx))

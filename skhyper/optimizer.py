@@ -2,14 +2,15 @@
 
 import functools
 import numbers
+import warnings
 
 import numpy as np
 from sklearn.utils import check_random_state
 from threadpoolctl import ThreadpoolController
 
 from .space import SearchSpace
-from .surrogate._warping import OutputWarping, yeojohnson, yeojohnson_exponent
 from .space._space import warn_two_tuple_ranges
+from .surrogate._warping import OutputWarping
 from .surrogate import ACQUISITIONS, SurrogateGP, evaluate_acquisition, fit_gp
 from .surrogate._optimize import maximize_acquisition, movable_columns, row_key
 
@@ -33,6 +34,23 @@ _MAX_ENUMERATION = 100_000
 # and the relative margin by which a score must beat the best to succeed.
 _TR_LENGTH, _TR_MIN, _TR_MAX = 0.8, 0.5**7, 1.6
 _TR_SUCCESSES, _TR_FAILURES, _TR_MARGIN = 3, 4, 1e-3
+
+
+def every_point_within(space, budget, budget_name):
+    """Every point of ``space`` when it is finite with at most ``budget``
+    points (a model has nothing to decide: each is evaluated once, in
+    order), warning as RandomizedSearchCV does when there are fewer; else
+    None."""
+    size = space.cardinality
+    if size > budget:
+        return None
+    if size < budget:
+        warnings.warn(
+            f"The search space has only {size} points, fewer than "
+            f"{budget_name}={budget}: evaluating each once.",
+            UserWarning,
+        )
+    return space.grid()
 
 
 def auto_n_initial_points(space):
@@ -573,19 +591,6 @@ def _acquisition(gp, Z, name, best, xi, kappa, return_grad=False):
     if not return_grad:
         return value
     return value, a_mu[:, None] * d_mu + a_sigma[:, None] * d_sigma
-
-
-def _warp_scores(y):
-    """Standardized, Yeo-Johnson-transformed finite scores ``y`` (mean 0 and
-    variance 1, unless all are equal: then all 0); see :class:`OutputWarping`.
-    ``benchmarks/bench_bayes.py`` measures the warping."""
-    return OutputWarping(y).transform(y)
-
-
-def _yeojohnson_grid(z):
-    """Yeo-Johnson transform of ``z`` at the likelihood-maximizing exponent
-    of a grid."""
-    return yeojohnson(z, yeojohnson_exponent(z))
 
 
 @functools.lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ import pickle
 import stat
 import sys
 import threading
+import types
 import warnings
 
 import numpy as np
@@ -590,6 +591,36 @@ def _another_scorer(monkeypatch):
     return {"scoring": _scaled}
 
 
+class Settings:
+    """A user's class whose attribute a scorer reads."""
+
+    scale = 1.0
+
+
+def _scaled_by_class(est, X, y):
+    return Settings.scale * est.score(X, y)
+
+
+def _scaled_by_module(est, X, y):
+    return _settings_module.scale * est.score(X, y)
+
+
+# a module of the user's, as `import settings` would give
+_settings_module = types.ModuleType("user_settings")
+_settings_module.__file__ = __file__
+_settings_module.scale = 1.0
+
+
+def _another_class_attribute(monkeypatch):
+    monkeypatch.setattr(Settings, "scale", 2.0)
+    return {"scoring": _scaled_by_class}
+
+
+def _another_module_attribute(monkeypatch):
+    monkeypatch.setattr(_settings_module, "scale", 2.0)
+    return {"scoring": _scaled_by_module}
+
+
 @pytest.mark.parametrize(
     "before, after",
     [
@@ -601,8 +632,11 @@ def _another_scorer(monkeypatch):
         ({"scoring": functools.partial(_with_default(0), value=1.0)},
          {"scoring": functools.partial(_with_default(0), value=2.0)}),
         ({"refit": lambda results: 0}, {"refit": lambda results: 1}),
+        ({"scoring": _scaled_by_class}, _another_class_attribute),
+        ({"scoring": _scaled_by_module}, _another_module_attribute),
     ],
-    ids=["code", "closure", "defaults", "global", "make_scorer", "partial", "refit"],
+    ids=["code", "closure", "defaults", "global", "make_scorer", "partial", "refit",
+         "class attribute", "module attribute"],
 )
 def test_resume_refuses_another_callable_of_the_same_name(
     data, tmp_path, monkeypatch, before, after

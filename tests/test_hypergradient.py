@@ -661,3 +661,20 @@ def test_a_finite_space_falls_back_to_each_point_once_in_order():
                                        random_state=0).fit(X[:100], y[:100])
     assert search.cv_results_["params"] == list(ParameterGrid(space))
     assert not any("fewer than" in str(w.message) for w in caught)
+
+
+def test_weighted_fits_fall_back_before_the_descents_own_checks():
+    """With sample_weight and fallback='bayes', what only a descent needs (a
+    row for each of the outer loop's descents, the note on what is not
+    descended) is not asked of the Bayes loop (a review found both)."""
+    X, y = _diabetes()
+    weight = np.random.RandomState(0).uniform(0.5, 2.0, len(y))
+    space = {"alpha": ALPHA, "fit_intercept": [True, False], "solver": ["auto", "svd", "lsqr"]}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search = HypergradientSearchCV(Ridge(), space, max_iter=4, cv=3, fallback="bayes",
+                                       random_state=0).fit(X, y, sample_weight=weight)
+    assert len(search.cv_results_["params"]) == 4
+    notes = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    assert len([m for m in notes if "falls back" in m]) == 1
+    assert not [m for m in notes if "descends only" in m]

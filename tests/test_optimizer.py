@@ -227,9 +227,19 @@ def test_overlapping_union_never_repeats_a_setting_told_without_asking():
     assert opt.exhausted
 
 
-def test_scores_are_warped_monotonically_and_standardized():
-    from skhyper.optimizer import _warp_scores
+def _warp_scores(y):
+    from skhyper.surrogate._warping import OutputWarping
 
+    return OutputWarping(y).transform(y)
+
+
+def _yeojohnson_grid(z):
+    from skhyper.surrogate._warping import yeojohnson, yeojohnson_exponent
+
+    return yeojohnson(z, yeojohnson_exponent(z))
+
+
+def test_scores_are_warped_monotonically_and_standardized():
     rng = np.random.RandomState(0)
     # A long tail of poor scores, as a log-loss of diverged fits gives.
     y = -np.exp(2 * rng.normal(size=40))
@@ -244,8 +254,6 @@ def test_scores_are_warped_monotonically_and_standardized():
 
 
 def test_the_surrogate_is_fitted_to_the_warped_scores():
-    from skhyper.optimizer import _warp_scores
-
     opt = BayesOptimizer({"x": Real(0, 1)}, n_initial_points=6, random_state=0)
     xs = np.linspace(0.05, 0.95, 6)
     scores = -np.exp(8 * xs)  # a tail of very poor scores towards x = 1
@@ -332,8 +340,6 @@ def test_the_trust_region_leaves_discrete_columns_free():
 
 @pytest.mark.parametrize("seed", range(5))
 def test_the_warp_matches_scipys_yeo_johnson(seed):
-    from skhyper.optimizer import _yeojohnson_grid
-
     rng = np.random.RandomState(seed)
     y = rng.choice([-1, 1]) * np.exp(rng.uniform(0.3, 1.5) * rng.normal(size=50))
     z = (y - y.mean()) / y.std()
