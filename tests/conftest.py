@@ -1,4 +1,7 @@
-"""Collection rules shared by the test modules."""
+"""What every test module shares: one BLAS/OpenMP thread, and the collection
+rules of scikit-learn's own search tests."""
+
+import os
 
 import pytest
 
@@ -34,6 +37,24 @@ def _exercises_a_shim(item, shims):
 
 def _is_shim(value, shims):
     return any(value is shim for shim in shims)
+
+
+# Numerical libraries start a thread per core for every matrix product; with
+# the tests' small matrices, and several test processes or joblib workers on a
+# 2-core machine, those threads only oversubscribe the cores (a loaded machine
+# ran the suite 3-6x slower). One thread each, for this process and those it
+# starts, unless the environment says otherwise.
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def pytest_configure(config):
+    for name in _THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
+    from threadpoolctl import threadpool_limits
+
+    config._skhyper_thread_limits = threadpool_limits(
+        limits=int(os.environ["OMP_NUM_THREADS"])
+    )
 
 
 def pytest_collection_modifyitems(config, items):
