@@ -32,7 +32,30 @@ BATCH_TASK = "batch"
 
 
 class _SearchCallback:
-    """Hooks that do nothing; a subclass acts on the ends of batches."""
+    """Hooks that do nothing; a subclass acts on the ends of batches.
+
+    A subclass declares its parameters' ``_parameter_constraints`` and
+    validates them in ``__init__`` (a callback has no ``fit`` and no
+    ``set_params``: the error belongs where the mistake is written).
+    """
+
+    _parameter_constraints: dict = {}
+
+    def _validate(self, **params):
+        """Validate ``params`` by the class's constraints; a bool is never a
+        number here (scikit-learn's intervals take True as 1)."""
+        name = type(self).__name__
+        for key, value in params.items():
+            numeric = any(isinstance(c, _compat.Interval)
+                          for c in self._parameter_constraints.get(key, []))
+            if numeric and isinstance(value, (bool, np.bool_)):
+                raise TypeError(
+                    f"The {key!r} parameter of {name} must be a number, not a bool; "
+                    f"got {value!r}."
+                )
+        _compat.validate_parameter_constraints(
+            self._parameter_constraints, params, caller_name=name
+        )
 
     def setup(self, estimator, context):
         """Called once at the beginning of the search's ``fit``."""
@@ -64,19 +87,6 @@ def _is_batch_end(context, snapshot):
         getattr(context, "task_name", None) == BATCH_TASK
         and snapshot is not None and hasattr(snapshot, "cv_results_")
     )
-
-
-def _check_number(name, value, low, *, integer=False, low_open=False):
-    kind = numbers.Integral if integer else numbers.Real
-    if isinstance(value, bool) or not isinstance(value, kind):
-        raise TypeError(
-            f"{name} must be {'an int' if integer else 'a number'}; got "
-            f"{value!r} of type {type(value).__name__}."
-        )
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite; got {value!r}.")
-    if value < low or (low_open and value == low):
-        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}; got {value!r}.")
 
 
 class DeadlineStopper(_SearchCallback):
@@ -121,8 +131,12 @@ class DeadlineStopper(_SearchCallback):
     1
     """
 
+    _parameter_constraints: dict = {
+        "seconds": [_compat.Interval(numbers.Real, 0, None, closed="neither")],
+    }
+
     def __init__(self, seconds):
-        _check_number("DeadlineStopper: seconds", seconds, 0, low_open=True)
+        self._validate(seconds=seconds)
         self.seconds = seconds
         self.stopped_ = False
         self.elapsed_ = 0.0
@@ -205,9 +219,13 @@ class NoImprovementStopper(_SearchCallback):
     (True, True, True)
     """
 
+    _parameter_constraints: dict = {
+        "patience": [_compat.Interval(numbers.Integral, 1, None, closed="left")],
+        "min_delta": [_compat.Interval(numbers.Real, 0, None, closed="left")],
+    }
+
     def __init__(self, patience, min_delta=0.0):
-        _check_number("NoImprovementStopper: patience", patience, 1, integer=True)
-        _check_number("NoImprovementStopper: min_delta", min_delta, 0)
+        self._validate(patience=patience, min_delta=min_delta)
         self.patience = patience
         self.min_delta = min_delta
         self.setup(None, None)

@@ -179,14 +179,7 @@ class Checkpoint(_SearchCallback):
     }
 
     def __init__(self, path, resume=True, *, trusted=None, allow_pickle=False):
-        # validated here, not at fit: a callback has no set_params, and the
-        # error belongs where the mistake is written
-        _compat.validate_parameter_constraints(
-            self._parameter_constraints,
-            {"path": path, "resume": resume, "trusted": trusted,
-             "allow_pickle": allow_pickle},
-            caller_name=type(self).__name__,
-        )
+        self._validate(path=path, resume=resume, trusted=trusted, allow_pickle=allow_pickle)
         _check_type_names(trusted)
         self.path = os.fspath(path)
         self.resume = bool(resume)

@@ -258,15 +258,19 @@ def test_set_callbacks_refuses_what_is_not_a_callback():
 @pytest.mark.parametrize(
     "make, error, match",
     [
-        (lambda: DeadlineStopper(0), ValueError, "seconds must be > 0"),
-        (lambda: DeadlineStopper(-1.0), ValueError, "seconds"),
-        (lambda: DeadlineStopper("10"), TypeError, "seconds must be a number"),
-        (lambda: DeadlineStopper(float("nan")), ValueError, "seconds must be finite"),
-        (lambda: DeadlineStopper(True), TypeError, "seconds"),
-        (lambda: NoImprovementStopper(0), ValueError, "patience must be >= 1"),
-        (lambda: NoImprovementStopper(2.5), TypeError, "patience must be an int"),
-        (lambda: NoImprovementStopper(3, min_delta=-0.1), ValueError, "min_delta must be >= 0"),
-        (lambda: NoImprovementStopper(3, min_delta="x"), TypeError, "min_delta"),
+        (lambda: DeadlineStopper(0), ValueError, "'seconds' parameter of DeadlineStopper"),
+        (lambda: DeadlineStopper(-1.0), ValueError, "'seconds' parameter"),
+        (lambda: DeadlineStopper("10"), TypeError, "'seconds' parameter .* must be a float"),
+        (lambda: DeadlineStopper(float("nan")), ValueError, "'seconds' parameter.*Got nan"),
+        (lambda: DeadlineStopper(float("inf")), ValueError, "'seconds' parameter.*Got inf"),
+        (lambda: DeadlineStopper(True), TypeError, "'seconds' parameter .* not a bool"),
+        (lambda: NoImprovementStopper(0), ValueError,
+         r"'patience' parameter of NoImprovementStopper must be an int in the range \[1, inf\)"),
+        (lambda: NoImprovementStopper(2.5), TypeError, "'patience' parameter .* must be an int"),
+        (lambda: NoImprovementStopper(True), TypeError, "'patience' parameter .* not a bool"),
+        (lambda: NoImprovementStopper(3, min_delta=-0.1), ValueError,
+         r"'min_delta' parameter .* range \[0.0, inf\)"),
+        (lambda: NoImprovementStopper(3, min_delta="x"), TypeError, "'min_delta'"),
     ],
 )
 def test_bad_callback_parameters_are_named(make, error, match):
