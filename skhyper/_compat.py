@@ -74,6 +74,11 @@ def insert_error_scores(outs, error_score):
     _validation._insert_error_scores(outs, error_score)
 
 
+#: BaseSearchCV's own ``_parameter_constraints`` (estimator, scoring, n_jobs,
+#: refit, cv, verbose, pre_dispatch, error_score, return_train_score), which
+#: every search extends.
+SEARCH_PARAMETER_CONSTRAINTS = dict(BaseSearchCV._parameter_constraints)
+
 #: The installed scikit-learn's (major, minor) version.
 SKLEARN_VERSION = tuple(int(part) for part in sklearn.__version__.split(".")[:2])
 
@@ -182,6 +187,7 @@ def init_callback_context(search, max_subtasks):
 __all__ = [
     "BaseSearchCV",
     "CALLBACKS_ATTRIBUTE",
+    "SEARCH_PARAMETER_CONSTRAINTS",
     "SKLEARN_VERSION",
     "base_select_best_index",
     "inconsistent_splits_message",

@@ -276,7 +276,7 @@ class _SearchCV(BaseSearchCV):
     """
 
     _parameter_constraints: dict = {
-        **BaseSearchCV._parameter_constraints,
+        **_compat.SEARCH_PARAMETER_CONSTRAINTS,
         "search_metric": [str, None],
         "random_state": ["random_state"],
     }
