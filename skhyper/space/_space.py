@@ -261,28 +261,6 @@ class SearchSpace:
                 ]
         return total
 
-    @property
-    def is_discrete(self):
-        """Whether every dimension takes a countable set of values."""
-        return all(d.is_discrete for sub in self.subspaces for d in sub.values())
-
-    def discrete_columns(self):
-        """Boolean mask of the columns that hold discrete encodings."""
-        mask = np.zeros(self.n_columns, dtype=bool)
-        mask[: self._n_indicator] = True
-        for block in self._blocks:
-            for _, dim, start, stop in block:
-                mask[start:stop] = dim.is_discrete
-        return mask
-
-    def subspace_columns(self, k):
-        """Boolean mask of the columns subspace ``k`` uses (with the indicator)."""
-        mask = np.zeros(self.n_columns, dtype=bool)
-        mask[: self._n_indicator] = True
-        for _, _, start, stop in self._blocks[k]:
-            mask[start:stop] = True
-        return mask
-
     def dimension_slices(self):
         """``(subspace, start, stop, is_discrete)`` for every column group.
 
