@@ -534,8 +534,7 @@ class DACSearchCV(_SearchCV):
         self._mean, self._std = mean, np.maximum(std, _CEM_MIN_STD)
 
     # -- results ----------------------------------------------------------------------
-    def _run_search(self, record, callback_ctx=None):
-        super()._run_search(record, callback_ctx=callback_ctx)
+    def _after_run(self, record):
         k = record.n_splits
         self._trajectories = [
             [out.get("trajectory", []) for out in record.outs[i * k:(i + 1) * k]]

@@ -106,6 +106,21 @@ class Batch:
     note: str = ""
 
 
+@dataclass
+class _Setup:
+    """What ``fit``'s set-up step hands to the run and to the selection."""
+
+    X: object
+    y: object
+    scorers: object  # as BaseSearchCV._get_scorers gives them
+    refit_metric: object
+    routed: object  # the fit parameters routed to estimator, scorer, splitter
+    splits: list  # the folds, drawn once
+    journal: Optional[Journal]  # the checkpoint being written, or None
+    root_ctx: object  # scikit-learn >= 1.9's callback context, or None
+    metadata: Optional[dict]  # what the callbacks are told (sample_weight)
+
+
 # The fit error of a member whose models failed at an earlier step.
 EARLIER_FAILURE = "this member failed at an earlier step"
 
@@ -250,7 +265,16 @@ def _task_contexts(batch_ctx, n_tasks):
 
 
 class _SearchCV(BaseSearchCV):
-    """Private base of every search: the engine's ``fit``.
+    """Private base of every search: the engine's ``fit``, in three steps.
+
+    1. **set up** (``_set_up``): every check before the first fit, the folds
+       drawn once, scorers, routed metadata, the checkpoint, callbacks;
+    2. **run** (``_run``): the strategy's loop, ``_run_strategy`` (ask a
+       :class:`Batch`, evaluate it, record its rows, tell the scores) until
+       the strategy has nothing more to ask or a callback stops it;
+    3. **select and refit** (``_select_and_refit``): ``best_index_`` by
+       scikit-learn's rules (or the search's own: ``_selects_own_best``),
+       every attribute GridSearchCV sets, the refit.
 
     A search implements its strategy through these hooks:
 
@@ -269,6 +293,10 @@ class _SearchCV(BaseSearchCV):
     - ``_make_evaluator(...)``: (optional) a continued-training evaluator;
       ``_live_members()`` then names the members whose models to keep, and
       ``_refit_schedule()`` / ``_refit_steps()`` say what the refit replays;
+    - ``_loop(record, search_ctx)``: (optional) a loop of its own instead
+      of asking and telling batches (the hypergradient's, driven by scipy);
+    - ``_after_run(record)`` / ``_end_run()``: (optional) what the search
+      keeps from its run / frees however the run ended;
     - ``_on_best(results)``: (optional) what follows from the best row,
       before the refit (PBT's ``best_schedule_``);
     - ``_more_results(batch, outs)``: (optional) extra ``cv_results_``
@@ -339,6 +367,15 @@ class _SearchCV(BaseSearchCV):
         self : object
             The fitted search.
         """
+        setup = self._set_up(X, y, params)
+        record, evaluator = self._run(setup)
+        self._select_and_refit(setup, record, evaluator)
+        return self
+
+    # -- fit, step 1: set up ----------------------------------------------------------
+    def _set_up(self, X, y, params):
+        """Check everything before the first fit and draw the folds; open the
+        checkpoint and the callbacks' root context. Returns a :class:`_Setup`."""
         # Everything that can be wrong with the search's own parameters is
         # checked before the first fit (scoring and refit first, as in
         # BaseSearchCV.fit).
@@ -374,18 +411,34 @@ class _SearchCV(BaseSearchCV):
         )
         if root_ctx is not None:
             root_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
-        events = SearchEvents(self, root_ctx)
+        return _Setup(X, y, scorers, refit_metric, routed, splits, journal, root_ctx,
+                      metadata)
+
+    # -- fit, step 2: run ---------------------------------------------------------------
+    def _run(self, setup):
+        """The strategy's loop, every row recorded: ``(record, evaluator)``."""
+        events = SearchEvents(self, setup.root_ctx)
         events.begin()
         evaluator = None
         try:
             with Parallel(n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch) as parallel:
-                evaluator = self._make_evaluator(X, y, splits, scorers, routed, parallel)
-                record = _Record(self, evaluator, self.n_splits_, events, journal)
-                self._run_search(record, callback_ctx=root_ctx)
+                evaluator = self._make_evaluator(
+                    setup.X, setup.y, setup.splits, setup.scorers, setup.routed, parallel
+                )
+                record = _Record(self, evaluator, self.n_splits_, events, setup.journal)
+                self._run_strategy(record, callback_ctx=setup.root_ctx)
         finally:
             events.end()
             if evaluator is not None:
                 evaluator.close()
+            self._end_run()
+        self._after_run(record)
+        return record, evaluator
+
+    # -- fit, step 3: select and refit ----------------------------------------------------
+    def _select_and_refit(self, setup, record, evaluator):
+        """Report failures, choose the best row by scikit-learn's rules (or the
+        search's own) and set every attribute GridSearchCV sets; refit."""
         if record.results is None:
             raise ValueError(f"{type(self).__name__} evaluated nothing.")
         record.report_failures()
@@ -395,6 +448,7 @@ class _SearchCV(BaseSearchCV):
         first_scores = next(
             out["test_scores"] for out in record.outs if out["fit_error"] is None
         )
+        refit_metric = setup.refit_metric
         self.multimetric_ = isinstance(first_scores, dict)
         if callable(self.scoring) and self.multimetric_:
             _compat.check_refit_for_multimetric(self, first_scores)
@@ -406,12 +460,14 @@ class _SearchCV(BaseSearchCV):
             self.best_params_ = results["params"][self.best_index_]
             self._on_best(results)
         if self.refit:
-            self._refit(evaluator, X, y, routed.estimator.fit, root_ctx, metadata)
-        self.scorer_ = getattr(scorers, "_scorers", scorers)
+            self._refit(evaluator, setup.X, setup.y, setup.routed.estimator.fit,
+                        setup.root_ctx, setup.metadata)
+        self.scorer_ = getattr(setup.scorers, "_scorers", setup.scorers)
         self.cv_results_ = results
-        if root_ctx is not None:
-            root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
-        return self
+        if setup.root_ctx is not None:
+            setup.root_ctx.call_on_fit_task_end(
+                estimator=self, X=setup.X, y=setup.y, metadata=setup.metadata
+            )
 
     def _folds(self, X, y, routed):
         """The (train, test) folds, drawn once per fit and replayed to every
@@ -535,6 +591,13 @@ class _SearchCV(BaseSearchCV):
     def _on_best(self, results):
         """What the search derives from its best row, before the refit."""
 
+    def _after_run(self, record):
+        """What the search keeps from its run (PBT's schedules, DAC's
+        trajectories), once the loop has ended or a callback stopped it."""
+
+    def _end_run(self):
+        """Free what only the run needed, however it ended."""
+
     def _more_results(self, batch, outs):
         """Extra ``cv_results_`` columns known only from a batch's results
         (``outs``, candidate by candidate and fold by fold)."""
@@ -575,7 +638,7 @@ class _SearchCV(BaseSearchCV):
         return "score"
 
     # -- the loop -----------------------------------------------------------------
-    def _run_search(self, record, callback_ctx=None):
+    def _run_strategy(self, record, callback_ctx=None):
         """Ask, evaluate and tell until the strategy has nothing more to ask.
 
         ``record.evaluate(batch, search_ctx)`` evaluates a :class:`Batch`,

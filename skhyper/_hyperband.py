@@ -835,11 +835,8 @@ class HyperbandSearchCV(_SearchCV):
             b.rung + 1 == len(b.rungs) for b in self._brackets if b.iteration == 0
         )
 
-    def _run_search(self, record, callback_ctx=None):
-        try:
-            super()._run_search(record, callback_ctx=callback_ctx)
-        finally:
-            self._ordered = self._splits_cache = self._splits = None
+    def _end_run(self):
+        self._ordered = self._splits_cache = self._splits = None
 
 
 def _resource_value(r):

@@ -641,8 +641,7 @@ class PBTSearchCV(_SearchCV):
     def _live_members(self):
         return set(range(self.population_size))
 
-    def _run_search(self, record, callback_ctx=None):
-        super()._run_search(record, callback_ctx=callback_ctx)
+    def _after_run(self, record):
         self.schedules_ = dict(record.evaluator.history)
         self._row_schedules = record.evaluator.row_histories
 
