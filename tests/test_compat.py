@@ -44,6 +44,52 @@ def test_no_module_but_compat_imports_a_scikit_learn_private_name():
     assert offenders == []
 
 
+def _scikit_learn_private_attributes():
+    """The private names scikit-learn's estimators and searches carry (the
+    attributes of BaseSearchCV and its bases, and those it sets on instances)."""
+    names = {"_skl_callbacks", "_init_callback_context", "_parameter_constraints"}
+    for cls in BaseSearchCV.__mro__:
+        if cls.__module__.startswith("sklearn"):
+            names |= {n for n in vars(cls) if n.startswith("_") and not n.startswith("__")}
+    return names
+
+
+def _own_class_names(root):
+    import ast
+
+    return {
+        node.name
+        for path in root.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ClassDef)
+    }
+
+
+def test_no_module_but_compat_reads_a_scikit_learn_private_attribute():
+    """Attribute access too (STYLE 14): ``search._select_best_index``,
+    ``BaseSearchCV._parameter_constraints``, ``est._skl_callbacks`` only through
+    _compat. A class of ours declaring or reading its own
+    ``_parameter_constraints`` (scikit-learn's extension point) is fine."""
+    import ast
+    import pathlib
+
+    root = pathlib.Path(_compat.__file__).parent
+    private = _scikit_learn_private_attributes()
+    ours = _own_class_names(root) | {"self", "cls", "super()"}
+    offenders = []
+    for path in root.rglob("*.py"):
+        if path.name == "_compat.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Attribute) and node.attr in private):
+                continue
+            owner = ast.unparse(node.value)
+            if node.attr == "_parameter_constraints" and owner in ours:
+                continue
+            offenders.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
+    assert offenders == []
+
+
 def test_the_callbacks_set_are_where_compat_reads_them():
     """scikit-learn >= 1.9 keeps them itself (its set_callbacks); older versions
     get the searches' own set_callbacks, which keeps them under the same name."""
