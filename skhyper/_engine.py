@@ -42,7 +42,8 @@ from ._checks import (
     refused_settings,
     refused_values_warning,
 )
-from ._checkpoint import Journal, find_checkpoint, fingerprint
+from ._checkpoint import Journal, find_checkpoint
+from ._fingerprint import fingerprint
 from ._compat import BaseSearchCV, _check_method_params, _fit_context
 from ._distributed import Sent, on_worker
 from ._results import rows_at_max_resource
