@@ -45,7 +45,7 @@ def _cases():
 def _searches():
     common = {"cv": 2, "error_score": "raise", "random_state": 0}
     bayes = {"n_iter": 3, "n_initial_points": 2}
-    hyperband = {"factor": 2}
+    hyperband = {"factor": 3}  # two brackets on 100 samples: the checks, not halving, are tested
     continued = {"resource": "partial_fit", "max_resources": 4, "factor": 2}
     return (
         [BayesSearchCV(est, space, **common, **bayes) for est, space in _cases()]
