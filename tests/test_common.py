@@ -1,5 +1,6 @@
 """scikit-learn's estimator checks, on the estimators it uses for its own searches."""
 
+import pytest
 from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression, Ridge, SGDClassifier, SGDRegressor
 from sklearn.pipeline import Pipeline
@@ -14,6 +15,8 @@ from skhyper import (
     PBTSearchCV,
     Real,
 )
+
+pytestmark = pytest.mark.slow  # every search through scikit-learn's estimator checks
 
 # The checks GridSearchCV and RandomizedSearchCV are expected to fail
 # (scikit-learn's utils/_test_common/instance_generator.py), for the searches

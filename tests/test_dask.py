@@ -20,6 +20,8 @@ from ._estimators import ConstantClassifier
 from ._searches import every_search
 from .test_checkpoint import InterruptAfter
 
+pytestmark = pytest.mark.slow  # starts local dask clusters
+
 distributed = pytest.importorskip("distributed")  # the "dask" extra
 joblib = pytest.importorskip("joblib")
 

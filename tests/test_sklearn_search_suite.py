@@ -38,6 +38,8 @@ from skhyper import (
 from skhyper._pbt import _last_step
 from skhyper._incremental import mutable_parameters, warm_start_parameter
 
+pytestmark = pytest.mark.slow  # scikit-learn's own test_search.py, once per search
+
 _SOURCE = importlib.util.find_spec("sklearn.model_selection.tests.test_search").origin
 
 
