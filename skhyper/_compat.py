@@ -21,6 +21,7 @@ from sklearn.utils.metaestimators import _safe_split
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
+    InvalidParameterError,
     RealNotInt,
     StrOptions,
     make_constraint,
@@ -45,6 +46,7 @@ PRIVATE_NAMES = [
     ("sklearn.utils.validation", "_num_samples"),
     ("sklearn.utils._param_validation", "HasMethods"),
     ("sklearn.utils._param_validation", "Interval"),
+    ("sklearn.utils._param_validation", "InvalidParameterError"),
     ("sklearn.utils._param_validation", "RealNotInt"),
     ("sklearn.utils._param_validation", "StrOptions"),
     ("sklearn.utils._param_validation", "make_constraint"),
@@ -196,6 +198,7 @@ __all__ = [
     "set_callbacks_of",
     "HAS_CALLBACK_API",
     "HasMethods",
+    "InvalidParameterError",
     "Interval",
     "PRIVATE_NAMES",
     "RealNotInt",

@@ -211,6 +211,27 @@ def test_invalid_spaces_name_the_parameter(spaces, error, match):
 
 
 @pytest.mark.parametrize(
+    "dimension, match",
+    [
+        (Real(0, 1, prior="log"), r"'C': The 'prior' parameter of Real must be a str among"),
+        (Integer(1, 5, prior=None), r"'C': The 'prior' parameter of Integer must be"),
+        (Categorical("abc"), r"'C': The 'categories' parameter of Categorical must be an "
+                             r"array-like"),
+        (Distribution(3), r"'C': The 'dist' parameter of Distribution must be an object "
+                          r"implementing 'rvs', 'cdf' and 'ppf'"),
+        (Real(0, 1, name=3), r"The 'name' parameter of Real must be"),
+    ],
+)
+def test_a_dimension_checks_its_parameter_constraints_in_scikit_learns_words(
+    dimension, match
+):
+    # the types and options of a dimension's arguments are its
+    # _parameter_constraints, prefixed with where it is in the space
+    with pytest.raises(ValueError, match=match):
+        dimension.check("C" if dimension.name is None else None)
+
+
+@pytest.mark.parametrize(
     "value, replacement",
     [
         ((0.01, 10.0, "log-uniform"), "Real(0.01, 10.0, prior='log-uniform')"),

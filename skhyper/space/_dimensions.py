@@ -7,13 +7,18 @@ are uniform in log space, scipy.stats distributions are sampled through their
 inverse CDF, categories through the arg-max of their one-hot block.
 
 A dimension checks its own arguments lazily, in :meth:`Dimension.check`, so
-that the search space that holds it can name the parameter in the error.
+that the search space that holds it can name the parameter in the error:
+first by its ``_parameter_constraints`` (scikit-learn's validation), then
+by the rules constraints cannot say (a finite bound that is not a bool,
+``low < high``, a log-uniform range above 0).
 """
 
 import numbers
 
 import numpy as np
 from scipy import stats
+
+from .. import _compat
 
 __all__ = ["Dimension", "Real", "Integer", "Categorical", "Distribution"]
 
@@ -63,6 +68,8 @@ class Dimension:
     #: Whether the dimension takes a countable set of values.
     is_discrete = False
 
+    _parameter_constraints: dict = {"name": [str, None]}
+
     def __init__(self, *, name=None):
         self.name = name
 
@@ -79,7 +86,19 @@ class Dimension:
         -------
         self : Dimension
         """
+        self._check_constraints(name)
         return self
+
+    def _check_constraints(self, name):
+        """Check the arguments against ``_parameter_constraints``, in
+        scikit-learn's words, prefixed with where the dimension is."""
+        params = {key: getattr(self, key) for key in self._parameter_constraints}
+        try:
+            _compat.validate_parameter_constraints(
+                self._parameter_constraints, params, caller_name=type(self).__name__
+            )
+        except _compat.InvalidParameterError as exc:
+            raise _compat.InvalidParameterError(f"{self._where(name)}: {exc}") from None
 
     def _where(self, name):
         name = self.name if name is None else name
@@ -147,8 +166,13 @@ class Dimension:
 class _Bounded(Dimension):
     """Shared checks of the numeric dimensions with a low, a high and a prior."""
 
+    # low and high: a finite number, never a bool (what constraints cannot say),
+    # in check()
+    _parameter_constraints: dict = {
+        "prior": [_compat.StrOptions(set(_PRIORS))], "name": [str, None],
+    }
     _number_check = staticmethod(_is_real)
-    _kind = "a real number"
+    _kind = "real number"
 
     def __init__(self, low, high, prior="uniform", *, name=None):
         super().__init__(name=name)
@@ -157,6 +181,7 @@ class _Bounded(Dimension):
         self.prior = prior
 
     def check(self, name=None):
+        super().check(name)
         where = self._where(name)
         cls = type(self).__name__
         for arg in ("low", "high"):
@@ -170,10 +195,6 @@ class _Bounded(Dimension):
             raise ValueError(
                 f"{where}: {cls} needs low < high; got low={self.low!r}, "
                 f"high={self.high!r}. Use a one-element list for a constant."
-            )
-        if self.prior not in _PRIORS:
-            raise ValueError(
-                f"{where}: {cls} prior must be one of {_PRIORS}; got {self.prior!r}."
             )
         if self.prior == "log-uniform" and self.low <= 0:
             raise ValueError(
@@ -336,12 +357,14 @@ class Categorical(Dimension):
     """
 
     is_discrete = True
+    _parameter_constraints: dict = {"categories": ["array-like"], "name": [str, None]}
 
     def __init__(self, categories, *, name=None):
         super().__init__(name=name)
         self.categories = categories
 
     def check(self, name=None):
+        super().check(name)
         where = self._where(name)
         if isinstance(self.categories, (str, bytes)) or not hasattr(
             self.categories, "__len__"
@@ -438,18 +461,17 @@ class Distribution(Dimension):
     0.5
     """
 
+    _parameter_constraints: dict = {
+        "dist": [_compat.HasMethods(["rvs", "cdf", "ppf"])], "name": [str, None],
+    }
+
     def __init__(self, dist, *, name=None):
         super().__init__(name=name)
         self.dist = dist
 
     def check(self, name=None):
+        super().check(name)
         where = self._where(name)
-        if not all(hasattr(self.dist, attr) for attr in ("rvs", "cdf", "ppf")):
-            raise TypeError(
-                f"{where}: a distribution needs rvs, cdf and ppf (a frozen "
-                f"scipy.stats distribution such as loguniform(1e-3, 1e3)); got "
-                f"{self.dist!r}."
-            )
         if not isinstance(getattr(self.dist, "dist", None), stats.rv_continuous) and (
             not isinstance(getattr(self.dist, "dist", None), stats.rv_discrete)
         ):
