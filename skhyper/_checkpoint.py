@@ -243,7 +243,6 @@ class Journal:
         self.path = checkpoint.path
         self.search = search
         self.batches = []  # the batch records, as in the file
-        self.n_replayed = 0
         self._n_read = 0  # batches read from the file to resume
         self._slot = None  # the slot of the last fold-models written or read
 
@@ -375,7 +374,6 @@ class Journal:
                 f"space with its own unseeded randomness?), or another skhyper version "
                 f"wrote the file. Delete it, or use Checkpoint(path, resume=False)."
             )
-        self.n_replayed = n_batch + 1
         return [decode(out) for out in saved["outs"]]
 
     def resumes_at(self, n_batch):
