@@ -58,9 +58,12 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Deselect the copies of scikit-learn's tests that never run a shim."""
+    """Deselect the copies of scikit-learn's tests that never run a shim; the
+    docstrings' examples (whole searches each) are slow."""
     kept, deselected = [], []
     for item in items:
+        if item.path.parent.name != "tests":  # a docstring of the package
+            item.add_marker(pytest.mark.slow)
         module = getattr(item, "module", None)
         shims = getattr(module, "SHIM_CLASSES", None)
         if shims is None:
