@@ -20,7 +20,7 @@ from sklearn.metrics.pairwise import rbf_kernel
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.svm import SVC
 
-from skhyper._hypergrad import HYPERGRADIENTS, HyperSpec, hyperspec, supported
+from skhyper._hypergradient import HYPERGRADIENTS, HyperSpec, hyperspec, supported
 
 SEEDS = [0, 1, 2]
 # (n_samples, n_features): more features than samples, and fewer

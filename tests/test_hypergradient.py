@@ -1,5 +1,5 @@
 """HypergradientSearchCV: the search around the hypergradients of
-``skhyper._hypergrad`` (whose formulas ``test_hypergrad.py`` checks)."""
+``skhyper._hypergradient`` (whose formulas ``test_hypergrad.py`` checks)."""
 
 import warnings
 
