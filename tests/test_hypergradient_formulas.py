@@ -1,3 +1,7 @@
+"""The hypergradient formulas of ``skhyper._hypergradient`` (``_regression``,
+``_logistic``) against central finite differences and scikit-learn's own
+losses; the configuration checks and the registry (``_registry``)."""
+
 import warnings
 
 import numpy as np
