@@ -1,12 +1,14 @@
 """HypergradientSearchCV: gradient descent on continuous hyperparameters.
 
-Each evaluation fits the estimator once per fold (scikit-learn's own
-``_fit_and_score``, so the user's ``scoring`` is computed as GridSearchCV
-computes it) and, in the same worker, the validation loss of that fold and
-its exact gradient with respect to the continuous hyperparameters
-(:mod:`._registry`). The fold-mean loss and gradient drive scipy's
-L-BFGS-B in log space; every function evaluation is one row of
-``cv_results_``.
+The search plans its descents here: one per combination of the values of
+the space's other parameters, each checked before any fit (or the reason it
+cannot be descended, which ``fallback`` decides on). Each evaluation fits the
+estimator once per fold (scikit-learn's own ``_fit_and_score``, so the
+user's ``scoring`` is computed as GridSearchCV computes it) and, in the same
+worker, the validation loss of that fold and its exact gradient with respect
+to the continuous hyperparameters (:mod:`._registry`). The fold-mean loss and
+gradient drive scipy's L-BFGS-B in log space (:mod:`._descent`); every
+function evaluation is one row of ``cv_results_``.
 """
 
 import itertools
