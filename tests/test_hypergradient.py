@@ -1,5 +1,5 @@
 """HypergradientSearchCV: the search around the hypergradients of
-``skhyper._hypergrad`` (whose formulas ``test_hypergrad.py`` checks)."""
+``skhyper._hypergradient`` (whose formulas ``test_hypergradient_formulas.py`` checks)."""
 
 import warnings
 
@@ -525,7 +525,7 @@ def test_a_one_vs_rest_logistic_descends_the_log_loss_of_predict_proba(form):
     from sklearn.datasets import load_iris
     from sklearn.multiclass import OneVsRestClassifier
 
-    from .test_hypergrad import HAS_MULTI_CLASS
+    from .test_hypergradient_formulas import HAS_MULTI_CLASS
 
     exact = {"solver": "newton-cholesky", "tol": 1e-10}
     if form == "OneVsRestClassifier":  # on every version

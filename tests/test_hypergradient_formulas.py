@@ -1,3 +1,7 @@
+"""The hypergradient formulas of ``skhyper._hypergradient`` (``_regression``,
+``_logistic``) against central finite differences and scikit-learn's own
+losses; the configuration checks and the registry (``_registry``)."""
+
 import warnings
 
 import numpy as np
@@ -20,7 +24,7 @@ from sklearn.metrics.pairwise import rbf_kernel
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.svm import SVC
 
-from skhyper._hypergrad import HYPERGRADIENTS, HyperSpec, hyperspec, supported
+from skhyper._hypergradient import HYPERGRADIENTS, HyperSpec, hyperspec, supported
 
 SEEDS = [0, 1, 2]
 # (n_samples, n_features): more features than samples, and fewer

@@ -1,36 +1,33 @@
 """HypergradientSearchCV: gradient descent on continuous hyperparameters.
 
-Each evaluation fits the estimator once per fold (scikit-learn's own
-``_fit_and_score``, so the user's ``scoring`` is computed as GridSearchCV
-computes it) and, in the same worker, the validation loss of that fold and
-its exact gradient with respect to the continuous hyperparameters
-(:mod:`skhyper._hypergrad`). The fold-mean loss and gradient drive scipy's
-L-BFGS-B in log space; every function evaluation is one row of
-``cv_results_``.
+The search plans its descents here: one per combination of the values of
+the space's other parameters, each checked before any fit (or the reason it
+cannot be descended, which ``fallback`` decides on). Each evaluation fits the
+estimator once per fold (scikit-learn's own ``_fit_and_score``, so the
+user's ``scoring`` is computed as GridSearchCV computes it) and, in the same
+worker, the validation loss of that fold and its exact gradient with respect
+to the continuous hyperparameters (:mod:`._registry`). The fold-mean loss and
+gradient drive scipy's L-BFGS-B in log space (:mod:`._descent`); every
+function evaluation is one row of ``cv_results_``.
 """
 
 import itertools
 import math
 import warnings
-from dataclasses import dataclass
 from numbers import Integral, Real as RealNumber
-from typing import Optional
 
 import numpy as np
-from scipy.optimize import minimize
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import TargetEncoder
-from sklearn.utils.parallel import delayed
 
-from . import _compat
-from ._compat import Interval, StrOptions, _safe_split
-from ._distributed import on_worker
-from ._engine import Batch, _FreshEvaluator, _SearchCV
-from ._hypergrad import HyperSpec, _floats, hyperspec, supported
-from .optimizer import BayesOptimizer, every_point_within
-from .space import SearchSpace
-from .space._dimensions import Categorical, Distribution, Real
+from .._compat import Interval, StrOptions
+from .._engine import Batch, _FreshEvaluator, _SearchCV
+from ..optimizer import BayesOptimizer, every_point_within
+from ..space import SearchSpace
+from ..space._dimensions import Categorical, Distribution, Real
+from ._descent import _Descent, _DescentRun, _fold_mean, _HypergradEvaluator
+from ._registry import hyperspec, supported
 
 __all__ = ["HypergradientSearchCV"]
 
@@ -45,16 +42,6 @@ def _final_step(estimator):
     return prefix, estimator
 
 
-def _through_heads(model, X):
-    """The fitted final estimator of ``model`` and ``X`` transformed by every
-    step before it (fitted on the training fold, as the fit left them)."""
-    while isinstance(model, Pipeline):
-        if len(model.steps) > 1:
-            X = model[:-1].transform(X)
-        model = model.steps[-1][1]
-    return model, X
-
-
 def _check_heads(estimator):
     """Refuse Pipeline steps whose ``fit_transform`` on the training fold is
     not their ``transform`` of it, which the hypergradient recomputes."""
@@ -67,98 +54,6 @@ def _check_heads(estimator):
                     f"transform of the training fold, which the hypergradient needs."
                 )
         estimator = estimator.steps[-1][1]
-
-
-@dataclass
-class _Descent:
-    """One gradient descent: the outer loop's fixed values and the
-    continuous parameters the descent moves."""
-
-    fixed: dict
-    keys: list  # full parameter names (``clf__C``)
-    names: list  # their names on the final estimator (``C``)
-    logs: list  # whether each is optimized in log space
-    bounds: list  # (low, high) of each, in its optimization coordinate
-    spec: Optional[HyperSpec]  # the final estimator's, None if it has none
-    subspace: int  # the index of its subspace in search_spaces
-    final: str  # the final estimator's class name
-    scales: dict  # full key -> scale, of every parameter with a hypergradient
-
-    @property
-    def values_given(self):
-        """The parameters with a hypergradient that the space gives as
-        values (a list, Categorical or Integer): evaluated, not descended."""
-        return [key for key in self.fixed if key in self.scales]
-
-    def params(self, x):
-        """The parameter setting at optimization coordinates ``x``."""
-        params = dict(self.fixed)
-        for key, log, (low, high), v in zip(self.keys, self.logs, self.bounds, x):
-            v = float(np.clip(v, low, high))
-            params[key] = math.exp(v) if log else v
-        return params
-
-
-def _fold_loss_and_grad(estimator, X, y, train, test, params, names, function, kwargs):
-    """One fold: ``_fit_and_score``'s result, plus the fold's validation loss
-    (``hyper_loss``) and its gradient (``hypergrad``) from the fitted model."""
-    out = _compat.fit_and_score(
-        estimator, X, y, train=train, test=test, parameters=params,
-        return_estimator=True, **kwargs,
-    )
-    model = out.pop("estimator", None)
-    out["hyper_loss"], out["hypergrad"], out["hyper_error"] = (
-        np.nan, np.full(len(names), np.nan), None,
-    )
-    if out["fit_error"] is not None or not names:
-        return out
-    try:
-        # as _fit_and_score splits: a precomputed kernel's test rows keep the
-        # training columns only
-        X_train, y_train = _safe_split(estimator, X, y, train)
-        X_test, y_test = _safe_split(estimator, X, y, test, train)
-        final, X_train = _through_heads(model, X_train)
-        _, X_test = _through_heads(model, X_test)
-        loss, grad = function(
-            final, _floats(X_train), np.asarray(y_train),
-            _floats(X_test), np.asarray(y_test), list(names),
-        )
-        out["hyper_loss"], out["hypergrad"] = float(loss), np.asarray(grad, dtype=float)
-    except (ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
-        if kwargs.get("error_score") == "raise":
-            raise
-        out["hyper_error"] = f"{type(exc).__name__}: {exc}"
-    return out
-
-
-class _HypergradEvaluator(_FreshEvaluator):
-    """Fits every fold once and differentiates its validation loss there."""
-
-    def evaluate(self, batch, batch_ctx=None):
-        descent = self.search._current
-        function = descent.spec.function if descent.spec is not None else None
-        return self.run_fold_tasks(
-            batch, batch_ctx,
-            lambda X, y, params, train, test, kwargs: delayed(on_worker(_fold_loss_and_grad))(
-                clone(self.base), X, y, train, test, params, descent.names, function, kwargs,
-            ),
-        )
-
-
-# The length of L-BFGS-B's first step, as a fraction of the unit box.
-_FIRST_STEP = 0.25
-
-
-class _OutOfRows(Exception):
-    """The descent has used its share of ``max_iter``."""
-
-
-class _Converged(Exception):
-    """An iteration improved the loss by less than ``tol``."""
-
-
-class _NotFinite(Exception):
-    """The loss or its gradient is not finite: the descent cannot go on."""
 
 
 class HypergradientSearchCV(_SearchCV):
@@ -485,7 +380,7 @@ class HypergradientSearchCV(_SearchCV):
             ):
                 continuous[key] = dim
             elif not np.isfinite(dim.cardinality):
-                yield _Descent({}, [], [], [], [], None, index, "", {}), (
+                yield _Descent({}, index), (
                     f"search_spaces[{key!r}] = {dim!r} has infinitely many values: "
                     f"HypergradientSearchCV differentiates only continuous ranges "
                     f"and loops over the values of the others; give it a list of "
@@ -502,7 +397,7 @@ class HypergradientSearchCV(_SearchCV):
         try:
             bounds = {key: _range(key, dim) for key, dim in continuous.items()}
         except ValueError as exc:  # a range it cannot descend: fallback='bayes' can
-            return _Descent(fixed, [], [], [], [], None, index, "", {}), str(exc)
+            return _Descent(fixed, index), str(exc)
         middle = {key: (low + high) / 2 for key, (low, high) in bounds.items()}
         # the space's own objects (an estimator as a value) are cloned, not set
         estimator = clone(self.estimator).set_params(**clone(fixed, safe=False), **middle)
@@ -512,7 +407,7 @@ class HypergradientSearchCV(_SearchCV):
         scales = {} if spec is None else {
             prefix + name: scale for name, scale in spec.scales.items()
         }
-        empty = _Descent(fixed, [], [], [], [], spec, index, type(final).__name__, scales)
+        empty = _Descent(fixed, index, spec=spec, final=type(final).__name__, scales=scales)
         if continuous and spec is None:
             return empty, f"{where} has no hypergradient for {sorted(continuous)}."
         if not continuous:
@@ -538,8 +433,8 @@ class HypergradientSearchCV(_SearchCV):
             logs.append(log)
             coords.append((math.log(low), math.log(high)) if log else (low, high))
         descent = _Descent(
-            fixed, list(continuous), names, logs, coords, spec, index,
-            type(final).__name__, scales,
+            fixed, index, keys=list(continuous), names=names, logs=logs, bounds=coords,
+            spec=spec, final=type(final).__name__, scales=scales,
         )
         try:
             spec.check(final.get_params(deep=False), names)
@@ -576,6 +471,9 @@ class HypergradientSearchCV(_SearchCV):
         self._started = 0
         self._current = None
 
+    def _descent_started(self):
+        self._started += 1
+
     def _stop_if_all_failed(self):
         # every descent's first evaluation has failed (or Bayes' initial design)
         if self._bayes:
@@ -603,100 +501,17 @@ class HypergradientSearchCV(_SearchCV):
                 # goes to the next ones
                 rows = -(-left // (len(self._descents) - number))
                 self._current = descent
-                left -= self._descend(descent, rows, record, search_ctx, number)
+                label = f"descent {number + 1}/{len(self._descents)}"
+                run = _DescentRun(
+                    descent, rows, record, search_ctx, label,
+                    tol=self.tol, on_started=self._descent_started,
+                )
+                left -= run.run(self.n_initial_points, self._rng)
         finally:
             # also when a callback stops the search (the engine catches its
             # _StopSearch outside this loop): the rows of this fit, never the
             # previous fit's
             self.n_iter_ = len(record.params)
-
-    def _descend(self, descent, rows, record, search_ctx, number):
-        """Minimize one descent's fold-mean loss, ``rows`` evaluations at most:
-        an initial design, then L-BFGS-B from its best point. Every
-        evaluation is recorded as it runs."""
-        seen, used, iteration, scale = {}, [0], [0], [1.0]
-        label = f"descent {number + 1}/{len(self._descents)}"
-        lows = np.array([low for low, _ in descent.bounds])
-        widths = np.array([high - low for low, high in descent.bounds])
-
-        def evaluate(u):
-            """The loss and its gradient in the unit box at ``u``."""
-            key = tuple(float(v) for v in u)
-            if key in seen:  # a point asked again is not refitted
-                return seen[key]
-            if used[0] >= rows:
-                raise _OutOfRows
-            used[0] += 1
-            batch = Batch(
-                [descent.params(lows + u * widths)], {"iter": [iteration[0]]},
-                label=f"{label}, " + (
-                    f"iteration {iteration[0]}" if iteration[0] else "initial design"
-                ),
-            )
-            record.evaluate(batch, search_ctx)
-            outs = record.outs[-record.n_splits:]
-            self._warn_hyper_errors(outs)
-            loss, grad = _fold_mean(outs)
-            seen[key] = (loss, grad * widths)
-            return seen[key]
-
-        def objective(u):
-            loss, grad = evaluate(u)
-            if not (np.isfinite(loss) and np.all(np.isfinite(grad))):
-                raise _NotFinite
-            return scale[0] * loss, scale[0] * grad
-
-        def next_iteration(u):
-            # stop once an iteration improves the loss by less than tol, relatively
-            loss = seen[tuple(float(v) for v in u)][0]
-            previous, last[0] = last[0], loss
-            iteration[0] += 1
-            if previous - loss <= self.tol * max(abs(previous), np.finfo(float).tiny):
-                raise _Converged
-
-        if not descent.keys:  # nothing continuous: one evaluation
-            self._started += 1
-            evaluate(np.empty(0))
-            return used[0]
-        design = _initial_design(len(lows), min(self.n_initial_points, rows), self._rng)
-        starts = []
-        for i, u in enumerate(design):
-            if i == len(design) - 1:  # a failure summary waits for the whole design
-                self._started += 1
-            loss, grad = evaluate(u)
-            if np.isfinite(loss) and np.all(np.isfinite(grad)):
-                starts.append((loss, tuple(u)))
-        iteration[0] = 1
-        # from the best design point; once that descent has converged, the
-        # rows left go to a descent from the next best (another basin, maybe)
-        for loss, start in sorted(starts):
-            last = [loss]
-            # L-BFGS-B's first step in a box is minus the gradient: scaled so,
-            # it moves _FIRST_STEP across the box whatever the loss's unit
-            norm = float(np.linalg.norm(evaluate(np.array(start))[1]))
-            scale[0] = _FIRST_STEP / norm if norm > 0 else 1.0
-            try:
-                minimize(
-                    objective, np.array(start), jac=True, method="L-BFGS-B",
-                    bounds=[(0.0, 1.0)] * len(lows), callback=next_iteration,
-                    options={"maxfun": rows, "maxiter": rows, "gtol": self.tol * _FIRST_STEP},
-                )
-            except _OutOfRows:
-                break
-            except (_NotFinite, _Converged):
-                pass
-            iteration[0] += 1
-        return used[0]
-
-    def _warn_hyper_errors(self, outs):
-        errors = [out["hyper_error"] for out in outs if out.get("hyper_error")]
-        if errors:
-            warnings.warn(
-                f"The hypergradient failed on {len(errors)} of {len(outs)} folds "
-                f"(the fits and their scores are kept; the descent stops): "
-                f"{errors[0]}",
-                UserWarning,
-            )
 
     def _bayes_loop(self, record, search_ctx):
         self._optimizer = BayesOptimizer(self._space, random_state=self._rng)
@@ -715,16 +530,6 @@ class HypergradientSearchCV(_SearchCV):
             )
             self._n_asked += 1
             self._optimizer.tell(points, record.evaluate(batch, search_ctx))
-
-
-def _initial_design(n_dims, n_points, rng):
-    """``n_points`` points of the unit box, one in each of ``n_points``
-    equal slices of every dimension, at the slices' centres (a centred Latin
-    hypercube; a single point is the middle of the box)."""
-    if n_points == 1:
-        return np.full((1, n_dims), 0.5)
-    centres = (np.arange(n_points) + 0.5) / n_points
-    return np.column_stack([rng.permutation(centres) for _ in range(n_dims)])
 
 
 def _shown(dim):
@@ -755,9 +560,3 @@ def _range(key, dim):
         return low, high
     return float(dim.low), float(dim.high)
 
-
-def _fold_mean(outs):
-    """The fold-mean loss and gradient of one candidate's fold results."""
-    losses = np.array([out.get("hyper_loss", np.nan) for out in outs], dtype=float)
-    grads = np.array([out.get("hypergrad", np.nan) for out in outs], dtype=float)
-    return float(np.mean(losses)), (grads.mean(axis=0) if grads.ndim == 2 else np.array([]))
