@@ -382,7 +382,7 @@ class _SearchCV(BaseSearchCV):
         # BaseSearchCV.fit).
         with _naming("scoring", self.scoring):
             scorers, refit_metric = _compat.get_scorers(self)
-        self._metric = self._search_metric_name()
+        self._search_metric = self._resolve_search_metric()
         self._prepare()
         space = SearchSpace(self.search_spaces)
         # after the search's own checks: an estimator that cannot train as the
@@ -612,7 +612,7 @@ class _SearchCV(BaseSearchCV):
         """For continued training, the refit's ``[(step, params), ...]``."""
         return [(0, self.best_params_)]
 
-    def _search_metric_name(self):
+    def _resolve_search_metric(self):
         """The metric the search optimizes: its ``mean_test_<name>`` column."""
         multimetric = _is_multimetric(self.scoring)
         if self.search_metric is not None:
@@ -749,11 +749,13 @@ class _Record:
         results so far and the best row it would choose if it stopped now."""
         search, results = self.search, self.results
         attributes = {"cv_results_": results, "n_splits_": self.n_splits}
-        column = f"mean_test_{search._metric}"
+        column = f"mean_test_{search._search_metric}"
         if column in results:
             refit = search.refit if callable(search.refit) else True
             try:
-                best = int(_compat.select_best_index(search, search._metric, results, refit))
+                best = int(_compat.select_best_index(
+                    search, search._search_metric, results, refit
+                ))
             except Exception:  # a user's callable refit may not cope with partial results
                 scores = np.asarray(results[column], dtype=float)
                 best = int(np.argmax(np.where(np.isnan(scores), -np.inf, scores)))
@@ -835,11 +837,12 @@ class _Record:
 
     def _last_scores(self, n, failed_batch):
         search = self.search
-        column = f"mean_test_{search._metric}"
+        column = f"mean_test_{search._search_metric}"
         if column not in self.results:
             if failed_batch:  # a callable scorer's names are not known yet
                 return np.full(n, np.nan)
-            if search._metric is None:  # a strategy that does not learn from scores
+            # a strategy that does not learn from scores
+            if search._search_metric is None:
                 return np.full(n, np.nan)
             first = next(
                 (out["test_scores"] for out in self.outs if out["fit_error"] is None), None
@@ -849,13 +852,13 @@ class _Record:
                 name is not None and f"mean_test_{name}" in self.results
                 and search.search_metric is None and not isinstance(search.refit, str)
             ):  # a callable's dict of scores: its first name, as for a list
-                search._metric = name
+                search._search_metric = name
                 return np.asarray(self.results[f"mean_test_{name}"][-n:], dtype=float)
             found = sorted(
                 k[len("mean_test_"):] for k in self.results if k.startswith("mean_test_")
             )
             raise ValueError(
-                f"{type(search).__name__} optimizes {search._metric!r}, but the "
+                f"{type(search).__name__} optimizes {search._search_metric!r}, but the "
                 f"scoring returned {found}: set search_metric to one of them."
             )
         return np.asarray(self.results[column][-n:], dtype=float)
@@ -881,7 +884,7 @@ class _Record:
         search = self.search
         n, k = len(batch.candidates), len(batch.splits or [None] * self.n_splits)
         all_scores = np.asarray(
-            self.results.get(f"mean_test_{search._metric}", scores), dtype=float
+            self.results.get(f"mean_test_{search._search_metric}", scores), dtype=float
         )
         line = (
             f"[{type(search).__name__}] {batch.label or f'batch {self.n_batches}'}: "

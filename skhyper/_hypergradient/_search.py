@@ -280,7 +280,7 @@ class HypergradientSearchCV(_SearchCV):
             )
         self._bayes = bool(problems)
         if not self._bayes and callable(self.scoring) and self.search_metric is None:
-            self._metric = None  # a callable's names are known only after a fit
+            self._search_metric = None  # a callable's names are known only after a fit
         if self._bayes:
             self._fall_back(problems[0])
 
@@ -455,7 +455,8 @@ class HypergradientSearchCV(_SearchCV):
                     f"search with BayesSearchCV's loop instead."
                 )
             self._bayes = True
-            self._metric = self._search_metric_name()  # the Bayes loop's, as in fit
+            # the Bayes loop's, as in fit
+            self._search_metric = self._resolve_search_metric()
             self._fall_back(
                 f"HypergradientSearchCV differentiates the unweighted loss, and "
                 f"{weighted} is passed to fit."
