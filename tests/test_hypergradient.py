@@ -12,10 +12,11 @@ from sklearn.exceptions import FitFailedWarning
 from sklearn.kernel_ridge import KernelRidge
 from sklearn.linear_model import ElasticNet, LogisticRegression, Ridge
 from sklearn.metrics import log_loss, mean_squared_error
-from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
+from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, cross_val_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
+from scipy.optimize import minimize_scalar
 from scipy.stats import loguniform, poisson
 
 from skhyper import Categorical, HypergradientSearchCV, Integer, Real
@@ -55,7 +56,7 @@ def test_ridge_on_diabetes_reaches_the_dense_grid_optimum_in_15_rows():
     assert -search.best_score_ <= best_grid * (1 + 1e-3)
 
 
-def test_scaled_multinomial_logistic_on_digits_reaches_the_dense_grid_optimum_in_15_rows():
+def test_scaled_multinomial_logistic_on_digits_reaches_the_cv_optimum_in_15_rows():
     X, y = load_digits(return_X_y=True)
     cv = StratifiedKFold(3)
     pipe = make_pipeline(StandardScaler(), LogisticRegression(tol=1e-8, max_iter=2000))
@@ -65,10 +66,16 @@ def test_scaled_multinomial_logistic_on_digits_reaches_the_dense_grid_optimum_in
     results = search.cv_results_
     assert len(results["params"]) <= 15
     np.testing.assert_allclose(results["hyper_loss"], -results["mean_test_score"], rtol=1e-8)
-    best_grid = _grid_best(
-        pipe, "logisticregression__C", 1e-4, 1e2, X, y, cv, "neg_log_loss"
-    )
-    assert results["hyper_loss"].min() <= best_grid * (1 + 1e-3)
+    # the reference: the CV log-loss minimised over log(C) by bounded Brent,
+    # which finds a lower loss than a 100-point grid (0.229936 against
+    # 0.229963) in 8 cross-validations instead of 100 (the grid took 17 s)
+    def cv_loss(log_c):
+        pipe.set_params(logisticregression__C=np.exp(log_c))
+        return -cross_val_score(pipe, X, y, cv=cv, scoring="neg_log_loss").mean()
+
+    best = minimize_scalar(cv_loss, bounds=(np.log(1e-4), np.log(1e2)), method="bounded",
+                           options={"xatol": 1e-2}).fun
+    assert results["hyper_loss"].min() <= best * (1 + 1e-3)
 
 
 # -- results ----------------------------------------------------------------------
