@@ -1,59 +1,12 @@
-"""Reporting helpers shared by the benchmark scripts: progress, tables, options."""
+"""The reporting names of the benchmarks not yet on the harness; the code is
+in ``_harness`` (one table, one number format for every benchmark)."""
 
-import argparse
-import math
-import sys
 import time
 
-
-def _log(message, start):
-    print(
-        f"[{time.perf_counter() - start:7.1f}s] {message}", file=sys.stderr, flush=True
-    )
-
-
-def _fmt(value, digits=3):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if value == 0:
-        return "0"
-    return f"{value:.{digits}g}"
-
-
-def _table(header, rows):
-    """Markdown table; first column left-aligned, the rest right-aligned."""
-    cells = [list(map(str, header))] + [list(map(str, r)) for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-
-    def line(row):
-        padded = [
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(row, widths))
-        ]
-        return "| " + " | ".join(padded) + " |"
-
-    rule = (
-        "|"
-        + "|".join(
-            ("-" * (w + 1) + ":") if i else ("-" * (w + 2))
-            for i, w in enumerate(widths)
-        )
-        + "|"
-    )
-    return "\n".join([line(cells[0]), rule] + [line(r) for r in cells[1:]])
-
-
-def _name_list(choices):
-    def parse(text):
-        names = [v.strip() for v in text.split(",") if v.strip()]
-        unknown = sorted(set(names) - set(choices))
-        if unknown:
-            raise argparse.ArgumentTypeError(
-                f"unknown {unknown}; choose from {', '.join(choices)}"
-            )
-        return names
-
-    return parse
+from _harness import fmt as _fmt  # noqa: F401
+from _harness import log as _log  # noqa: F401
+from _harness import name_list as _name_list  # noqa: F401
+from _harness import table as _table  # noqa: F401
 
 
 def _print_closing(notes, failures, start):

@@ -127,12 +127,7 @@ if importlib.util.find_spec("skhyper") is None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from skhyper import BayesSearchCV, DACSearchCV, Integer, PBTSearchCV, Real  # noqa: E402
-from skhyper._dac import (  # noqa: E402
-    FeedbackPolicy,
-    PolicyStepper,
-    SchedulePolicy,
-)
-from skhyper._incremental import Stepper  # noqa: E402
+from _hooks import FeedbackPolicy, PolicyStepper, SchedulePolicy, Stepper  # noqa: E402
 
 ALL_TOOLS = ("dac-schedule", "dac-feedback", "static-bayes", "pbt")
 DAC_TOOLS = ("dac-schedule", "dac-feedback")

@@ -233,9 +233,9 @@ def _memory_child(scenario, mode):
     """Run in a fresh process: the parent's peak RSS over one PBT."""
     X, y, search = _memory_search(scenario)
     if mode == "2-unshared":  # the folds sent as joblib sends arrays (as before)
-        import skhyper._incremental
+        from _hooks import send_folds_unshared
 
-        skhyper._incremental._SHARED_NBYTES = float("inf")
+        send_folds_unshared()
         mode = "2"
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if mode == "dask":

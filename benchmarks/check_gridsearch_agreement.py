@@ -41,7 +41,7 @@ from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.utils import all_estimators
 
 from skhyper import BayesSearchCV, HyperbandSearchCV
-from skhyper._compat import Interval, StrOptions
+from _hooks import Interval, StrOptions
 
 #: estimators too slow for 60 samples x several values, or needing a GPU-free
 #: dependency this check does not install
