@@ -94,7 +94,8 @@ class Benchmark:
     run : callable
         ``run(task, tool, seed, settings)`` with names and a dict of the
         settings' values; returns a dict of measured values (JSON-able; NaN
-        and infinities are stored as null).
+        and infinities are stored as null), or None where the tool does not
+        apply to the task (nothing is recorded).
     report : callable
         ``report(runs, settings)`` prints the tables (markdown) from the runs,
         a list of dicts (``task``, ``tool``, ``seed`` and the measured values)
@@ -103,6 +104,8 @@ class Benchmark:
         Setting name -> :class:`Setting`; each is an option ``--name``.
     seeds : int
         Seeds by default (``0..seeds-1``).
+    default_tasks : list, optional
+        The tasks run when ``--tasks`` is not given (all by default).
     smoke_tasks, smoke_tools : list, optional
         What ``--smoke`` runs (all tasks / all tools by default); one seed and
         every setting at its ``smoke`` value.
@@ -120,6 +123,7 @@ class Benchmark:
     report: Callable
     settings: dict = field(default_factory=dict)
     seeds: int = 10
+    default_tasks: Optional[list] = None
     smoke_tasks: Optional[list] = None
     smoke_tools: Optional[list] = None
     setup: Optional[Callable] = None
@@ -344,6 +348,8 @@ def execute(bench, tasks, tools, seeds, settings, out=None, shard_spec=None, don
                 log(f"!! {tool} failed on {task}, seed {seed}:\n{text}")
                 failed.add(tool)
             measured = {"error": text.strip().splitlines()[-1]}
+        if measured is None:
+            continue
         record.update(measured)
         record["seconds"] = time.perf_counter() - t0
         record = _clean(record)
@@ -423,7 +429,11 @@ def main(bench, argv=None):
         bench.report(runs, settings)
         return runs
 
-    tasks = args.tasks or (bench.smoke_tasks if args.smoke else None) or list(bench.tasks)
+    tasks = (
+        args.tasks
+        or (bench.smoke_tasks if args.smoke else bench.default_tasks)
+        or list(bench.tasks)
+    )
     tools = args.tools or (bench.smoke_tools if args.smoke else None) or list(bench.tools)
     left_out = {t: bench.tool(t).missing() for t in tools}
     left_out = {t: m for t, m in left_out.items() if m}
