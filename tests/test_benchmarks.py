@@ -1,0 +1,130 @@
+"""The benchmark harness (benchmarks/_harness.py) on a toy benchmark: runs into
+JSON lines, resumed, sharded, merged, summarized. The benchmarks themselves run
+at their smoke size in CI (.ci/run), not here: the test suite stays fast."""
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import _harness  # noqa: E402
+from _harness import Benchmark, Setting, Tool, main, quartiles, shard, table  # noqa: E402
+
+
+def _toy(calls, printed):
+    def run(task, tool, seed, settings):
+        calls.append((task, tool, seed))
+        if tool == "broken":
+            raise ValueError("broken tool")
+        if task == "b" and tool == "picky":
+            return None  # does not apply
+        return {"value": seed * settings["scale"], "nan": math.nan}
+
+    def report(runs, settings):
+        printed.append(list(runs))
+
+    return Benchmark(
+        title="toy",
+        tasks={"a": 1, "b": 2},
+        tools={
+            "x": Tool(),
+            "picky": Tool(),
+            "broken": Tool(),
+            "absent": Tool(requires=("a_module_nobody_installs",)),
+        },
+        run=run,
+        report=report,
+        settings={"scale": Setting(10, 1, "a size", int)},
+        seeds=3,
+        smoke_tasks=["a"],
+        smoke_tools=["x"],
+    )
+
+
+def test_runs_written_one_line_each_and_resumed(tmp_path, capsys):
+    calls, printed = [], []
+    bench = _toy(calls, printed)
+    out = tmp_path / "runs.jsonl"
+    main(bench, ["--tools", "x,picky", "--out", str(out)])
+    assert len(calls) == 12
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    # picky on b does not apply: nothing recorded for it
+    assert len(lines) == 9
+    first = lines[0]
+    assert (first["task"], first["tool"], first["seed"]) == ("a", "x", 0)
+    assert first["settings"] == {"scale": 10}
+    assert first["nan"] is None  # JSON has no NaN
+    assert [r["value"] for r in printed[0] if r["tool"] == "x" and r["task"] == "a"] == [
+        0, 10, 20
+    ]
+
+    calls.clear()
+    main(bench, ["--tools", "x,picky", "--out", str(out)])
+    # only what recorded nothing runs again
+    assert calls == [("b", "picky", s) for s in range(3)]
+    assert len(printed[1]) == 9
+    # other settings are other runs
+    calls.clear()
+    main(bench, ["--tools", "x", "--out", str(out), "--scale", "2"])
+    assert len(calls) == 6
+    assert "left out" not in capsys.readouterr().out
+
+
+def test_shards_are_disjoint_and_cover_and_merge(tmp_path):
+    items = list(range(11))
+    parts = [shard(items, f"{i}/3") for i in range(3)]
+    assert sorted(sum(parts, [])) == items
+    assert shard(items, None) == items
+    with pytest.raises(ValueError):
+        shard(items, "3/3")
+
+    calls, printed = [], []
+    bench = _toy(calls, printed)
+    for i in range(2):
+        main(bench, ["--tools", "x", "--shard", f"{i}/2", "--out", str(tmp_path / f"{i}")])
+    assert sorted(calls) == sorted((t, "x", s) for t in "ab" for s in range(3))
+    main(bench, ["--table", str(tmp_path / "0"), str(tmp_path / "1")])
+    merged = printed[-1]
+    assert [(r["task"], r["seed"]) for r in merged] == [
+        (t, s) for t in "ab" for s in range(3)
+    ]
+
+
+def test_smoke_failures_and_missing_tools(tmp_path, capsys):
+    calls, printed = [], []
+    bench = _toy(calls, printed)
+    main(bench, ["--smoke"])
+    assert calls == [("a", "x", 0)]
+    assert printed[0][0]["value"] == 0 and printed[0][0]["settings"] == {"scale": 1}
+
+    calls.clear()
+    out = tmp_path / "runs.jsonl"
+    main(bench, ["--tools", "broken,absent", "--seeds", "1", "--out", str(out)])
+    text = capsys.readouterr().out
+    assert "left out, not installed: absent (needs a_module_nobody_installs)" in text
+    assert "broken: 2 failed run(s); first: ValueError: broken tool" in text
+    assert calls == [("a", "broken", 0), ("b", "broken", 0)]
+    # a failed run is tried again on resume
+    calls.clear()
+    main(bench, ["--tools", "broken", "--seeds", "1", "--out", str(out)])
+    assert len(calls) == 2
+
+
+def test_a_line_cut_off_by_a_kill_is_ignored(tmp_path):
+    out = tmp_path / "runs.jsonl"
+    _harness.append(out, {"task": "a", "tool": "x", "seed": 0, "settings": {}})
+    with open(out, "a") as f:
+        f.write('{"task": "a", "to')
+    assert len(_harness.load([out])) == 1
+
+
+def test_quartiles_and_table():
+    assert quartiles([1, 2, 3, 4, 5, None, math.nan]) == (2.0, 3.0, 4.0)
+    assert all(math.isnan(v) for v in quartiles([None]))
+    assert _harness.fmt_iqr([1, 2, 3]) == "2 [1.5, 2.5]"
+    assert table(["task", "n"], [["a", 1]]).splitlines() == [
+        "| task | n |", "|------|--:|", "| a    | 1 |"
+    ]
