@@ -18,7 +18,10 @@ batch), so no optimizer or estimator time is in the numbers:
 The one tool is the journal; the seed draws the batches' numbers. The tables
 show the median over seeds.
 
-    python benchmarks/bench_checkpoint.py --seeds 1
+    PYTHONPATH=. python benchmarks/bench_checkpoint.py --seeds 1
+
+(from the repository root: ``PYTHONPATH=.`` makes it time this checkout's
+skhyper, not an installed one).
 
 The same script runs on any skhyper version with the same ``Journal`` API
 (``Journal(checkpoint, search).start(fingerprint)``, ``.record(batch, outs,

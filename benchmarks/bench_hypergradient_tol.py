@@ -7,7 +7,9 @@ the CV loss at tight tol (the truth) and at default tol. Relative errors;
 ``sign_ok`` says whether the default-tol gradient points the right way. The
 one tool is the exact hypergradient; the seed shuffles the 3 folds.
 
-    python benchmarks/bench_hypergradient_tol.py --seeds 1   (~2 min)
+    PYTHONPATH=. python benchmarks/bench_hypergradient_tol.py --seeds 1   (~2 min)
+
+(from the repository root, so that it measures this checkout's skhyper).
 """
 import functools
 import warnings
