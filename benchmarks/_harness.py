@@ -33,6 +33,7 @@ import importlib.util
 import json
 import math
 import os
+import subprocess
 import sys
 import time
 import traceback
@@ -227,16 +228,39 @@ def values(runs, name):
     return [run.get(name) for run in runs]
 
 
+def _origin(module):
+    """Which code ran: the package's folder and, in a git checkout, its commit
+    and whether the folder differs from it."""
+    where = Path(module.__file__).resolve().parent
+    try:
+        git = ["git", "-C", str(where)]
+        sha = subprocess.run(
+            git + ["rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            git + ["status", "--porcelain", "--", "."], capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        sha = dirty = ""
+    return f"{where}" + (
+        f", git {sha}{' + uncommitted changes' if dirty else ''}" if sha else ""
+    )
+
+
 def versions(modules):
-    """``name version`` of each module, or ``unavailable``."""
+    """``name version`` of each module, or ``unavailable``; skhyper's with
+    the folder and commit it ran from."""
     parts = []
     for name in modules:
         try:
             module = importlib.import_module(name)
-            parts.append(f"{name} {getattr(module, '__version__', '?')}")
+            part = f"{name} {getattr(module, '__version__', '?')}"
+            if name == "skhyper":
+                part += f" ({_origin(module)})"
+            parts.append(part)
         except Exception as exc:  # a broken tool must not stop the header
             parts.append(f"{name} unavailable ({type(exc).__name__})")
-    return ", ".join(parts)
+    return ", ".join(parts + [f"Python {sys.version.split()[0]}"])
 
 
 # ---------------------------------------------------------------------------
