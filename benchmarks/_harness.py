@@ -187,6 +187,23 @@ def table(header, rows):
     return "\n".join([line(cells[0]), rule] + [line(r) for r in cells[1:]])
 
 
+def print_notes(notes):
+    """The section of consistency notes: ``{where: what}`` as a list."""
+    if notes:
+        print("## Consistency notes\n")
+        for key, text in notes.items():
+            print(f"- {key}, {text}")
+        print()
+
+
+def one_thread(tools=()):
+    """A ``setup``: one BLAS/OpenMP thread for the whole process
+    (threadpoolctl), so that timings compare algorithms, not thread pools."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+
+
 def log(message, start=None):
     """A progress line on stderr (stdout holds the report)."""
     stamp = f"[{time.perf_counter() - start:7.1f}s] " if start is not None else ""
@@ -458,11 +475,15 @@ def main(bench, argv=None):
         or (bench.smoke_tasks if args.smoke else bench.default_tasks)
         or list(bench.tasks)
     )
-    tools = args.tools or (bench.smoke_tools if args.smoke else None) or list(bench.tools)
+    tools = (
+        args.tools or (bench.smoke_tools if args.smoke else None) or list(bench.tools)
+    )
     left_out = {t: bench.tool(t).missing() for t in tools}
     left_out = {t: m for t, m in left_out.items() if m}
     tools = [t for t in tools if t not in left_out]
-    n_seeds = args.seeds if args.seeds is not None else (1 if args.smoke else bench.seeds)
+    n_seeds = args.seeds
+    if n_seeds is None:
+        n_seeds = 1 if args.smoke else bench.seeds
     seeds = list(range(args.first_seed, args.first_seed + n_seeds))
     print(f"- tasks: {', '.join(tasks)}")
     print(f"- tools: {', '.join(tools)}")

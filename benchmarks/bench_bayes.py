@@ -607,7 +607,8 @@ def _print_timing(runs, settings):
 
 def run(task, tool, seed, settings):
     if task in TIMING_TASKS:
-        if tool not in TIMERS or (TIMING_TASKS[task][1] in LARGE_OBS and tool != "skhyper"):
+        large = TIMING_TASKS[task][1] in LARGE_OBS
+        if tool not in TIMERS or (large and tool != "skhyper"):
             return None  # not timed: random search has no suggestion to time
         return _time(task, tool, seed, settings)
     return _search(task, tool, seed, settings)

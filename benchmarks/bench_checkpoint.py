@@ -150,8 +150,11 @@ def report(runs, settings):
               f"median of {settings['batches']}\n")
         print(table(
             ["rows before the batch", "ms per batch", "file MB", "s to open (resume)"],
-            [[f"{TASKS[t]:,}", cell(t, "ms_per_batch", ".2f"), cell(t, "file_mb", ".2f"),
-              cell(t, "open_s", ".3f")] for t in rows],
+            [
+                [f"{TASKS[t]:,}", cell(t, "ms_per_batch", ".2f"),
+                 cell(t, "file_mb", ".2f"), cell(t, "open_s", ".3f")]
+                for t in rows
+            ],
         ))
         print()
     models = [t for t in TASKS if t.startswith("models") and t in groups]

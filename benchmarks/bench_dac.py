@@ -106,7 +106,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable, Optional
 
 import numpy as np
-from _harness import Benchmark, Setting, by, fmt, main, table
+from _harness import (
+    Benchmark,
+    Setting,
+    by,
+    fmt,
+    main,
+    one_thread,
+    print_notes,
+    table,
+)
 from _hooks import FeedbackPolicy, PolicyStepper, SchedulePolicy, Stepper
 from bench_pbt import (
     _block_data,
@@ -123,7 +132,6 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import SGDClassifier, SGDRegressor
 from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from skhyper import BayesSearchCV, DACSearchCV, Integer, PBTSearchCV, Real
 
@@ -650,16 +658,7 @@ def report(records, settings):
                     notes.setdefault(f"{name}/{r['tool']}", f"seed {r['seed']}: {text}")
         seeds = sorted({r["seed"] for r in task_records})
         _print_task(task, runs, tools, seeds, grid)
-    if notes:
-        print("## Consistency notes\n")
-        for key, text in notes.items():
-            print(f"- {key}, {text}")
-        print()
-
-
-def setup(tools):
-    # one BLAS/OpenMP thread for the whole process
-    threadpool_limits(limits=1)
+    print_notes(notes)
 
 
 BENCHMARK = Benchmark(
@@ -678,7 +677,7 @@ BENCHMARK = Benchmark(
     smoke_tasks=["block", "overhead-sgd-diabetes"],
     # static-bayes at block's 400 evaluations is 10 s; bench_pbt's smoke runs it
     smoke_tools=["dac-schedule", "dac-feedback", "pbt", "grid-static", "policy-loop"],
-    setup=setup,
+    setup=one_thread,
     versions=("skhyper", "sklearn", "numpy", "scipy", "threadpoolctl"),
 )
 

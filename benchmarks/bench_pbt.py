@@ -126,7 +126,17 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable, Optional
 
 import numpy as np
-from _harness import Benchmark, Setting, by, fmt, main, quartiles, table
+from _harness import (
+    Benchmark,
+    Setting,
+    by,
+    fmt,
+    main,
+    one_thread,
+    print_notes,
+    quartiles,
+    table,
+)
 from scipy.stats import loguniform, randint
 from sklearn.datasets import load_digits, make_classification
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -138,7 +148,6 @@ from sklearn.model_selection import (
     train_test_split,
 )
 from sklearn.neural_network import MLPClassifier
-from threadpoolctl import threadpool_limits
 
 from skhyper import (
     BayesSearchCV,
@@ -732,18 +741,12 @@ def report(records, settings):
         ):
             met = [n for n, t in targets.items() if t.get(key)]
             known = [n for n, t in targets.items() if key in t]
-            print(f"- {what}: on {len(met)}/{len(known)} tasks ({', '.join(met) or 'none'})")
+            print(
+                f"- {what}: on {len(met)}/{len(known)} tasks "
+                f"({', '.join(met) or 'none'})"
+            )
         print()
-    if notes:
-        print("## Consistency notes\n")
-        for key, text in notes.items():
-            print(f"- {key}, {text}")
-        print()
-
-
-def setup(tools):
-    # one BLAS/OpenMP thread for the whole process
-    threadpool_limits(limits=1)
+    print_notes(notes)
 
 
 BENCHMARK = Benchmark(
@@ -760,7 +763,7 @@ BENCHMARK = Benchmark(
     seeds=10,
     smoke_tasks=["block"],
     smoke_tools=["pbt-8", "pb2-8", "random-8", "randomized", "bayes"],
-    setup=setup,
+    setup=one_thread,
     versions=("skhyper", "sklearn", "numpy", "scipy", "threadpoolctl"),
 )
 
