@@ -17,8 +17,10 @@ This module does the rest, the same way for every benchmark:
   ``--out`` is not run again, so an interrupted run continues where it
   stopped;
 - sharding: ``--shard 0/2`` and ``--shard 1/2`` in two processes run disjoint
-  halves of the runs; they may append to one ``--out`` (each line is one
-  ``write`` on a file opened for appending) or to two, merged by ``--table``;
+  halves of the (task, seed) pairs, every tool of a pair in one process (so
+  that runs read off another tool's stay together); they may append to one
+  ``--out`` (each line is one ``write`` on a file opened for appending) or to
+  two, merged by ``--table``;
 - tools whose optional packages are not installed are left out, and the
   report says which;
 - medians and quartiles (:func:`quartiles`) and markdown tables (:func:`table`).
@@ -96,7 +98,11 @@ class Benchmark:
         ``run(task, tool, seed, settings)`` with names and a dict of the
         settings' values; returns a dict of measured values (JSON-able; NaN
         and infinities are stored as null), or None where the tool does not
-        apply to the task (nothing is recorded).
+        apply to the task (nothing is recorded). A run that measures other
+        tools on the way (a prefix of its evaluations is another tool's
+        search) returns them under ``"also"``: ``{tool: values}``; each is
+        recorded as that tool's run, which is then not run again (list the
+        source tool before the tools it gives).
     report : callable
         ``report(runs, settings)`` prints the tables (markdown) from the runs,
         a list of dicts (``task``, ``tool``, ``seed`` and the measured values)
@@ -336,14 +342,28 @@ def append(path, run):
         os.close(fd)
 
 
-def shard(items, spec):
-    """The items of shard ``"i/n"``: every n-th from the i-th."""
+def shard(items, spec, key=lambda item: item):
+    """The items of shard ``"i/n"``: those whose ``key`` is every n-th
+    distinct key from the i-th."""
     if not spec:
         return list(items)
     i, n = (int(v) for v in spec.split("/"))
     if not 0 <= i < n:
         raise ValueError(f"--shard {spec}: need 0 <= i < n")
-    return [item for k, item in enumerate(items) if k % n == i]
+    keys = list(dict.fromkeys(key(item) for item in items))
+    mine = set(keys[i::n])
+    return [item for item in items if key(item) in mine]
+
+
+def _pair(item):
+    """What a shard keeps together: a run's task and seed."""
+    return item[0], item[2]
+
+
+def _todo(tasks, tools, seeds, spec):
+    """The (task, tool, seed) runs, in order, of shard ``spec``."""
+    todo = [(t, tool, s) for t in tasks for s in seeds for tool in tools]
+    return shard(todo, spec, key=_pair)
 
 
 def ordered(runs, bench):
@@ -372,14 +392,11 @@ def execute(bench, tasks, tools, seeds, settings, out=None, shard_spec=None, don
     resumed run tries it again.
     """
     start = time.perf_counter()
-    todo = [(t, tool, s) for t in tasks for tool in tools for s in seeds]
-    todo = shard(todo, shard_spec)
     done = {k[:3] for k in done}
     runs, failed = [], set()
-    for task, tool, seed in todo:
+    for task, tool, seed in _todo(tasks, tools, seeds, shard_spec):
         if (task, tool, seed) in done:
             continue
-        record = {"task": task, "tool": tool, "seed": seed, "settings": settings}
         t0 = time.perf_counter()
         try:
             measured = bench.run(task, tool, seed, settings)
@@ -391,13 +408,22 @@ def execute(bench, tasks, tools, seeds, settings, out=None, shard_spec=None, don
             measured = {"error": text.strip().splitlines()[-1]}
         if measured is None:
             continue
-        record.update(measured)
-        record["seconds"] = time.perf_counter() - t0
-        record = _clean(record)
-        if out:
-            append(out, record)
-        runs.append(record)
-        log(f"{task} {tool} seed {seed}: {record['seconds']:.1f} s", start)
+        seconds = time.perf_counter() - t0
+        also = measured.pop("also", {})
+        for name, values in [(tool, measured)] + list(also.items()):
+            if name != tool and (name not in tools or (task, name, seed) in done):
+                continue
+            record = {"task": task, "tool": name, "seed": seed, "settings": settings}
+            record.update(values)
+            record["seconds"] = seconds
+            if name != tool:
+                record["read_off"] = tool
+            record = _clean(record)
+            if out:
+                append(out, record)
+            runs.append(record)
+            done.add((task, name, seed))
+            log(f"{task} {name} seed {seed}: {seconds:.1f} s", start)
     return runs
 
 
@@ -501,8 +527,7 @@ def main(bench, argv=None):
 
     # Resume: what --out already holds at these settings is not run again.
     key = json.dumps(settings, sort_keys=True)
-    wanted = [(t, tool, s) for t in tasks for tool in tools for s in seeds]
-    wanted = set(shard(wanted, args.shard))
+    wanted = set(_todo(tasks, tools, seeds, args.shard))
     saved = [
         r for r in (load([args.out]) if args.out else [])
         if run_key(r)[3] == key and "error" not in r and run_key(r)[:3] in wanted

@@ -17,6 +17,8 @@ from _harness import Benchmark, Setting, Tool, main, quartiles, shard, table  # 
 def _toy(calls, printed):
     def run(task, tool, seed, settings):
         calls.append((task, tool, seed))
+        if tool == "source":
+            return {"value": -1, "also": {"x": {"value": -2}, "unasked": {}}}
         if tool == "broken":
             raise ValueError("broken tool")
         if task == "b" and tool == "picky":
@@ -30,6 +32,7 @@ def _toy(calls, printed):
         title="toy",
         tasks={"a": 1, "b": 2},
         tools={
+            "source": Tool(),
             "x": Tool(),
             "picky": Tool(),
             "broken": Tool(),
@@ -50,6 +53,7 @@ def test_runs_written_one_line_each_and_resumed(tmp_path, capsys):
     out = tmp_path / "runs.jsonl"
     main(bench, ["--tools", "x,picky", "--out", str(out)])
     assert len(calls) == 12
+    assert calls[:3] == [("a", "x", 0), ("a", "picky", 0), ("a", "x", 1)]
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     # picky on b does not apply: nothing recorded for it
     assert len(lines) == 9
@@ -73,6 +77,24 @@ def test_runs_written_one_line_each_and_resumed(tmp_path, capsys):
     assert "left out" not in capsys.readouterr().out
 
 
+def test_a_run_gives_the_tools_read_off_it(tmp_path):
+    calls, printed = [], []
+    bench = _toy(calls, printed)
+    out = tmp_path / "runs.jsonl"
+    main(bench, ["--tools", "source,x", "--seeds", "1", "--out", str(out)])
+    # x is read off source's run, not run again; "unasked" is not kept
+    assert calls == [("a", "source", 0), ("b", "source", 0)]
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["task"], r["tool"], r["value"]) for r in lines] == [
+        ("a", "source", -1), ("a", "x", -2), ("b", "source", -1), ("b", "x", -2)
+    ]
+    assert lines[1]["read_off"] == "source"
+    # x alone runs on its own
+    calls.clear()
+    main(bench, ["--tools", "x", "--seeds", "1"])
+    assert calls == [("a", "x", 0), ("b", "x", 0)]
+
+
 def test_shards_are_disjoint_and_cover_and_merge(tmp_path):
     items = list(range(11))
     parts = [shard(items, f"{i}/3") for i in range(3)]
@@ -80,6 +102,10 @@ def test_shards_are_disjoint_and_cover_and_merge(tmp_path):
     assert shard(items, None) == items
     with pytest.raises(ValueError):
         shard(items, "3/3")
+    # a shard keeps every item of one key together
+    pairs = [(t, tool, s) for t in "ab" for s in range(2) for tool in "xy"]
+    half = shard(pairs, "0/2", key=lambda p: (p[0], p[2]))
+    assert half == [("a", "x", 0), ("a", "y", 0), ("b", "x", 0), ("b", "y", 0)]
 
     calls, printed = [], []
     bench = _toy(calls, printed)
