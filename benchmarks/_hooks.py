@@ -39,6 +39,46 @@ from skhyper.surrogate._gp import (
 from skhyper._compat import Interval, StrOptions
 
 
+def bohb_probe(waves_only=False):
+    """bench_bohb_waves: HyperbandSearchCV that records, in ``levels_``, the
+    resource level each BOHB model is fitted at and, in ``batches_``, how many
+    (configuration, fold) fits each joblib call holds; with ``waves_only`` its
+    brackets start in their wave without waiting for the sequential loop's
+    scores (the behaviour before that rule). Neither has a public face: they
+    override ``_bohb_data_final`` and ``_propose_bohb``, read ``_observed``
+    and wrap ``_make_evaluator``."""
+    import numpy as np
+
+    from skhyper import HyperbandSearchCV
+
+    class Probe(HyperbandSearchCV):
+        def _bohb_data_final(self):
+            return True if waves_only else super()._bohb_data_final()
+
+        def _propose_bohb(self, n_model, n_params):
+            levels = {}
+            for _, resource, score in self._observed:
+                levels[resource] = levels.get(resource, 0) + bool(np.isfinite(score))
+            enough = [r for r, n in levels.items() if n > n_params + 1]
+            if enough:
+                self.levels_.append(max(enough))
+            return super()._propose_bohb(n_model, n_params)
+
+        def _make_evaluator(self, *args, **kwargs):
+            evaluator = super()._make_evaluator(*args, **kwargs)
+            inner = evaluator.evaluate
+
+            def counted(batch, *a, **k):
+                self.batches_.append(evaluator.n_tasks(batch))
+                return inner(batch, *a, **k)
+
+            evaluator.evaluate = counted
+            return evaluator
+
+    Probe.__name__ = "HyperbandSearchCV"
+    return Probe
+
+
 def send_folds_unshared():
     """bench_dask's "2-unshared" memory mode: fold data sent as joblib sends
     arrays (the behaviour before shared folds), by raising the size above which
@@ -58,6 +98,7 @@ __all__ = [
     "SchedulePolicy",
     "StrOptions",
     "Stepper",
+    "bohb_probe",
     "fingerprint",
     "hyperspec",
     "send_folds_unshared",
