@@ -478,6 +478,8 @@ def main(bench, argv=None):
     args = _parser(bench).parse_args(argv)
     if not args.show_warnings:
         warnings.simplefilter("ignore")
+        # joblib's worker processes, if any, inherit this.
+        os.environ["PYTHONWARNINGS"] = "ignore"
     settings = {
         name: (
             getattr(args, name)

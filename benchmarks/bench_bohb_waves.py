@@ -223,10 +223,6 @@ def report(records, settings):
         print()
 
 
-def _setup(tools):
-    os.environ["PYTHONWARNINGS"] = "ignore"
-
-
 BENCHMARK = Benchmark(
     title="BOHB in waves: waiting for the sequential loop's scores",
     tasks=SCENARIOS,
@@ -235,7 +231,6 @@ BENCHMARK = Benchmark(
     report=report,
     seeds=10,
     smoke_tasks=["moving-bowl"],
-    setup=_setup,
 )
 
 if __name__ == "__main__":

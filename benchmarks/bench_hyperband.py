@@ -1651,11 +1651,6 @@ def report(records, settings):
     })
 
 
-def _setup(tools):
-    # joblib workers, if any, inherit this.
-    os.environ["PYTHONWARNINGS"] = "ignore"
-
-
 BENCHMARK = Benchmark(
     title="HyperbandSearchCV benchmark",
     tasks=SCENARIOS,
@@ -1678,7 +1673,6 @@ BENCHMARK = Benchmark(
     seeds=10,
     smoke_tasks=["sgd"],
     smoke_tools=["random-strong", "halving", "hyperband-x2"],
-    setup=_setup,
     versions=("skhyper", "sklearn", "numpy", "scipy", "optuna"),
 )
 

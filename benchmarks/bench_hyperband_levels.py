@@ -20,7 +20,6 @@ Example::
     python benchmarks/bench_hyperband_levels.py --seeds 2 --tasks svc,hgb,hgb-lr,sgd-lr
 """
 
-import os
 
 import numpy as np
 from _harness import Benchmark, Setting, main, table
@@ -89,10 +88,6 @@ def report(records, settings):
     print()
 
 
-def _setup(tools):
-    os.environ["PYTHONWARNINGS"] = "ignore"
-
-
 BENCHMARK = Benchmark(
     title="How well one rung's ranking predicts the next, as Hyperband sees it",
     tasks=SCENARIOS,
@@ -107,7 +102,6 @@ BENCHMARK = Benchmark(
     seeds=2,
     default_tasks=["svc", "hgb", "hgb-lr", "sgd-lr"],
     smoke_tasks=["sgd"],
-    setup=_setup,
 )
 
 if __name__ == "__main__":
