@@ -20,7 +20,6 @@ Example::
     python benchmarks/bench_hyperband_levels.py --seeds 2 --tasks svc,hgb,hgb-lr,sgd-lr
 """
 
-
 import numpy as np
 from _harness import Benchmark, Setting, main, table
 from bench_hyperband import N_SPLITS, SCENARIOS, _data, hyperband_search
