@@ -111,8 +111,9 @@ class Benchmark:
         Setting name -> :class:`Setting`; each is an option ``--name``.
     seeds : int
         Seeds by default (``0..seeds-1``).
-    default_tasks : list, optional
-        The tasks run when ``--tasks`` is not given (all by default).
+    default_tasks, default_tools : list, optional
+        What runs when ``--tasks`` / ``--tools`` is not given (all by
+        default).
     smoke_tasks, smoke_tools : list, optional
         What ``--smoke`` runs (all tasks / all tools by default); one seed and
         every setting at its ``smoke`` value.
@@ -131,6 +132,7 @@ class Benchmark:
     settings: dict = field(default_factory=dict)
     seeds: int = 10
     default_tasks: Optional[list] = None
+    default_tools: Optional[list] = None
     smoke_tasks: Optional[list] = None
     smoke_tools: Optional[list] = None
     setup: Optional[Callable] = None
@@ -504,7 +506,9 @@ def main(bench, argv=None):
         or list(bench.tasks)
     )
     tools = (
-        args.tools or (bench.smoke_tools if args.smoke else None) or list(bench.tools)
+        args.tools
+        or (bench.smoke_tools if args.smoke else bench.default_tools)
+        or list(bench.tools)
     )
     left_out = {t: bench.tool(t).missing() for t in tools}
     left_out = {t: m for t, m in left_out.items() if m}
