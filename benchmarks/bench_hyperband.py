@@ -35,14 +35,7 @@ progress and tracebacks go to stderr.
   ``learning_rate`` log-uniform over 1e-3-1 (the other three parameters as
   in ``hgb``), ``max_iter`` from 3 to 243, scored by ROC AUC. A high rate
   fits in 3 iterations and overfits by 243, a low one is nowhere at 3 and
-  best at 243. Measured on the first 30 configurations of seed 0, the same
-  folds: Spearman correlation of the CV AUC at 3 and at 243 iterations
-  0.03 (0.28 at 9); the top third at 3 holds 3 of the 10 best at 243
-  (chance: 3.3); the best at 3 (rate 0.86, AUC 0.854) ranks 20th of 30 at
-  243 (0.847 against the best 0.879, rate 0.034, which scores 0.796 at 3).
-  The 6 rates above 0.3 have median AUC 0.840 at 3 iterations and 0.858 at
-  243, the 9 of 0.01-0.1 0.796 and 0.871. (On ``load_breast_cancer`` the AUC is
-  0.97-0.99 everywhere and the flip is weaker: Spearman 0.37.)
+  best at 243 (how far, measured: the README).
 * ``svc``: ``SVC(kernel="rbf")`` on ``load_digits`` (raw pixels) over ``C``
   (log-uniform 0.1-1000) and ``gamma`` (log-uniform 1e-5-1e-2); resource
   ``n_samples``, up to the whole training fold (1198 samples), from
@@ -59,15 +52,8 @@ progress and tracebacks go to stderr.
   ``gamma`` over 1e-4-1, resource ``n_samples`` from ``5333 // 81 = 65`` to
   the training fold (5333): five brackets, rungs of 66, 198, 593, 1778, 5333
   samples (halving: 378 candidates on 98, 294, 882, 2646, 7938 of the 8000
-  samples). Measured on the first 18 configurations of seed 0: Spearman
-  correlation of the CV accuracy at 65 samples and at 5333 0.74 (0.75 at
-  195, 0.86 at 585, 0.99 at 1755); the best at 65 (C 15.7, gamma 0.073:
-  0.718) ranks 10th of 18 at full size (0.893 against 0.918); the best at
-  full size (C 716, gamma 0.0034) scores 0.672 at 65, large C and small
-  gamma needing the data. A fit on 5333 samples took 0.82 s (median; 75th
-  percentile 1.1 s, at most 1.9 s) on a busy machine; a few corners (C
-  1000, gamma 0.01) take 5 s. It is the costliest scenario (see the run
-  times below).
+  samples). It is the costliest scenario (see the run times below; how far
+  few samples mislead, measured: the README).
 * ``sgd``: ``StandardScaler`` + ``SGDClassifier`` (default ``tol=1e-3``, so
   ``max_iter`` caps the epochs and is not always reached) on ``load_digits``
   over ``alpha`` (log-uniform 1e-7-0.1), ``eta0`` (log-uniform 1e-4-1) and
@@ -85,16 +71,8 @@ progress and tracebacks go to stderr.
   above) and ``learning_rate`` in constant, invscaling, adaptive; epochs as
   in ``sgd-continued`` (1 to 81; partial_fit for HyperbandSearchCV and
   optuna-hb). A large constant step gets somewhere in one epoch and stays
-  noisy; a moderate one needs tens of epochs and ends better. Measured on
-  the first 30 configurations of seed 0: retraining with ``max_iter``, the
-  Spearman correlation of CV log-loss at 1 and 81 epochs is 0.69 (0.81 at
-  3), the best at 1 epoch (constant, eta0 0.091) ranks 10th of 30 at 81
-  (-0.343 against -0.290); the 3 constant steps above 0.05 have median
-  -0.596 at 1 epoch and -0.602 at 81, the 12 constant or adaptive steps of
-  1e-3-0.05 -0.885 and -0.312 (at 3 epochs the two are level: -0.576 and
-  -0.582). By
-  partial_fit epochs: 0.68 at 1 epoch, 0.79 at 3, the best at 1 ranks 10th
-  at 81 (-0.360 against -0.299). With ``tol=None`` "adaptive" never lowers
+  noisy; a moderate one needs tens of epochs and ends better (how far,
+  measured: the README). With ``tol=None`` "adaptive" never lowers
   its step (scikit-learn lowers it only on ``tol``'s no-improvement count),
   so it acts as "constant".
 
