@@ -79,6 +79,13 @@ def bohb_probe(waves_only=False):
     return Probe
 
 
+def continues(search):
+    """bench_pbt: whether a fitted HyperbandSearchCV continued its models
+    from rung to rung (then its units are counted from its rows), which the
+    search decides privately (``_continues``)."""
+    return search._continues()
+
+
 def send_folds_unshared():
     """bench_dask's "2-unshared" memory mode: fold data sent as joblib sends
     arrays (the behaviour before shared folds), by raising the size above which
@@ -99,6 +106,7 @@ __all__ = [
     "StrOptions",
     "Stepper",
     "bohb_probe",
+    "continues",
     "fingerprint",
     "hyperspec",
     "send_folds_unshared",

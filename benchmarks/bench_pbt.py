@@ -137,6 +137,7 @@ from _harness import (
     quartiles,
     table,
 )
+from _hooks import continues
 from scipy.stats import loguniform, randint
 from sklearn.datasets import load_digits, make_classification
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -468,7 +469,7 @@ def run_tool(task, tool, seed):
     elif tool == "hyperband":
         nres_units = float(np.sum(res["n_resources"]) * n_splits)
         # promoted configurations continue their fold-models, or restart
-        if search._continues():
+        if continues(search):
             units = trained_units(res, "config_id", n_splits)
         else:
             units = nres_units
