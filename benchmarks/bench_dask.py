@@ -122,7 +122,8 @@ def _digest(results):
             continue
         value = np.asarray(results[key])
         h.update(key.encode())
-        h.update(value.tobytes() if value.dtype.kind in "fcib" else repr(list(value)).encode())
+        numeric = value.dtype.kind in "fcib"
+        h.update(value.tobytes() if numeric else repr(list(value)).encode())
     return h.hexdigest()[:16]
 
 
@@ -140,7 +141,9 @@ def _run(make, X, y, mode):
 
 
 SPEEDUP = {
-    "bayes-svc": ("bayes, SVC on 4000 samples (fit-bound, memory-bound)", _bayes_svc, 4000),
+    "bayes-svc": (
+        "bayes, SVC on 4000 samples (fit-bound, memory-bound)", _bayes_svc, 4000
+    ),
     "bayes-gbm": ("bayes, gradient boosting on 2000 samples (fit-bound, compute-bound)",
                   _bayes_gbm, 2000),
     "pbt-mlp": ("pbt, MLP population 8 (fit-bound)", _pbt_mlp, 4000),
