@@ -14,6 +14,13 @@ import _harness  # noqa: E402
 from _harness import Benchmark, Setting, Tool, main, quartiles, shard, table  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _environment(monkeypatch):
+    # main() quiets joblib's workers through the environment: not for the
+    # tests that run after these
+    monkeypatch.delenv("PYTHONWARNINGS", raising=False)
+
+
 def _toy(calls, printed):
     def run(task, tool, seed, settings):
         calls.append((task, tool, seed))
