@@ -147,14 +147,26 @@ class Benchmark:
 # Statistics and tables.
 
 
+def _percentile(ordered, q):
+    """numpy's linear percentile of sorted values, where an infinite value
+    next to the position makes the percentile infinite (not NaN)."""
+    pos = q * (len(ordered) - 1)
+    lo, hi = math.floor(pos), math.ceil(pos)
+    if lo == hi or math.isinf(ordered[hi]):
+        return float(ordered[hi])
+    return float(ordered[lo] + (pos - lo) * (ordered[hi] - ordered[lo]))
+
+
 def quartiles(values):
-    """``(q1, median, q3)`` of the finite values, NaN for none."""
+    """``(q1, median, q3)`` over the values, NaN and None left out (NaN for
+    none); an infinite value (a run that never got there) counts as one."""
     values = np.asarray([np.nan if v is None else v for v in values], dtype=float)
-    values = values[np.isfinite(values)]
+    values = np.sort(values[~np.isnan(values)])
     if not len(values):
         return (math.nan, math.nan, math.nan)
-    q1, median, q3 = np.percentile(values, [25, 50, 75])
-    return float(q1), float(median), float(q3)
+    if np.isfinite(values).all():
+        return tuple(float(v) for v in np.percentile(values, [25, 50, 75]))
+    return tuple(_percentile(values.tolist(), q) for q in (0.25, 0.5, 0.75))
 
 
 def median(values):

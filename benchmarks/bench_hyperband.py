@@ -238,7 +238,15 @@ from sklearn.pipeline import Pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.svm import SVC  # noqa: E402
 
-from _harness import Benchmark, Setting, Tool, by, main, print_notes  # noqa: E402
+from _harness import (  # noqa: E402
+    Benchmark,
+    Setting,
+    Tool,
+    by,
+    main,
+    print_notes,
+    quartiles,
+)
 from _harness import fmt as _fmt  # noqa: E402
 from _harness import table as _table  # noqa: E402
 
@@ -1213,22 +1221,10 @@ def time_to_target(run, target):
     return float(run.fit_times[: hits[0] + 1].sum())
 
 
-def _percentile(ordered, q):
-    """numpy's linear percentile of sorted values, where an infinite value
-    next to the position makes the percentile infinite (not NaN)."""
-    pos = q * (len(ordered) - 1)
-    lo, hi = math.floor(pos), math.ceil(pos)
-    if lo == hi or math.isinf(ordered[hi]):
-        return float(ordered[hi])
-    return float(ordered[lo] + (pos - lo) * (ordered[hi] - ordered[lo]))
-
-
 def _quartiles(values):
     """(median, 25th, 75th percentile) over seeds; NaN values are dropped."""
-    ordered = sorted(v for v in values if not math.isnan(v))
-    if not ordered:
-        return (math.nan,) * 3
-    return tuple(_percentile(ordered, q) for q in (0.5, 0.25, 0.75))
+    q1, median, q3 = quartiles(values)
+    return median, q1, q3
 
 
 def scenario_stats(runs, tools):

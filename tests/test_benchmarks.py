@@ -157,6 +157,8 @@ def test_a_line_cut_off_by_a_kill_is_ignored(tmp_path):
 def test_quartiles_and_table():
     assert quartiles([1, 2, 3, 4, 5, None, math.nan]) == (2.0, 3.0, 4.0)
     assert all(math.isnan(v) for v in quartiles([None]))
+    # a run that never reached a target counts, as infinitely long
+    assert quartiles([1, 2, math.inf]) == (1.5, 2.0, math.inf)
     assert _harness.fmt_iqr([1, 2, 3]) == "2 [1.5, 2.5]"
     assert table(["task", "n"], [["a", 1]]).splitlines() == [
         "| task | n |", "|------|--:|", "| a    | 1 |"
