@@ -327,8 +327,9 @@ def run_key(run):
     return run["task"], run["tool"], run["seed"], settings
 
 
-def load(paths):
-    """The runs in JSON-lines files; a later line wins for the same run."""
+def load(paths, same_settings=True):
+    """The runs in JSON-lines files; a later line wins for the same run (the
+    same task, tool, seed and, if ``same_settings``, settings)."""
     runs = {}
     for path in paths:
         if not os.path.exists(path):
@@ -342,7 +343,8 @@ def load(paths):
                 except json.JSONDecodeError:  # a line cut off by a kill
                     log(f"{path}:{number}: not a whole line, ignored")
                     continue
-                runs[run_key(run)] = run
+                key = run_key(run)
+                runs[key if same_settings else key[:3]] = run
     return list(runs.values())
 
 
@@ -487,6 +489,21 @@ def _parser(bench):
     return parser
 
 
+def _saved_settings(runs, defaults, given):
+    """The settings the report of saved runs reads: an option given on the
+    command line, else the runs' own where they all agree, else the default."""
+    out = dict(defaults)
+    for name in defaults:
+        seen = {json.dumps(r.get("settings", {}).get(name)) for r in runs}
+        if name in given:
+            out[name] = given[name]
+        elif len(seen) == 1 and seen != {"null"}:
+            out[name] = json.loads(seen.pop())
+        elif len(seen) > 1:
+            log(f"runs of other {name}: the report reads {name}={out[name]}")
+    return out
+
+
 def main(bench, argv=None):
     """The command line every benchmark shares."""
     args = _parser(bench).parse_args(argv)
@@ -494,12 +511,10 @@ def main(bench, argv=None):
         warnings.simplefilter("ignore")
         # joblib's worker processes, if any, inherit this.
         os.environ["PYTHONWARNINGS"] = "ignore"
+    given = {n: getattr(args, n) for n in bench.settings}
+    given = {n: v for n, v in given.items() if v is not None}
     settings = {
-        name: (
-            getattr(args, name)
-            if getattr(args, name) is not None
-            else (s.smoke if args.smoke else s.default)
-        )
+        name: given.get(name, s.smoke if args.smoke else s.default)
         for name, s in bench.settings.items()
     }
     settings = _clean(settings)
@@ -507,8 +522,13 @@ def main(bench, argv=None):
     print(f"- versions: {versions(bench.versions)}")
 
     if args.table:
-        runs = ordered(load(args.table), bench)
-        print(f"- runs from {', '.join(args.table)}: {len(runs)}\n")
+        # a later line wins for a task, tool and seed, whatever its settings
+        runs = ordered(load(args.table, same_settings=False), bench)
+        print(f"- runs from {', '.join(args.table)}: {len(runs)}")
+        settings = _saved_settings(runs, settings, given)
+        if settings:
+            print("- settings: " + ", ".join(f"{k}={v}" for k, v in settings.items()))
+        print()
         bench.report(runs, settings)
         return runs
 

@@ -11,7 +11,15 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import _harness  # noqa: E402
-from _harness import Benchmark, Setting, Tool, main, quartiles, shard, table  # noqa: E402
+from _harness import (  # noqa: E402
+    Benchmark,
+    Setting,
+    Tool,
+    main,
+    quartiles,
+    shard,
+    table,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -68,9 +76,8 @@ def test_runs_written_one_line_each_and_resumed(tmp_path, capsys):
     assert (first["task"], first["tool"], first["seed"]) == ("a", "x", 0)
     assert first["settings"] == {"scale": 10}
     assert first["nan"] is None  # JSON has no NaN
-    assert [r["value"] for r in printed[0] if r["tool"] == "x" and r["task"] == "a"] == [
-        0, 10, 20
-    ]
+    x_on_a = [r for r in printed[0] if r["tool"] == "x" and r["task"] == "a"]
+    assert [r["value"] for r in x_on_a] == [0, 10, 20]
 
     calls.clear()
     main(bench, ["--tools", "x,picky", "--out", str(out)])
@@ -117,7 +124,8 @@ def test_shards_are_disjoint_and_cover_and_merge(tmp_path):
     calls, printed = [], []
     bench = _toy(calls, printed)
     for i in range(2):
-        main(bench, ["--tools", "x", "--shard", f"{i}/2", "--out", str(tmp_path / f"{i}")])
+        out = str(tmp_path / f"{i}")
+        main(bench, ["--tools", "x", "--shard", f"{i}/2", "--out", out])
     assert sorted(calls) == sorted((t, "x", s) for t in "ab" for s in range(3))
     main(bench, ["--table", str(tmp_path / "0"), str(tmp_path / "1")])
     merged = printed[-1]
@@ -144,6 +152,28 @@ def test_smoke_failures_and_missing_tools(tmp_path, capsys):
     calls.clear()
     main(bench, ["--tools", "broken", "--seeds", "1", "--out", str(out)])
     assert len(calls) == 2
+
+
+def test_saved_runs_report_with_their_own_settings(tmp_path):
+    calls, printed = [], []
+    bench = _toy(calls, printed)
+    out = tmp_path / "runs.jsonl"
+    main(bench, ["--tools", "x", "--seeds", "1", "--smoke", "--tasks", "a,b",
+                 "--out", str(out)])
+    reported = []
+    bench.report = lambda runs, settings: reported.append(settings)
+    main(bench, ["--table", str(out)])
+    assert reported[-1] == {"scale": 1}  # the runs' own, not the default 10
+    main(bench, ["--table", str(out), "--scale", "3"])
+    assert reported[-1] == {"scale": 3}
+    # the same run at other settings: the later line is the one reported
+    main(bench, ["--tools", "x", "--seeds", "1", "--tasks", "a", "--out", str(out)])
+    main(bench, ["--table", str(out)])
+    assert reported[-1] == {"scale": 10}
+    runs = _harness.load([out], same_settings=False)
+    assert sorted((r["task"], r["settings"]["scale"]) for r in runs) == [
+        ("a", 10), ("b", 1)
+    ]
 
 
 def test_a_line_cut_off_by_a_kill_is_ignored(tmp_path):
