@@ -38,12 +38,9 @@ Tasks: 2-5-D test functions (``branin``, ``camel``, ``hartmann3``,
 iterations, leaves, leaf size, L2 penalty and feature fraction, log-loss;
 ``svc-pipeline-digits``: scaler, PCA components, C, gamma and kernel).
 
-``--save`` writes the runs to a JSON file after every task and tool and
-``--load`` prints the tables from one or several such files, so that
-processes run side by side on disjoint tasks or tools make one report.
-
-**Metric 2, cost of one suggestion.** Each tool is given N observations of a
-2-D (optionally 5-D) test function at random points and its clock runs from
+**Metric 2, cost of one suggestion** (the tasks ``time-<d>d-<N>``). Each
+tool is given N observations of a 2-D, 5-D or 10-D test function at random
+points and its clock runs from
 telling the N-th observation to having its next suggestion, so the time
 covers the surrogate refit whether a tool does it in ``tell`` (skopt) or in
 ``ask`` (Optuna). Each repeat builds a fresh optimizer. With
@@ -52,8 +49,9 @@ suggestions that follow the N observations, each evaluated and told, as in a
 running search (time in ask and tell, not in the objective); what a tool
 carries over between suggestions counts (skhyper: the GP hyperparameters as
 a warm start, re-optimized when the data grew by 5% once n > 200).
-``cold`` times only the first suggestion of the fresh optimizer. The tables
-show the median over repeats. skopt uses
+``cold`` times only the first suggestion of the fresh optimizer. A seed is
+a repeat; the tables show the median over seeds. Only skhyper is timed at 500
+and 1000 observations. skopt uses
 ``skopt.Optimizer.tell/ask``; Optuna a study filled by ``add_trials`` then
 timed over ``add_trial`` + ``ask`` + ``suggest_float``; skhyper
 ``BayesOptimizer.tell/ask``. BLAS, OpenMP and torch are held to one thread.
@@ -65,37 +63,36 @@ and the two Optuna samplers draw the same first 10 points (the same numpy
 stream in the same order), so their 10-evaluation columns coincide: common
 random numbers, not a bug.
 
+Every tool runs through the benchmark harness (``benchmarks/_harness.py``):
+``--out runs.jsonl`` keeps the runs, ``--table`` prints from saved runs,
+``--shard i/n`` splits them across processes, ``--smoke`` is a seconds-long
+run. The commands that printed the README's tables are beside them there.
+
 Examples
 --------
 Smoke run of the competitor tools (a few minutes)::
 
-    python benchmarks/bench_bayes.py --quick --tools random,skopt,optuna-tpe,optuna-gp
+    python benchmarks/bench_bayes.py --seeds 2 --budgets 10,20 --n-grid 36 \\
+        --tools random,skopt,optuna-tpe,optuna-gp
 
-Full run (all tools, 20 seeds, budgets 10/20/30/60)::
+Full run (all tools, 20 seeds, budgets 10/20/30/60, the 2-D timing)::
 
     python benchmarks/bench_bayes.py
 
 The 6-10-D tasks against Optuna in two processes, then one report::
 
-    python benchmarks/bench_bayes.py --tools random,optuna-tpe,optuna-gp,skhyper \\
-        --tasks hartmann6,levy8,styblinski-tang8,rosenbrock6,ackley10 \\
-        --skip-timing --save hd.json
-    python benchmarks/bench_bayes.py --tools random,optuna-tpe,optuna-gp,skhyper \\
-        --tasks hgb-breast-cancer,svc-pipeline-digits --skip-timing --save ml.json
-    python benchmarks/bench_bayes.py --load hd.json ml.json
+    T=random,optuna-tpe,optuna-gp,skhyper
+    python benchmarks/bench_bayes.py --tools $T --out hd.jsonl \\
+        --tasks hartmann6,levy8,styblinski-tang8,rosenbrock6,ackley10
+    python benchmarks/bench_bayes.py --tools $T --out ml.jsonl \\
+        --tasks hgb-breast-cancer,svc-pipeline-digits
+    python benchmarks/bench_bayes.py --table hd.jsonl ml.jsonl
 """
 
-import argparse
-import importlib
-import importlib.util
-import json
+import functools
 import math
 import os
-import sys
 import time
-import traceback
-import warnings
-from pathlib import Path
 
 # Before numpy (or scipy, sklearn, torch) loads: one BLAS/OpenMP thread, so
 # timings compare algorithms, not thread pools, and the run shares cores fairly.
@@ -103,9 +100,16 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
 import numpy as np  # noqa: E402
-from sklearn.model_selection import RandomizedSearchCV  # noqa: E402
-
-from _report import _fmt, _log, _name_list, _table  # noqa: E402
+from _harness import (  # noqa: E402
+    Benchmark,
+    Setting,
+    Tool,
+    by,
+    fmt,
+    int_list,
+    main,
+    table,
+)
 from _tasks import (  # noqa: E402
     TASKS,
     as_params,
@@ -113,18 +117,20 @@ from _tasks import (  # noqa: E402
     random_params,
     random_points,
 )
-
-# Run from a source checkout without installing: let `import skhyper` find
-# the package next to this folder.
-if importlib.util.find_spec("skhyper") is None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from sklearn.model_selection import RandomizedSearchCV  # noqa: E402
 
 ALL_TOOLS = ("random", "skopt", "optuna-tpe", "optuna-gp", "skhyper")
 TIMED_TOOLS = ("skopt", "optuna-tpe", "optuna-gp", "skhyper")
 # Test functions whose random observations feed the timing, by dimension.
 TIMING_FUNCTIONS = {2: "branin", 5: "ackley5", 10: "ackley10"}
+TIMING_OBS = (25, 50, 100, 200)
+LARGE_OBS = (500, 1000)  # skhyper alone
+TIMING_TASKS = {
+    f"time-{dims}d-{n}": (dims, n)
+    for dims in TIMING_FUNCTIONS
+    for n in TIMING_OBS + LARGE_OBS
+}
 N_REFERENCE_RANDOM = 100_000
-
 
 # ---------------------------------------------------------------------------
 # Search adapters: run one search, return its scores in evaluation order.
@@ -403,58 +409,21 @@ TIMERS = {
 }
 
 
-# ---------------------------------------------------------------------------
-# Bookkeeping.
-
-
-class Failures:
-    """Collects tool failures: the first traceback of each tool, and counts.
-
-    A tool whose import fails is marked unavailable and skipped from then on,
-    so that an unfinished tool costs one traceback, not one per run.
-    """
-
-    def __init__(self):
-        self.first = {}
-        self.counts = {}
-        self.unavailable = set()
-
-    def record(self, tool, where):
-        """Record the exception being handled; call from an ``except`` block."""
-        self.counts[tool] = self.counts.get(tool, 0) + 1
-        if isinstance(sys.exc_info()[1], ImportError):
-            self.unavailable.add(tool)
-        if tool not in self.first:
-            self.first[tool] = (where, traceback.format_exc())
-            print(
-                f"!! {tool} failed on {where}:\n{self.first[tool][1]}", file=sys.stderr
-            )
-
-
-def _versions(tools):
-    names = ["sklearn", "numpy", "scipy"]
-    if "skopt" in tools:
-        names.append("skopt")
-    if any(t.startswith("optuna") for t in tools):
-        names += ["optuna", "optuna_integration", "torch"]
-    if "skhyper" in tools:
-        names.append("skhyper")
-    parts = []
-    for name in names:
-        try:
-            module = importlib.import_module(name)
-            parts.append(f"{name} {getattr(module, '__version__', '?')}")
-        except Exception as exc:  # a broken tool must not stop the header
-            parts.append(f"{name} unavailable ({type(exc).__name__})")
-    return ", ".join(parts)
-
 
 # ---------------------------------------------------------------------------
 # Metric 1.
 
 
-def _reference(task, X, y, n_grid):
+@functools.lru_cache(maxsize=None)
+def _data(task_name):
+    return TASKS[task_name].load_data()
+
+
+@functools.lru_cache(maxsize=None)
+def _reference(task_name, n_grid):
     """Median prior score ``s_ref`` and the best point seen while computing it."""
+    task = TASKS[task_name]
+    X, y = _data(task_name)
     if task.is_synthetic:
         rng = np.random.default_rng(0)
         points = random_points(task.space, N_REFERENCE_RANDOM, rng)
@@ -470,239 +439,71 @@ def _reference(task, X, y, n_grid):
     return float(np.median(scores)), float(np.max(scores))
 
 
-def save_runs(path, trajectories, references, wall):
-    """Write the runs so far to a JSON file, atomically (temporary file, then rename)."""
-    data = {
-        "references": {t: list(r) for t, r in references.items()},
-        "runs": [
-            {
-                "task": task,
-                "tool": tool,
-                # JSON has no NaN: a failed or short run is null.
-                "trajectories": [
-                    [None if not np.isfinite(v) else float(v) for v in row] for row in runs
-                ],
-                "wall": wall.get((task, tool), []),
-            }
-            for (task, tool), runs in trajectories.items()
-        ],
+def _search(task_name, tool, seed, settings):
+    """One search: its scores in evaluation order, its references, its time."""
+    s_ref, s_best = _reference(task_name, settings["n_grid"])
+    X, y = _data(task_name)
+    n_evals = max(settings["budgets"])
+    start = time.perf_counter()
+    scores = list(SEARCHES[tool](TASKS[task_name], X, y, n_evals, seed))
+    return {
+        "scores": scores,
+        "search_seconds": time.perf_counter() - start,
+        "s_ref": s_ref,
+        "s_best": s_best,
     }
-    tmp = f"{path}.tmp"
-    with open(tmp, "w") as f:
-        json.dump(data, f)
-    os.replace(tmp, path)
 
 
-def load_runs(paths):
-    """Merge runs saved by ``--save``; a later file wins for the same (task, tool)."""
-    trajectories, references, wall = {}, {}, {}
-    for path in paths:
-        with open(path) as f:
-            data = json.load(f)
-        for task, ref in data["references"].items():
-            if task in references and not np.allclose(references[task], ref):
-                print(f"!! {path}: other reference scores for {task}", file=sys.stderr)
-            references.setdefault(task, tuple(ref))
-        for run in data["runs"]:
-            key = run["task"], run["tool"]
-            trajectories[key] = np.array(
-                [[np.nan if v is None else v for v in row] for row in run["trajectories"]],
-                dtype=float,
-            )
-            wall[key] = run["wall"]
-    return trajectories, references, wall
+def _trajectory(run, n_evals):
+    """Best score so far after each evaluation; NaN where a run fell short."""
+    out = np.full(n_evals, np.nan)
+    if "scores" in run:
+        scores = np.array([np.nan if v is None else v for v in run["scores"]], float)
+        scores = scores[:n_evals]
+        # fmax ignores NaN (failed fits) once a finite score exists.
+        out[: len(scores)] = np.fmax.accumulate(scores)
+    return out
 
 
-def run_regret(tasks, tools, seeds, n_evals, n_grid, failures, start, save=None):
-    """Run every search; return trajectories and per-task references.
-
-    Returns
-    -------
-    trajectories : dict (task, tool) -> array of shape (n_seeds, n_evals)
-        Best score so far; NaN where a run failed or fell short.
-    references : dict task -> (s_ref, s_best_known)
-    wall : dict (task, tool) -> list of seconds per search
-    """
-    trajectories, references, wall = {}, {}, {}
-    for task_name in tasks:
-        task = TASKS[task_name]
-        X, y = task.load_data()
-        references[task_name] = _reference(task, X, y, n_grid)
-        _log(f"{task_name}: reference s_ref={references[task_name][0]:.5g}", start)
-        for tool in tools:
-            runs = np.full((len(seeds), n_evals), np.nan)
-            wall[task_name, tool] = []
-            for i, seed in enumerate(seeds):
-                if tool in failures.unavailable:
-                    break
-                t0 = time.perf_counter()
-                try:
-                    scores = np.asarray(
-                        SEARCHES[tool](task, X, y, n_evals, seed), dtype=float
-                    )
-                except Exception:
-                    failures.record(tool, f"task {task_name}, seed {seed}")
-                    continue
-                elapsed = time.perf_counter() - t0
-                wall[task_name, tool].append(elapsed)
-                if len(scores) != n_evals:
-                    print(
-                        f"!! {tool} on {task_name} seed {seed} made {len(scores)} "
-                        f"evaluations, expected {n_evals}",
-                        file=sys.stderr,
-                    )
-                scores = scores[:n_evals]
-                # fmax ignores NaN (failed fits) once a finite score exists.
-                runs[i, : len(scores)] = np.fmax.accumulate(scores)
-                _log(
-                    f"{task_name:15s} {tool:11s} seed {seed}: "
-                    f"best {np.nanmax(scores):.5g} in {elapsed:.1f}s",
-                    start,
-                )
-            trajectories[task_name, tool] = runs
-            if save:
-                save_runs(save, trajectories, references, wall)
-    return trajectories, references, wall
+def normalized_regrets(runs, n_evals):
+    """Normalized regret per (task, tool), shape (n_seeds, n_evals); and per
+    task ``(s*, s_ref)``."""
+    regrets, references = {}, {}
+    for task_name, task_runs in by(runs, "task").items():
+        ok = [r for r in task_runs if "s_ref" in r]
+        if not ok:
+            continue
+        s_ref = ok[0]["s_ref"]
+        traj = {r["tool"]: [] for r in task_runs}
+        for r in task_runs:
+            traj[r["tool"]].append(_trajectory(r, n_evals))
+        found = [np.array(t) for t in traj.values()]
+        # s*: the known optimum or reference best, or the best any run found.
+        s_star = max(
+            [ok[0]["s_best"]] + [np.nanmax(f) for f in found if np.isfinite(f).any()]
+        )
+        references[task_name] = s_star, s_ref
+        for tool, rows in traj.items():
+            regrets[task_name, tool] = (s_star - np.array(rows)) / (s_star - s_ref)
+    return regrets, references
 
 
-def _best_possible(trajectories, references, task_name, tools):
-    """``s*``: the known optimum or reference best, or the best any run found."""
-    found = [trajectories[task_name, tool] for tool in tools]
-    return max(
-        [references[task_name][1]]
-        + [np.nanmax(runs) for runs in found if np.isfinite(runs).any()]
-    )
-
-
-def normalized_regrets(trajectories, references, tasks, tools):
-    """Normalized regret per (task, tool), shape (n_seeds, n_evals)."""
-    regrets = {}
-    for task_name in tasks:
-        s_ref = references[task_name][0]
-        s_star = _best_possible(trajectories, references, task_name, tools)
-        for tool in tools:
-            runs = trajectories[task_name, tool]
-            regrets[task_name, tool] = (s_star - runs) / (s_star - s_ref)
-    return regrets
-
-
-def _median_regret(regrets, task, tool, budget, q=50):
+def _regret_at(regrets, task, tool, budget, q=50):
     """The ``q``-th percentile over seeds (the median by default)."""
-    if regrets[task, tool].shape[1] < budget:
-        return math.nan  # loaded runs of a smaller budget
+    if (task, tool) not in regrets:
+        return math.nan
     column = regrets[task, tool][:, budget - 1]
     if not np.isfinite(column).any():
         return math.nan
     return float(np.nanpercentile(column, q))
 
 
-# ---------------------------------------------------------------------------
-# Metric 2.
-
-
-def run_timing(dims_list, obs_list, large_obs, tools, repeats, failures, start, warm=True):
-    """Median seconds per suggestion, dict (dims, n_obs, tool) -> float."""
-    times = {}
-    for dims in dims_list:
-        task = TASKS[TIMING_FUNCTIONS[dims]]
-        for n_obs in list(obs_list) + list(large_obs):
-            rng = np.random.default_rng(n_obs)
-            points = random_points(task.space, n_obs, rng)
-            scores = -task.test_function.func(points)
-
-            def score(point, func=task.test_function.func):
-                return -float(func(np.asarray(point, dtype=float)[None, :])[0])
-            for tool in tools:
-                if n_obs in large_obs and tool != "skhyper":
-                    continue
-                if tool in failures.unavailable:
-                    continue
-                samples = []
-                for repeat in range(repeats):
-                    try:
-                        samples.append(
-                            TIMERS[tool](
-                                task.space, points, scores, repeat, score, warm=warm
-                            )
-                        )
-                    except Exception:
-                        failures.record(tool, f"timing {dims}-D, {n_obs} obs")
-                        break
-                if samples:
-                    times[dims, n_obs, tool] = float(np.median(samples))
-                    _log(
-                        f"timing {dims}-D {n_obs:5d} obs {tool:11s}: "
-                        f"{times[dims, n_obs, tool] * 1e3:.1f} ms",
-                        start,
-                    )
-    return times
-
-
-# ---------------------------------------------------------------------------
-# Output.
-
-
-def _print_summary(regrets, times, tasks, tools, budget, timing_dims):
-    print("## Summary against targets\n")
-    lines = []
-    if {"skhyper", "optuna-gp"} <= set(tools) and regrets is not None:
-        for q, label in ((50, "median"), (75, "75th-percentile")):
-            pairs = [
-                (
-                    _median_regret(regrets, t, "skhyper", budget, q),
-                    _median_regret(regrets, t, "optuna-gp", budget, q),
-                )
-                for t in tasks
-            ]
-            if any(math.isnan(a) or math.isnan(b) for a, b in pairs):
-                lines.append(
-                    f"- {label} regret targets at {budget} evaluations: n/a (skhyper "
-                    "or optuna-gp has no result on some task)"
-                )
-                continue
-            # A small tolerance so that two regrets of exactly zero tie.
-            not_worse = sum(a <= b + 1e-12 for a, b in pairs)
-            halved = sum(a <= 0.5 * b + 1e-12 for a, b in pairs)
-            worse = ", ".join(
-                f"{t} {a:.4g} vs {b:.4g}"
-                for t, (a, b) in zip(tasks, pairs)
-                if not a <= b + 1e-12
-            )
-            lines.append(
-                f"- at {budget} evaluations, skhyper {label} regret <= optuna-gp on "
-                f"every task: {'PASS' if not_worse == len(tasks) else 'FAIL'} "
-                f"({not_worse}/{len(tasks)} tasks{'; worse: ' + worse if worse else ''})"
-            )
-            lines.append(
-                f"- at {budget} evaluations, skhyper {label} regret <= half of "
-                f"optuna-gp on at least half the tasks: "
-                f"{'PASS' if 2 * halved >= len(tasks) else 'FAIL'} "
-                f"({halved}/{len(tasks)} tasks)"
-            )
-    elif regrets is not None:
-        lines.append("- regret targets: n/a (need tools skhyper and optuna-gp)")
-    if times is not None:
-        for dims in timing_dims:
-            ours = times.get((dims, 100, "skhyper"))
-            theirs = times.get((dims, 100, "optuna-gp"))
-            if ours is None or theirs is None:
-                lines.append(
-                    f"- {dims}-D: skhyper per-suggestion time at 100 obs <= 1/4 of "
-                    "optuna-gp: n/a (need both timings at 100 observations)"
-                )
-                continue
-            ok = ours <= theirs / 4
-            lines.append(
-                f"- {dims}-D: skhyper per-suggestion time at 100 obs <= 1/4 of "
-                f"optuna-gp: {'PASS' if ok else 'FAIL'} "
-                f"({ours * 1e3:.1f} ms vs {theirs * 1e3:.1f} ms, "
-                f"ratio {theirs / ours:.2f}x)"
-            )
-    print("\n".join(lines) + "\n")
-
-
-def _print_regret(trajectories, references, wall, tasks, tools, budgets, n_seeds):
-    regrets = normalized_regrets(trajectories, references, tasks, tools)
+def _print_regret(runs, budgets):
+    regrets, references = normalized_regrets(runs, max(budgets))
+    tasks = [t for t in TASKS if t in references]
+    tools = [t for t in ALL_TOOLS if any(key[1] == t for key in regrets)]
+    n_seeds = max(len(v) for v in regrets.values())
+    print("## Metric 1: search quality\n")
     for budget in budgets:
         print(
             f"### Normalized regret after {budget} evaluations: median [75th "
@@ -712,13 +513,13 @@ def _print_regret(trajectories, references, wall, tasks, tools, budgets, n_seeds
         rows = [
             [t]
             + [
-                f"{_fmt(_median_regret(regrets, t, tool, budget))} "
-                f"[{_fmt(_median_regret(regrets, t, tool, budget, 75))}]"
+                f"{fmt(_regret_at(regrets, t, tool, budget))} "
+                f"[{fmt(_regret_at(regrets, t, tool, budget, 75))}]"
                 for tool in tools
             ]
             for t in tasks
         ]
-        print(_table(["task"] + list(tools), rows))
+        print(table(["task"] + list(tools), rows))
         print(
             f"\nregret = (s* - best score in the first {budget} evaluations) / "
             "(s* - s_ref); "
@@ -730,189 +531,98 @@ def _print_regret(trajectories, references, wall, tasks, tools, budgets, n_seeds
     print("### Reference scores per task\n")
     rows = []
     for t in tasks:
-        s_ref = references[t][0]
-        s_star = _best_possible(trajectories, references, t, tools)
+        s_star, s_ref = references[t]
         source = (
             "known optimum" if TASKS[t].is_synthetic else "best seen (reference + runs)"
         )
-        rows.append([t, _fmt(s_star, 6), _fmt(s_ref, 6), source])
+        rows.append([t, fmt(s_star, 6), fmt(s_ref, 6), source])
     print(
-        _table(["task", "s* (best possible)", "s_ref (median random)", "s* from"], rows)
+        table(["task", "s* (best possible)", "s_ref (median random)", "s* from"], rows)
     )
     print()
 
+    wall = by(runs, "task", "tool")
     print(f"### Mean wall time of one search of {max(budgets)} evaluations (s)\n")
-    rows = [
-        [t]
-        + [
-            _fmt(np.mean(wall[t, tool]) if wall[t, tool] else math.nan)
-            for tool in tools
-        ]
-        for t in tasks
-    ]
-    print(_table(["task"] + list(tools), rows))
-    print()
-    return regrets
-
-
-def _print_timing(times, dims_list, obs_list, large_obs, tools, repeats):
-    for dims in dims_list:
-        print(
-            f"### Seconds per suggestion, {dims}-D {TIMING_FUNCTIONS[dims]} "
-            f"(median of {repeats}; one thread)\n"
-        )
-        rows = [
-            [str(n)] + [_fmt(times.get((dims, n, tool), math.nan)) for tool in tools]
-            for n in list(obs_list) + list(large_obs)
-        ]
-        print(_table(["observations"] + list(tools), rows))
-        print()
-
-
-def _print_failures(failures):
-    if not failures.first:
-        return
-    print("## Failures\n")
-    for tool, (where, tb) in failures.first.items():
-        last = tb.strip().splitlines()[-1]
-        print(
-            f"- {tool}: {failures.counts[tool]} failed run(s); first on {where}: {last}"
-        )
+    rows = []
+    for t in tasks:
+        cells = []
+        for tool in tools:
+            times = [r["search_seconds"] for r in wall.get((t, tool), [])
+                     if "search_seconds" in r]
+            cells.append(fmt(np.mean(times) if times else math.nan))
+        rows.append([t] + cells)
+    print(table(["task"] + list(tools), rows))
     print()
 
 
 # ---------------------------------------------------------------------------
-# Command line.
+# Metric 2.
 
 
-def _int_list(text):
-    return [int(v) for v in text.split(",") if v]
+def _time(task_name, tool, seed, settings):
+    """Seconds per suggestion after N random observations (seed = repeat)."""
+    dims, n_obs = TIMING_TASKS[task_name]
+    task = TASKS[TIMING_FUNCTIONS[dims]]
+    rng = np.random.default_rng(n_obs)
+    points = random_points(task.space, n_obs, rng)
+    scores = -task.test_function.func(points)
+
+    def score(point, func=task.test_function.func):
+        return -float(func(np.asarray(point, dtype=float)[None, :])[0])
+
+    warm = settings["timing_mode"] == "warm"
+    seconds = TIMERS[tool](task.space, points, scores, seed, score, warm=warm)
+    return {"seconds_per_suggestion": seconds}
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--seeds",
-        type=int,
-        default=None,
-        help="number of seeds, 0..N-1 (default 20; --quick 2)",
-    )
-    parser.add_argument(
-        "--tasks",
-        type=_name_list(tuple(TASKS)),
-        default=list(TASKS),
-        help=f"comma-separated subset of {','.join(TASKS)}",
-    )
-    parser.add_argument(
-        "--tools",
-        type=_name_list(ALL_TOOLS),
-        default=list(ALL_TOOLS),
-        help=f"comma-separated subset of {','.join(ALL_TOOLS)}",
-    )
-    parser.add_argument(
-        "--budgets",
-        type=_int_list,
-        default=None,
-        help="evaluation counts at which regret is reported; the "
-        "largest is each search's n_iter (default 10,20,30,60; "
-        "--quick 10,20)",
-    )
-    parser.add_argument(
-        "--target-budget",
-        type=int,
-        default=30,
-        help="evaluations at which the summary checks the regret targets "
-        "(default 30, or the largest budget if 30 is not among them)",
-    )
-    parser.add_argument(
-        "--timing-obs",
-        type=_int_list,
-        default=None,
-        help="observation counts for the timing (default "
-        "25,50,100,200; --quick 25,50,100)",
-    )
-    parser.add_argument(
-        "--timing-dims",
-        type=_int_list,
-        default=[2],
-        help="dimensions of the timing functions, from 2,5,10 (default 2)",
-    )
-    parser.add_argument(
-        "--large-obs",
-        action="store_true",
-        help="also time skhyper alone at 500 and 1000 observations",
-    )
-    parser.add_argument(
-        "--repeats",
-        type=int,
-        default=None,
-        help="timing repeats (default 3; --quick 1)",
-    )
-    parser.add_argument(
-        "--timing-mode",
-        choices=("warm", "cold"),
-        default="warm",
-        help="warm: each tool has made the suggestion before, as in a running "
-        "search (default); cold: a fresh optimizer told N observations",
-    )
-    parser.add_argument(
-        "--save",
-        metavar="PATH",
-        help="write metric 1's runs to this JSON file after every task and tool, "
-        "for --load",
-    )
-    parser.add_argument(
-        "--load",
-        metavar="PATH",
-        nargs="+",
-        help="print metric 1 from runs saved by --save (several files from "
-        "processes run side by side are merged) instead of running searches",
-    )
-    parser.add_argument("--skip-regret", action="store_true", help="skip metric 1")
-    parser.add_argument("--skip-timing", action="store_true", help="skip metric 2")
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help="smoke run: 2 seeds, budgets 10,20, coarse ML reference "
-        "grids, timing at 25/50/100 observations with 1 repeat",
-    )
-    parser.add_argument(
-        "--show-warnings",
-        action="store_true",
-        help="show Python warnings (hidden by default: skopt and "
-        "Lasso warn on every duplicate point or slow convergence)",
-    )
-    args = parser.parse_args(argv)
-    quick = args.quick
-    if args.seeds is None:
-        args.seeds = 2 if quick else 20
-    if args.budgets is None:
-        args.budgets = [10, 20] if quick else [10, 20, 30, 60]
-    if args.timing_obs is None:
-        args.timing_obs = [25, 50, 100] if quick else [25, 50, 100, 200]
-    if args.repeats is None:
-        args.repeats = 1 if quick else 3
-    # Evaluations spent on each ML task's reference grid.
-    args.n_grid = 36 if quick else 121
-    bad_dims = sorted(set(args.timing_dims) - set(TIMING_FUNCTIONS))
-    if bad_dims:
-        parser.error(
-            f"--timing-dims {bad_dims}: choose from {sorted(TIMING_FUNCTIONS)}"
+def _print_timing(runs, settings):
+    groups = by(runs, "task", "tool")
+    tools = [t for t in TIMED_TOOLS if any(key[1] == t for key in groups)]
+    print(f"## Metric 2: time per suggestion ({settings['timing_mode']})\n")
+    for dims, function in TIMING_FUNCTIONS.items():
+        tasks = [t for t, (d, _) in TIMING_TASKS.items()
+                 if d == dims and any(key[0] == t for key in groups)]
+        if not tasks:
+            continue
+        n_seeds = max(len(groups[key]) for key in groups if key[0] in tasks)
+        print(
+            f"### Seconds per suggestion, {dims}-D {function} "
+            f"(median of {n_seeds}; one thread)\n"
         )
-    args.budgets = sorted(set(args.budgets))
-    if args.target_budget not in args.budgets:
-        args.target_budget = max(args.budgets)
-    return args
+        rows = []
+        for t in tasks:
+            cells = []
+            for tool in tools:
+                times = [r["seconds_per_suggestion"] for r in groups.get((t, tool), [])
+                         if "seconds_per_suggestion" in r]
+                cells.append(fmt(float(np.median(times)) if times else math.nan))
+            rows.append([str(TIMING_TASKS[t][1])] + cells)
+        print(table(["observations"] + list(tools), rows))
+        print()
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    if not args.show_warnings:
-        warnings.simplefilter("ignore")
-    tools = [t for t in ALL_TOOLS if t in args.tools]
+# ---------------------------------------------------------------------------
+# The benchmark.
+
+
+def run(task, tool, seed, settings):
+    if task in TIMING_TASKS:
+        large = TIMING_TASKS[task][1] in LARGE_OBS
+        if tool not in TIMERS or (large and tool != "skhyper"):
+            return None  # not timed: random search has no suggestion to time
+        return _time(task, tool, seed, settings)
+    return _search(task, tool, seed, settings)
+
+
+def report(runs, settings):
+    budgets = sorted(set(settings["budgets"]))
+    if any(r["task"] in TASKS for r in runs):
+        _print_regret([r for r in runs if r["task"] in TASKS], budgets)
+    if any(r["task"] in TIMING_TASKS for r in runs):
+        _print_timing([r for r in runs if r["task"] in TIMING_TASKS], settings)
+
+
+def setup(tools):
     if any(t.startswith("optuna") for t in tools):
         import optuna
 
@@ -924,75 +634,42 @@ def main(argv=None):
         except ImportError:
             pass
 
-    start = time.perf_counter()
-    seeds = list(range(args.seeds))
-    print("# BayesSearchCV benchmark\n")
-    print(f"- versions: {_versions(tools)}")
-    if not args.load:
-        print(f"- tasks: {', '.join(args.tasks)}; tools: {', '.join(tools)}")
-        print(f"- seeds: {args.seeds}; budgets: {args.budgets}; one BLAS/torch thread\n")
-    failures = Failures()
 
-    regrets = None
-    if args.load:
-        trajectories, references, wall = load_runs(args.load)
-        tasks = [t for t in TASKS if t in references]
-        tools = [t for t in ALL_TOOLS if any(key[1] == t for key in trajectories)]
-        n_seeds = max(len(runs) for runs in trajectories.values())
-        for key in ((t, tool) for t in tasks for tool in tools):
-            if key not in trajectories:
-                trajectories[key] = np.full((n_seeds, max(args.budgets)), np.nan)
-                wall[key] = []
-        print(
-            f"- loaded from {', '.join(args.load)}: tasks {', '.join(tasks)}; "
-            f"tools {', '.join(tools)}; budgets {args.budgets}\n"
-        )
-        print("## Metric 1: search quality\n")
-        regrets = _print_regret(
-            trajectories, references, wall, tasks, tools, args.budgets, n_seeds
-        )
-        args.tasks = tasks
-    elif not args.skip_regret:
-        trajectories, references, wall = run_regret(
-            args.tasks,
-            tools,
-            seeds,
-            max(args.budgets),
-            args.n_grid,
-            failures,
-            start,
-            save=args.save,
-        )
-        print("## Metric 1: search quality\n")
-        regrets = _print_regret(
-            trajectories, references, wall, args.tasks, tools, args.budgets, args.seeds
-        )
-
-    times = None
-    timed = [t for t in TIMED_TOOLS if t in tools]
-    if not args.skip_timing and timed and not args.load:
-        large = [500, 1000] if args.large_obs else []
-        times = run_timing(
-            args.timing_dims,
-            args.timing_obs,
-            large,
-            timed,
-            args.repeats,
-            failures,
-            start,
-            warm=args.timing_mode == "warm",
-        )
-        print(f"## Metric 2: time per suggestion ({args.timing_mode})\n")
-        _print_timing(
-            times, args.timing_dims, args.timing_obs, large, timed, args.repeats
-        )
-
-    _print_summary(
-        regrets, times, args.tasks, tools, args.target_budget, args.timing_dims
-    )
-    _print_failures(failures)
-    print(f"Total wall time: {time.perf_counter() - start:.0f} s")
-
+_OPTUNA = ("optuna", "optuna_integration")
+BENCHMARK = Benchmark(
+    title="BayesSearchCV benchmark",
+    tasks={**TASKS, **TIMING_TASKS},
+    tools={
+        "random": Tool(),
+        "skopt": Tool(requires=("skopt",)),
+        "optuna-tpe": Tool(requires=_OPTUNA),
+        "optuna-gp": Tool(requires=_OPTUNA + ("torch",)),
+        "skhyper": Tool(),
+    },
+    run=run,
+    report=report,
+    settings={
+        "budgets": Setting(
+            [10, 20, 30, 60], [10],
+            "evaluation counts at which regret is reported; the largest is each "
+            "search's n_iter", int_list,
+        ),
+        "n_grid": Setting(121, 36, "evaluations of an ML task's reference grid", int),
+        "timing_mode": Setting(
+            "warm", "warm",
+            "warm: each tool has made the suggestion before, as in a running search; "
+            "cold: a fresh optimizer told N observations",
+        ),
+    },
+    seeds=20,
+    default_tasks=list(TASKS) + [f"time-2d-{n}" for n in TIMING_OBS],
+    smoke_tasks=["branin", "ridge-diabetes", "time-2d-25"],
+    setup=setup,
+    versions=(
+        "sklearn", "numpy", "scipy", "skopt", "optuna", "optuna_integration", "torch",
+        "skhyper",
+    ),
+)
 
 if __name__ == "__main__":
-    main()
+    main(BENCHMARK)

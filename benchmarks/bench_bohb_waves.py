@@ -41,32 +41,29 @@ mislead); ``sgd-lr`` and ``hgb-lr`` of ``bench_hyperband.py`` at its
 scored by log-loss; 3-81 boosting iterations scored by ROC AUC), where small
 budgets rank configurations differently from the full one.
 
+The level each model is fitted at and the batching are read through
+``_hooks.bohb_probe`` (they have no public face).
+
 Example (10 seeds of every scenario: about 25 minutes in one thread)::
 
     python benchmarks/bench_bohb_waves.py --seeds 10
-    python benchmarks/bench_bohb_waves.py --seeds 2 --scenarios moving-bowl
+    python benchmarks/bench_bohb_waves.py --seeds 2 --tasks moving-bowl
 """
 
-import argparse
 import os
-import sys
-import time
-import warnings
 from dataclasses import replace
-from pathlib import Path
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
+import bench_hyperband as bench  # noqa: E402
 import numpy as np  # noqa: E402
+from _harness import Benchmark, by, main, table  # noqa: E402
+from _hooks import bohb_probe  # noqa: E402
 from sklearn.base import BaseEstimator, ClassifierMixin  # noqa: E402
 from sklearn.datasets import make_classification  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import bench_hyperband as bench  # noqa: E402
-from _report import _log, _name_list, _table  # noqa: E402
-from skhyper import HyperbandSearchCV, Real  # noqa: E402
+from skhyper import Real  # noqa: E402
 
 TOOLS = ("bohb", "bohb-waves", "random")
 ITERATIONS = 2
@@ -96,31 +93,6 @@ class MovingBowl(ClassifierMixin, BaseEstimator):
         return float(-np.sum((np.array([self.c, self.d]) - best) ** 2) + bump)
 
 
-class _WavesOnly(HyperbandSearchCV):
-    """BOHB whose brackets start in their wave without waiting for the
-    sequential loop's scores (the behaviour before that rule)."""
-
-    def _bohb_data_final(self):
-        return True
-
-
-def _levels_spy(search_class):
-    """``search_class`` recording the level each BOHB model is fitted at."""
-
-    class Spy(search_class):
-        def _propose_bohb(self, n_model, n_params):
-            levels = {}
-            for _, resource, score in self._observed:
-                levels[resource] = levels.get(resource, 0) + bool(np.isfinite(score))
-            enough = [r for r, n in levels.items() if n > n_params + 1]
-            if enough:
-                self.levels_.append(max(enough))
-            return super()._propose_bohb(n_model, n_params)
-
-    Spy.__name__ = search_class.__name__
-    return Spy
-
-
 def _moving_bowl_scenario():
     return replace(
         bench.SCENARIOS["hgb"],
@@ -141,9 +113,11 @@ SCENARIOS = {
 }
 
 
-def run(scenario, plan, X, y, tool, seed):
+def run(name, tool, seed, settings):
     """One search; the metrics of its first iteration and of both."""
-    cls = _levels_spy(_WavesOnly if tool == "bohb-waves" else HyperbandSearchCV)
+    scenario = SCENARIOS[name]
+    X, y, plan = _data(name)
+    cls = bohb_probe(waves_only=tool == "bohb-waves")
     search = cls(
         scenario.estimator(),
         scenario.space(),
@@ -156,21 +130,7 @@ def run(scenario, plan, X, y, tool, seed):
         **{**bench._shared(scenario, plan, seed), "refit": False},
     )
     search.levels_ = []
-    batches = []
-    evaluate = search._make_evaluator
-
-    def counting_evaluator(*args, **kwargs):
-        evaluator = evaluate(*args, **kwargs)
-        inner = evaluator.evaluate
-
-        def counted(batch, *a, **k):
-            batches.append(evaluator.n_tasks(batch))
-            return inner(batch, *a, **k)
-
-        evaluator.evaluate = counted
-        return evaluator
-
-    search._make_evaluator = counting_evaluator
+    search.batches_ = batches = []
     wall = bench._fit_timed(search, X, y)
     res = search.cv_results_
     scores = np.asarray(res["mean_test_score"], dtype=float)
@@ -195,72 +155,83 @@ def _cell(values, digits=4):
     return f"{median:.{digits}g} [{q1:.{digits}g}, {q3:.{digits}g}]"
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--seeds", type=int, default=10, help="seeds 0..N-1 (default 10)"
-    )
-    parser.add_argument(
-        "--scenarios", type=_name_list(tuple(SCENARIOS)), default=list(SCENARIOS),
-        help=f"comma-separated subset of {','.join(SCENARIOS)} (default all)",
-    )
-    args = parser.parse_args(argv)
-    warnings.simplefilter("ignore")
-    os.environ["PYTHONWARNINGS"] = "ignore"
-    start = time.perf_counter()
-    print("# BOHB in waves: waiting for the sequential loop's scores\n")
-    for name in args.scenarios:
+_DATA = {}
+
+
+def _data(name):
+    """A scenario's data and plan at bench_hyperband's --brackets fewer size."""
+    if name not in _DATA:
         scenario = SCENARIOS[name]
         X, y = scenario.load()
-        plan = bench.make_plan(scenario, X, y, quick=True)
+        _DATA[name] = X, y, bench.make_plan(scenario, X, y, quick=True)
+    return _DATA[name]
+
+
+def report(records, settings):
+    for name, scenario_records in by(records, "task").items():
+        scenario = SCENARIOS[name]
+        plan = _data(name)[2]
         runs = {tool: [] for tool in TOOLS}
-        for seed in range(args.seeds):
-            for tool in TOOLS:
-                runs[tool].append(run(scenario, plan, X, y, tool, seed))
-            _log(f"{name} seed {seed}", start)
+        for r in scenario_records:
+            if "error" not in r:
+                runs[r["tool"]].append(r)
+        n_seeds = len({r["seed"] for r in scenario_records})
         print(f"## {name}: {scenario.title}\n")
         print(
             f"R = {plan.hb_max}, min_resources = {plan.hb_min}, factor 3, "
             f"{ITERATIONS} Hyperband iterations, {bench.N_SPLITS}-fold CV, "
-            f"{args.seeds} seeds; scoring {scenario.scoring or 'accuracy'}.\n"
+            f"{n_seeds} seeds; scoring {scenario.scoring or 'accuracy'}.\n"
         )
         rows = []
         for tool in TOOLS:
             r = runs[tool]
+            if not r:
+                continue
             rows.append([
                 tool,
                 _cell([x["best1"] for x in r]),
                 _cell([x["best2"] for x in r]),
-                _cell([x["level"] for x in r], 2),
+                _cell([np.nan if x["level"] is None else x["level"] for x in r], 2),
                 _cell([x["batches"] for x in r], 3),
                 _cell([x["per_batch"] for x in r], 3),
                 _cell([x["fit"] for x in r], 3),
                 _cell([x["wall"] for x in r], 3),
             ])
-        print(_table(
+        print(table(
             ["tool", "best CV (1 it.)", "best CV (2 it.)", "model level / R",
              "batches", "fits per batch", "fit s", "wall s"],
             rows,
         ))
-        wins = {}
-        for key in ("best1", "best2"):
-            a = np.array([x[key] for x in runs["bohb"]])
-            b = np.array([x[key] for x in runs["bohb-waves"]])
-            wins[key] = (int((a > b).sum()), int((a == b).sum()), int((a < b).sum()))
-        print(
-            "\nbohb against bohb-waves, seeds won / tied / lost: "
-            f"{'/'.join(map(str, wins['best1']))} after one iteration, "
-            f"{'/'.join(map(str, wins['best2']))} after two."
-        )
-        print(
-            f"Levels of seed 0's models: bohb {runs['bohb'][0]['levels']}, "
-            f"bohb-waves {runs['bohb-waves'][0]['levels']}.\n"
-        )
-    print(f"Total wall time: {time.perf_counter() - start:.0f} s")
+        if runs["bohb"] and runs["bohb-waves"]:
+            wins = {}
+            for key in ("best1", "best2"):
+                a = np.array([x[key] for x in runs["bohb"]])
+                b = np.array([x[key] for x in runs["bohb-waves"]])
+                wins[key] = (
+                    int((a > b).sum()), int((a == b).sum()), int((a < b).sum())
+                )
+            print(
+                "\nbohb against bohb-waves, seeds won / tied / lost: "
+                f"{'/'.join(map(str, wins['best1']))} after one iteration, "
+                f"{'/'.join(map(str, wins['best2']))} after two."
+            )
+            print(
+                f"Levels of seed {runs['bohb'][0]['seed']}'s models: bohb "
+                f"{runs['bohb'][0]['levels']}, bohb-waves "
+                f"{runs['bohb-waves'][0]['levels']}."
+            )
+        print()
 
+
+BENCHMARK = Benchmark(
+    title="BOHB in waves: waiting for the sequential loop's scores",
+    tasks=SCENARIOS,
+    tools=dict.fromkeys(TOOLS),
+    run=run,
+    report=report,
+    seeds=10,
+    smoke_tasks=["moving-bowl"],
+)
 
 if __name__ == "__main__":
-    main()
+    main(BENCHMARK)

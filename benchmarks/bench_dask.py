@@ -9,8 +9,8 @@ Three measurements, printed as markdown tables:
    8) and a dispatch-bound one
    (SGD, whose steps take milliseconds) run with ``n_jobs=1``, ``n_jobs=2``
    (loky) and under ``joblib.parallel_backend("dask")`` on a 2-worker
-   ``LocalCluster`` (one thread per worker process), alternately,
-   ``--repeats`` times, after a warm-up; median wall seconds and the
+   ``LocalCluster`` (one thread per worker process), one after another for
+   each seed (a repeat), after a warm-up; median wall seconds and the
    speed-up over ``n_jobs=1``, and whether all three give the same
    ``cv_results_``. A second table sums the fit tasks' own seconds in the
    same runs: how much slower one fit runs when two run at once bounds the
@@ -22,20 +22,25 @@ Three measurements, printed as markdown tables:
    (``ru_maxrss``): for a PBT population of 64 members x 3 fold-models (an
    MLP whose weights are about 0.4 MB), with the size of one member's
    fold-models for scale; and for a PBT of 4 SGD members on 5 folds of a
-   40 MB X, with its wall seconds (median of ``--repeats``), loky's also
+   40 MB X, with its wall seconds (median over seeds), loky's also
    with the folds sent as joblib sends any array (each task dumps and
    hashes its fold again), as the engine did before it shared them.
+
+Tasks: the four searches of 1 (``bayes-svc``, ``bayes-gbm``, ``pbt-mlp``,
+``pbt-sgd``), ``overhead``, ``memory-models`` and ``memory-data``; tools: the
+backends (``n_jobs=1``, ``loky-2``, ``dask-2``, and ``loky-2-unshared`` on
+``memory-data``); a seed is a repeat.
 
 Examples
 --------
 ::
 
-    python benchmarks/bench_dask.py              # ~5 minutes on 2 cores
-    python benchmarks/bench_dask.py --repeats 1
+    python benchmarks/bench_dask.py --seeds 3     # ~5 minutes on 2 cores
+    python benchmarks/bench_dask.py --seeds 1
 """
 
-import argparse
-import importlib.util
+import atexit
+import hashlib
 import json
 import logging
 import os
@@ -47,22 +52,19 @@ import sys
 import tempfile
 import time
 import warnings
-from pathlib import Path
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
 import joblib  # noqa: E402
 import numpy as np  # noqa: E402
+from _harness import Benchmark, Tool, by, main, median  # noqa: E402
 from sklearn.base import BaseEstimator, ClassifierMixin, clone  # noqa: E402
 from sklearn.datasets import make_classification  # noqa: E402
 from sklearn.ensemble import GradientBoostingClassifier  # noqa: E402
 from sklearn.linear_model import SGDClassifier  # noqa: E402
 from sklearn.neural_network import MLPClassifier  # noqa: E402
 from sklearn.svm import SVC  # noqa: E402
-
-if importlib.util.find_spec("skhyper") is None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from skhyper import BayesSearchCV, Integer, PBTSearchCV, Real  # noqa: E402
 
@@ -112,13 +114,17 @@ def _pbt_sgd():
     )
 
 
-def _same(a, b):
-    keys = [k for k in a if "time" not in k and k != "params"]
-    return all(
-        np.array_equal(np.asarray(a[k]), np.asarray(b[k]), equal_nan=True)
-        if np.asarray(a[k]).dtype.kind in "fc" else list(a[k]) == list(b[k])
-        for k in keys
-    ) and a["params"] == b["params"]
+def _digest(results):
+    """A hash of ``cv_results_`` without its times: equal for equal results."""
+    h = hashlib.sha256()
+    for key in sorted(results):
+        if "time" in key:
+            continue
+        value = np.asarray(results[key])
+        h.update(key.encode())
+        numeric = value.dtype.kind in "fcib"
+        h.update(value.tobytes() if numeric else repr(list(value)).encode())
+    return h.hexdigest()[:16]
 
 
 def _run(make, X, y, mode):
@@ -134,30 +140,45 @@ def _run(make, X, y, mode):
     return time.perf_counter() - start, search
 
 
-def speedup(repeats):
+SPEEDUP = {
+    "bayes-svc": (
+        "bayes, SVC on 4000 samples (fit-bound, memory-bound)", _bayes_svc, 4000
+    ),
+    "bayes-gbm": ("bayes, gradient boosting on 2000 samples (fit-bound, compute-bound)",
+                  _bayes_gbm, 2000),
+    "pbt-mlp": ("pbt, MLP population 8 (fit-bound)", _pbt_mlp, 4000),
+    "pbt-sgd": ("pbt, SGD population 8 (dispatch-bound)", _pbt_sgd, 4000),
+}
+MODES = {"n_jobs=1": 1, "loky-2": 2, "dask-2": "dask"}
+_WARM = set()
+
+
+def speedup(task, tool):
+    """One search of ``task`` on one backend (after a warm-up per process)."""
     X, y = make_classification(n_samples=4000, n_features=20, random_state=0)
-    rows = []
-    for name, make, n in [
-            ("bayes, SVC on 4000 samples (fit-bound, memory-bound)", _bayes_svc, 4000),
-            ("bayes, gradient boosting on 2000 samples (fit-bound, compute-bound)",
-             _bayes_gbm, 2000),
-            ("pbt, MLP population 8 (fit-bound)", _pbt_mlp, 4000),
-            ("pbt, SGD population 8 (dispatch-bound)", _pbt_sgd, 4000)]:
-        times = {1: [], 2: [], "dask": []}
-        fit_seconds = {1: [], 2: [], "dask": []}
-        results = {}
+    _, make, n = SPEEDUP[task]
+    if task not in _WARM:
         _run(make, X[:500], y[:500], 2)  # warm-up of the loky workers
-        _run(make, X[:500], y[:500], "dask")
-        for _ in range(repeats):
-            for mode in times:
-                seconds, search = _run(make, X[:n], y[:n], mode)
-                times[mode].append(seconds)
-                fit_seconds[mode].append(_task_seconds(search))
-                results[mode] = search.cv_results_
-        median = {mode: float(np.median(t)) for mode, t in times.items()}
-        fits = {mode: float(np.median(t)) for mode, t in fit_seconds.items()}
-        same = _same(results[2], results[1]) and _same(results["dask"], results[1])
-        rows.append((name, median, fits, same))
+        if _CLUSTER:
+            _run(make, X[:500], y[:500], "dask")
+        _WARM.add(task)
+    seconds, search = _run(make, X[:n], y[:n], MODES[tool])
+    return {"wall": seconds, "fit_seconds": _task_seconds(search),
+            "results": _digest(search.cv_results_)}
+
+
+def _print_speedup(records):
+    groups = by(records, "task", "tool")
+    rows = []
+    for task, (name, _, _) in SPEEDUP.items():
+        if not any(key[0] == task for key in groups):
+            continue
+        m = {MODES[t]: median([r["wall"] for r in groups.get((task, t), [])])
+             for t in MODES}
+        f = {MODES[t]: median([r["fit_seconds"] for r in groups.get((task, t), [])])
+             for t in MODES}
+        digests = {r["results"] for t in MODES for r in groups.get((task, t), [])}
+        rows.append((name, m, f, len(digests) == 1))
     print("| search | n_jobs=1 | n_jobs=2 (loky) | dask, 2 workers | speed-up loky | "
           "speed-up dask | same cv_results_ |")
     print("|---|---:|---:|---:|---:|---:|---|")
@@ -186,7 +207,10 @@ def _task_seconds(search):
     ]))
 
 
-def overhead(repeats):
+N_OVERHEAD_TASKS = 48 * 3
+
+
+def overhead(tool):
     X, y = make_classification(n_samples=300, n_features=10, random_state=0)
 
     def make():
@@ -195,19 +219,24 @@ def overhead(repeats):
             n_initial_points=48, cv=3, random_state=0,
         )
 
-    n_tasks = 48 * 3
-    times = {1: [], 2: [], "dask": []}
-    _run(make, X, y, 2)
-    _run(make, X, y, "dask")
-    for _ in range(repeats):
-        for mode in times:
-            times[mode].append(_run(make, X, y, mode)[0])
-    median = {mode: float(np.median(t)) for mode, t in times.items()}
+    if "overhead" not in _WARM:
+        _run(make, X, y, 2)
+        if _CLUSTER:
+            _run(make, X, y, "dask")
+        _WARM.add("overhead")
+    return {"wall": _run(make, X, y, MODES[tool])[0]}
+
+
+def _print_overhead(records):
+    groups = by(records, "tool")
+    m = {t: median([r["wall"] for r in groups.get(t, [])]) for t in MODES}
     print("\n| backend | wall s | ms per fit task | overhead over n_jobs=1, ms per task |")
     print("|---|---:|---:|---:|")
-    for mode, label in [(1, "n_jobs=1"), (2, "n_jobs=2 (loky)"), ("dask", "dask, 2 workers")]:
-        print(f"| {label} | {median[mode]:.2f} | {1e3 * median[mode] / n_tasks:.2f} | "
-              f"{1e3 * (median[mode] - median[1]) / n_tasks:.2f} |")
+    n = N_OVERHEAD_TASKS
+    for tool, label in [("n_jobs=1", "n_jobs=1"), ("loky-2", "n_jobs=2 (loky)"),
+                        ("dask-2", "dask, 2 workers")]:
+        print(f"| {label} | {m[tool]:.2f} | {1e3 * m[tool] / n:.2f} | "
+              f"{1e3 * (m[tool] - m['n_jobs=1']) / n:.2f} |")
 
 
 def _memory_search(scenario):
@@ -233,9 +262,9 @@ def _memory_child(scenario, mode):
     """Run in a fresh process: the parent's peak RSS over one PBT."""
     X, y, search = _memory_search(scenario)
     if mode == "2-unshared":  # the folds sent as joblib sends arrays (as before)
-        import skhyper._incremental
+        from _hooks import send_folds_unshared
 
-        skhyper._incremental._SHARED_NBYTES = float("inf")
+        send_folds_unshared()
         mode = "2"
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if mode == "dask":
@@ -253,71 +282,133 @@ def _memory_child(scenario, mode):
                       "member_mb": 3 * len(pickle.dumps(member)) / 2**20}))
 
 
-def memory(repeats):
-    modes = [("1", "n_jobs=1"), ("2", "n_jobs=2 (loky)"),
-             ("2-unshared", "n_jobs=2 (loky), folds not shared"), ("dask", "dask, 2 workers")]
-    # made by a child too: Linux carries a process's peak RSS over to the
-    # programs it starts, so this one must stay small
-    folder = tempfile.mkdtemp(prefix="bench-dask-")
-    subprocess.run([sys.executable, __file__, "--make-data", folder], check=True)
-    env = {**os.environ, "BENCH_DASK_DATA": folder}
-    for scenario, title in [
-        ("models", "PBT, 64 MLP members x 3 folds: what the fold-models weigh"),
-        ("data", "PBT, 4 SGD members x 5 folds of 100 000 x 50: what the folds weigh"),
-    ]:
-        if scenario == "models":
-            modes_here = [m for m in modes if m[0] != "2-unshared"]
-            print(f"\n| {title} | parent RSS before fit | parent peak RSS "
-                  "| one member's 3 fold-models |")
-            print("|---|---:|---:|---:|")
-        else:
-            modes_here = modes
-            print(f"\n| {title} | parent RSS before fit | parent peak RSS | wall s (median) |")
-            print("|---|---:|---:|---:|")
-        for mode, label in modes_here:
-            runs = []
-            for _ in range(repeats if scenario == "data" else 1):
-                out = subprocess.run(
-                    [sys.executable, __file__, "--memory-child", f"{scenario}:{mode}"],
-                    capture_output=True, text=True, check=True, env=env,
-                ).stdout.strip().splitlines()[-1]
-                runs.append(json.loads(out))
+MEMORY_MODES = {"n_jobs=1": "1", "loky-2": "2", "loky-2-unshared": "2-unshared",
+                "dask-2": "dask"}
+MEMORY_TASKS = {
+    "memory-models": "PBT, 64 MLP members x 3 folds: what the fold-models weigh",
+    "memory-data": "PBT, 4 SGD members x 5 folds of 100 000 x 50: what the folds weigh",
+}
+_DATA_FOLDER = []
+
+
+def memory(task, tool):
+    """One PBT in a fresh process: its peak RSS (Linux carries a process's
+    peak over to the programs it starts, so the data are made by a child too)."""
+    if not _DATA_FOLDER:
+        folder = tempfile.mkdtemp(prefix="bench-dask-")
+        atexit.register(shutil.rmtree, folder, True)
+        subprocess.run([sys.executable, __file__, "--make-data", folder], check=True)
+        _DATA_FOLDER.append(folder)
+    env = {**os.environ, "BENCH_DASK_DATA": _DATA_FOLDER[0]}
+    scenario = task.split("-")[1]
+    out = subprocess.run(
+        [sys.executable, __file__, "--memory-child",
+         f"{scenario}:{MEMORY_MODES[tool]}"],
+        capture_output=True, text=True, check=True, env=env,
+    ).stdout.strip().splitlines()[-1]
+    return json.loads(out)
+
+
+def _print_memory(records):
+    groups = by(records, "task", "tool")
+    for task, title in MEMORY_TASKS.items():
+        if not any(key[0] == task for key in groups):
+            continue
+        last = "one member's 3 fold-models" if task == "memory-models" else "wall s (median)"
+        print(f"\n| {title} | parent RSS before fit | parent peak RSS | {last} |")
+        print("|---|---:|---:|---:|")
+        labels = {"n_jobs=1": "n_jobs=1", "loky-2": "n_jobs=2 (loky)",
+                  "loky-2-unshared": "n_jobs=2 (loky), folds not shared",
+                  "dask-2": "dask, 2 workers"}
+        for tool, label in labels.items():
+            runs = groups.get((task, tool))
+            if not runs:
+                continue
             m = runs[0]
-            last = (f"{m['member_mb']:.1f} MB" if scenario == "models"
-                    else f"{np.median([r['seconds'] for r in runs]):.2f}")
+            cell = (f"{m['member_mb']:.1f} MB" if task == "memory-models"
+                    else f"{median([r['seconds'] for r in runs]):.2f}")
             print(f"| {label} | {m['before_mb']:.0f} MB | "
-                  f"{max(r['peak_mb'] for r in runs):.0f} MB | {last} |")
-    shutil.rmtree(folder)
+                  f"{max(r['peak_mb'] for r in runs):.0f} MB | {cell} |")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--parts", default="speedup,overhead,memory",
-                        help="comma-separated, of speedup, overhead, memory")
-    parser.add_argument("--memory-child", help=argparse.SUPPRESS)
-    parser.add_argument("--make-data", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.make_data:
+# ---------------------------------------------------------------------------
+# The benchmark.
+
+_CLUSTER = []
+
+
+def run(task, tool, seed, settings):
+    if task in MEMORY_TASKS:
+        if tool == "loky-2-unshared" and task != "memory-data":
+            return None
+        return memory(task, tool)
+    if tool == "loky-2-unshared":
+        return None
+    if task == "overhead":
+        return overhead(tool)
+    return speedup(task, tool)
+
+
+def report(records, settings):
+    records = [r for r in records if "error" not in r]
+    speed = [r for r in records if r["task"] in SPEEDUP]
+    if speed:
+        print("## Speed-up on 2 cores\n")
+        _print_speedup(speed)
+    over = [r for r in records if r["task"] == "overhead"]
+    if over:
+        print("\n## Per-task overhead")
+        _print_overhead(over)
+    mem = [r for r in records if r["task"] in MEMORY_TASKS]
+    if mem:
+        print("\n## Peak memory of the parent")
+        _print_memory(mem)
+    print()
+
+
+def setup(tools):
+    """One 2-worker LocalCluster for the process, if a dask tool runs."""
+    if "dask-2" in tools:
+        from distributed import Client, LocalCluster
+
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1,
+                               dashboard_address=None, silence_logs=logging.ERROR)
+        client = Client(cluster)
+        _CLUSTER.append((cluster, client))
+        atexit.register(cluster.close)
+        atexit.register(client.close)
+
+
+BENCHMARK = Benchmark(
+    title="The searches on a dask.distributed cluster, against loky on the same cores",
+    tasks={**dict.fromkeys(SPEEDUP), "overhead": None, **dict.fromkeys(MEMORY_TASKS)},
+    tools={
+        "n_jobs=1": None,
+        "loky-2": None,
+        "loky-2-unshared": None,
+        "dask-2": Tool(requires=("distributed",)),
+    },
+    run=run,
+    report=report,
+    seeds=3,
+    smoke_tasks=["overhead"],
+    setup=setup,
+    versions=("skhyper", "sklearn", "numpy", "joblib", "dask", "distributed"),
+)
+
+
+def _child(argv):
+    """The fresh processes of the memory measurement."""
+    if argv[0] == "--make-data":
         X, y = make_classification(n_samples=100_000, n_features=50, random_state=0)
-        np.save(os.path.join(args.make_data, "X.npy"), X)
-        np.save(os.path.join(args.make_data, "y.npy"), y)
-        return
-    if args.memory_child:
-        _memory_child(*args.memory_child.split(":"))
-        return
-    from distributed import Client, LocalCluster
-
-    parts = args.parts.split(",")
-    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
-                      silence_logs=logging.ERROR) as cluster, Client(cluster):
-        if "speedup" in parts:
-            speedup(args.repeats)
-        if "overhead" in parts:
-            overhead(args.repeats)
-    if "memory" in parts:
-        memory(args.repeats)
+        np.save(os.path.join(argv[1], "X.npy"), X)
+        np.save(os.path.join(argv[1], "y.npy"), y)
+    else:
+        _memory_child(*argv[1].split(":"))
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] in (["--make-data"], ["--memory-child"]):
+        _child(sys.argv[1:])
+    else:
+        main(BENCHMARK)

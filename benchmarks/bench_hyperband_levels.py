@@ -17,23 +17,13 @@ for Hyperband to beat both halving and random search.
 
 Example::
 
-    python benchmarks/bench_hyperband_levels.py --seeds 2 --scenarios svc,hgb,hgb-lr,sgd-lr
+    python benchmarks/bench_hyperband_levels.py --seeds 2 --tasks svc,hgb,hgb-lr,sgd-lr
 """
 
-import argparse
-import os
-import sys
-import time
-import warnings
-from pathlib import Path
-
 import numpy as np
+from _harness import Benchmark, Setting, main, table
+from bench_hyperband import N_SPLITS, SCENARIOS, _data, hyperband_search
 from scipy.stats import spearmanr
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import bench_hyperband as bench  # noqa: E402
-from _report import _log, _name_list, _table  # noqa: E402
 
 MIN_PROMOTED = 5
 
@@ -59,60 +49,59 @@ def rung_correlations(search):
     return out
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--seeds", type=int, default=2, help="seeds 0..N-1 (default 2)")
-    parser.add_argument(
-        "--scenarios",
-        type=_name_list(tuple(bench.SCENARIOS)),
-        default=["svc", "hgb", "hgb-lr", "sgd-lr"],
-        help=f"comma-separated subset of {','.join(bench.SCENARIOS)} "
-        "(default svc,hgb,hgb-lr,sgd-lr)",
-    )
-    args = parser.parse_args(argv)
-    if args.seeds < 1:
-        parser.error(f"--seeds must be at least 1, got {args.seeds}")
-    warnings.simplefilter("ignore")
-    os.environ["PYTHONWARNINGS"] = "ignore"
-    start = time.perf_counter()
+def run(name, tool, seed, settings):
+    X, y, plan = _data(name, settings["brackets"] == "fewer")
+    search = hyperband_search(SCENARIOS[name], plan, seed, sampler="random")
+    search.fit(X, y)
+    found = rung_correlations(search)
+    return {"rungs": [[b, i, n, rho] for (b, i), (n, rho) in found.items()]}
 
+
+def report(records, settings):
     rows, columns = [], []
-    for name in args.scenarios:
-        scenario = bench.SCENARIOS[name]
-        X, y = scenario.load()
-        plan = bench.make_plan(scenario, X, y, quick=False)
-        for seed in range(args.seeds):
-            search = bench.hyperband_search(scenario, plan, seed, sampler="random")
-            search.fit(X, y)
-            found = rung_correlations(search)
-            columns += [key for key in found if key not in columns]
-            rows.append((name, seed, found))
-            _log(f"{name} seed {seed}: {len(found)} rungs", start)
-
+    for r in records:
+        if "error" in r:
+            continue
+        found = {(b, i): (n, rho) for b, i, n, rho in r["rungs"]}
+        columns += [key for key in found if key not in columns]
+        rows.append((r["task"], r["seed"], found))
     columns.sort(key=lambda key: (-key[0], key[1]))
     header = ["scenario", "seed"] + [
         f"s={b} rung {i}->{i + 1} (n)" for b, i in columns
     ]
-    table = []
-    for name, seed, found in rows:
-        cells = [
+    cells = [
+        [name, seed] + [
             f"{found[key][1]:+.2f} ({found[key][0]})" if key in found else "—"
             for key in columns
         ]
-        table.append([name, seed] + cells)
-    print("# Rank correlation between consecutive rungs, one Hyperband iteration\n")
+        for name, seed, found in rows
+    ]
+    print("## Rank correlation between consecutive rungs, one Hyperband iteration\n")
     print(
         "Spearman's rho between the mean CV scores at a rung and at the next of "
         f"the configurations promoted (n), for rungs that promoted at least "
-        f"{MIN_PROMOTED}; sampler='random', {bench.N_SPLITS}-fold CV, each "
+        f"{MIN_PROMOTED}; sampler='random', {N_SPLITS}-fold CV, each "
         "scenario's resource range and scoring as in bench_hyperband.py.\n"
     )
-    print(_table(header, table))
-    print(f"\nTotal wall time: {time.perf_counter() - start:.0f} s")
+    print(table(header, cells))
+    print()
 
+
+BENCHMARK = Benchmark(
+    title="How well one rung's ranking predicts the next, as Hyperband sees it",
+    tasks=SCENARIOS,
+    tools={"hyperband": None},
+    run=run,
+    report=report,
+    settings={
+        "brackets": Setting(
+            "all", "fewer", "fewer: one bracket fewer, as bench_hyperband's"
+        ),
+    },
+    seeds=2,
+    default_tasks=["svc", "hgb", "hgb-lr", "sgd-lr"],
+    smoke_tasks=["sgd"],
+)
 
 if __name__ == "__main__":
-    main()
+    main(BENCHMARK)

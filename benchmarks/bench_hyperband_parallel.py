@@ -7,8 +7,9 @@ Two measurements, printed as markdown tables:
    dispatch, and on 4000 samples, which is fit-bound; HistGradientBoosting
    over ``max_iter``, retrained at every rung; one BLAS/
    OpenMP thread per process) runs with ``n_jobs=1`` and ``n_jobs=2`` (loky),
-   alternately, ``--repeats`` times, after a warm-up that starts the loky
-   workers (a cost paid once per process, not per search); the table gives
+   in alternating order, once a seed (the tool ``loky-2``; the seed is a
+   repeat, the search's ``random_state`` stays 0), after a warm-up that starts
+   the loky workers (a cost paid once per process, not per search); the table gives
    the median wall times and their ratio, the fits' own seconds (fit + score
    time summed over ``cv_results_``: more with two processes at once, when
    they share the cores' caches and memory bandwidth), and checks that both
@@ -22,28 +23,26 @@ Two measurements, printed as markdown tables:
    the same numbers for the brackets run one after another, one rung per call
    (the schedule before waves), from a list-scheduling simulation of the
    same fit durations on 16 workers, and the simulation of the waves as a
-   check of the measurement.
+   check of the measurement (the task ``sleeper``, tool ``threading-16``;
+   medians over seeds, which are repeats).
 
 Examples
 --------
 ::
 
     python benchmarks/bench_hyperband_parallel.py            # ~3 minutes
-    python benchmarks/bench_hyperband_parallel.py --repeats 1 --unit-ms 2
+    python benchmarks/bench_hyperband_parallel.py --seeds 1 --unit-ms 2
 """
 
-import argparse
 import heapq
-import importlib.util
 import os
-import sys
 import time
-from pathlib import Path
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
 import numpy as np  # noqa: E402
+from _harness import Benchmark, Setting, by, main, median  # noqa: E402
 from joblib import Parallel, delayed, parallel_backend  # noqa: E402
 from scipy.stats import loguniform, randint  # noqa: E402
 from sklearn.base import BaseEstimator, ClassifierMixin  # noqa: E402
@@ -51,9 +50,6 @@ from sklearn.datasets import load_digits, make_classification  # noqa: E402
 from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.svm import SVC  # noqa: E402
-
-if importlib.util.find_spec("skhyper") is None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from skhyper import HyperbandSearchCV, Real, hyperband_schedule  # noqa: E402
 
@@ -114,36 +110,44 @@ def _same(a, b):
     return True
 
 
-def speed_up(repeats):
+SPEED_TASKS = {"svc": _svc, "svc-4000": _svc_large, "hgb-retrained": _hgb}
+
+
+def speed_up(name, seed):
+    """Wall and fits' own seconds of one search with n_jobs=1 and with 2."""
+    title, kwargs, X, y = SPEED_TASKS[name]()
+    out, results = {"title": title}, {}
+    for n_jobs in ((1, 2) if seed % 2 == 0 else (2, 1)):
+        search = HyperbandSearchCV(
+            **kwargs, cv=N_SPLITS, n_jobs=n_jobs, random_state=0, refit=False
+        )
+        start = time.perf_counter()
+        search.fit(X, y)
+        out[f"wall_{n_jobs}"] = time.perf_counter() - start
+        res = results[n_jobs] = search.cv_results_
+        out[f"busy_{n_jobs}"] = N_SPLITS * float(
+            np.sum(res["mean_fit_time"] + res["mean_score_time"])
+        )
+    out["same"] = _same(results[1], results[2])
+    return out
+
+
+def _print_speed_up(records):
     print("## Wall-time speed-up, n_jobs=2 against n_jobs=1 (loky, 2 cores)\n")
     print(
         "| search | n_jobs=1 s | n_jobs=2 s | speed-up | fits' own s, n_jobs=1 / 2 "
         "| same cv_results_ |"
     )
     print("|---|---:|---:|---:|---:|---|")
-    Parallel(n_jobs=2)(delayed(abs)(i) for i in range(4))  # start the workers
-    for make in (_svc, _svc_large, _hgb):
-        title, kwargs, X, y = make()
-        walls = {1: [], 2: []}
-        busy = {1: [], 2: []}
-        results = {}
-        for rep in range(repeats):
-            for n_jobs in ((1, 2) if rep % 2 == 0 else (2, 1)):
-                search = HyperbandSearchCV(
-                    **kwargs, cv=N_SPLITS, n_jobs=n_jobs, random_state=0, refit=False
-                )
-                start = time.perf_counter()
-                search.fit(X, y)
-                walls[n_jobs].append(time.perf_counter() - start)
-                res = results[n_jobs] = search.cv_results_
-                busy[n_jobs].append(
-                    N_SPLITS * float(np.sum(res["mean_fit_time"] + res["mean_score_time"]))
-                )
-        one, two = np.median(walls[1]), np.median(walls[2])
+    for name, rs in by(records, "task").items():
+        one = median([r["wall_1"] for r in rs])
+        two = median([r["wall_2"] for r in rs])
+        busy_1 = median([r["busy_1"] for r in rs])
+        busy_2 = median([r["busy_2"] for r in rs])
+        same = all(r["same"] for r in rs)
         print(
-            f"| {title} | {one:.1f} | {two:.1f} | {one / two:.2f}x | "
-            f"{np.median(busy[1]):.1f} / {np.median(busy[2]):.1f} | "
-            f"{'yes' if _same(results[1], results[2]) else 'NO'} |"
+            f"| {rs[0]['title']} | {one:.1f} | {two:.1f} | {one / two:.2f}x | "
+            f"{busy_1:.1f} / {busy_2:.1f} | {'yes' if same else 'NO'} |"
         )
     print()
 
@@ -236,40 +240,78 @@ def fits_in_flight(unit_ms, n_workers=16, max_resources=81, iterations=1):
             ])
     sim_seq, sim_seq_all, seq_wall = _simulate(sequential, n_workers)
     sim_wave, sim_wave_all, wave_wall = _simulate(waves, n_workers)
+    return {
+        "waves": [len(calls), float(np.mean(measured)), busy / wall, wall],
+        "waves_simulated": [len(waves), sim_wave, sim_wave_all, wave_wall],
+        "rungs_simulated": [len(sequential), sim_seq, sim_seq_all, seq_wall],
+    }
+
+
+def _print_fits_in_flight(records, unit_ms, n_workers=16, max_resources=81,
+                          iterations=1):
     print(
         f"## Fits in flight, n_jobs={n_workers} (threading backend, a sleeping "
         f"estimator: {unit_ms:g} ms per unit of max_iter, R={max_resources}, "
-        f"{iterations} iteration(s), {N_SPLITS} folds)\n"
+        f"{iterations} iteration(s), {N_SPLITS} folds; median of "
+        f"{len(records)})\n"
     )
-    print("| schedule | joblib calls | mean fits in flight per call | over the search | wall s |")
+    print(
+        "| schedule | joblib calls | mean fits in flight per call | over the search "
+        "| wall s |"
+    )
     print("|---|---:|---:|---:|---:|")
-    print(
-        f"| waves, measured | {len(calls)} | {np.mean(measured):.1f} | "
-        f"{busy / wall:.1f} | {wall:.2f} |"
-    )
-    print(
-        f"| waves, simulated | {len(waves)} | {sim_wave:.1f} | {sim_wave_all:.1f} | "
-        f"{wave_wall:.2f} |"
-    )
-    print(
-        f"| rungs one after another, simulated | {len(sequential)} | {sim_seq:.1f} | "
-        f"{sim_seq_all:.1f} | {seq_wall:.2f} |"
-    )
+    for key, label in (
+        ("waves", "waves, measured"),
+        ("waves_simulated", "waves, simulated"),
+        ("rungs_simulated", "rungs one after another, simulated"),
+    ):
+        calls, per_call, overall, wall = (
+            median([r[key][i] for r in records]) for i in range(4)
+        )
+        print(
+            f"| {label} | {calls:.0f} | {per_call:.1f} | {overall:.1f} | {wall:.2f} |"
+        )
     print()
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeats", type=int, default=3, help="runs per n_jobs (default 3)")
-    parser.add_argument(
-        "--unit-ms", type=float, default=3.0,
-        help="the sleeping estimator's milliseconds per unit of max_iter (default 3)",
-    )
-    args = parser.parse_args(argv)
-    print("# HyperbandSearchCV on many workers\n")
-    fits_in_flight(args.unit_ms)
-    speed_up(args.repeats)
+def run(task, tool, seed, settings):
+    if task == "sleeper":
+        return fits_in_flight(settings["unit_ms"]) if tool == "threading-16" else None
+    return speed_up(task, seed) if tool == "loky-2" else None
 
+
+def report(records, settings):
+    records = [r for r in records if "error" not in r]
+    sleeper = [r for r in records if r["task"] == "sleeper"]
+    if sleeper:
+        _print_fits_in_flight(sleeper, settings["unit_ms"])
+    speed = [r for r in records if r["task"] != "sleeper"]
+    if speed:
+        _print_speed_up(speed)
+
+
+def _start_workers(tools):
+    if "loky-2" in tools:
+        Parallel(n_jobs=2)(delayed(abs)(i) for i in range(4))  # a cost paid once
+
+
+BENCHMARK = Benchmark(
+    title="HyperbandSearchCV on many workers",
+    tasks={"sleeper": None, **SPEED_TASKS},
+    tools={"threading-16": None, "loky-2": None},
+    run=run,
+    report=report,
+    settings={
+        "unit_ms": Setting(
+            3.0, 1.0,
+            "the sleeping estimator's milliseconds per unit of max_iter", float,
+        ),
+    },
+    seeds=3,
+    # the speed-up needs both cores idle and ~20 s: not a smoke test
+    smoke_tasks=["sleeper"],
+    setup=_start_workers,
+)
 
 if __name__ == "__main__":
-    main()
+    main(BENCHMARK)

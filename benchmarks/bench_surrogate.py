@@ -4,36 +4,42 @@ skhyper fits the surrogate's MAP hyperparameters with its own vectorized
 log-marginal likelihood and gradient (``skhyper/surrogate/_gp.py``). The
 alternative is scikit-learn's ``GaussianProcessRegressor`` with the same
 kernel, the same priors (through its ``optimizer`` hook) and the same L-BFGS-B
-settings. This script fits both, side by side in one run, to the same data
-(a smooth function of n random points in d dimensions, standardized), and
-prints the fit time and the log-posterior each reached.
+settings. A task is n random points in d dimensions of a smooth function
+(standardized; the data do not depend on the seed), a tool one of the two
+fits, and a seed one repeat of the timing: the table shows the median fit time
+over seeds and the log-posterior each fit reached.
 
-    python benchmarks/bench_surrogate.py [--sizes 25,50,100,200,500,1000] [--dims 2,5]
+    python benchmarks/bench_surrogate.py --seeds 3
 
 Run with one BLAS thread for comparable numbers:
 ``OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python benchmarks/bench_surrogate.py``.
 """
 
-import argparse
 import time
 import warnings
 
 import numpy as np
+from _harness import Benchmark, by, main, median, table, values
+from _hooks import _FTOL, _GTOL, _MAXITER, LengthScalePrior, _squared_differences
 from scipy.optimize import minimize
 from sklearn.gaussian_process import GaussianProcessRegressor
 
 from skhyper.surrogate import fit_gp, log_marginal_likelihood
-from skhyper.surrogate._gp import (
-    _FTOL,
-    _GTOL,
-    _MAXITER,
-    LengthScalePrior,
-    _squared_differences,
-)
+
+TASKS = {f"d{d}-n{n}": (d, n) for d in (2, 5) for n in (25, 50, 100, 200, 500, 1000)}
 
 
-def fit_with_sklearn(X, y, kernel):
+def _data(task):
+    d, n = TASKS[task]
+    rng = np.random.RandomState(n + d)
+    X = rng.uniform(size=(n, d))
+    y = np.sin(3 * X @ np.linspace(1, 2, d)) + 0.01 * rng.normal(size=n)
+    return X, (y - y.mean()) / y.std()
+
+
+def fit_with_sklearn(X, y):
     """The same MAP fit through GaussianProcessRegressor's optimizer hook."""
+    kernel = fit_gp(X[:5], y[:5]).kernel_  # the kernel structure only
     prior = LengthScalePrior(X.shape[1])
 
     def hook(obj_func, initial_theta, bounds):
@@ -56,51 +62,62 @@ def fit_with_sklearn(X, y, kernel):
     return gp.fit(X, y).kernel_.theta
 
 
+def fit_with_skhyper(X, y):
+    # cold start from the prior's mode, as the sklearn fit
+    return fit_gp(X, y).theta
+
+
 def log_posterior(theta, X, y):
     lml = log_marginal_likelihood(theta, _squared_differences(X), y, eval_gradient=False)
     return lml + LengthScalePrior(X.shape[1]).log_prior(theta)[0]
 
 
-def timed(fn, repeats):
-    times, out = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times)), out
+TOOLS = {"sklearn": fit_with_sklearn, "skhyper": fit_with_skhyper}
 
 
-def main():
+def run(task, tool, seed, settings):
+    X, y = _data(task)
     # sklearn warns whenever a hyperparameter ends at a bound; not news here.
     warnings.filterwarnings("ignore", module="sklearn.gaussian_process")
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="25,50,100,200,500,1000")
-    parser.add_argument("--dims", default="2,5")
-    parser.add_argument("--repeats", type=int, default=3)
-    args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    dims = [int(d) for d in args.dims.split(",")]
+    start = time.perf_counter()
+    theta = TOOLS[tool](X, y)
+    fit = time.perf_counter() - start
+    return {"fit_seconds": fit, "log_posterior": float(log_posterior(theta, X, y))}
 
-    print("| d | n | sklearn GPR fit (ms) | skhyper fit (ms) | speed-up | log-posterior sklearn | log-posterior skhyper |")
-    print("|---|---|---|---|---|---|---|")
-    for d in dims:
-        for n in sizes:
-            rng = np.random.RandomState(n + d)
-            X = rng.uniform(size=(n, d))
-            y = np.sin(3 * X @ np.linspace(1, 2, d)) + 0.01 * rng.normal(size=n)
-            y = (y - y.mean()) / y.std()
-            kernel = fit_gp(X[:5], y[:5]).kernel_  # the kernel structure only
-            repeats = args.repeats if n <= 200 else 1
-            t_sk, theta_sk = timed(lambda: fit_with_sklearn(X, y, kernel), repeats)
-            # cold start from the prior's mode, as the sklearn fit above
-            t_own, gp = timed(lambda: fit_gp(X, y), repeats)
-            print(
-                f"| {d} | {n} | {1000 * t_sk:.1f} | {1000 * t_own:.1f} | "
-                f"{t_sk / t_own:.1f}x | {log_posterior(theta_sk, X, y):.2f} | "
-                f"{log_posterior(gp.theta, X, y):.2f} |",
-                flush=True,
-            )
 
+def report(runs, settings):
+    groups = by(runs, "task", "tool")
+    rows = []
+    for task in TASKS:
+        sk, own = groups.get((task, "sklearn"), []), groups.get((task, "skhyper"), [])
+        if not sk and not own:
+            continue
+        t_sk = median(values(sk, "fit_seconds"))
+        t_own = median(values(own, "fit_seconds"))
+        d, n = TASKS[task]
+        rows.append([
+            d, n, f"{1000 * t_sk:.1f}", f"{1000 * t_own:.1f}", f"{t_sk / t_own:.1f}x",
+            f"{median(values(sk, 'log_posterior')):.2f}",
+            f"{median(values(own, 'log_posterior')):.2f}",
+        ])
+    print(table(
+        ["d", "n", "sklearn GPR fit (ms)", "skhyper fit (ms)", "speed-up",
+         "log-posterior sklearn", "log-posterior skhyper"],
+        rows,
+    ))
+    print()
+
+
+BENCHMARK = Benchmark(
+    title="GP hyperparameter fit: skhyper's own against GaussianProcessRegressor",
+    tasks=TASKS,
+    tools=TOOLS,
+    run=run,
+    report=report,
+    seeds=3,
+    smoke_tasks=["d2-n25", "d2-n50"],
+    versions=("skhyper", "sklearn", "numpy", "scipy"),
+)
 
 if __name__ == "__main__":
-    main()
+    main(BENCHMARK)

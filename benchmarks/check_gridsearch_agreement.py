@@ -20,28 +20,31 @@ The rules checked, for each (estimator, parameter):
   raises a ValueError or TypeError too, before any fit (refused) or after
   (scikit-learn's "All the N fits failed").
 
-Prints a table of outcomes and every disagreement::
+On the harness (``_harness.py``) a task is an estimator, a tool the search
+compared with GridSearchCV (``bayes``; ``hyperband``, over ``n_samples``,
+evaluates its own rows, so only whether it runs is compared) and the seed the
+folds' and the searches' ``random_state`` (0 gives the README's run). Prints a
+table of outcomes and every disagreement::
 
     PYTHONPATH=. python benchmarks/check_gridsearch_agreement.py            # every estimator
-    PYTHONPATH=. python benchmarks/check_gridsearch_agreement.py --limit 20 # a quick look
-    PYTHONPATH=. python benchmarks/check_gridsearch_agreement.py --search hyperband
+    PYTHONPATH=. python benchmarks/check_gridsearch_agreement.py --shard 0/10  # a quick look
+    PYTHONPATH=. python benchmarks/check_gridsearch_agreement.py --tools hyperband
 """
 
-import argparse
 import math
 import re
-import time
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from _harness import Benchmark, main
+from _hooks import Interval, StrOptions
 from sklearn.base import is_classifier
 from sklearn.datasets import make_classification, make_regression
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.utils import all_estimators
 
 from skhyper import BayesSearchCV, HyperbandSearchCV
-from skhyper._compat import Interval, StrOptions
 
 #: estimators too slow for 60 samples x several values, or needing a GPU-free
 #: dependency this check does not install
@@ -95,71 +98,93 @@ def same_scores(a, b):
     )
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--limit", type=int, default=None,
-                        help="only the first N estimators (default: all)")
-    parser.add_argument("--search", choices=["bayes", "hyperband"], default="bayes",
-                        help="the search compared with GridSearchCV; Hyperband "
-                             "(over n_samples) evaluates its own rows, so only "
-                             "whether it runs is compared (default: bayes)")
-    args = parser.parse_args(argv)
+ESTIMATORS = {
+    n: c for kind in ("classifier", "regressor")
+    for n, c in all_estimators(type_filter=kind) if n not in SKIP
+}
+SEARCHES = {"bayes": "BayesSearchCV", "hyperband": "HyperbandSearchCV"}
 
-    Xc, yc = make_classification(n_samples=60, n_features=4, random_state=0)
-    Xr, yr = make_regression(n_samples=60, n_features=4, noise=1.0, random_state=0)
-    cv = KFold(2, shuffle=True, random_state=0)
-    counts, disagreements = {}, []
-    start = time.time()
-    estimators = [
-        (n, c) for kind in ("classifier", "regressor")
-        for n, c in all_estimators(type_filter=kind) if n not in SKIP
-    ][: args.limit]
-    for name, cls in estimators:
-        try:
-            base = cls()
-            classifier = is_classifier(base)
-        except (TypeError, AttributeError):
-            continue  # needs arguments (a meta-estimator without its estimator)
-        # the same model for both searches: its own randomness seeded
-        seeded = {"random_state": 0} if "random_state" in base.get_params() else {}
-        constraints = getattr(cls, "_parameter_constraints", {})
-        X, y = (Xc, yc) if classifier else (Xr, yr)
-        for param, constraint in sorted(constraints.items()):
-            values = values_for(constraint)
-            if values is None or param in ("n_jobs", "verbose", "random_state"):
-                continue
-            grid = outcome(GridSearchCV(cls(**seeded), {param: values}, cv=cv), X, y)
-            if args.search == "bayes":
-                search = BayesSearchCV(cls(**seeded), {param: values}, n_iter=len(values),
-                                       cv=cv, random_state=0)
-            else:
-                search = HyperbandSearchCV(cls(**seeded), {param: values}, cv=cv,
-                                           min_resources=10, factor=2, random_state=0)
-            ours = outcome(search, X, y)
-            key = (grid[0], ours[0])
+
+def run(name, tool, seed, settings):
+    """Every (parameter, values) list of one estimator, by GridSearchCV and
+    by the search under test; None for an estimator that needs arguments."""
+    cls = ESTIMATORS[name]
+    try:
+        base = cls()
+        classifier = is_classifier(base)
+    except (TypeError, AttributeError):
+        return None  # needs arguments (a meta-estimator without its estimator)
+    if classifier:
+        X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    else:
+        X, y = make_regression(n_samples=60, n_features=4, noise=1.0, random_state=0)
+    cv = KFold(2, shuffle=True, random_state=seed)
+    # the same model for both searches: its own randomness seeded
+    seeded = {"random_state": 0} if "random_state" in base.get_params() else {}
+    constraints = getattr(cls, "_parameter_constraints", {})
+    lists = []
+    for param, constraint in sorted(constraints.items()):
+        values = values_for(constraint)
+        if values is None or param in ("n_jobs", "verbose", "random_state"):
+            continue
+        grid = outcome(GridSearchCV(cls(**seeded), {param: values}, cv=cv), X, y)
+        if tool == "bayes":
+            search = BayesSearchCV(cls(**seeded), {param: values}, n_iter=len(values),
+                                   cv=cv, random_state=seed)
+        else:
+            search = HyperbandSearchCV(cls(**seeded), {param: values}, cv=cv,
+                                       min_resources=10, factor=2, random_state=seed)
+        ours = outcome(search, X, y)
+        agree = (
+            (grid[0] == "ok" and ours[0] == "ok"
+             and (tool != "bayes" or same_scores(grid[1], ours[1])))
+            # GridSearchCV raised too: after every fit failed, or before
+            # (its own checks, or a fit's error that no error_score catches)
+            or (grid[0] in ("failed", "refused") and ours[0] in ("failed", "refused"))
+            or grid[0] == "error"
+        )
+        lists.append({"param": param, "values": repr(values), "grid": list(grid),
+                      "ours": list(ours), "agree": bool(agree)})
+    return {"lists": lists}
+
+
+def report(records, settings):
+    for tool, label in SEARCHES.items():
+        runs = [r for r in records if r["tool"] == tool and "error" not in r]
+        if not runs:
+            continue
+        lists = [(r["task"], x) for r in runs for x in r["lists"]]
+        counts = {}
+        for _, x in lists:
+            key = (x["grid"][0], x["ours"][0])
             counts[key] = counts.get(key, 0) + 1
-            agree = (
-                (grid[0] == "ok" and ours[0] == "ok"
-                 and (args.search != "bayes" or same_scores(grid[1], ours[1])))
-                # GridSearchCV raised too: after every fit failed, or before
-                # (its own checks, or a fit's error that no error_score catches)
-                or (grid[0] in ("failed", "refused") and ours[0] in ("failed", "refused"))
-                or grid[0] == "error"
-            )
-            if not agree:
-                disagreements.append((name, param, values, grid, ours))
-    print(f"{len(estimators)} estimators, {sum(counts.values())} (estimator, parameter) "
-          f"lists, {time.time() - start:.0f} s\n")
-    print(f"| GridSearchCV | {type(search).__name__} | lists |")
-    print("|---|---|---:|")
-    for (g, o), n in sorted(counts.items()):
-        print(f"| {g} | {o} | {n} |")
-    print(f"\n{len(disagreements)} disagreements")
-    for name, param, values, grid, ours in disagreements:
-        detail = lambda out: out[1] if out[0] == "ok" else str(out[1])[:300]  # noqa: E731
-        print(f"\n- {name}.{param} = {values!r}\n  GridSearchCV: {grid[0]} {detail(grid)}"
-              f"\n  {args.search}: {ours[0]} {detail(ours)}")
+        print(f"## {label}: {len(runs)} estimators, {len(lists)} (estimator, "
+              f"parameter) lists, {sum(r['seconds'] for r in runs):.0f} s\n")
+        print(f"| GridSearchCV | {label} | lists |")
+        print("|---|---|---:|")
+        for (g, o), n in sorted(counts.items()):
+            print(f"| {g} | {o} | {n} |")
+        disagreements = [(name, x) for name, x in lists if not x["agree"]]
+        print(f"\n{len(disagreements)} disagreements")
+        for name, x in disagreements:
+            grid, ours = x["grid"], x["ours"]
+            detail = lambda out: out[1] if out[0] == "ok" else str(out[1])[:300]  # noqa: E731
+            print(f"\n- {name}.{x['param']} = {x['values']}\n  GridSearchCV: {grid[0]} "
+                  f"{detail(grid)}\n  {tool}: {ours[0]} {detail(ours)}")
+        print()
 
+
+BENCHMARK = Benchmark(
+    title="Does a search evaluate what GridSearchCV evaluates?",
+    tasks=ESTIMATORS,
+    tools=dict.fromkeys(SEARCHES),
+    run=run,
+    report=report,
+    seeds=1,
+    default_tools=["bayes"],
+    smoke_tasks=["Ridge"],
+    smoke_tools=["bayes", "hyperband"],
+)
 
 if __name__ == "__main__":
-    main()
+    main(BENCHMARK)

@@ -1,0 +1,195 @@
+"""The benchmark harness (benchmarks/_harness.py) on a toy benchmark: runs into
+JSON lines, resumed, sharded, merged, summarized. The benchmarks themselves run
+at their smoke size in CI (.ci/run), not here: the test suite stays fast."""
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import _harness  # noqa: E402
+from _harness import (  # noqa: E402
+    Benchmark,
+    Setting,
+    Tool,
+    main,
+    quartiles,
+    shard,
+    table,
+)
+
+
+@pytest.fixture(autouse=True)
+def _environment(monkeypatch):
+    # main() quiets joblib's workers through the environment: not for the
+    # tests that run after these
+    monkeypatch.delenv("PYTHONWARNINGS", raising=False)
+
+
+def _toy(calls, printed):
+    def run(task, tool, seed, settings):
+        calls.append((task, tool, seed))
+        if tool == "source":
+            return {"value": -1, "also": {"x": {"value": -2}, "unasked": {}}}
+        if tool == "broken":
+            raise ValueError("broken tool")
+        if task == "b" and tool == "picky":
+            return None  # does not apply
+        return {"value": seed * settings["scale"], "nan": math.nan}
+
+    def report(runs, settings):
+        printed.append(list(runs))
+
+    return Benchmark(
+        title="toy",
+        tasks={"a": 1, "b": 2},
+        tools={
+            "source": Tool(),
+            "x": Tool(),
+            "picky": Tool(),
+            "broken": Tool(),
+            "absent": Tool(requires=("a_module_nobody_installs",)),
+        },
+        run=run,
+        report=report,
+        settings={"scale": Setting(10, 1, "a size", int)},
+        seeds=3,
+        smoke_tasks=["a"],
+        smoke_tools=["x"],
+    )
+
+
+def test_runs_written_one_line_each_and_resumed(tmp_path, capsys):
+    calls, printed = [], []
+    bench = _toy(calls, printed)
+    out = tmp_path / "runs.jsonl"
+    main(bench, ["--tools", "x,picky", "--out", str(out)])
+    assert len(calls) == 12
+    assert calls[:3] == [("a", "x", 0), ("a", "picky", 0), ("a", "x", 1)]
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    # picky on b does not apply: nothing recorded for it
+    assert len(lines) == 9
+    first = lines[0]
+    assert (first["task"], first["tool"], first["seed"]) == ("a", "x", 0)
+    assert first["settings"] == {"scale": 10}
+    assert first["nan"] is None  # JSON has no NaN
+    x_on_a = [r for r in printed[0] if r["tool"] == "x" and r["task"] == "a"]
+    assert [r["value"] for r in x_on_a] == [0, 10, 20]
+
+    calls.clear()
+    main(bench, ["--tools", "x,picky", "--out", str(out)])
+    # only what recorded nothing runs again
+    assert calls == [("b", "picky", s) for s in range(3)]
+    assert len(printed[1]) == 9
+    # other settings are other runs
+    calls.clear()
+    main(bench, ["--tools", "x", "--out", str(out), "--scale", "2"])
+    assert len(calls) == 6
+    assert "left out" not in capsys.readouterr().out
+
+
+def test_a_run_gives_the_tools_read_off_it(tmp_path):
+    calls, printed = [], []
+    bench = _toy(calls, printed)
+    out = tmp_path / "runs.jsonl"
+    main(bench, ["--tools", "source,x", "--seeds", "1", "--out", str(out)])
+    # x is read off source's run, not run again; "unasked" is not kept
+    assert calls == [("a", "source", 0), ("b", "source", 0)]
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["task"], r["tool"], r["value"]) for r in lines] == [
+        ("a", "source", -1), ("a", "x", -2), ("b", "source", -1), ("b", "x", -2)
+    ]
+    assert lines[1]["read_off"] == "source"
+    # x alone runs on its own
+    calls.clear()
+    main(bench, ["--tools", "x", "--seeds", "1"])
+    assert calls == [("a", "x", 0), ("b", "x", 0)]
+
+
+def test_shards_are_disjoint_and_cover_and_merge(tmp_path):
+    items = list(range(11))
+    parts = [shard(items, f"{i}/3") for i in range(3)]
+    assert sorted(sum(parts, [])) == items
+    assert shard(items, None) == items
+    with pytest.raises(ValueError):
+        shard(items, "3/3")
+    # a shard keeps every item of one key together
+    pairs = [(t, tool, s) for t in "ab" for s in range(2) for tool in "xy"]
+    half = shard(pairs, "0/2", key=lambda p: (p[0], p[2]))
+    assert half == [("a", "x", 0), ("a", "y", 0), ("b", "x", 0), ("b", "y", 0)]
+
+    calls, printed = [], []
+    bench = _toy(calls, printed)
+    for i in range(2):
+        out = str(tmp_path / f"{i}")
+        main(bench, ["--tools", "x", "--shard", f"{i}/2", "--out", out])
+    assert sorted(calls) == sorted((t, "x", s) for t in "ab" for s in range(3))
+    main(bench, ["--table", str(tmp_path / "0"), str(tmp_path / "1")])
+    merged = printed[-1]
+    assert [(r["task"], r["seed"]) for r in merged] == [
+        (t, s) for t in "ab" for s in range(3)
+    ]
+
+
+def test_smoke_failures_and_missing_tools(tmp_path, capsys):
+    calls, printed = [], []
+    bench = _toy(calls, printed)
+    main(bench, ["--smoke"])
+    assert calls == [("a", "x", 0)]
+    assert printed[0][0]["value"] == 0 and printed[0][0]["settings"] == {"scale": 1}
+
+    calls.clear()
+    out = tmp_path / "runs.jsonl"
+    main(bench, ["--tools", "broken,absent", "--seeds", "1", "--out", str(out)])
+    text = capsys.readouterr().out
+    assert "left out, not installed: absent (needs a_module_nobody_installs)" in text
+    assert "broken: 2 failed run(s); first: ValueError: broken tool" in text
+    assert calls == [("a", "broken", 0), ("b", "broken", 0)]
+    # a failed run is tried again on resume
+    calls.clear()
+    main(bench, ["--tools", "broken", "--seeds", "1", "--out", str(out)])
+    assert len(calls) == 2
+
+
+def test_saved_runs_report_with_their_own_settings(tmp_path):
+    calls, printed = [], []
+    bench = _toy(calls, printed)
+    out = tmp_path / "runs.jsonl"
+    main(bench, ["--tools", "x", "--seeds", "1", "--smoke", "--tasks", "a,b",
+                 "--out", str(out)])
+    reported = []
+    bench.report = lambda runs, settings: reported.append(settings)
+    main(bench, ["--table", str(out)])
+    assert reported[-1] == {"scale": 1}  # the runs' own, not the default 10
+    main(bench, ["--table", str(out), "--scale", "3"])
+    assert reported[-1] == {"scale": 3}
+    # the same run at other settings: the later line is the one reported
+    main(bench, ["--tools", "x", "--seeds", "1", "--tasks", "a", "--out", str(out)])
+    main(bench, ["--table", str(out)])
+    assert reported[-1] == {"scale": 10}
+    runs = _harness.load([out], same_settings=False)
+    assert sorted((r["task"], r["settings"]["scale"]) for r in runs) == [
+        ("a", 10), ("b", 1)
+    ]
+
+
+def test_a_line_cut_off_by_a_kill_is_ignored(tmp_path):
+    out = tmp_path / "runs.jsonl"
+    _harness.append(out, {"task": "a", "tool": "x", "seed": 0, "settings": {}})
+    with open(out, "a") as f:
+        f.write('{"task": "a", "to')
+    assert len(_harness.load([out])) == 1
+
+
+def test_quartiles_and_table():
+    assert quartiles([1, 2, 3, 4, 5, None, math.nan]) == (2.0, 3.0, 4.0)
+    assert all(math.isnan(v) for v in quartiles([None]))
+    # a run that never reached a target counts, as infinitely long
+    assert quartiles([1, 2, math.inf]) == (1.5, 2.0, math.inf)
+    assert _harness.fmt_iqr([1, 2, 3]) == "2 [1.5, 2.5]"
+    assert table(["task", "n"], [["a", 1]]).splitlines() == [
+        "| task | n |", "|------|--:|", "| a    | 1 |"
+    ]
