@@ -10,7 +10,8 @@ benchmarks do not. Each name says which benchmark needs it and why.
 # bench_checkpoint: the cost of a checkpoint per batch is the journal's write;
 # timing it alone, without a search around it, needs the journal, the
 # fingerprint that opens it and the batch record it writes.
-from skhyper._checkpoint import Journal, fingerprint
+from skhyper._checkpoint import Journal
+from skhyper._fingerprint import fingerprint
 from skhyper._engine import Batch
 
 # bench_dac: the per-step cost of the in-worker policy loop against the plain
@@ -20,7 +21,7 @@ from skhyper._incremental import Stepper
 
 # bench_hypergradient_tol: the exact hypergradient of one fold-model, to compare
 # with finite differences of the CV loss.
-from skhyper._hypergrad import hyperspec
+from skhyper._hypergradient import hyperspec
 
 # bench_surrogate: scikit-learn's GaussianProcessRegressor given the same
 # priors and L-BFGS-B settings as skhyper's own MAP fit, and the log-posterior
