@@ -371,8 +371,7 @@ def test_surrogate_shows_the_posterior_at_the_grid_and_the_evaluations(fitted):
     opt = search.optimizer_
     display = SurrogateDisplay.from_estimator(search, n_points=40, units="model")
     assert display.params == ["C"] and len(display.grid[0]) == 40
-    gp, _ = opt._posterior()
-    mean, std = gp.predict(opt.space.transform([{"C": c} for c in display.grid[0]]))
+    mean, std = opt.posterior().predict([{"C": c} for c in display.grid[0]])
     np.testing.assert_allclose(display.mean, mean)
     np.testing.assert_allclose(display.std, std)
     assert np.all(np.isfinite(display.acquisition))
@@ -404,10 +403,9 @@ def test_surrogate_of_an_optimizer_peaks_where_the_scores_do():
     held = SurrogateDisplay.from_estimator(opt, "x", fixed={"y": 0.9}, n_points=5,
                                            units="model")
     assert held.fixed == {"y": 0.9}
-    gp, _ = opt._posterior()
     np.testing.assert_allclose(
         held.mean,
-        gp.predict(opt.space.transform([{"x": x, "y": 0.9} for x in held.grid[0]]))[0],
+        opt.posterior().predict([{"x": x, "y": 0.9} for x in held.grid[0]])[0],
     )
     plt.close("all")
 
@@ -514,12 +512,11 @@ def test_surrogate_dependence_is_in_the_metrics_units():
     model = ScoreDependenceDisplay.from_estimator(search, n_points=11, units="model")
     scores = search.cv_results_["mean_test_score"]
     warping = OutputWarping(opt.observed_scores)
-    gp, _ = opt._posterior()
+    posterior = opt.posterior()
     for i, name in enumerate(display.params):
         np.testing.assert_array_equal(display.points[i][1], scores)
         x = display.values[i][4]
-        rows = opt.space.transform([{**p, name: x} for p in opt.observed_params])
-        mu = gp.predict(rows)[0]
+        mu = posterior.predict([{**p, name: x} for p in opt.observed_params])[0]
         # the model's mean over the evaluations, mapped back to the metric
         assert display.averages[i][4] == pytest.approx(
             warping.inverse_transform(mu.mean()))
@@ -604,10 +601,9 @@ def test_surrogate_dependence_averages_the_model_over_the_evaluations():
     opt = _told_quadratic()
     display = ScoreDependenceDisplay.from_estimator(opt, n_points=51, units="model")
     assert display.method == "surrogate" and display.params == ["x", "y"]
-    gp, _ = opt._posterior()
     x = display.values[0][10]
-    rows = opt.space.transform([{**p, "x": x} for p in opt.observed_params])
-    assert display.averages[0][10] == pytest.approx(gp.predict(rows)[0].mean())
+    rows = [{**p, "x": x} for p in opt.observed_params]
+    assert display.averages[0][10] == pytest.approx(opt.posterior().predict(rows)[0].mean())
     # x matters, y hardly: the dependence peaks at x=0.3 and is flat in y
     assert display.values[0][int(np.argmax(display.averages[0]))] == pytest.approx(
         0.3, abs=0.06
