@@ -5,7 +5,13 @@ validation-loss curve.
 import numpy as np
 
 from .._figures import pyplot
-from ._common import _check_count, _check_params, _is_numeric, _results_with, _slice_values
+from ._common import (
+    _check_count,
+    _check_params,
+    _is_numeric,
+    _results_with,
+    _slice_values,
+)
 
 
 class HypergradientDisplay:
