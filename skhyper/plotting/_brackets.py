@@ -42,14 +42,17 @@ class BracketsDisplay:
     axes_ : list of matplotlib Axes
         One per bracket, after :meth:`plot`.
     figure_ : matplotlib Figure
-        Their figure.
+        The figure of the panels.
     lines_ : dict
         For each bracket ``s``, its lines, one per configuration.
 
+    See Also
+    --------
+    skhyper.HyperbandSearchCV : The search drawn.
+    ConvergenceDisplay : The best full-budget score, evaluation after evaluation.
+
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> from sklearn.datasets import load_digits
     >>> from sklearn.linear_model import LogisticRegression
     >>> from skhyper import HyperbandSearchCV, Real
@@ -123,7 +126,7 @@ class BracketsDisplay:
             One per bracket; a new figure's row of panels (sharing the score
             axis) when None.
         **kwargs : dict
-            Passed to matplotlib's ``Axes.plot`` for every line.
+            For every line's ``Axes.plot``.
 
         Returns
         -------

@@ -59,10 +59,14 @@ class ConvergenceDisplay:
     lines_ : list of matplotlib Line2D
         One step line per search.
 
+    See Also
+    --------
+    skhyper.compare.compare_searches : Runs searches on several seeds and
+        compares their median curves.
+    BracketsDisplay : What happens inside one Hyperband bracket.
+
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.linear_model import LogisticRegression
     >>> from sklearn.model_selection import RandomizedSearchCV
@@ -146,12 +150,9 @@ class ConvergenceDisplay:
 
         Parameters
         ----------
-        ax : matplotlib Axes, default=None
-            Where to draw; a new figure's axes when None.
-        x : {"evaluations", "fit_seconds"}, default="evaluations"
-            What the horizontal axis counts.
-        **kwargs : dict
-            Passed to matplotlib's ``Axes.step`` for every line.
+        ax, x, **kwargs
+            Where to draw, what the horizontal axis counts, and what each
+            ``Axes.step`` gets: as in :meth:`from_estimator`.
 
         Returns
         -------

@@ -110,14 +110,16 @@ class ScoreDependenceDisplay:
     Attributes
     ----------
     axes_ : list of matplotlib Axes
-        One per parameter, after :meth:`plot`.
+        A panel per parameter of ``params``, set by :meth:`plot`.
     figure_ : matplotlib Figure
-        Their figure.
+        Where they are.
+
+    See Also
+    --------
+    SurrogateDisplay : A slice of the surrogate through the best setting.
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.model_selection import GridSearchCV
     >>> from sklearn.tree import DecisionTreeClassifier
@@ -257,7 +259,7 @@ class ScoreDependenceDisplay:
         Parameters
         ----------
         axes : list of matplotlib Axes, default=None
-            One per parameter; a new figure's row of panels when None.
+            As in :meth:`from_estimator`.
 
         Returns
         -------

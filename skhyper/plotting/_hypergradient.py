@@ -54,14 +54,17 @@ class HypergradientDisplay:
     Attributes
     ----------
     ax_ : matplotlib Axes
-        The axes drawn on, after :meth:`plot`.
+        Where :meth:`plot` drew the path.
     figure_ : matplotlib Figure
-        Its figure.
+        The figure of ``ax_``.
+
+    See Also
+    --------
+    skhyper.HypergradientSearchCV : The search drawn, and the losses it
+        differentiates.
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> from sklearn.datasets import load_diabetes
     >>> from sklearn.linear_model import Ridge
     >>> from skhyper import HypergradientSearchCV, Real
@@ -155,10 +158,9 @@ class HypergradientDisplay:
 
         Parameters
         ----------
-        ax : matplotlib Axes, default=None
-            Where to draw; a new figure's axes when None.
-        **kwargs : dict
-            Passed to matplotlib's ``Axes.plot`` for the path.
+        ax, **kwargs
+            Where to draw (None: a new figure) and the path's style, given
+            to :meth:`from_estimator` as well.
 
         Returns
         -------

@@ -30,29 +30,30 @@ class PolicyDisplay:
     Attributes
     ----------
     axes_ : list of matplotlib Axes
-        One per parameter, after :meth:`plot`.
+        One per dynamic hyperparameter, drawn by :meth:`plot`.
     figure_ : matplotlib Figure
         Their figure.
     lines_ : dict of str -> list of matplotlib Line2D
         For each parameter, one line per fold.
 
+    See Also
+    --------
+    skhyper.DACSearchCV : The search drawn, and the policies it learns.
+
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
-    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.datasets import load_iris
     >>> from sklearn.linear_model import SGDClassifier
     >>> from skhyper import DACSearchCV, Real
     >>> from skhyper.plotting import PolicyDisplay
-    >>> X, y = load_digits(return_X_y=True)
     >>> search = DACSearchCV(
     ...     SGDClassifier(learning_rate="constant", random_state=0),
-    ...     {"eta0": Real(1e-4, 1e-1, prior="log-uniform")},
-    ...     n_steps=5, n_iter=8, cv=3, random_state=0,
-    ... ).fit(X / 16, y)
+    ...     {"eta0": Real(1e-3, 1.0, prior="log-uniform")}, n_steps=4, n_iter=6,
+    ...     random_state=0,
+    ... ).fit(*load_iris(return_X_y=True))
     >>> display = PolicyDisplay.from_estimator(search)
-    >>> display.parameters, display.values["eta0"].shape
-    (['eta0'], (3, 5))
+    >>> display.parameters, display.values["eta0"].shape  # 5 folds, 4 steps
+    (['eta0'], (5, 4))
     """
 
     def __init__(self, *, parameters, values):
@@ -104,10 +105,9 @@ class PolicyDisplay:
 
         Parameters
         ----------
-        axes : list of matplotlib Axes, default=None
-            One per parameter; a new figure's row of panels when None.
-        **kwargs : dict
-            Passed to matplotlib's ``Axes.plot`` for every line.
+        axes, **kwargs
+            The panels, one per dynamic hyperparameter (new when None), and
+            every fold's line style: see :meth:`from_estimator`.
 
         Returns
         -------

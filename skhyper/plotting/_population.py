@@ -83,17 +83,21 @@ class LineageDisplay:
     Attributes
     ----------
     ax_ : matplotlib Axes
-        The axes drawn on, after :meth:`plot`.
+        Where :meth:`plot` drew the population.
     figure_ : matplotlib Figure
         Its figure.
     lines_ : list of matplotlib Line2D
         One per member and round after the first (its segment), then the
         winner's lineage.
 
+    See Also
+    --------
+    ScheduleDisplay : The hyperparameters along the same lineages.
+    skhyper.PBTSearchCV : The search drawn; its ``best_schedule_`` is the
+        winner's lineage read as a schedule.
+
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> from sklearn.datasets import load_digits
     >>> from sklearn.linear_model import SGDClassifier
     >>> from skhyper import PBTSearchCV, Real
@@ -155,10 +159,9 @@ class LineageDisplay:
 
         Parameters
         ----------
-        ax : matplotlib Axes, default=None
-            Where to draw; a new figure's axes when None.
-        **kwargs : dict
-            Passed to matplotlib's ``Axes.plot`` for every member's segment.
+        ax, **kwargs
+            The Axes (a new figure's when None) and the style of every
+            member's segment, as in :meth:`from_estimator`.
 
         Returns
         -------
@@ -225,26 +228,29 @@ class ScheduleDisplay:
     Attributes
     ----------
     axes_ : list of matplotlib Axes
-        One per parameter, after :meth:`plot`.
+        The panels of :meth:`plot`, in the order of ``parameters``.
     figure_ : matplotlib Figure
         Their figure.
 
+    See Also
+    --------
+    LineageDisplay : The scores of the same population, and who copied whom.
+
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
-    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.datasets import load_iris
     >>> from sklearn.linear_model import SGDClassifier
     >>> from skhyper import PBTSearchCV, Real
     >>> from skhyper.plotting import ScheduleDisplay
-    >>> X, y = load_digits(return_X_y=True)
+    >>> space = {"alpha": Real(1e-5, 1e-1, prior="log-uniform"),
+    ...          "eta0": Real(1e-3, 1.0, prior="log-uniform")}
     >>> search = PBTSearchCV(
-    ...     SGDClassifier(random_state=0), {"alpha": Real(1e-5, 1e-1, prior="log-uniform")},
-    ...     population_size=6, n_steps=8, interval=2, cv=3, random_state=0,
-    ... ).fit(X / 16, y)
+    ...     SGDClassifier(learning_rate="constant", random_state=0), space,
+    ...     population_size=4, n_steps=6, interval=2, random_state=0,
+    ... ).fit(*load_iris(return_X_y=True))
     >>> display = ScheduleDisplay.from_estimator(search)
-    >>> display.parameters, display.starts.tolist(), len(display.best_schedule["alpha"])
-    (['alpha'], [0.0, 2.0, 4.0, 6.0, 8.0], 4)
+    >>> display.parameters, display.starts.tolist(), len(display.best_schedule["eta0"])
+    (['alpha', 'eta0'], [0.0, 2.0, 4.0, 6.0], 3)
     """
 
     def __init__(self, *, parameters, starts, values, best_schedule):
@@ -309,9 +315,9 @@ class ScheduleDisplay:
         Parameters
         ----------
         axes : list of matplotlib Axes, default=None
-            One per parameter; a new figure's row of panels when None.
+            A panel per parameter (a new figure's row when None).
         **kwargs : dict
-            Passed to matplotlib's ``Axes.step`` for the winner's schedule.
+            The winner's ``Axes.step`` style.
 
         Returns
         -------

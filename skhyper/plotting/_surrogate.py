@@ -107,10 +107,14 @@ class SurrogateDisplay:
     figure_ : matplotlib Figure
         Their figure.
 
+    See Also
+    --------
+    ScoreDependenceDisplay : The surrogate's partial dependence on each
+        parameter, averaged over the evaluations rather than a slice.
+    skhyper.BayesOptimizer.posterior : The model drawn, to read it directly.
+
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.svm import SVC
     >>> from skhyper import BayesSearchCV, Real
@@ -246,11 +250,8 @@ class SurrogateDisplay:
 
         Parameters
         ----------
-        axes : list of two matplotlib Axes, default=None
-            For the surrogate and the acquisition; a new figure's when None.
-        **kwargs : dict
-            Passed to ``Axes.plot`` (one parameter) or ``Axes.contourf``
-            (two) for the surrogate's mean.
+        axes, **kwargs
+            As in :meth:`from_estimator`.
 
         Returns
         -------

@@ -66,19 +66,16 @@ class Posterior:
         return self._model.predict(self._space.transform(params))
 
     def acquisition(self, params):
-        """The optimizer's acquisition function at parameter settings.
-
-        Parameters
-        ----------
-        params : list of dict
-            Settings of the optimizer's space.
+        """The optimizer's acquisition function at parameter settings
+        (``params``, as for :meth:`predict`), a value each: ``acq_func`` of
+        the model's prediction, with the best model score told as the
+        incumbent.
 
         Returns
         -------
         values : ndarray of shape (len(params),)
-            ``acq_func`` of the model's prediction, with the best model
-            score told as the incumbent (a logarithm for ``"log_ei"``, and
-            for ``"pi"`` the log-probability).
+            A logarithm for ``"log_ei"``, and for ``"pi"`` the
+            log-probability.
         """
         mean, std = self.predict(params)
         return np.asarray(evaluate_acquisition(
