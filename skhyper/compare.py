@@ -16,6 +16,7 @@ from sklearn.base import clone, is_classifier
 from sklearn.model_selection import train_test_split
 
 from ._compat import Interval, RealNotInt, validate_parameter_constraints
+from ._figures import panels
 from ._results import (
     best_so_far,
     fit_seconds,
@@ -429,9 +430,7 @@ class SearchComparison:
         -------
         axes : list of two matplotlib Axes
         """
-        from .plotting import _panels
-
-        left, right = _panels(axes, 2, "panel", width=5)
+        left, right = panels(axes, 2, "panel", width=5)
         for k, (name, runs) in enumerate(self.curves.items()):
             color = f"C{k % 10}"
             end = max(seconds[-1] for seconds, _ in runs if len(seconds))

@@ -10,6 +10,7 @@ from threadpoolctl import ThreadpoolController
 
 from .space import SearchSpace
 from .space._space import warn_two_tuple_ranges
+from .surrogate._posterior import Posterior
 from .surrogate._warping import OutputWarping
 from .surrogate import ACQUISITIONS, SurrogateGP, evaluate_acquisition, fit_gp
 from .surrogate._optimize import maximize_acquisition, movable_columns, row_key
@@ -289,21 +290,55 @@ class BayesOptimizer:
             self._gp_cache = (self._surrogate, self._surrogate.to_sklearn())
         return self._gp_cache[1]
 
-    def _posterior(self):
-        """The surrogate conditioned on every score told, for displays.
+    def posterior(self):
+        """The surrogate conditioned on every score told, to read what it predicts.
 
-        ``(gp, y)``: the model of the last ask's hyperparameters (fitted
-        afresh when no ask used a model yet) conditioned on all told rows,
-        and the model scores ``y`` it was conditioned on, in told order.
+        The model has the hyperparameters of the last model-based
+        :meth:`ask` (or is fitted afresh when no ask used a model yet) and is
+        conditioned on every setting told, failed ones as the worst score.
+        The displays of :mod:`skhyper.plotting` draw it. Reading it changes
+        nothing in the optimizer.
+
+        Returns
+        -------
+        posterior : Posterior
+            With ``predict(params)`` (the model's mean and standard
+            deviation, in model units: standardized, power-transformed
+            scores), ``acquisition(params)`` and ``to_metric(values)``, which
+            maps model units back to the metric's through the inverse of the
+            output warping (so the mean maps to the predictive median).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skhyper import BayesOptimizer, Real
+        >>> x = np.linspace(-2.0, 2.0, 9)
+        >>> opt = BayesOptimizer({"x": Real(-2.0, 2.0)}).tell(
+        ...     [{"x": v} for v in x], -(x - 0.5) ** 2
+        ... )
+        >>> posterior = opt.posterior()
+        >>> mean, std = posterior.predict([{"x": 0.5}, {"x": -2.0}])
+        >>> bool(mean[0] > mean[1])
+        True
+        >>> median = posterior.to_metric(mean)  # in the scores' units
+        >>> bool(abs(median[0]) < 0.01 and abs(median[1] + 6.25) < 0.1)
+        True
+        >>> low = posterior.to_metric(mean - 2 * std)  # the 2.3 % quantile
+        >>> bool(low[0] <= median[0]), posterior.acquisition([{"x": 0.5}]).shape
+        (True, (1,))
         """
         self._check_params()
-        y = np.asarray(self._y, dtype=float)
-        if not np.isfinite(y).any():
+        scores = np.asarray(self._y, dtype=float)
+        if not np.isfinite(scores).any():
             raise ValueError("no finite score has been told yet.")
-        X, y = np.array(self._Z), _model_scores(y)
-        if self._theta is None:
-            return fit_gp(X, y), y
-        return SurrogateGP(self._theta, X, y), y
+        warping = OutputWarping(scores)
+        X, y = np.array(self._Z), warping.transform(scores)
+        model = fit_gp(X, y) if self._theta is None else SurrogateGP(self._theta, X, y)
+        return Posterior(
+            space=self.space, model=model, warping=warping,
+            observed_params=self.observed_params, observed_scores=scores,
+            acq_func=self.acq_func, xi=self.xi, kappa=self.kappa,
+        )
 
     @property
     def observed_params(self):
