@@ -170,7 +170,7 @@ def _surrogate_view(search, display, units):
         to_units, label = np.asarray, "score (model units)"
         scores = np.where(np.isfinite(scores), posterior.model_scores, np.nan)
     else:
-        metric = getattr(search, "_metric", None) if search is not optimizer else None
+        metric = getattr(search, "_search_metric", None) if search is not optimizer else None
         to_units = posterior.to_metric
         label = metric_label(search, metric) if metric else "score"
     return _SurrogateView(posterior, space.subspaces[k], told, to_units, scores, label,
