@@ -1,7 +1,5 @@
-"""What every test module shares: one BLAS/OpenMP thread, and the collection
-rules of scikit-learn's own search tests."""
-
-import os
+"""The collection rules of scikit-learn's own search tests (the thread limits
+and the slow docstring examples are in the root conftest.py)."""
 
 import pytest
 
@@ -39,31 +37,10 @@ def _is_shim(value, shims):
     return any(value is shim for shim in shims)
 
 
-# Numerical libraries start a thread per core for every matrix product; with
-# the tests' small matrices, and several test processes or joblib workers on a
-# 2-core machine, those threads only oversubscribe the cores (a loaded machine
-# ran the suite 3-6x slower). One thread each, for this process and those it
-# starts, unless the environment says otherwise.
-_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def pytest_configure(config):
-    for name in _THREAD_VARIABLES:
-        os.environ.setdefault(name, "1")
-    from threadpoolctl import threadpool_limits
-
-    config._skhyper_thread_limits = threadpool_limits(
-        limits=int(os.environ["OMP_NUM_THREADS"])
-    )
-
-
 def pytest_collection_modifyitems(config, items):
-    """Deselect the copies of scikit-learn's tests that never run a shim; the
-    docstrings' examples (whole searches each) are slow."""
+    """Deselect the copies of scikit-learn's tests that never run a shim."""
     kept, deselected = [], []
     for item in items:
-        if item.path.parent.name != "tests":  # a docstring of the package
-            item.add_marker(pytest.mark.slow)
         module = getattr(item, "module", None)
         shims = getattr(module, "SHIM_CLASSES", None)
         if shims is None:
