@@ -27,14 +27,14 @@ from skhyper.surrogate._gp import (
     _FTOL,
     _GTOL,
     _MAXITER,
-    LengthScalePrior,
+    HyperparameterPrior,
     _squared_differences,
 )
 
 
 def fit_with_sklearn(X, y, kernel):
     """The same MAP fit through GaussianProcessRegressor's optimizer hook."""
-    prior = LengthScalePrior(X.shape[1])
+    prior = HyperparameterPrior(X.shape[1])
 
     def hook(obj_func, initial_theta, bounds):
         def objective(theta):
@@ -58,7 +58,7 @@ def fit_with_sklearn(X, y, kernel):
 
 def log_posterior(theta, X, y):
     lml = log_marginal_likelihood(theta, _squared_differences(X), y, eval_gradient=False)
-    return lml + LengthScalePrior(X.shape[1]).log_prior(theta)[0]
+    return lml + HyperparameterPrior(X.shape[1]).log_prior(theta)[0]
 
 
 def timed(fn, repeats):

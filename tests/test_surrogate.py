@@ -3,7 +3,7 @@ import pytest
 from scipy.special import ndtr
 
 from skhyper.surrogate import evaluate_acquisition, fit_gp, log_h, log_marginal_likelihood
-from skhyper.surrogate._gp import LengthScalePrior, _squared_differences
+from skhyper.surrogate._gp import HyperparameterPrior, _squared_differences
 from skhyper.surrogate._acquisition import ACQUISITIONS
 
 
@@ -117,7 +117,7 @@ def test_fit_is_a_map_optimum():
     y = np.sin(5 * X[:, 0]) + 0.05 * rng.normal(size=20)
     y = (y - y.mean()) / y.std()
     gp = fit_gp(X, y)
-    prior, sq = LengthScalePrior(2), _squared_differences(X)
+    prior, sq = HyperparameterPrior(2), _squared_differences(X)
 
     def posterior(theta):
         return log_marginal_likelihood(theta, sq, y, eval_gradient=False) + prior.log_prior(theta)[0]
