@@ -1,29 +1,25 @@
 """Bayesian optimization with an ask/tell interface, usable without scikit-learn CV."""
 
-import functools
 import numbers
 import warnings
 
 import numpy as np
 from sklearn.utils import check_random_state
-from threadpoolctl import ThreadpoolController
 
 from .space import SearchSpace
 from .space._space import warn_two_tuple_ranges
-from .surrogate._warping import OutputWarping
-from .surrogate import ACQUISITIONS, SurrogateGP, evaluate_acquisition, fit_gp
-from .surrogate._optimize import maximize_acquisition, movable_columns, row_key
+from .surrogate import ACQUISITIONS, SurrogateGP, fit_gp
+from .surrogate._optimize import movable_columns, row_key
+from .surrogate._propose import FANTASIES, BatchModel, fit_model, propose_batch
+from .surrogate._threads import single_threaded_blas
+from .surrogate._warping import model_scores
 
 __all__ = ["BayesOptimizer"]
 
-BATCH_STRATEGIES = ("constant_liar", "kriging_believer")
+BATCH_STRATEGIES = FANTASIES
 INITIAL_POINT_GENERATORS = ("sobol", "random")
 # Number of best observed points the acquisition optimizer searches around.
 _N_ANCHORS = 5
-# Above this many observations the hyperparameters are re-optimized only once
-# the data have grown by _REFIT_GROWTH since the last optimization; in between
-# the model is conditioned on the new data with the previous hyperparameters.
-_ALWAYS_REFIT_BELOW, _REFIT_GROWTH = 200, 0.05
 # Largest finite space whose unseen points are enumerated when random draws
 # keep hitting points already seen.
 _MAX_ENUMERATION = 100_000
@@ -300,7 +296,7 @@ class BayesOptimizer:
         y = np.asarray(self._y, dtype=float)
         if not np.isfinite(y).any():
             raise ValueError("no finite score has been told yet.")
-        X, y = np.array(self._Z), _model_scores(y)
+        X, y = np.array(self._Z), model_scores(y)
         if self._theta is None:
             return fit_gp(X, y), y
         return SurrogateGP(self._theta, X, y), y
@@ -390,9 +386,7 @@ class BayesOptimizer:
         single = n_points is None
         n = 1 if single else n_points
         _check_int("n_points", n, 1)
-        # The model's matrices are small: multi-threaded BLAS only adds
-        # synchronisation, which on a busy machine costs 10-100x.
-        with _threadpool_controller().limit(limits=1, user_api="blas"):
+        with single_threaded_blas():
             params, acq = self._propose(n)
         self.last_acquisition_ = np.asarray(acq, dtype=float)
         if single:
@@ -402,33 +396,68 @@ class BayesOptimizer:
         return params
 
     def _propose(self, n):
-        out, acq = [], []
+        """``n`` settings by the shared batch loop, and their acquisition values."""
         model = None
-        while len(out) < n:
-            z, value = None, np.nan
-            # points told without being asked count towards the design too
-            if len(self._y) + len(self._pending) < self.n_initial_points_:
-                z = self._next_initial()
-            elif np.isfinite(self._y).any():
-                if model is None:
-                    model = self._Model(self)
-                z, value = model.propose()
-            if z is None:
-                z = self._random_unseen()
-            if z is None:
-                break  # a finite space is exhausted
-            params = self.space.inverse_transform(z)[0]
-            key, rows = self._encode(params)
-            self._seen.add(row_key(z))
-            if key in self._settings:
-                continue  # another row of a setting asked or told before
-            self._mark_seen(key, rows)
-            self._pending[key] = z
-            out.append(params)
-            acq.append(value)
-            if model is not None and len(out) < n:
+
+        def next_point():
+            nonlocal model
+            while True:
+                z, value = None, np.nan
+                # points told without being asked count towards the design too
+                if len(self._y) + len(self._pending) < self.n_initial_points_:
+                    z = self._next_initial()
+                elif np.isfinite(self._y).any():
+                    if model is None:
+                        model = self._batch_model()
+                    z, value = model.maximize()
+                if z is None:
+                    z = self._random_unseen()
+                if z is None:
+                    return None, value  # a finite space is exhausted
+                key, rows = self._encode(self.space.inverse_transform(z)[0])
+                self._seen.add(row_key(z))
+                if key in self._settings:
+                    continue  # another row of a setting asked or told before
+                self._mark_seen(key, rows)
+                self._pending[key] = z
+                return z, value
+
+        def add_fantasy(z):
+            if model is not None:
                 model.add_fantasy(z)
-        return out, acq
+
+        points, values = propose_batch(n, next_point, add_fantasy)
+        return [self.space.inverse_transform(z)[0] for z in points], values
+
+    def _batch_model(self):
+        """The surrogate of this ask, believing every pending point a fantasy."""
+        X, y = np.array(self._Z), model_scores(self._y)
+        last_fit = None if self._theta is None else (self._theta, self._theta_n)
+        gp, optimized = fit_model(X, y, last_fit)
+        if optimized:
+            self._theta, self._theta_n = gp.theta, len(y)
+        self._surrogate = gp
+        top = np.argsort(-y)[:_N_ANCHORS]
+        box = self._trust_region(X[top[0]], gp.length_scale) if self.trust_region else None
+        model = BatchModel(
+            gp,
+            self.space,
+            self._seen,
+            self._rng,
+            acq_func=self.acq_func,
+            best=y.max(),
+            xi=self.xi,
+            kappa=self.kappa,
+            fantasy=self.batch_strategy,
+            anchors=X[top],
+            box=box,
+            n_candidates=self.n_candidates,
+            n_restarts=self.n_restarts,
+        )
+        # Points asked earlier and still pending count as fantasies too.
+        for z in self._pending.values():
+            model.add_fantasy(z)
+        return model
 
     def _encode(self, params):
         """The key of a setting and all its rows, first the one of transform."""
@@ -517,86 +546,6 @@ class BayesOptimizer:
         low[movable] = np.clip(center[movable] - half, 0.0, 1.0)
         high[movable] = np.clip(center[movable] + half, 0.0, 1.0)
         return low, high, self.space.subspace_of(center[None, :])[0]
-
-    class _Model:
-        """The surrogate of one ask: fitted once, conditioned on fantasies."""
-
-        def __init__(self, opt):
-            self.opt = opt
-            self.X = np.array(opt._Z)
-            self.y = _model_scores(opt._y)
-            self.best = self.y.max()
-            n = len(self.y)
-            if (
-                opt._theta is None
-                or n < _ALWAYS_REFIT_BELOW
-                or n >= (1 + _REFIT_GROWTH) * opt._theta_n
-            ):
-                self.gp = fit_gp(self.X, self.y, opt._theta)
-                opt._theta, opt._theta_n = self.gp.theta, n
-            else:
-                self.gp = SurrogateGP(opt._theta, self.X, self.y)
-            opt._surrogate = self.gp
-            # Points asked earlier and still pending count as fantasies too.
-            for z in opt._pending.values():
-                self.add_fantasy(z)
-
-        def add_fantasy(self, z):
-            if self.opt.batch_strategy == "kriging_believer":
-                lie = self.gp.predict(z[None, :])[0][0]
-            else:
-                lie = self.y[: len(self.opt._y)].min()
-            self.X = np.vstack([self.X, z])
-            self.y = np.append(self.y, lie)
-            self.gp = self.gp.condition(self.X, self.y)
-
-        def acquisition(self, Z, return_grad=False):
-            opt = self.opt
-            return _acquisition(
-                self.gp, Z, opt.acq_func, self.best, opt.xi, opt.kappa, return_grad
-            )
-
-        def propose(self):
-            opt = self.opt
-            n_told = len(opt._y)
-            top = np.argsort(-self.y[:n_told])[:_N_ANCHORS]
-            box = None
-            if opt.trust_region:
-                box = opt._trust_region(self.X[top[0]], self.gp.length_scale)
-            return maximize_acquisition(
-                self.acquisition,
-                opt.space,
-                opt._seen,
-                opt._rng,
-                n_candidates=opt.n_candidates,
-                n_restarts=opt.n_restarts,
-                anchors=self.X[top],
-                box=box,
-            )
-
-
-def _model_scores(scores):
-    """What the surrogate is fitted to: the scores with each failed (NaN)
-    evaluation told as the worst finite score, warped by :class:`OutputWarping`."""
-    return OutputWarping(scores).transform(scores)
-
-
-def _acquisition(gp, Z, name, best, xi, kappa, return_grad=False):
-    """The acquisition ``name`` of ``gp`` at rows ``Z`` (and its input gradient)."""
-    if return_grad:
-        mu, sigma, d_mu, d_sigma = gp.predict(Z, return_grad=True)
-    else:
-        mu, sigma = gp.predict(Z)
-    value, a_mu, a_sigma = evaluate_acquisition(name, mu, sigma, best, xi, kappa)
-    if not return_grad:
-        return value
-    return value, a_mu[:, None] * d_mu + a_sigma[:, None] * d_sigma
-
-
-@functools.lru_cache(maxsize=1)
-def _threadpool_controller():
-    # Inspecting the loaded BLAS libraries costs milliseconds: do it once.
-    return ThreadpoolController()
 
 
 def _check_choice(name, value, choices):
