@@ -1,11 +1,13 @@
 """Bayesian optimization with an ask/tell interface, usable without scikit-learn CV."""
 
-import numbers
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import check_random_state
 
+from . import _compat
+from ._compat import Interval, StrOptions
 from .space import SearchSpace
 from .space._space import warn_two_tuple_ranges
 from .surrogate import ACQUISITIONS, SurrogateGP, fit_gp
@@ -190,6 +192,23 @@ class BayesOptimizer:
         self.trust_region = trust_region
         self.random_state = random_state
 
+    _parameter_constraints: dict = {
+        "n_initial_points": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+        "initial_point_generator": [StrOptions(set(INITIAL_POINT_GENERATORS))],
+        "acq_func": [StrOptions(set(ACQUISITIONS))],
+        # finite: the acquisition of an infinite margin or weight is NaN
+        "xi": [Interval(Real, 0, np.inf, closed="left")],
+        "kappa": [Interval(Real, 0, np.inf, closed="left")],
+        "batch_strategy": [StrOptions(set(BATCH_STRATEGIES))],
+        "n_candidates": [Interval(Integral, 1, MAX_CANDIDATES, closed="both")],
+        "n_restarts": [Interval(Integral, 1, None, closed="left")],
+        "trust_region": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
     # What a fresh optimizer has observed: nothing. These read-only class
     # defaults answer the properties below until the first ask or tell gives
     # the optimizer its own state (_check_params).
@@ -216,44 +235,18 @@ class BayesOptimizer:
         read, so that one changed in between is checked again.
         """
         space = self.space
-        _check_choice("acq_func", self.acq_func, ACQUISITIONS)
-        _check_choice("batch_strategy", self.batch_strategy, BATCH_STRATEGIES)
-        _check_choice(
-            "initial_point_generator",
-            self.initial_point_generator,
-            INITIAL_POINT_GENERATORS,
+        _compat.validate_constraints(
+            self._parameter_constraints,
+            {name: getattr(self, name) for name in self._parameter_constraints},
+            type(self).__name__,
         )
         n_initial_points = self.n_initial_points
-        if isinstance(n_initial_points, str) and n_initial_points == "auto":
+        if isinstance(n_initial_points, str):
             n_initial_points = auto_n_initial_points(space)
-        _check_int("n_initial_points", n_initial_points, 1, ' or "auto"')
-        _check_int("n_candidates", self.n_candidates, 1, high=MAX_CANDIDATES)
-        _check_int("n_restarts", self.n_restarts, 1)
-        if not isinstance(self.trust_region, (bool, np.bool_)):
-            raise ValueError(
-                f"trust_region must be True or False; got {self.trust_region!r}."
-            )
-        for name in ("xi", "kappa"):
-            value = getattr(self, name)
-            if (
-                not isinstance(value, numbers.Real)
-                or isinstance(value, bool)
-                or not 0 <= value < np.inf
-            ):
-                raise ValueError(
-                    f"{name} must be a finite non-negative number; got {value!r}."
-                )
         self.n_initial_points_ = n_initial_points
         if "_rng" in self.__dict__:
             return
-        try:
-            rng = check_random_state(self.random_state)
-        except ValueError:
-            raise ValueError(
-                f"random_state must be None, an int or a numpy RandomState "
-                f"instance; got {self.random_state!r}."
-            ) from None
-        self._rng = rng
+        self._rng = check_random_state(self.random_state)
         self._Z = []  # told points, unit-cube rows
         self._y = []  # their scores (NaN for failures)
         self._params = []
@@ -385,7 +378,11 @@ class BayesOptimizer:
         self._check_params()
         single = n_points is None
         n = 1 if single else n_points
-        _check_int("n_points", n, 1)
+        _compat.validate_constraints(
+            {"n_points": [Interval(Integral, 1, None, closed="left")]},
+            {"n_points": n},
+            "BayesOptimizer.ask",
+        )
         with single_threaded_blas():
             params, acq = self._propose(n)
         self.last_acquisition_ = np.asarray(acq, dtype=float)
@@ -546,19 +543,3 @@ class BayesOptimizer:
         low[movable] = np.clip(center[movable] - half, 0.0, 1.0)
         high[movable] = np.clip(center[movable] + half, 0.0, 1.0)
         return low, high, self.space.subspace_of(center[None, :])[0]
-
-
-def _check_choice(name, value, choices):
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {choices}; got {value!r}.")
-
-
-def _check_int(name, value, low, alternative="", high=None):
-    if (
-        not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low
-        or (high is not None and value > high)
-    ):
-        within = f">= {low}" if high is None else f"in [{low}, {high}]"
-        raise ValueError(
-            f"{name} must be an integer {within}{alternative}; got {value!r}."
-        )

@@ -109,6 +109,10 @@ def test_same_seed_same_proposals():
         ({"n_initial_points": "many"}, ValueError, "n_initial_points"),
         ({"xi": -1}, ValueError, "xi"),
         ({"kappa": np.nan}, ValueError, "kappa"),
+        ({"xi": np.inf}, ValueError, "xi"),
+        ({"kappa": True}, TypeError, "kappa.*not a bool"),
+        ({"n_initial_points": True}, TypeError, "n_initial_points.*not a bool"),
+        ({"trust_region": 1}, ValueError, "trust_region"),
         ({"n_candidates": 0}, ValueError, "n_candidates"),
         ({"n_restarts": 1.5}, ValueError, "n_restarts"),
         ({"random_state": "seed"}, ValueError, "random_state"),
@@ -125,6 +129,13 @@ def test_invalid_settings_raise_at_first_use_naming_the_parameter(kwargs, error,
             opt.ask()
         else:
             opt.tell({"x": 0.5}, 1.0)
+
+
+@pytest.mark.parametrize("n_points", [0, 1.5, True])
+def test_ask_refuses_a_batch_size_that_is_not_a_positive_integer(n_points):
+    opt = BayesOptimizer({"x": Real(0, 1)}, random_state=0)
+    with pytest.raises((ValueError, TypeError), match="n_points"):
+        opt.ask(n_points)
 
 
 def test_init_only_stores_the_parameters():
