@@ -149,6 +149,12 @@ class BayesOptimizer:
     exhausted : bool
         Whether every distinct setting of a finite space was asked or told;
         False for a fresh optimizer.
+    trust_region_length_ : float or None
+        The side of the trust region's box in unit-cube coordinates, before
+        it is stretched along the model's length scales, as the last
+        model-based :meth:`ask` left it: 0.8 at first, doubled or halved by
+        the scores told since; None before such an ask and with
+        ``trust_region=False``.
 
     See Also
     --------
@@ -319,6 +325,11 @@ class BayesOptimizer:
         if not np.isfinite(y).any():
             raise ValueError("no finite score has been told yet.")
         return int(np.nanargmax(np.where(np.isfinite(y), y, np.nan)))
+
+    @property
+    def trust_region_length_(self):
+        region = self.__dict__.get("_region")
+        return None if region is None else region["length"]
 
     @property
     def exhausted(self):
