@@ -89,13 +89,16 @@ def validate_constraints(parameter_constraints, params, caller_name):
     that a bool is never a number: scikit-learn's intervals take True as 1,
     which here is always a mistake."""
     for key, value in params.items():
-        numeric = any(isinstance(c, Interval) for c in parameter_constraints.get(key, []))
+        constraints = parameter_constraints.get(key, [])
+        numeric = any(isinstance(c, Interval) for c in constraints)
         if numeric and isinstance(value, (bool, np.bool_)):
             raise TypeError(
                 f"The {key!r} parameter of {caller_name} must be a number, not a "
                 f"bool; got {value!r}."
             )
-    validate_parameter_constraints(parameter_constraints, params, caller_name=caller_name)
+    validate_parameter_constraints(
+        parameter_constraints, params, caller_name=caller_name
+    )
 
 
 def inconsistent_splits_message(expected, got):

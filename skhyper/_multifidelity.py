@@ -17,7 +17,7 @@ import numpy as np
 
 from .surrogate import fit_gp
 from .surrogate._optimize import row_key
-from .surrogate._propose import BatchModel, propose_batch
+from .surrogate._propose import N_ANCHORS, BatchModel, propose_batch
 from .surrogate._threads import single_threaded_blas
 from .surrogate._warping import model_scores
 
@@ -32,8 +32,6 @@ __all__ = ["propose_multifidelity"]
 # and won on none.
 _KAPPA = 1.96
 _N_CANDIDATES = 512
-# Number of configurations, best at full resource, the maximizer searches around.
-_N_ANCHORS = 5
 
 
 def propose_multifidelity(space, observed, n, resources, rng, min_observations):
@@ -86,7 +84,7 @@ def propose_multifidelity(space, observed, n, resources, rng, min_observations):
             kappa=_KAPPA,
             context=[1.0],  # the resource column, at full resource
             fantasy="kriging_believer",
-            anchors=configs[np.argsort(-predicted)[:_N_ANCHORS]],
+            anchors=configs[np.argsort(-predicted)[:N_ANCHORS]],
             n_candidates=_N_CANDIDATES,
         )
         points, _ = propose_batch(n, model.maximize, model.add_fantasy)

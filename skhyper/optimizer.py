@@ -12,7 +12,13 @@ from .space import SearchSpace
 from .space._space import warn_two_tuple_ranges
 from .surrogate import ACQUISITIONS, SurrogateGP, fit_gp
 from .surrogate._optimize import movable_columns, row_key
-from .surrogate._propose import FANTASIES, BatchModel, fit_model, propose_batch
+from .surrogate._propose import (
+    FANTASIES,
+    N_ANCHORS,
+    BatchModel,
+    fit_model,
+    propose_batch,
+)
 from .surrogate._threads import single_threaded_blas
 from .surrogate._warping import model_scores
 
@@ -20,8 +26,6 @@ __all__ = ["BayesOptimizer"]
 
 BATCH_STRATEGIES = FANTASIES
 INITIAL_POINT_GENERATORS = ("sobol", "random")
-# Number of best observed points the acquisition optimizer searches around.
-_N_ANCHORS = 5
 # Largest finite space whose unseen points are enumerated when random draws
 # keep hitting points already seen.
 _MAX_ENUMERATION = 100_000
@@ -445,8 +449,10 @@ class BayesOptimizer:
         if optimized:
             self._theta, self._theta_n = gp.theta, len(y)
         self._surrogate = gp
-        top = np.argsort(-y)[:_N_ANCHORS]
-        box = self._trust_region(X[top[0]], gp.length_scale) if self.trust_region else None
+        top = np.argsort(-y)[:N_ANCHORS]
+        box = None
+        if self.trust_region:
+            box = self._trust_region(X[top[0]], gp.length_scale)
         model = BatchModel(
             gp,
             self.space,

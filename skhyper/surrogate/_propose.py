@@ -1,4 +1,4 @@
-"""The GP batch loop, written once: fit, maximize the acquisition, add a fantasy, repeat.
+"""The GP batch loop, written once: fit, maximize, add a fantasy, repeat.
 
 Every model-based proposer of the library builds its batch here: the
 Bayesian optimizer (:class:`~skhyper.BayesOptimizer`, hence BayesSearchCV and
@@ -22,9 +22,12 @@ from ._acquisition import evaluate_acquisition
 from ._gp import SurrogateGP, fit_gp
 from ._optimize import maximize_acquisition, row_key
 
-__all__ = ["FANTASIES", "BatchModel", "fit_model", "propose_batch"]
+__all__ = ["FANTASIES", "N_ANCHORS", "BatchModel", "fit_model", "propose_batch"]
 
 FANTASIES = ("constant_liar", "kriging_believer")
+# Number of best points (observed, or rated best by the model) a proposer
+# hands the maximizer to search around.
+N_ANCHORS = 5
 # Above this many observations the hyperparameters are re-optimized only once
 # the data have grown by _REFIT_GROWTH since the last optimization; in between
 # the model is conditioned on the new data with the previous hyperparameters.
@@ -120,7 +123,8 @@ class BatchModel:
     def _with_context(self, Z):
         if not self.context.size:
             return Z
-        return np.column_stack([Z, np.broadcast_to(self.context, (len(Z), self.context.size))])
+        fixed = np.broadcast_to(self.context, (len(Z), self.context.size))
+        return np.column_stack([Z, fixed])
 
     def acquisition(self, Z, return_grad=False):
         """The acquisition at rows ``Z`` of the space (and its gradient in them)."""
