@@ -30,7 +30,7 @@ from skhyper.surrogate._gp import (
     _FTOL,
     _GTOL,
     _MAXITER,
-    LengthScalePrior,
+    HyperparameterPrior,
     _squared_differences,
 )
 
@@ -101,7 +101,7 @@ __all__ = [
     "FeedbackPolicy",
     "Interval",
     "Journal",
-    "LengthScalePrior",
+    "HyperparameterPrior",
     "PolicyStepper",
     "SchedulePolicy",
     "StrOptions",

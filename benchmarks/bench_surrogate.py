@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 from _harness import Benchmark, by, main, median, table, values
-from _hooks import _FTOL, _GTOL, _MAXITER, LengthScalePrior, _squared_differences
+from _hooks import _FTOL, _GTOL, _MAXITER, HyperparameterPrior, _squared_differences
 from scipy.optimize import minimize
 from sklearn.gaussian_process import GaussianProcessRegressor
 
@@ -40,7 +40,7 @@ def _data(task):
 def fit_with_sklearn(X, y):
     """The same MAP fit through GaussianProcessRegressor's optimizer hook."""
     kernel = fit_gp(X[:5], y[:5]).kernel_  # the kernel structure only
-    prior = LengthScalePrior(X.shape[1])
+    prior = HyperparameterPrior(X.shape[1])
 
     def hook(obj_func, initial_theta, bounds):
         def objective(theta):
@@ -69,7 +69,7 @@ def fit_with_skhyper(X, y):
 
 def log_posterior(theta, X, y):
     lml = log_marginal_likelihood(theta, _squared_differences(X), y, eval_gradient=False)
-    return lml + LengthScalePrior(X.shape[1]).log_prior(theta)[0]
+    return lml + HyperparameterPrior(X.shape[1]).log_prior(theta)[0]
 
 
 TOOLS = {"sklearn": fit_with_sklearn, "skhyper": fit_with_skhyper}

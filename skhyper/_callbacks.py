@@ -19,8 +19,6 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Optional
 
-import numpy as np
-
 from . import _compat
 
 __all__ = ["BATCH_TASK", "SearchEvents"]
@@ -42,17 +40,8 @@ class _SearchCallback:
     def _validate(self, **params):
         """Validate ``params`` by the class's constraints; a bool is never a
         number here (scikit-learn's intervals take True as 1)."""
-        name = type(self).__name__
-        for key, value in params.items():
-            numeric = any(isinstance(c, _compat.Interval)
-                          for c in self._parameter_constraints.get(key, []))
-            if numeric and isinstance(value, (bool, np.bool_)):
-                raise TypeError(
-                    f"The {key!r} parameter of {name} must be a number, not a bool; "
-                    f"got {value!r}."
-                )
-        _compat.validate_parameter_constraints(
-            self._parameter_constraints, params, caller_name=name
+        _compat.validate_constraints(
+            self._parameter_constraints, params, type(self).__name__
         )
 
     def setup(self, estimator, context):

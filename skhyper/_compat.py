@@ -9,6 +9,7 @@ scikit-learn message.
 
 import inspect
 
+import numpy as np
 import sklearn
 
 from sklearn.base import _fit_context
@@ -83,6 +84,23 @@ SEARCH_PARAMETER_CONSTRAINTS = dict(BaseSearchCV._parameter_constraints)
 
 #: The installed scikit-learn's (major, minor) version.
 SKLEARN_VERSION = tuple(int(part) for part in sklearn.__version__.split(".")[:2])
+
+
+def validate_constraints(parameter_constraints, params, caller_name):
+    """scikit-learn's ``validate_parameter_constraints`` of ``params``, except
+    that a bool is never a number: scikit-learn's intervals take True as 1,
+    which here is always a mistake."""
+    for key, value in params.items():
+        constraints = parameter_constraints.get(key, [])
+        numeric = any(isinstance(c, Interval) for c in constraints)
+        if numeric and isinstance(value, (bool, np.bool_)):
+            raise TypeError(
+                f"The {key!r} parameter of {caller_name} must be a number, not a "
+                f"bool; got {value!r}."
+            )
+    validate_parameter_constraints(
+        parameter_constraints, params, caller_name=caller_name
+    )
 
 
 def inconsistent_splits_message(expected, got):
@@ -219,6 +237,7 @@ __all__ = [
     "make_constraint",
     "routed_params_for_fit",
     "select_best_index",
+    "validate_constraints",
     "validate_parameter_constraints",
     "warn_or_raise_about_fit_failures",
 ]

@@ -15,14 +15,11 @@ proposed where the model, evaluated *at full resource*, is most promising.
 
 import numpy as np
 
-from .optimizer import (
-    _N_ANCHORS,
-    _acquisition,
-    _model_scores,
-    _threadpool_controller,
-)
 from .surrogate import fit_gp
-from .surrogate._optimize import maximize_acquisition, row_key
+from .surrogate._optimize import row_key
+from .surrogate._propose import N_ANCHORS, BatchModel, propose_batch
+from .surrogate._threads import single_threaded_blas
+from .surrogate._warping import model_scores
 
 __all__ = ["propose_multifidelity"]
 
@@ -71,50 +68,24 @@ def propose_multifidelity(space, observed, n, resources, rng, min_observations):
     ])
     Z = space.transform([params for params, _, _ in observed])
     X = np.column_stack([Z, fidelity])
-    y = _model_scores(scores)
-    with _threadpool_controller().limit(limits=1, user_api="blas"):
-        return _Proposer(space, X, y, rng).propose(n)
-
-
-class _Proposer:
-    """The fitted model of one bracket, conditioned on its own proposals."""
-
-    def __init__(self, space, X, y, rng):
-        self.space, self.rng = space, rng
-        self.gp = fit_gp(X, y)
-        self.X, self.y = X, y
-        self.seen = {row_key(z) for z in X[:, :-1]}
-
-    def _at_full(self, Z):
-        return np.column_stack([Z, np.ones(len(Z))])
-
-    def acquisition(self, Z, return_grad=False):
-        Zf = self._at_full(np.atleast_2d(Z))
-        out = _acquisition(self.gp, Zf, "ucb", None, 0.0, _KAPPA, return_grad)
-        if not return_grad:
-            return out
-        value, grad = out
-        return value, grad[:, :-1]  # the resource column is held at full
-
-    def propose(self, n):
-        out = []
+    y = model_scores(scores)
+    with single_threaded_blas():
+        gp = fit_gp(X, y)
         # Search around the configurations the model rates best at full
         # resource, whatever level they were scored at.
-        configs = np.unique(self.X[:, :-1], axis=0)
-        predicted = self.gp.predict(self._at_full(configs))[0]
-        anchors = configs[np.argsort(-predicted)[:_N_ANCHORS]]
-        while len(out) < n:
-            z, _ = maximize_acquisition(
-                self.acquisition, self.space, self.seen, self.rng,
-                n_candidates=_N_CANDIDATES, anchors=anchors,
-            )
-            if z is None:
-                break  # a finite space has no unseen point left
-            self.seen.add(row_key(z))
-            out.append(self.space.inverse_transform(z[None, :])[0])
-            if len(out) < n:
-                zf = self._at_full(z[None, :])
-                self.X = np.vstack([self.X, zf])
-                self.y = np.append(self.y, self.gp.predict(zf)[0])
-                self.gp = self.gp.condition(self.X, self.y)
-        return out
+        configs = np.unique(Z, axis=0)
+        predicted = gp.predict(np.column_stack([configs, np.ones(len(configs))]))[0]
+        model = BatchModel(
+            gp,
+            space,
+            {row_key(z) for z in Z},
+            rng,
+            acq_func="ucb",
+            kappa=_KAPPA,
+            context=[1.0],  # the resource column, at full resource
+            fantasy="kriging_believer",
+            anchors=configs[np.argsort(-predicted)[:N_ANCHORS]],
+            n_candidates=_N_CANDIDATES,
+        )
+        points, _ = propose_batch(n, model.maximize, model.add_fantasy)
+    return [space.inverse_transform(z[None, :])[0] for z in points]

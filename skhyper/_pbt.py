@@ -17,10 +17,9 @@ from ._incremental import (
 )
 from .space import SearchSpace
 from .space._dimensions import _CDF_EPS, Categorical, Distribution
-from .optimizer import _threadpool_controller
 from .surrogate import fit_gp
-from .surrogate._acquisition import ucb
-from .surrogate._optimize import maximize_acquisition, row_key
+from .surrogate._propose import BatchModel, propose_batch
+from .surrogate._threads import single_threaded_blas
 
 # PB2's exploration weight on the standard deviation (mu + kappa * sigma).
 _PB2_KAPPA = 1.96
@@ -143,36 +142,21 @@ class PB2Explorer:
 
     def propose(self, n, time, anchors):
         """``n`` settings for the interval starting at ``time``."""
-        # small matrices: multi-threaded BLAS only adds synchronisation
-        with _threadpool_controller().limit(limits=1, user_api="blas"):
-            return self._propose(n, time, anchors)
-
-    def _propose(self, n, time, anchors):
         X, y = np.array(self.X), np.array(self.y)
-        gp = fit_gp(X, (y - y.mean()) / y.std())
-        chosen, keys = [], set()
-        anchors = self.space.transform(anchors)
-        for _ in range(n):
-            def acquisition(Z, return_grad=False, gp=gp):
-                Zt = np.hstack([Z, np.full((len(Z), 1), time)])
-                if not return_grad:
-                    return ucb(*gp.predict(Zt), kappa=_PB2_KAPPA)[0]
-                mu, sigma, d_mu, d_sigma = gp.predict(Zt, return_grad=True)
-                grad = d_mu + _PB2_KAPPA * d_sigma
-                return mu + _PB2_KAPPA * sigma, grad[:, :-1]
-
-            z, _ = maximize_acquisition(
-                acquisition, self.space, keys, self.rng, anchors=anchors
+        with single_threaded_blas():
+            model = BatchModel(
+                fit_gp(X, (y - y.mean()) / y.std()),
+                self.space,
+                set(),
+                self.rng,
+                acq_func="ucb",
+                kappa=_PB2_KAPPA,
+                context=[time],
+                fantasy="kriging_believer",
+                anchors=self.space.transform(anchors),
             )
-            if z is None:
-                break
-            keys.add(row_key(z))
-            chosen.append(self.space.inverse_transform(z)[0])
-            zt = np.r_[z, time][None, :]
-            gp = gp.condition(
-                np.vstack([gp.X_train_, zt]), np.r_[gp.y_train_, gp.predict(zt)[0]]
-            )
-        return chosen
+            points, _ = propose_batch(n, model.maximize, model.add_fantasy)
+        return [self.space.inverse_transform(z)[0] for z in points]
 
 
 def _rank(scores):

@@ -1,30 +1,32 @@
 """Bayesian optimization with an ask/tell interface, usable without scikit-learn CV."""
 
-import functools
-import numbers
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import check_random_state
-from threadpoolctl import ThreadpoolController
 
+from . import _compat
+from ._compat import Interval, StrOptions
 from .space import SearchSpace
 from .space._space import warn_two_tuple_ranges
+from .surrogate import ACQUISITIONS, SurrogateGP, fit_gp
+from .surrogate._optimize import movable_columns, row_key
 from .surrogate._posterior import Posterior
-from .surrogate._warping import OutputWarping
-from .surrogate import ACQUISITIONS, SurrogateGP, evaluate_acquisition, fit_gp
-from .surrogate._optimize import maximize_acquisition, movable_columns, row_key
+from .surrogate._propose import (
+    FANTASIES,
+    N_ANCHORS,
+    BatchModel,
+    fit_model,
+    propose_batch,
+)
+from .surrogate._threads import single_threaded_blas
+from .surrogate._warping import OutputWarping, model_scores
 
 __all__ = ["BayesOptimizer"]
 
-BATCH_STRATEGIES = ("constant_liar", "kriging_believer")
+BATCH_STRATEGIES = FANTASIES
 INITIAL_POINT_GENERATORS = ("sobol", "random")
-# Number of best observed points the acquisition optimizer searches around.
-_N_ANCHORS = 5
-# Above this many observations the hyperparameters are re-optimized only once
-# the data have grown by _REFIT_GROWTH since the last optimization; in between
-# the model is conditioned on the new data with the previous hyperparameters.
-_ALWAYS_REFIT_BELOW, _REFIT_GROWTH = 200, 0.05
 # Largest finite space whose unseen points are enumerated when random draws
 # keep hitting points already seen.
 _MAX_ENUMERATION = 100_000
@@ -152,6 +154,12 @@ class BayesOptimizer:
     exhausted : bool
         Whether every distinct setting of a finite space was asked or told;
         False for a fresh optimizer.
+    trust_region_length_ : float or None
+        The side of the trust region's box in unit-cube coordinates, before
+        it is stretched along the model's length scales, as the last
+        model-based :meth:`ask` left it: 0.8 at first, doubled or halved by
+        the scores told since; None before such an ask and with
+        ``trust_region=False``.
 
     See Also
     --------
@@ -195,6 +203,23 @@ class BayesOptimizer:
         self.trust_region = trust_region
         self.random_state = random_state
 
+    _parameter_constraints: dict = {
+        "n_initial_points": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+        "initial_point_generator": [StrOptions(set(INITIAL_POINT_GENERATORS))],
+        "acq_func": [StrOptions(set(ACQUISITIONS))],
+        # finite: the acquisition of an infinite margin or weight is NaN
+        "xi": [Interval(Real, 0, np.inf, closed="left")],
+        "kappa": [Interval(Real, 0, np.inf, closed="left")],
+        "batch_strategy": [StrOptions(set(BATCH_STRATEGIES))],
+        "n_candidates": [Interval(Integral, 1, MAX_CANDIDATES, closed="both")],
+        "n_restarts": [Interval(Integral, 1, None, closed="left")],
+        "trust_region": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
     # What a fresh optimizer has observed: nothing. These read-only class
     # defaults answer the properties below until the first ask or tell gives
     # the optimizer its own state (_check_params).
@@ -221,44 +246,18 @@ class BayesOptimizer:
         read, so that one changed in between is checked again.
         """
         space = self.space
-        _check_choice("acq_func", self.acq_func, ACQUISITIONS)
-        _check_choice("batch_strategy", self.batch_strategy, BATCH_STRATEGIES)
-        _check_choice(
-            "initial_point_generator",
-            self.initial_point_generator,
-            INITIAL_POINT_GENERATORS,
+        _compat.validate_constraints(
+            self._parameter_constraints,
+            {name: getattr(self, name) for name in self._parameter_constraints},
+            type(self).__name__,
         )
         n_initial_points = self.n_initial_points
-        if isinstance(n_initial_points, str) and n_initial_points == "auto":
+        if isinstance(n_initial_points, str):
             n_initial_points = auto_n_initial_points(space)
-        _check_int("n_initial_points", n_initial_points, 1, ' or "auto"')
-        _check_int("n_candidates", self.n_candidates, 1, high=MAX_CANDIDATES)
-        _check_int("n_restarts", self.n_restarts, 1)
-        if not isinstance(self.trust_region, (bool, np.bool_)):
-            raise ValueError(
-                f"trust_region must be True or False; got {self.trust_region!r}."
-            )
-        for name in ("xi", "kappa"):
-            value = getattr(self, name)
-            if (
-                not isinstance(value, numbers.Real)
-                or isinstance(value, bool)
-                or not 0 <= value < np.inf
-            ):
-                raise ValueError(
-                    f"{name} must be a finite non-negative number; got {value!r}."
-                )
         self.n_initial_points_ = n_initial_points
         if "_rng" in self.__dict__:
             return
-        try:
-            rng = check_random_state(self.random_state)
-        except ValueError:
-            raise ValueError(
-                f"random_state must be None, an int or a numpy RandomState "
-                f"instance; got {self.random_state!r}."
-            ) from None
-        self._rng = rng
+        self._rng = check_random_state(self.random_state)
         self._Z = []  # told points, unit-cube rows
         self._y = []  # their scores (NaN for failures)
         self._params = []
@@ -367,6 +366,11 @@ class BayesOptimizer:
         return int(np.nanargmax(np.where(np.isfinite(y), y, np.nan)))
 
     @property
+    def trust_region_length_(self):
+        region = self.__dict__.get("_region")
+        return None if region is None else region["length"]
+
+    @property
     def exhausted(self):
         """Whether every distinct setting of a finite space was asked or told."""
         return len(self._settings) >= self.space.cardinality
@@ -424,10 +428,12 @@ class BayesOptimizer:
         self._check_params()
         single = n_points is None
         n = 1 if single else n_points
-        _check_int("n_points", n, 1)
-        # The model's matrices are small: multi-threaded BLAS only adds
-        # synchronisation, which on a busy machine costs 10-100x.
-        with _threadpool_controller().limit(limits=1, user_api="blas"):
+        _compat.validate_constraints(
+            {"n_points": [Interval(Integral, 1, None, closed="left")]},
+            {"n_points": n},
+            "BayesOptimizer.ask",
+        )
+        with single_threaded_blas():
             params, acq = self._propose(n)
         self.last_acquisition_ = np.asarray(acq, dtype=float)
         if single:
@@ -437,33 +443,70 @@ class BayesOptimizer:
         return params
 
     def _propose(self, n):
-        out, acq = [], []
+        """``n`` settings by the shared batch loop, and their acquisition values."""
         model = None
-        while len(out) < n:
-            z, value = None, np.nan
-            # points told without being asked count towards the design too
-            if len(self._y) + len(self._pending) < self.n_initial_points_:
-                z = self._next_initial()
-            elif np.isfinite(self._y).any():
-                if model is None:
-                    model = self._Model(self)
-                z, value = model.propose()
-            if z is None:
-                z = self._random_unseen()
-            if z is None:
-                break  # a finite space is exhausted
-            params = self.space.inverse_transform(z)[0]
-            key, rows = self._encode(params)
-            self._seen.add(row_key(z))
-            if key in self._settings:
-                continue  # another row of a setting asked or told before
-            self._mark_seen(key, rows)
-            self._pending[key] = z
-            out.append(params)
-            acq.append(value)
-            if model is not None and len(out) < n:
+
+        def next_point():
+            nonlocal model
+            while True:
+                z, value = None, np.nan
+                # points told without being asked count towards the design too
+                if len(self._y) + len(self._pending) < self.n_initial_points_:
+                    z = self._next_initial()
+                elif np.isfinite(self._y).any():
+                    if model is None:
+                        model = self._batch_model()
+                    z, value = model.maximize()
+                if z is None:
+                    z = self._random_unseen()
+                if z is None:
+                    return None, value  # a finite space is exhausted
+                key, rows = self._encode(self.space.inverse_transform(z)[0])
+                self._seen.add(row_key(z))
+                if key in self._settings:
+                    continue  # another row of a setting asked or told before
+                self._mark_seen(key, rows)
+                self._pending[key] = z
+                return z, value
+
+        def add_fantasy(z):
+            if model is not None:
                 model.add_fantasy(z)
-        return out, acq
+
+        points, values = propose_batch(n, next_point, add_fantasy)
+        return [self.space.inverse_transform(z)[0] for z in points], values
+
+    def _batch_model(self):
+        """The surrogate of this ask, believing every pending point a fantasy."""
+        X, y = np.array(self._Z), model_scores(self._y)
+        last_fit = None if self._theta is None else (self._theta, self._theta_n)
+        gp, optimized = fit_model(X, y, last_fit)
+        if optimized:
+            self._theta, self._theta_n = gp.theta, len(y)
+        self._surrogate = gp
+        top = np.argsort(-y)[:N_ANCHORS]
+        box = None
+        if self.trust_region:
+            box = self._trust_region(X[top[0]], gp.length_scale)
+        model = BatchModel(
+            gp,
+            self.space,
+            self._seen,
+            self._rng,
+            acq_func=self.acq_func,
+            best=y.max(),
+            xi=self.xi,
+            kappa=self.kappa,
+            fantasy=self.batch_strategy,
+            anchors=X[top],
+            box=box,
+            n_candidates=self.n_candidates,
+            n_restarts=self.n_restarts,
+        )
+        # Points asked earlier and still pending count as fantasies too.
+        for z in self._pending.values():
+            model.add_fantasy(z)
+        return model
 
     def _encode(self, params):
         """The key of a setting and all its rows, first the one of transform."""
@@ -552,99 +595,3 @@ class BayesOptimizer:
         low[movable] = np.clip(center[movable] - half, 0.0, 1.0)
         high[movable] = np.clip(center[movable] + half, 0.0, 1.0)
         return low, high, self.space.subspace_of(center[None, :])[0]
-
-    class _Model:
-        """The surrogate of one ask: fitted once, conditioned on fantasies."""
-
-        def __init__(self, opt):
-            self.opt = opt
-            self.X = np.array(opt._Z)
-            self.y = _model_scores(opt._y)
-            self.best = self.y.max()
-            n = len(self.y)
-            if (
-                opt._theta is None
-                or n < _ALWAYS_REFIT_BELOW
-                or n >= (1 + _REFIT_GROWTH) * opt._theta_n
-            ):
-                self.gp = fit_gp(self.X, self.y, opt._theta)
-                opt._theta, opt._theta_n = self.gp.theta, n
-            else:
-                self.gp = SurrogateGP(opt._theta, self.X, self.y)
-            opt._surrogate = self.gp
-            # Points asked earlier and still pending count as fantasies too.
-            for z in opt._pending.values():
-                self.add_fantasy(z)
-
-        def add_fantasy(self, z):
-            if self.opt.batch_strategy == "kriging_believer":
-                lie = self.gp.predict(z[None, :])[0][0]
-            else:
-                lie = self.y[: len(self.opt._y)].min()
-            self.X = np.vstack([self.X, z])
-            self.y = np.append(self.y, lie)
-            self.gp = self.gp.condition(self.X, self.y)
-
-        def acquisition(self, Z, return_grad=False):
-            opt = self.opt
-            return _acquisition(
-                self.gp, Z, opt.acq_func, self.best, opt.xi, opt.kappa, return_grad
-            )
-
-        def propose(self):
-            opt = self.opt
-            n_told = len(opt._y)
-            top = np.argsort(-self.y[:n_told])[:_N_ANCHORS]
-            box = None
-            if opt.trust_region:
-                box = opt._trust_region(self.X[top[0]], self.gp.length_scale)
-            return maximize_acquisition(
-                self.acquisition,
-                opt.space,
-                opt._seen,
-                opt._rng,
-                n_candidates=opt.n_candidates,
-                n_restarts=opt.n_restarts,
-                anchors=self.X[top],
-                box=box,
-            )
-
-
-def _model_scores(scores):
-    """What the surrogate is fitted to: the scores with each failed (NaN)
-    evaluation told as the worst finite score, warped by :class:`OutputWarping`."""
-    return OutputWarping(scores).transform(scores)
-
-
-def _acquisition(gp, Z, name, best, xi, kappa, return_grad=False):
-    """The acquisition ``name`` of ``gp`` at rows ``Z`` (and its input gradient)."""
-    if return_grad:
-        mu, sigma, d_mu, d_sigma = gp.predict(Z, return_grad=True)
-    else:
-        mu, sigma = gp.predict(Z)
-    value, a_mu, a_sigma = evaluate_acquisition(name, mu, sigma, best, xi, kappa)
-    if not return_grad:
-        return value
-    return value, a_mu[:, None] * d_mu + a_sigma[:, None] * d_sigma
-
-
-@functools.lru_cache(maxsize=1)
-def _threadpool_controller():
-    # Inspecting the loaded BLAS libraries costs milliseconds: do it once.
-    return ThreadpoolController()
-
-
-def _check_choice(name, value, choices):
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {choices}; got {value!r}.")
-
-
-def _check_int(name, value, low, alternative="", high=None):
-    if (
-        not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low
-        or (high is not None and value > high)
-    ):
-        within = f">= {low}" if high is None else f"in [{low}, {high}]"
-        raise ValueError(
-            f"{name} must be an integer {within}{alternative}; got {value!r}."
-        )

@@ -109,6 +109,10 @@ def test_same_seed_same_proposals():
         ({"n_initial_points": "many"}, ValueError, "n_initial_points"),
         ({"xi": -1}, ValueError, "xi"),
         ({"kappa": np.nan}, ValueError, "kappa"),
+        ({"xi": np.inf}, ValueError, "xi"),
+        ({"kappa": True}, TypeError, "kappa.*not a bool"),
+        ({"n_initial_points": True}, TypeError, "n_initial_points.*not a bool"),
+        ({"trust_region": 1}, ValueError, "trust_region"),
         ({"n_candidates": 0}, ValueError, "n_candidates"),
         ({"n_restarts": 1.5}, ValueError, "n_restarts"),
         ({"random_state": "seed"}, ValueError, "random_state"),
@@ -125,6 +129,13 @@ def test_invalid_settings_raise_at_first_use_naming_the_parameter(kwargs, error,
             opt.ask()
         else:
             opt.tell({"x": 0.5}, 1.0)
+
+
+@pytest.mark.parametrize("n_points", [0, 1.5, True])
+def test_ask_refuses_a_batch_size_that_is_not_a_positive_integer(n_points):
+    opt = BayesOptimizer({"x": Real(0, 1)}, random_state=0)
+    with pytest.raises((ValueError, TypeError), match="n_points"):
+        opt.ask(n_points)
 
 
 def test_init_only_stores_the_parameters():
@@ -274,47 +285,68 @@ def _told_optimizer(n_told=12, seed=0, **params):
     return opt, points
 
 
+def _tell_failures(opt, n, seed=0):
+    """Tell ``n`` random settings scored below the best: ``n`` failures in a row."""
+    rng = np.random.RandomState(seed)
+    for _ in range(n):
+        opt.tell({name: rng.uniform() for name in opt.space.subspaces[0]}, opt.best_score - 1.0)
+
+
+def _half_sides(opt, length):
+    """Half the sides of the trust region's box of side ``length``, stretched
+    along the length scales of the model of the last ask."""
+    scales = opt.gp_.kernel_.k1.k2.length_scale
+    return length * scales / np.exp(np.mean(np.log(scales))) / 2
+
+
 def test_the_trust_region_holds_proposals_near_the_best_setting():
     opt, points = _told_optimizer()
     center = points[np.argmax(opt.observed_scores)]
+    assert opt.trust_region_length_ is None  # before the first model-based ask
     params = opt.ask()
     z = np.array([params[f"x{i}"] for i in range(3)])
-    scales = opt._surrogate.length_scale
-    half = opt._region["length"] * scales / np.exp(np.mean(np.log(scales))) / 2
-    assert opt._region["length"] == 0.8
-    assert np.all(np.abs(z - center) <= half + 1e-9)
+    assert opt.trust_region_length_ == 0.8
+    assert np.all(np.abs(z - center) <= _half_sides(opt, 0.8) + 1e-9)
 
 
 def test_the_trust_region_shrinks_after_failures_and_grows_after_successes():
-    opt, _ = _told_optimizer()
+    opt, points = _told_optimizer()
+    center = points[np.argmax(opt.observed_scores)]
     opt.ask()
     best = opt.best_score
     # 4 failures in a row (at least 4, and the space has 3 columns) halve it.
     for _ in range(4):
         opt.tell(opt.ask(), best - 1.0)
-    opt.ask()
-    assert opt._region["length"] == pytest.approx(0.4)
+    params = opt.ask()
+    assert opt.trust_region_length_ == pytest.approx(0.4)
+    z = np.array([params[f"x{i}"] for i in range(3)])
+    assert np.all(np.abs(z - center) <= _half_sides(opt, 0.4) + 1e-9)
     # 3 successes in a row double it back.
     for k in range(3):
         opt.tell(opt.ask(), best + 1.0 + k)
     opt.ask()
-    assert opt._region["length"] == pytest.approx(0.8)
+    assert opt.trust_region_length_ == pytest.approx(0.8)
 
 
 def test_the_trust_region_starts_again_when_it_is_tiny():
-    opt, _ = _told_optimizer()
+    opt, points = _told_optimizer()
+    center = points[np.argmax(opt.observed_scores)]
     opt.ask()
-    opt._region["length"] = 0.5**7 * 1.5
-    for _ in range(4):
-        opt.tell(opt.ask(), opt.best_score - 1.0)
+    _tell_failures(opt, 6 * 4)  # halved six times: 0.8 / 64
+    params = opt.ask()
+    assert opt.trust_region_length_ == pytest.approx(0.0125)
+    z = np.array([params[f"x{i}"] for i in range(3)])
+    assert np.all(np.abs(z - center) <= _half_sides(opt, 0.0125) + 1e-9)
+    # once more is below 0.5**7: the region starts again at 0.8
+    _tell_failures(opt, 4, seed=1)
     opt.ask()
-    assert opt._region["length"] == 0.8
+    assert opt.trust_region_length_ == 0.8
 
 
 def test_without_a_trust_region_proposals_range_over_the_whole_space():
     opt, _ = _told_optimizer(trust_region=False)
     opt.ask()
-    assert opt._region is None
+    assert opt.trust_region_length_ is None
 
 
 def test_trust_region_must_be_a_bool():
@@ -329,13 +361,16 @@ def test_the_trust_region_leaves_discrete_columns_free():
     for _ in range(20):
         p = opt.ask()
         opt.tell(p, -((p["x"] - 0.5) ** 2) - abs(p["k"] - 13) / 20)
-    low, high, _ = opt._trust_region(opt._Z[int(np.nanargmax(opt._y))], opt._surrogate.length_scale)
-    columns = opt.space.dimension_slices()
-    for k, start, stop, discrete in columns:
-        if discrete:
-            assert np.all(low[start:stop] == high[start:stop])
-        else:
-            assert np.all(low[start:stop] < high[start:stop])
+    best = opt.best_params
+    rng = np.random.RandomState(0)
+    for _ in range(16):  # shrink the region to a sliver of x
+        opt.tell({"x": rng.uniform(), "k": rng.randint(21)}, opt.best_score - 1.0)
+    proposals = opt.ask(6)
+    half = opt.trust_region_length_ / 2  # one continuous column: not stretched
+    assert half < 0.05
+    # x is held near the best setting's; k, an integer, ranges beyond the box
+    assert all(abs(p["x"] - best["x"]) <= half + 1e-9 for p in proposals)
+    assert max(abs(p["k"] - best["k"]) / 20 for p in proposals) > half
 
 
 @pytest.mark.parametrize("seed", range(5))

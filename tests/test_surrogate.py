@@ -3,7 +3,7 @@ import pytest
 from scipy.special import ndtr
 
 from skhyper.surrogate import evaluate_acquisition, fit_gp, log_h, log_marginal_likelihood
-from skhyper.surrogate._gp import LengthScalePrior, _squared_differences
+from skhyper.surrogate._gp import HyperparameterPrior, _squared_differences
 from skhyper.surrogate._acquisition import ACQUISITIONS
 
 
@@ -117,7 +117,7 @@ def test_fit_is_a_map_optimum():
     y = np.sin(5 * X[:, 0]) + 0.05 * rng.normal(size=20)
     y = (y - y.mean()) / y.std()
     gp = fit_gp(X, y)
-    prior, sq = LengthScalePrior(2), _squared_differences(X)
+    prior, sq = HyperparameterPrior(2), _squared_differences(X)
 
     def posterior(theta):
         return log_marginal_likelihood(theta, sq, y, eval_gradient=False) + prior.log_prior(theta)[0]
@@ -129,3 +129,95 @@ def test_fit_is_a_map_optimum():
             assert posterior(theta) <= best + 1e-6
     # the flat direction x1 gets a long length scale
     assert gp.length_scale[1] > 3 * gp.length_scale[0]
+
+
+# -- the batch loop (surrogate/_propose.py) ------------------------------------
+def _batch_model(fantasy="kriging_believer", context=(0.5,), **kwargs):
+    from skhyper import Categorical, Real
+    from skhyper.space import SearchSpace
+    from skhyper.surrogate._propose import BatchModel
+
+    space = SearchSpace({"x": Real(0, 1), "c": Categorical(["a", "b", "c"])})
+    rng = np.random.RandomState(0)
+    Z = space.sample_unit(12, rng)
+    X = np.column_stack([Z, np.full((len(Z), len(context)), 0.2)]) if context else Z
+    y = np.sin(5 * X[:, 0]) + 0.1 * rng.normal(size=len(X))
+    gp = fit_gp(X, (y - y.mean()) / y.std())
+    return BatchModel(gp, space, set(), rng, context=context, fantasy=fantasy, **kwargs)
+
+
+@pytest.mark.parametrize("acq_func", ["ucb", "log_ei"])
+def test_batch_model_gradient_is_the_space_columns_part_of_the_models(acq_func):
+    model = _batch_model(acq_func=acq_func, best=0.5)
+    Z = model.space.sample_unit(4, np.random.RandomState(1))
+    value, grad = model.acquisition(Z, return_grad=True)
+    assert grad.shape == Z.shape
+    np.testing.assert_array_equal(value, model.acquisition(Z))
+    eps = 1e-6
+    for j in range(Z.shape[1]):
+        up, down = Z.copy(), Z.copy()
+        up[:, j] += eps
+        down[:, j] -= eps
+        numeric = (model.acquisition(up) - model.acquisition(down)) / (2 * eps)
+        np.testing.assert_allclose(grad[:, j], numeric, rtol=1e-4, atol=1e-6)
+
+
+def test_batch_model_acquisition_holds_the_context_columns():
+    model = _batch_model(context=(0.9,))
+    Z = model.space.sample_unit(5, np.random.RandomState(2))
+    mu, sigma = model.gp.predict(np.column_stack([Z, np.full(len(Z), 0.9)]))
+    np.testing.assert_array_equal(model.acquisition(Z), mu + 1.96 * sigma)
+
+
+@pytest.mark.parametrize("fantasy", ["kriging_believer", "constant_liar"])
+def test_a_fantasy_is_the_prediction_or_the_worst_score(fantasy):
+    model = _batch_model(fantasy=fantasy)
+    z = model.space.sample_unit(1, np.random.RandomState(3))[0]
+    expected = (
+        model.gp.predict(np.r_[z, 0.5][None, :])[0][0]
+        if fantasy == "kriging_believer" else model.gp.y_train_.min()
+    )
+    n = len(model.y)
+    model.add_fantasy(z)
+    assert len(model.gp.y_train_) == n + 1
+    assert model.gp.y_train_[-1] == expected
+    np.testing.assert_array_equal(model.gp.X_train_[-1], np.r_[z, 0.5])
+
+
+def test_propose_batch_proposes_distinct_unseen_points_until_the_space_runs_out():
+    from skhyper import Categorical
+    from skhyper.space import SearchSpace
+    from skhyper.surrogate._optimize import row_key
+    from skhyper.surrogate._propose import BatchModel, propose_batch
+
+    space = SearchSpace({"c": Categorical(["a", "b", "c", "d"])})
+    Z = space.transform([{"c": "a"}])
+    gp = fit_gp(np.vstack([Z, Z]), np.array([-1.0, 1.0]))
+    model = BatchModel(gp, space, {row_key(Z[0])}, np.random.RandomState(0))
+    fantasies = []
+    points, values = propose_batch(
+        10, model.maximize, lambda z: (fantasies.append(z), model.add_fantasy(z))
+    )
+    chosen = [space.inverse_transform(z)[0]["c"] for z in points]
+    assert sorted(chosen) == ["b", "c", "d"] and len(values) == 3
+    assert len(fantasies) == 3  # each believed before the next: the batch is not full
+
+
+def test_fit_model_keeps_the_hyperparameters_until_the_data_grow():
+    from skhyper.surrogate._propose import _ALWAYS_REFIT_BELOW, _REFIT_GROWTH, fit_model
+
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(_ALWAYS_REFIT_BELOW + 20, 2))
+    y = np.sin(4 * X[:, 0]) + X[:, 1]
+    y = (y - y.mean()) / y.std()
+    gp, optimized = fit_model(X[:50], y[:50])
+    assert optimized
+    gp, optimized = fit_model(X[:51], y[:51], (gp.theta, 50))
+    assert optimized  # few observations: always optimized
+    n = _ALWAYS_REFIT_BELOW
+    last = (gp.theta, n)
+    grown = int(np.ceil(n * (1 + _REFIT_GROWTH)))
+    kept, optimized = fit_model(X[: grown - 1], y[: grown - 1], last)
+    assert not optimized and np.array_equal(kept.theta, gp.theta)
+    _, optimized = fit_model(X[:grown], y[:grown], last)
+    assert optimized

@@ -13,7 +13,6 @@ from scipy.special import erfcx, log_ndtr, ndtr
 __all__ = ["ACQUISITIONS", "log_h", "evaluate_acquisition"]
 
 _LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
-_LOG_SQRT_PI_2 = 0.5 * np.log(np.pi / 2)
 _SQRT_PI_2 = np.sqrt(np.pi / 2)
 # Below this z, 1 + z * Phi(z)/phi(z) loses all its digits to cancellation
 # and its asymptotic expansion 1/z^2 is used instead (Ament et al. 2023, eq. 9).

@@ -27,7 +27,7 @@ import numpy as np
 from scipy.linalg import cho_solve, cholesky, lapack, solve_triangular
 from scipy.optimize import minimize
 
-__all__ = ["SurrogateGP", "LengthScalePrior", "fit_gp"]
+__all__ = ["SurrogateGP", "HyperparameterPrior", "LengthScalePrior", "fit_gp"]
 
 _SQRT5 = np.sqrt(5.0)
 _LENGTH_SCALE_BOUNDS = (1e-2, 1e3)
@@ -57,11 +57,13 @@ _JITTER = 1e-10
 _BOTH_STARTS_UP_TO = 50
 
 
-class LengthScalePrior:
-    """Log-priors on the hyperparameters ``theta``.
+class HyperparameterPrior:
+    """The prior on all the GP's hyperparameters ``theta``, as log-densities.
 
     ``theta`` holds the logs of (amplitude, length scales..., noise), in
-    scikit-learn's order for ``ConstantKernel * Matern + WhiteKernel``.
+    scikit-learn's order for ``ConstantKernel * Matern + WhiteKernel``: a
+    log-normal prior on the amplitude, one on each length scale and a gamma
+    prior on the noise variance.
 
     Parameters
     ----------
@@ -105,6 +107,11 @@ class LengthScalePrior:
         value += (_NOISE_SHAPE - 1) * t - _NOISE_RATE * np.exp(t)
         grad[-1] = (_NOISE_SHAPE - 1) - _NOISE_RATE * np.exp(t)
         return value, grad
+
+
+#: The former name, which said only a third of what the class priors; kept
+#: because ``skhyper.surrogate``'s public names do not change.
+LengthScalePrior = HyperparameterPrior
 
 
 def _matern(r):
@@ -186,7 +193,7 @@ def fit_gp(X, y, theta=None):
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
-    prior = LengthScalePrior(X.shape[1])
+    prior = HyperparameterPrior(X.shape[1])
     bounds = prior.bounds()
     sq_diff = _squared_differences(X)
 

@@ -11,7 +11,7 @@ displays use to draw the surrogate in the metric's units.
 
 import numpy as np
 
-__all__ = ["OutputWarping", "yeojohnson_exponent", "yeojohnson"]
+__all__ = ["OutputWarping", "model_scores", "yeojohnson_exponent", "yeojohnson"]
 
 # Fewer scores than this are only standardized; the exponents searched.
 _MIN_WARPED, _WARP_GRID = 4, np.linspace(-2.0, 4.0, 61)
@@ -127,3 +127,9 @@ class OutputWarping:
         if self.exponent is not None:
             z = _yeojohnson_inverse(z, self.exponent)
         return z * self.scale + self.center
+
+
+def model_scores(scores):
+    """What a surrogate is fitted to: ``scores`` with each failed (NaN)
+    evaluation told as the worst finite score, warped by :class:`OutputWarping`."""
+    return OutputWarping(scores).transform(scores)

@@ -98,7 +98,7 @@ def test_the_surrogate_is_drawn_in_the_metrics_units():
 
 @pytest.mark.parametrize("seed", range(4))
 def test_the_output_warping_maps_back_to_the_scores(seed):
-    from skhyper.optimizer import _model_scores
+    from skhyper.surrogate._warping import model_scores as _model_scores
     from skhyper.surrogate._warping import OutputWarping
 
     rng = np.random.default_rng(seed)

@@ -1,0 +1,202 @@
+"""The GP batch loop, written once: fit, maximize, add a fantasy, repeat.
+
+Every model-based proposer of the library builds its batch here: the
+Bayesian optimizer (:class:`~skhyper.BayesOptimizer`, hence BayesSearchCV and
+BOHB), Hyperband's multi-fidelity sampler and PB2's explore. Each fits a
+:class:`~skhyper.surrogate.SurrogateGP` to its own data (:func:`fit_model`),
+wraps it in a :class:`BatchModel` with its acquisition, and calls
+:func:`propose_batch`: the next point is the acquisition's maximizer among the
+unseen points, then the model is conditioned on a *fantasy* score there
+(kriging believer: the model's own prediction; constant liar: the worst score
+told) so that the next maximizer goes elsewhere, until the batch is full.
+
+A model may take inputs besides the point proposed (*context* columns held
+fixed, as the resource at full fidelity or PB2's time): the acquisition is
+evaluated at the point with the context appended, and its gradient is the
+point's part only.
+"""
+
+import numpy as np
+
+from ._acquisition import evaluate_acquisition
+from ._gp import SurrogateGP, fit_gp
+from ._optimize import maximize_acquisition, row_key
+
+__all__ = ["FANTASIES", "N_ANCHORS", "BatchModel", "fit_model", "propose_batch"]
+
+FANTASIES = ("constant_liar", "kriging_believer")
+# Number of best points (observed, or rated best by the model) a proposer
+# hands the maximizer to search around.
+N_ANCHORS = 5
+# Above this many observations the hyperparameters are re-optimized only once
+# the data have grown by _REFIT_GROWTH since the last optimization; in between
+# the model is conditioned on the new data with the previous hyperparameters.
+_ALWAYS_REFIT_BELOW, _REFIT_GROWTH = 200, 0.05
+
+
+def fit_model(X, y, last_fit=None):
+    """The surrogate of model scores ``y`` at inputs ``X``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+    y : ndarray of shape (n,)
+    last_fit : (theta, n_fitted), default=None
+        The hyperparameters of the last optimization and the number of
+        observations they were optimized on. They are kept (the model only
+        conditioned on the new data) from ``_ALWAYS_REFIT_BELOW``
+        observations on until the data have grown by ``_REFIT_GROWTH``;
+        otherwise they warm-start a new optimization.
+
+    Returns
+    -------
+    gp : SurrogateGP
+    optimized : bool
+        Whether the hyperparameters were optimized (``gp.theta`` is then the
+        next ``last_fit``'s theta, with ``n``).
+    """
+    theta, n_fitted = (None, 0) if last_fit is None else last_fit
+    n = len(y)
+    if theta is None or n < _ALWAYS_REFIT_BELOW or n >= (1 + _REFIT_GROWTH) * n_fitted:
+        return fit_gp(X, y, theta), True
+    return SurrogateGP(theta, X, y), False
+
+
+class BatchModel:
+    """The surrogate of one batch: fitted once, conditioned on fantasies.
+
+    Parameters
+    ----------
+    gp : SurrogateGP
+        The model fitted to the observations ``(gp.X_train_, gp.y_train_)``.
+    space : SearchSpace
+        The space points are proposed in; the model's inputs are its unit-cube
+        columns followed by the ``context`` columns.
+    seen : set of bytes
+        :func:`row_key` of points never to propose; each point proposed is
+        added.
+    random_state : RandomState instance
+    acq_func : str, default="ucb"
+        One of :data:`ACQUISITIONS`.
+    best : float, default=None
+        The best model score, for the improvement-based acquisitions.
+    xi, kappa : float, default=0.0, 1.96
+        The acquisition's margin and exploration weight.
+    context : array-like of shape (c,), default=()
+        Values of the model's inputs after the space's columns, held fixed.
+    fantasy : {"kriging_believer", "constant_liar"}, default="kriging_believer"
+        The score a proposed point is believed at until it is evaluated.
+    anchors : ndarray of shape (k, n_columns), default=None
+        Good points the maximizer searches around.
+    box : tuple (low, high, subspace), default=None
+        A trust region, as :func:`maximize_acquisition` takes it.
+    n_candidates, n_restarts : int, default=1024, 5
+        The maximizer's sample size and number of refined candidates.
+    """
+
+    def __init__(
+        self,
+        gp,
+        space,
+        seen,
+        random_state,
+        *,
+        acq_func="ucb",
+        best=None,
+        xi=0.0,
+        kappa=1.96,
+        context=(),
+        fantasy="kriging_believer",
+        anchors=None,
+        box=None,
+        n_candidates=1024,
+        n_restarts=5,
+    ):
+        self.gp, self.space, self.seen, self.rng = gp, space, seen, random_state
+        self.acq_func, self.best, self.xi, self.kappa = acq_func, best, xi, kappa
+        self.context = np.asarray(context, dtype=float)
+        self.fantasy, self.anchors, self.box = fantasy, anchors, box
+        self.n_candidates, self.n_restarts = n_candidates, n_restarts
+        self.X, self.y = gp.X_train_, gp.y_train_
+        self.worst = self.y.min()  # the constant liar's lie
+
+    def _with_context(self, Z):
+        if not self.context.size:
+            return Z
+        fixed = np.broadcast_to(self.context, (len(Z), self.context.size))
+        return np.column_stack([Z, fixed])
+
+    def acquisition(self, Z, return_grad=False):
+        """The acquisition at rows ``Z`` of the space (and its gradient in them)."""
+        Zc = self._with_context(np.atleast_2d(Z))
+        if not return_grad:
+            mu, sigma = self.gp.predict(Zc)
+            return evaluate_acquisition(
+                self.acq_func, mu, sigma, self.best, self.xi, self.kappa
+            )[0]
+        mu, sigma, d_mu, d_sigma = self.gp.predict(Zc, return_grad=True)
+        value, a_mu, a_sigma = evaluate_acquisition(
+            self.acq_func, mu, sigma, self.best, self.xi, self.kappa
+        )
+        grad = a_mu[:, None] * d_mu + a_sigma[:, None] * d_sigma
+        return value, grad[:, : Z.shape[1]]
+
+    def maximize(self):
+        """The unseen point that maximizes the acquisition, and its value;
+        ``(None, -inf)`` when the space has no unseen point left."""
+        z, value = maximize_acquisition(
+            self.acquisition,
+            self.space,
+            self.seen,
+            self.rng,
+            n_candidates=self.n_candidates,
+            n_restarts=self.n_restarts,
+            anchors=self.anchors,
+            box=self.box,
+        )
+        if z is not None:
+            self.seen.add(row_key(z))
+        return z, value
+
+    def add_fantasy(self, z):
+        """Condition the model on a fantasy score at point ``z`` of the space."""
+        x = self._with_context(np.asarray(z)[None, :])
+        if self.fantasy == "kriging_believer":
+            lie = self.gp.predict(x)[0][0]
+        else:
+            lie = self.worst
+        self.X = np.vstack([self.X, x])
+        self.y = np.append(self.y, lie)
+        self.gp = self.gp.condition(self.X, self.y)
+
+
+def propose_batch(n, next_point, add_fantasy):
+    """Up to ``n`` points, each believed at a fantasy before the next is chosen.
+
+    Parameters
+    ----------
+    n : int
+    next_point : callable
+        ``next_point()`` returns ``(z, value)``: the next point and its
+        acquisition value, ``z`` None when no point is left.
+        :meth:`BatchModel.maximize`, or a proposer's own choice (an initial
+        design, a random draw) that falls back on it.
+    add_fantasy : callable
+        ``add_fantasy(z)`` conditions the model on a fantasy at ``z``;
+        :meth:`BatchModel.add_fantasy`.
+
+    Returns
+    -------
+    points : list of ndarray
+    values : list of float
+    """
+    points, values = [], []
+    while len(points) < n:
+        z, value = next_point()
+        if z is None:
+            break
+        points.append(z)
+        values.append(value)
+        if len(points) < n:
+            add_fantasy(z)
+    return points, values
