@@ -47,7 +47,7 @@ def test_zero_feedback_weights_reproduce_the_static_run_exactly(data):
     # the same policy through the search's own stepper, against fixed eta0
     static = values[0]
     from skhyper._dac import PolicyStepper
-    from skhyper._incremental import Stepper
+    from skhyper._training import Stepper
 
     base = Stepper("partial_fit", classes=np.unique(y))
     a = PolicyStepper(base, policy, 5).train(clone(_sgd()), X, y, 0, 5, {})
