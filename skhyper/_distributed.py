@@ -16,6 +16,7 @@ single worker left (its effective ``n_jobs`` is then 1); :func:`on_worker`
 wraps the tasks so that they fetch the futures' data themselves there.
 """
 
+import dataclasses
 import operator
 import time
 import warnings
@@ -29,7 +30,7 @@ from ._folds import _make_fold
 _RESENDS = 3
 
 __all__ = [
-    "Sent", "_Remote", "dask_client", "is_lost", "on_worker", "retry_lost_data", "scatter_once",
+    "Sent", "StepCall", "_Remote", "dask_client", "is_lost", "on_worker", "retry_lost_data", "scatter_once",
     "with_config",
 ]
 
@@ -159,17 +160,28 @@ def _fold_made(fold):
     return None
 
 
-def _retrain(model, fold, steps):
-    """``model`` trained from scratch on ``fold`` by ``steps``, ``[(own
-    params, steps done, target, stepper)]``, as the batches trained it; None
-    where they failed."""
+@dataclasses.dataclass
+class StepCall:
+    """One task of a batch: ``step(model, fold, *args, **kwargs)``, the
+    ``k``-th fold's model (or its future) continued on the ``k``-th fold."""
+
+    model: object
+    k: int
+    args: tuple
+    kwargs: dict
+
+
+def _retrain(model, fold, stretches):
+    """``model`` trained from scratch on ``fold`` by ``stretches``
+    (``_training.Stretch``), as the batches trained it; None where they
+    failed."""
     if fold.error is not None:
         return None
     try:
-        for params, done, target, stepper in steps:
-            model.set_params(**params)
-            model = stepper.train(model, fold.X_train, fold.y_train, done, target,
-                                  fold.fit_params)
+        for s in stretches:
+            model.set_params(**s.params)
+            model = s.stepper.train(model, fold.X_train, fold.y_train, s.done, s.target,
+                                    fold.fit_params)
     except Exception:
         return None
     return model
@@ -205,8 +217,8 @@ class _Remote:
     def make_folds(self, estimator, X, y, splits, routed, error_score):
         """Futures of every split's :class:`_Fold`, made on the workers (the
         list this object keeps up to date should a worker die)."""
-        self.making = (estimator, splits, error_score)
         # held for the whole fit: the folds are made (and made again) from them
+        self.estimator, self.splits, self.error_score = estimator, splits, error_score
         self.data = Sent(X, y, routed.estimator.fit, routed.scorer.score)
         self.folds = [self._make_fold(k) for k in range(len(splits))]
         # made before the first step, so that error_score="raise" raises a
@@ -215,35 +227,33 @@ class _Remote:
         return self.folds
 
     def _make_fold(self, k):
-        estimator, splits, error_score = self.making
         X, y, fit_params, score_params = self.data.values
-        train, test = splits[k]
+        train, test = self.splits[k]
         return self.client.submit(
-            with_config(_make_fold), estimator, X, y, train, test, fit_params,
-            score_params, error_score, pure=False,
+            with_config(_make_fold), self.estimator, X, y, train, test, fit_params,
+            score_params, self.error_score, pure=False,
         )
 
     def run(self, calls, schedule):
-        """``[(model future, result)]`` of the steps ``calls``, each
-        ``(model, fold index, *args, kwargs)`` of the ``step`` task.
+        """``[(model future, result)]`` of ``calls``, :class:`StepCall`\ s of
+        the ``step`` task.
 
         Should a worker die with data the batch needs, what it lost is made
         again and the batch runs again: the data is scattered again from
         this process (dask's memory manager keeps a single copy of it), the
         folds made again, and fold-models (for which dask keeps no recipe
         once their step is done) trained again from ``schedule(i)`` of call
-        ``i``: ``(unfitted model, [(own params, steps done, target,
-        stepper)])``, the steps that made it.
+        ``i``: ``(unfitted model, [Stretch, ...])``, the training that made it.
         """
-        calls = [calls]  # as _recover leaves them
 
         def recover(attempt):
+            nonlocal calls  # run again as _recover leaves them
             # the client hears of lost keys a moment after the error; the
             # last retry makes everything again, whatever it heard
             time.sleep(0.1 * 2**attempt)
-            calls[0] = self._recover(calls[0], schedule, everything=attempt == _RESENDS - 1)
+            calls = self._recover(calls, schedule, everything=attempt == _RESENDS - 1)
 
-        return retry_lost_data(lambda: self._run(calls[0]), recover)
+        return retry_lost_data(lambda: self._run(calls), recover)
 
     def _recover(self, calls, schedule, everything):
         """``calls``, with what the cluster lost made again."""
@@ -254,20 +264,20 @@ class _Remote:
             if resend or is_lost(fold):
                 self.folds[k] = self._make_fold(k)
         out = []
-        for i, (model, k, *rest) in enumerate(calls):
-            if is_lost(model) or (everything and _is_future(model)):
-                fresh, steps = schedule(i)
-                model = self.client.submit(
-                    with_config(_retrain), fresh, self.folds[k], steps, pure=False
-                )
-            out.append((model, k, *rest))
+        for i, call in enumerate(calls):
+            if is_lost(call.model) or (everything and _is_future(call.model)):
+                fresh, stretches = schedule(i)
+                call = dataclasses.replace(call, model=self.client.submit(
+                    with_config(_retrain), fresh, self.folds[call.k], stretches, pure=False
+                ))
+            out.append(call)
         return out
 
     def _run(self, calls):
         submit, step = self.client.submit, with_config(self.step)
         done = [
-            submit(step, model, self.folds[k], *args, pure=False, **kwargs)
-            for model, k, *args, kwargs in calls
+            submit(step, c.model, self.folds[c.k], *c.args, pure=False, **c.kwargs)
+            for c in calls
         ]
         models = [submit(operator.getitem, d, 0) for d in done]
         outs = self.client.gather([submit(operator.getitem, d, 1) for d in done])

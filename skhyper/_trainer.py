@@ -27,23 +27,20 @@ from sklearn.base import clone
 from sklearn.utils.parallel import delayed
 
 from ._compat import _num_samples, _score
-from ._distributed import _Remote
+from ._distributed import StepCall, _Remote
 from ._engine import EARLIER_FAILURE, _task_contexts
 from ._folds import _fit_head, _make_fold, _SharedFolds
-from ._training import _last_step, _split_by_step, replay
+from ._training import Stretch, _last_step, _split_by_step, replay
 
 
 @dataclass
 class _Task:
-    """Continue one member's model on one fold, from ``done`` to ``target`` steps."""
+    """Continue one member's model on the ``k``-th fold by a :class:`Stretch`."""
 
     member: object
     k: int
     model: object
-    params: dict
-    done: int
-    target: int
-    stepper: object
+    stretch: Stretch
 
 
 def _advance_and_score(
@@ -163,8 +160,8 @@ class _Member:
     steps: int = 0
     #: ``[(step, params)]``: the hyperparameters in force from each step
     history: list = field(default_factory=list)
-    #: ``[(own params, steps done, target, stepper)]`` of every batch that
-    #: trained it: how to train its fold-models again from scratch
+    #: the :class:`Stretch` of every batch that trained it: how to train
+    #: its fold-models again from scratch
     trained: list = field(default_factory=list)
 
     def copy(self, deep_models):
@@ -234,22 +231,24 @@ class _Trainer:
         Returns the results candidate by candidate, fold by fold.
         """
         tasks = []
-        for member, own, done, target, stepper in self._begin(batch):
+        for member, stretch in self._begin(batch):
             models = self.members[member].models
             if models is None:
-                fresh = clone(self.base).set_params(**own)
+                fresh = clone(self.base).set_params(**stretch.params)
                 models = [clone(fresh) for _ in self.folds]
             tasks.extend(
-                _Task(member, k, models[k], own, done, target, stepper)
-                for k in range(len(self.folds))
+                _Task(member, k, models[k], stretch) for k in range(len(self.folds))
             )
         search = self.search
         contexts = _task_contexts(batch_ctx, len(tasks))
         calls = [
-            (task.model, task.k, task.params, task.done, task.target, task.stepper,
-             self.scorer, search.return_train_score, search.error_score,
-             dict(callback_ctx=ctx, caller=search if ctx is not None else None,
-                  verbose=search.verbose, progress=(task.k, len(self.folds))))
+            StepCall(task.model, task.k, (
+                *task.stretch, self.scorer, search.return_train_score,
+                search.error_score,
+            ), dict(
+                callback_ctx=ctx, caller=search if ctx is not None else None,
+                verbose=search.verbose, progress=(task.k, len(self.folds)),
+            ))
             for task, ctx in zip(tasks, contexts)
         ]
         if self.remote is not None:
@@ -258,8 +257,8 @@ class _Trainer:
             ))
         else:
             results = self.parallel(
-                delayed(_advance_and_score)(model, self.folds[k], *args, **kwargs)
-                for model, k, *args, kwargs in calls
+                delayed(_advance_and_score)(c.model, self.folds[c.k], *c.args, **c.kwargs)
+                for c in calls
             )
         outs = []
         for task, (model, out) in zip(tasks, results):
@@ -273,7 +272,7 @@ class _Trainer:
 
     def _begin(self, batch):
         """A batch's bookkeeping before training: the copies, each member's
-        history; ``(member, own params, steps done, target, stepper)`` each."""
+        history; ``(member, Stretch)`` of each candidate."""
         training = batch.training
         for member, source in (training.copies or {}).items():
             self.copy_member(source, member)
@@ -288,8 +287,9 @@ class _Trainer:
                 record.history.append((done, dict(params)))
             self.row_histories.append(list(record.history))
             own = _split_by_step(params, self.last_name)[0]
-            record.trained.append((own, done, target, stepper))
-            out.append((member, own, done, target, stepper))
+            stretch = Stretch(own, done, target, stepper)
+            record.trained.append(stretch)
+            out.append((member, stretch))
         return out
 
     def _end(self, batch):

@@ -19,6 +19,7 @@ with Hyperband), each with one message.
 
 import warnings
 from numbers import Integral
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import is_classifier
@@ -44,6 +45,7 @@ __all__ = [
     "WARM_START_EPOCHS",
     "WARM_START_PARAMETERS",
     "Stepper",
+    "Stretch",
     "mutable_parameters",
     "prepare_training",
     "replay",
@@ -252,6 +254,16 @@ class Stepper:
                 self.parameter: before[self.parameter], "warm_start": before["warm_start"]
             })
         return model
+
+
+class Stretch(NamedTuple):
+    """One batch's training of a model: from ``done`` to ``target`` steps
+    by ``stepper``, with ``params`` (the trained model's own names) set."""
+
+    params: dict
+    done: int
+    target: int
+    stepper: object
 
 
 def _split_by_step(params, step):
