@@ -13,7 +13,7 @@ signature: anyone who can edit the file can recompute it).
 
 Searches that evaluate every setting from scratch (the engine's
 ``_FreshEvaluator``) need nothing else and read nothing else. Searches that
-continue training (``_incremental._Trainer``) also need their live
+continue training (``_trainer._Trainer``) also need their live
 fold-models: after each batch they are written with skops.io, which loads
 only the types it trusts, to one of two slots whose names are derived from
 the checkpoint's path (``<path>.models.0``, ``<path>.models.1``); the
@@ -69,9 +69,14 @@ def find_checkpoint(search):
 
 def batch_key(batch):
     """What the search asked in a batch, as a hash (compared on replay)."""
+    training = batch.training
     return stable_hash([
-        batch.candidates, batch.members, batch.targets, batch.copies,
-        batch.splits, batch.candidate_splits,
+        batch.candidates,
+        None if training is None else training.members,
+        None if training is None else training.targets,
+        None if training is None else training.copies,
+        None,  # where Batch.splits (never set) was: the keys of older files stay
+        batch.candidate_splits,
     ])
 
 

@@ -13,9 +13,9 @@ from numbers import Integral
 import numpy as np
 
 from ._compat import Interval, StrOptions
-from ._engine import Batch, _SearchCV
-from ._incremental import Stepper, _last_step, _split_by_step, _Trainer
-from ._pbt import prepare_training
+from ._engine import Batch, Training, _SearchCV
+from ._trainer import _Trainer
+from ._training import Stepper, _last_step, _split_by_step, prepare_training
 from .optimizer import BayesOptimizer
 from .space import Real as RealDim
 from .space import SearchSpace
@@ -507,8 +507,8 @@ class DACSearchCV(_SearchCV):
             "policy": policies,
         }
         return Batch(
-            candidates, more_results, members=members,
-            targets=[self.n_steps_] * len(points), steppers=steppers,
+            candidates, more_results,
+            training=Training(members, [self.n_steps_] * len(points), steppers=steppers),
             label=f"generation {self._generation + 1}/{self._n_generations}",
             note=f" of {self.n_steps_} steps",
         )

@@ -11,7 +11,7 @@ Two evaluators share the loop:
 - :class:`_FreshEvaluator` clones and fits each setting on each fold, with
   scikit-learn's own ``_fit_and_score`` (the searches that evaluate settings
   from scratch: Bayesian optimization, Hyperband over samples or a parameter);
-- ``_incremental._Trainer`` keeps each member's fold-models between batches
+- ``_trainer._Trainer`` keeps each member's fold-models between batches
   and continues them (Hyperband over ``partial_fit`` epochs or warm-start
   iterations, and the population searches).
 
@@ -51,7 +51,35 @@ from .space import SearchSpace
 from .space._dimensions import equal_values
 from .space._space import warn_two_tuple_ranges
 
-__all__ = ["Batch", "_SearchCV"]
+__all__ = ["Batch", "Training", "_SearchCV"]
+
+
+@dataclass
+class Training:
+    """The continued-training part of a :class:`Batch` (read by ``_Trainer``).
+
+    Attributes
+    ----------
+    members : list
+        The member whose fold-models each candidate continues (a new member
+        starts fresh models).
+    targets : list of int
+        The training steps each member has reached after this batch.
+    copies : dict, default=None
+        ``{member: source}``, members that take a deep copy of a source
+        member's fold-models (and their history) before the batch trains;
+        the batch's candidate then gives the copy's hyperparameters (PBT's
+        exploit).
+    steppers : list, default=None
+        Each candidate's own way of training (a policy that sets
+        hyperparameters at every step, in the worker); None means the
+        search's.
+    """
+
+    members: list
+    targets: list
+    copies: Optional[dict] = None
+    steppers: Optional[list] = None
 
 
 @dataclass
@@ -65,28 +93,13 @@ class Batch:
     more_results : dict of str -> list
         Extra ``cv_results_`` columns, one value per candidate; the same keys
         in every batch of a search.
-    splits : list of (ndarray, ndarray), default=None
-        The batch's own (train, test) folds, derived from the search's folds
-        (subsampled training folds); None means the search's folds.
     candidate_splits : list of list of (ndarray, ndarray), default=None
-        Each candidate's own folds, as many as the search's (Hyperband's
-        brackets at different subsample sizes in one batch); overrides
-        ``splits``.
-    members : list, default=None
-        For continued training: the member whose fold-models each candidate
-        continues (a new member starts fresh models).
-    targets : list of int, default=None
-        For continued training: the training steps each member has reached
-        after this batch.
-    copies : dict, default=None
-        For continued training: ``{member: source}``, members that take a
-        deep copy of a source member's fold-models (and their history)
-        before the batch trains; the batch's candidate then gives the
-        copy's hyperparameters (PBT's exploit).
-    steppers : list, default=None
-        For continued training: each candidate's own way of training (a
-        policy that sets hyperparameters at every step, in the worker);
-        None means the search's.
+        Each candidate's own (train, test) folds, derived from the search's
+        folds and as many (Hyperband's brackets at different subsample sizes
+        in one batch); None means the search's folds.
+    training : Training, default=None
+        For continued training: which member each candidate continues, to
+        how many steps, and how.
     label : str, default=""
         Where the search is, for the ``verbose`` progress line
         (``"batch 3/10"``, ``"bracket s=2, rung 1"``).
@@ -97,12 +110,8 @@ class Batch:
 
     candidates: list
     more_results: dict
-    splits: Optional[list] = None
     candidate_splits: Optional[list] = None
-    members: Optional[list] = None
-    targets: Optional[list] = None
-    copies: Optional[dict] = None
-    steppers: Optional[list] = None
+    training: Optional[Training] = None
     label: str = ""
     note: str = ""
 
@@ -158,7 +167,7 @@ class _FreshEvaluator:
         )
 
     def n_tasks(self, batch):
-        return len(batch.candidates) * len(batch.splits or self.splits)
+        return len(batch.candidates) * len(self.splits)
 
     def evaluate(self, batch, batch_ctx=None):
         """The ``_fit_and_score`` results of ``batch``, candidate by candidate."""
@@ -188,7 +197,7 @@ class _FreshEvaluator:
         n = len(batch.candidates)
         # the search's own folds are on the workers already (dask)
         own = list(zip(indices[::2], indices[1::2]))
-        splits = batch.candidate_splits or [batch.splits or own] * n
+        splits = batch.candidate_splits or [own] * n
         k = len(splits[0])
         tasks = [
             (i, params, j, train, test)
@@ -882,7 +891,7 @@ class _Record:
     def _report(self, batch, scores, n_failed):
         """One progress line per batch (``verbose >= 1``)."""
         search = self.search
-        n, k = len(batch.candidates), len(batch.splits or [None] * self.n_splits)
+        n, k = len(batch.candidates), self.n_splits
         all_scores = np.asarray(
             self.results.get(f"mean_test_{search._search_metric}", scores), dtype=float
         )

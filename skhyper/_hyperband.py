@@ -11,8 +11,15 @@ from sklearn.base import is_classifier
 from sklearn.utils.multiclass import type_of_target
 
 from ._compat import Interval, StrOptions
-from ._engine import Batch, _SearchCV
-from ._incremental import Stepper, _last_step, _Trainer
+from ._engine import Batch, Training, _SearchCV
+from ._trainer import _Trainer
+from ._training import (
+    Stepper,
+    check_last_step_searched,
+    check_resource_exists,
+    check_resource_not_searched,
+    steps_from_estimator,
+)
 from ._multifidelity import propose_multifidelity
 from .optimizer import BayesOptimizer
 from .space import SearchSpace
@@ -475,20 +482,10 @@ class HyperbandSearchCV(_SearchCV):
             else:
                 min_resources = self.min_resources
         else:
-            if self.resource == "partial_fit" and self.max_resources == "auto":
-                raise ValueError(
-                    "resource='partial_fit' needs max_resources, the number of "
-                    "epochs of the last rung; got 'auto'."
-                )
             if self.max_resources == "auto":
-                value = self.estimator.get_params()[self.resource]
-                if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
-                    raise ValueError(
-                        f"max_resources='auto' takes the estimator's "
-                        f"{self.resource}={value!r}, which is not a positive "
-                        f"integer: set max_resources."
-                    )
-                max_resources = int(value)
+                max_resources = steps_from_estimator(
+                    self, self.resource, "max_resources", "of the last rung"
+                )
             else:
                 max_resources = self.max_resources
             min_resources = 1 if self.min_resources == "auto" else self.min_resources
@@ -539,38 +536,12 @@ class HyperbandSearchCV(_SearchCV):
     # -- the search --------------------------------------------------------------
     def _prepare(self):
         self._space = SearchSpace(self.search_spaces)
-        name, last = _last_step(self.estimator)
-        if self.resource == "partial_fit":
-            if not hasattr(last, "partial_fit"):
-                raise ValueError(
-                    f"resource='partial_fit' needs an estimator with partial_fit; "
-                    f"got {type(last).__name__}, which has none. Use 'n_samples' "
-                    f"or one of its integer parameters such as 'max_iter'."
-                )
-        elif self.resource != "n_samples":
-            params = self.estimator.get_params()
-            if self.resource not in params:
-                raise ValueError(
-                    f"resource={self.resource!r} is neither 'n_samples' nor a "
-                    f"parameter of {type(self.estimator).__name__}; use 'n_samples', "
-                    f"'partial_fit' or an integer parameter such as 'max_iter'."
-                )
-            if any(self.resource in sub for sub in self._space.subspaces):
-                raise ValueError(
-                    f"resource={self.resource!r} is also in search_spaces: "
-                    f"Hyperband sets the resource itself; remove it from the space."
-                )
-        if self._continues() and name is not None:
-            others = sorted(
-                p for sub in self._space.subspaces for p in sub
-                if not p.startswith(name + "__")
-            )
-            if others:
-                raise ValueError(
-                    f"With resource={self.resource!r} the Pipeline's steps before "
-                    f"{name!r} are fitted once per fold, so only {name!r}'s "
-                    f"parameters can be searched; got {others}."
-                )
+        searched = sorted({p for sub in self._space.subspaces for p in sub})
+        check_resource_exists(self, self.resource, keywords=("n_samples", "partial_fit"))
+        if self.resource != "n_samples":
+            check_resource_not_searched(self, self.resource, searched)
+        if self._continues():
+            check_last_step_searched(self, self.resource, searched)
         if self.resource != "n_samples":
             self._resolve_resources(n_train=None)
 
@@ -723,7 +694,8 @@ class HyperbandSearchCV(_SearchCV):
         return Batch(
             candidates, more_results,
             candidate_splits=splits or None,
-            members=more_results["config_id"], targets=more_results["n_resources"],
+            # as a hash of a checkpointed batch, even where nothing continues
+            training=Training(more_results["config_id"], more_results["n_resources"]),
             label=(f"iteration {iteration + 1}, " if iterations > 1 else "")
             + f"wave {self._wave - self._first_wave[iteration]}: bracket "
             + ", ".join(labels),

@@ -7,14 +7,9 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ._compat import Interval, StrOptions
-from ._engine import Batch, _SearchCV
-from ._incremental import (
-    Stepper,
-    _last_step,
-    _Trainer,
-    mutable_parameters,
-    warm_start_parameter,
-)
+from ._engine import Batch, Training, _SearchCV
+from ._trainer import _Trainer
+from ._training import Stepper, prepare_training
 from .space import SearchSpace
 from .space._dimensions import _CDF_EPS, Categorical, Distribution
 from .surrogate import fit_gp
@@ -163,112 +158,6 @@ def _rank(scores):
     """Positions from best to worst; NaN (a failed member) ranks last."""
     keys = np.where(np.isnan(scores), -np.inf, scores)
     return np.argsort(-keys, kind="stable")
-
-
-def _resolved_resource(search):
-    name, last = _last_step(search.estimator)
-    if search.resource != "auto":
-        return search.resource
-    if hasattr(last, "partial_fit"):
-        return "partial_fit"
-    parameter = warm_start_parameter(last)
-    if parameter is None:
-        raise ValueError(
-            f"{type(search).__name__} needs an estimator that continues training: "
-            f"one with partial_fit, or a warm-start iteration parameter it knows "
-            f"(such as HistGradientBoosting's max_iter); got {type(last).__name__}, "
-            f"which has neither. Name its iteration parameter with resource='...' "
-            f"if warm_start continues it."
-        )
-    return parameter if name is None else f"{name}__{parameter}"
-
-
-def prepare_training(search, searched, changing):
-    """Check, before any fit, how a search that changes hyperparameters during
-    training trains: ``(resource, n_steps)``.
-
-    ``searched`` are all the searched parameter names, ``changing`` those that
-    change between steps (they must be safe to change: the registry, or the
-    search's ``safe_to_change``). Used by PBTSearchCV and DACSearchCV.
-    """
-    cls = type(search).__name__
-    resource = _resolved_resource(search)
-    name, last = _last_step(search.estimator)
-    if resource == "partial_fit" and not hasattr(last, "partial_fit"):
-        raise ValueError(
-            f"resource='partial_fit' needs an estimator with partial_fit; got "
-            f"{type(last).__name__}, which has none."
-        )
-    params = search.estimator.get_params()
-    if resource != "partial_fit" and resource not in params:
-        raise ValueError(
-            f"resource={resource!r} is neither 'partial_fit' nor a parameter of "
-            f"{type(search.estimator).__name__}: {cls} trains by partial_fit or by "
-            f"raising a warm-start iteration parameter of the estimator."
-        )
-    try:  # a named parameter must continue training by warm start
-        mode = Stepper.for_resource(search.estimator, resource, None, True).mode
-    except ValueError:
-        raise ValueError(
-            f"resource={resource!r}: {cls} trains by 'partial_fit' or by a "
-            f"warm-start iteration parameter of the trained estimator "
-            f"({type(last).__name__}), which needs a warm_start parameter; "
-            f"{resource!r} is not one."
-        ) from None
-    prefix = "" if name is None else name + "__"
-    foreign = [p for p in searched if not p.startswith(prefix)]
-    if foreign:
-        raise ValueError(
-            f"{cls} trains the Pipeline's last step {name!r} and fits the steps "
-            f"before it once per fold, so only {name!r}'s parameters can be "
-            f"searched; got {foreign}."
-        )
-    if resource != "partial_fit" and resource in searched:
-        raise ValueError(
-            f"resource={resource!r} is also in search_spaces: {cls} sets the "
-            f"training steps itself; remove it from the space."
-        )
-    if search.safe_to_change == "auto":
-        safe = mutable_parameters(last, mode)
-    else:
-        wrong = [p for p in search.safe_to_change if not isinstance(p, str)]
-        if wrong:
-            raise TypeError(
-                f"safe_to_change must be 'auto' or a list of parameter names; got "
-                f"{search.safe_to_change!r}, with {wrong!r} not a string."
-            )
-        safe = set(search.safe_to_change)
-    # an unknown name is reported as such, by the engine's check of the space
-    unsafe = [p for p in changing if p[len(prefix):] not in safe and p in params]
-    if unsafe:
-        hint = ""
-        parameter = warm_start_parameter(last)
-        if mode == "partial_fit" and parameter is not None and search.safe_to_change == "auto":
-            other = Stepper.for_resource(last, parameter, None).mode
-            if {p[len(prefix):] for p in unsafe} <= mutable_parameters(last, other):
-                hint = f" They can with warm-start training: resource={prefix + parameter!r}."
-        raise ValueError(
-            f"{cls} changes hyperparameters during training, and {unsafe} cannot "
-            f"safely change while {type(last).__name__} trains by {mode}; the "
-            f"parameters that can are {sorted(prefix + p for p in safe) or 'none known'}."
-            f"{hint} If you know better, list them in safe_to_change."
-        )
-    if search.n_steps != "auto":
-        n_steps = search.n_steps
-    elif resource == "partial_fit":
-        raise ValueError(
-            "resource='partial_fit' needs n_steps, the number of partial_fit epochs "
-            "every member trains; got 'auto'."
-        )
-    else:
-        value = params[resource]
-        if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
-            raise ValueError(
-                f"n_steps='auto' takes the estimator's {resource}={value!r}, which "
-                f"is not a positive integer: set n_steps."
-            )
-        n_steps = int(value)
-    return resource, n_steps
 
 
 class PBTSearchCV(_SearchCV):
@@ -569,8 +458,8 @@ class PBTSearchCV(_SearchCV):
         }
         self._interval_start = self._steps
         batch = Batch(
-            candidates, more_results, members=members, targets=[target] * len(members),
-            copies=self._copies,
+            candidates, more_results,
+            training=Training(members, [target] * len(members), copies=self._copies),
             label=f"round {self._round + 1}/{n_rounds}",
             note=f" to n_resources={target} ({len(self._copies)} exploited)",
         )

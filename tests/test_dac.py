@@ -47,7 +47,7 @@ def test_zero_feedback_weights_reproduce_the_static_run_exactly(data):
     # the same policy through the search's own stepper, against fixed eta0
     static = values[0]
     from skhyper._dac import PolicyStepper
-    from skhyper._incremental import Stepper
+    from skhyper._training import Stepper
 
     base = Stepper("partial_fit", classes=np.unique(y))
     a = PolicyStepper(base, policy, 5).train(clone(_sgd()), X, y, 0, 5, {})
@@ -247,20 +247,51 @@ def test_verbose_and_callbacks(data, capsys):
 def test_failed_policies_never_join_the_elite(data):
     # the cross-entropy update learns from finite scores only: with one
     # finite score in a generation, a failed policy must not pull the
-    # sampling distribution towards itself
+    # sampling distribution towards itself; with none at all, there is
+    # nothing to learn and the distribution stays
+    size, n_folds = 4, 2
+    survivor = 1  # of the first generation, the only policy that trains
+
+    class FailsByStart(SGDClassifier):
+        """Fails by the order its fits start in (one job: in member order)."""
+
+        started = 0
+        # the first generation but the survivor, and all of the second
+        failing = (set(range(size * n_folds)) - {survivor * n_folds + k for k in range(n_folds)}
+                   | set(range(size * n_folds, 2 * size * n_folds)))
+
+        def partial_fit(self, X, y, classes=None, sample_weight=None):
+            if not hasattr(self, "start_"):
+                self.start_ = type(self).started
+                type(self).started += 1
+            if self.start_ in self.failing:
+                raise RuntimeError("planned failure")
+            return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
+
     X, y = data
-    search = DACSearchCV(_sgd(), ETA, n_steps=3, n_iter=8, cv=3, random_state=0).fit(X, y)
-    points = search._points
-    before_mean, before_std = search._mean.copy(), search._std.copy()
-    scores = np.full(len(points), np.nan)
-    scores[2] = 0.5
-    search._tell([None] * len(points), scores)
-    only = search._learned.transform([points[2]])[0]
-    np.testing.assert_allclose(search._mean, 0.7 * only + 0.3 * before_mean)
-    # no finite score at all: nothing to learn, the distribution stays
-    search._tell([None] * len(points), np.full(len(points), np.nan))
-    np.testing.assert_allclose(search._mean, 0.7 * only + 0.3 * before_mean)
-    assert np.all(np.isfinite(search._std)) and before_std.shape == search._std.shape
+    search = DACSearchCV(
+        FailsByStart(learning_rate="constant", shuffle=False, random_state=0), ETA,
+        n_steps=3, n_knots=2, n_iter=3 * size, generation_size=size, cv=n_folds,
+        random_state=0, refit=False,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FitFailedWarning)
+        search.fit(X, y)
+    res = search.cv_results_
+    finite = np.isfinite(res["mean_test_score"])
+    # the plan ran as planned: one finite score, then none, then all
+    assert finite.tolist() == [i == survivor for i in range(size)] + [False] * size + [
+        True] * size
+    knots = np.array([p.knots["eta0"] for p in res["policy"]])
+    first, later = knots[:size], knots[size:]
+    # a failed policy in the elite would have moved the distribution visibly
+    assert max(np.abs(k - knots[survivor]).max() for i, k in enumerate(first)
+               if i != survivor) > 0.3
+    # the survivor alone is the elite (the smallest spread, 0.02 in unit
+    # coordinates, so within five of it), in the second generation and, as
+    # nothing was learned from it, in the third
+    assert np.all(np.isfinite(later))
+    np.testing.assert_array_less(np.abs(later - knots[survivor]), 0.1)
 
 
 @pytest.mark.parametrize("learner", ["cem", "bayes"])

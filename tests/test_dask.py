@@ -13,7 +13,7 @@ from sklearn.datasets import make_classification
 from sklearn.linear_model import SGDClassifier
 
 from skhyper import BayesSearchCV, PBTSearchCV, Real
-from skhyper import _incremental
+from skhyper import _folds
 from skhyper.callbacks import Checkpoint
 
 from ._estimators import ConstantClassifier
@@ -208,8 +208,8 @@ def test_the_folds_and_fold_models_stay_on_the_workers(client, data, name, monke
     # loky the fold-models come back after every step (which this test sees)
     X, y = data
     made = []
-    subset = _incremental._subset
-    monkeypatch.setattr(_incremental, "_subset", lambda *a: made.append(1) or subset(*a))
+    subset = _folds._subset
+    monkeypatch.setattr(_folds, "_subset", lambda *a: made.append(1) or subset(*a))
     seen = {}
     for mode in ("dask", 2):
         search = every_search()[name]

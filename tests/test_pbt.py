@@ -16,7 +16,7 @@ from sklearn.svm import SVC
 from sklearn.utils import check_random_state
 
 from skhyper import Categorical, Integer, PBTSearchCV, Real, SearchSpace
-from skhyper._incremental import Stepper, replay
+from skhyper._training import Stepper, replay
 from skhyper._pbt import explore_perturb, perturb_value
 
 from ._estimators import ConstantClassifier, DivergesAbove, block_problem

@@ -35,8 +35,8 @@ from skhyper import (
     HypergradientSearchCV,
     PBTSearchCV,
 )
-from skhyper._pbt import _last_step
-from skhyper._incremental import mutable_parameters, warm_start_parameter
+from skhyper._training import _last_step
+from skhyper._training import mutable_parameters, warm_start_parameter
 
 pytestmark = pytest.mark.slow  # scikit-learn's own test_search.py, once per search
 

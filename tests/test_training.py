@@ -1,15 +1,14 @@
-"""The continued-training evaluator: registries, live parameter changes, copies."""
+"""How an estimator trains step by step: the registries (each entry backed by
+a test: the change takes effect and training continues), read through the
+MRO, and the Stepper's ways of training."""
 
-import copy
-import os
 import warnings
 
 import numpy as np
 import pytest
-from sklearn.base import clone
+from sklearn.base import clone, is_regressor
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.base import is_regressor
 from sklearn.ensemble import (
     ExtraTreesClassifier,
     ExtraTreesRegressor,
@@ -22,16 +21,10 @@ from sklearn.ensemble import (
 )
 from sklearn.linear_model import Perceptron, SGDClassifier, SGDRegressor
 from sklearn.neural_network import MLPClassifier, MLPRegressor
-from sklearn.metrics import check_scoring
-from sklearn.model_selection import KFold
-from sklearn.utils import Bunch
-from sklearn.utils.parallel import Parallel
 
-from skhyper._engine import Batch
-from skhyper._incremental import (
+from skhyper._training import (
     MUTABLE_PARAMETERS,
     Stepper,
-    _Trainer,
     mutable_parameters,
     replay,
     warm_start_parameter,
@@ -174,47 +167,6 @@ def test_every_registry_entry_has_a_test():
     assert {cls for cls, _ in MUTABLE_PARAMETERS} == tested
 
 
-# -- the trainer: live changes and independent copies -------------------------------
-def _trainer(estimator, stepper, X, y, n_splits=2):
-    search = Bunch(estimator=estimator, return_train_score=False, error_score=np.nan,
-                   verbose=0)
-    routed = Bunch(estimator=Bunch(fit={}), scorer=Bunch(score={}))
-    splits = list(KFold(n_splits).split(X))
-    return _Trainer(search, X, y, splits, check_scoring(estimator), routed, stepper,
-                    Parallel(n_jobs=1))
-
-
-def test_an_exploit_copy_trains_independently_of_its_source():
-    est = SGDClassifier(shuffle=False, random_state=0, learning_rate="constant", eta0=0.01)
-    trainer = _trainer(est, Stepper("partial_fit", classes=np.unique(Y_CLF)), X_CLF, Y_CLF)
-    trainer.evaluate(Batch([{"eta0": 0.01}], {}, members=[0], targets=[2]))
-    source_before = [copy.deepcopy(m.coef_) for m in trainer.models[0]]
-    outs = trainer.evaluate(
-        Batch([{"eta0": 0.1}], {}, members=[1], targets=[4], copies={1: 0})
-    )
-    assert all(out["fit_error"] is None for out in outs)
-    for model, before in zip(trainer.models[0], source_before):
-        np.testing.assert_array_equal(model.coef_, before)
-    assert trainer.steps == {0: 2, 1: 4}
-    assert trainer.models[1][0].eta0 == 0.1 and trainer.models[0][0].eta0 == 0.01
-    assert trainer.history[1] == [(0, {"eta0": 0.01}), (2, {"eta0": 0.1})]
-    assert trainer.history[0] == [(0, {"eta0": 0.01})]
-
-
-def test_new_params_of_an_existing_member_reach_its_live_models():
-    est = SGDClassifier(shuffle=False, random_state=0, learning_rate="constant")
-    stepper = Stepper("partial_fit", classes=np.unique(Y_CLF))
-    trainer = _trainer(est, stepper, X_CLF, Y_CLF)
-    trainer.evaluate(Batch([{"eta0": 0.01}], {}, members=[0], targets=[2]))
-    trainer.evaluate(Batch([{"eta0": 0.2}], {}, members=[0], targets=[4]))
-    splits = list(KFold(2).split(X_CLF))
-    for (train, _), model in zip(splits, trainer.models[0]):
-        assert model.eta0 == 0.2
-        expected = _train(clone(est), stepper, X_CLF[train], Y_CLF[train],
-                          [(0, {"eta0": 0.01}), (2, {"eta0": 0.2})], 4)
-        np.testing.assert_array_equal(model.coef_, expected.coef_)
-
-
 # -- multi-layer perceptrons: partial_fit, or warm-start fits of more epochs ---------
 MLP_CHANGES = {
     "alpha": (1e-5, 1.0),
@@ -291,71 +243,3 @@ def test_sgd_fit_by_warm_start_is_not_the_epochs_of_partial_fit(learning_rate):
         warm.fit(X, y)
         warm.set_params(max_iter=3).fit(X, y)
     assert not np.allclose(by_epochs.coef_, warm.coef_)
-
-
-class MemmapOnlySGD(SGDClassifier):
-    """Trains only on a memory-mapped X: proof that a task got its fold by file."""
-
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
-        if not isinstance(X, np.memmap):
-            raise TypeError(f"X is a {type(X).__name__}, not a memmap")
-        return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
-
-
-def _big_pbt(estimator, **params):
-    from skhyper import PBTSearchCV, Real
-
-    return PBTSearchCV(
-        estimator, {"alpha": Real(1e-4, 1e-1, prior="log-uniform")},
-        population_size=2, n_steps=2, interval=1, cv=3, random_state=0, **params,
-    )
-
-
-def test_large_folds_go_to_loky_workers_as_files_made_once(monkeypatch):
-    # a training fold of 1 MiB or more is written to a file when it is made
-    # and mapped read-only; joblib sends it by name, and the files go when
-    # the search is over
-    import skhyper._incremental as incremental
-
-    X, y = make_classification(n_samples=4000, n_features=50, random_state=0)
-    folders = []
-
-    class Recorded(incremental.tempfile.TemporaryDirectory):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            folders.append(self.name)
-
-    monkeypatch.setattr(incremental.tempfile, "TemporaryDirectory", Recorded)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        search = _big_pbt(MemmapOnlySGD(random_state=0), n_jobs=2, refit=False,
-                          error_score="raise").fit(X, y)
-        assert len(search.cv_results_["params"]) == 4
-        assert len(folders) == 1 and not os.path.exists(folders[0])
-        with pytest.raises(TypeError, match="not a memmap"):  # n_jobs=1 keeps them
-            _big_pbt(MemmapOnlySGD(random_state=0), n_jobs=1, refit=False,
-                     error_score="raise").fit(X, y)
-        assert len(folders) == 1
-        one = _big_pbt(SGDClassifier(random_state=0), n_jobs=1).fit(X, y)
-        two = _big_pbt(SGDClassifier(random_state=0), n_jobs=2).fit(X, y)
-    for key in ("mean_test_score", "split0_test_score", "param_alpha"):
-        np.testing.assert_array_equal(two.cv_results_[key], one.cv_results_[key])
-
-
-def test_shared_folds_keep_small_and_object_arrays_in_memory():
-    from skhyper._incremental import _Fold, _SharedFolds
-
-    big = np.arange(2**18, dtype=float).reshape(-1, 4)  # 2 MiB
-    labels = np.array(["a", "b"] * (2**17), dtype=object)
-    fold = _Fold(big, labels, big[:10], labels[:10], {}, {}, {})
-    shared = _SharedFolds(True)
-    shared.share(0, fold)
-    assert isinstance(fold.X_train, np.memmap) and not fold.X_train.flags.writeable
-    np.testing.assert_array_equal(fold.X_train, big)
-    assert fold.y_train is labels and type(fold.X_test) is np.ndarray
-    folder = shared.folder.name
-    shared.close()
-    assert not os.path.exists(folder)
-    off = _Fold(big, labels, big, labels, {}, {}, {})
-    _SharedFolds(False).share(0, off)
-    assert off.X_train is big
