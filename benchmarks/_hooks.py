@@ -12,12 +12,12 @@ benchmarks do not. Each name says which benchmark needs it and why.
 # fingerprint that opens it and the batch record it writes.
 from skhyper._checkpoint import Journal
 from skhyper._fingerprint import fingerprint
-from skhyper._engine import Batch
+from skhyper._engine import Batch, Training
 
 # bench_dac: the per-step cost of the in-worker policy loop against the plain
 # partial_fit loop, and the policies it steps.
 from skhyper._dac import FeedbackPolicy, PolicyStepper, SchedulePolicy
-from skhyper._incremental import Stepper
+from skhyper._training import Stepper
 
 # bench_hypergradient_tol: the exact hypergradient of one fold-model, to compare
 # with finite differences of the CV loss.
@@ -91,13 +91,14 @@ def send_folds_unshared():
     """bench_dask's "2-unshared" memory mode: fold data sent as joblib sends
     arrays (the behaviour before shared folds), by raising the size above which
     folds are shared to infinity."""
-    import skhyper._incremental
+    import skhyper._folds
 
-    skhyper._incremental._SHARED_NBYTES = float("inf")
+    skhyper._folds._SHARED_NBYTES = float("inf")
 
 
 __all__ = [
     "Batch",
+    "Training",
     "FeedbackPolicy",
     "Interval",
     "Journal",

@@ -35,7 +35,7 @@ import time
 
 import numpy as np
 from _harness import Benchmark, Setting, by, main, median, table, values
-from _hooks import Batch, Journal, fingerprint
+from _hooks import Batch, Journal, Training, fingerprint
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 
@@ -58,7 +58,7 @@ def _batch(rng, n_rows, members=None):
     candidates = [{"C": float(c)} for c in rng.uniform(1e-2, 1e2, n_rows)]
     if members is None:
         return Batch(candidates, {})
-    return Batch(candidates, {}, members=members, targets=[1] * len(members))
+    return Batch(candidates, {}, training=Training(members, [1] * len(members)))
 
 
 def _journal(path, search, X, y, splits, resume=True):

@@ -71,7 +71,7 @@ mean and standard error (*no worse within noise*: mean + 2 SE >= 0;
 policy (``best_policy_``) of the median seed of each DAC tool is printed.
 Last, the per-step cost of DAC's in-worker policy loop
 (``skhyper._dac.PolicyStepper``) against the plain ``partial_fit`` loop
-(``skhyper._incremental.Stepper``), 20 steps, 20 repetitions.
+(``skhyper._training.Stepper``), 20 steps, 20 repetitions.
 
 That cost is the tasks ``overhead-sgd-digits`` and ``overhead-sgd-diabetes``
 (tool ``policy-loop``); the grid reference on block is the tool
