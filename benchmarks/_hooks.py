@@ -12,7 +12,7 @@ benchmarks do not. Each name says which benchmark needs it and why.
 # fingerprint that opens it and the batch record it writes.
 from skhyper._checkpoint import Journal
 from skhyper._fingerprint import fingerprint
-from skhyper._engine import Batch, Training
+from skhyper._batch import Batch, Training
 
 # bench_dac: the per-step cost of the in-worker policy loop against the plain
 # partial_fit loop, and the policies it steps.

@@ -6,7 +6,8 @@ from numbers import Integral, Real
 import numpy as np
 from joblib import effective_n_jobs
 
-from ._engine import Batch, _SearchCV
+from ._batch import Batch
+from ._engine import _SearchCV
 from ._compat import Interval, StrOptions
 from .optimizer import (
     BATCH_STRATEGIES,

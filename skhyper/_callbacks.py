@@ -139,3 +139,14 @@ def _from_attributes(search, attributes):
     for key, value in attributes.items():
         setattr(new, key, value)
     return new
+
+
+def _task_contexts(batch_ctx, n_tasks):
+    """One callback context per fit task, made here and not in the workers
+    (as scikit-learn's own search does: subcontexts do not pickle well)."""
+    if batch_ctx is None:
+        return [None] * n_tasks
+    return [
+        batch_ctx.subcontext(task_name="candidate-split-evaluation", task_id=i)
+        for i in range(n_tasks)
+    ]

@@ -13,7 +13,8 @@ from numbers import Integral
 import numpy as np
 
 from ._compat import Interval, StrOptions
-from ._engine import Batch, Training, _SearchCV
+from ._batch import Batch, Training
+from ._engine import _SearchCV
 from ._trainer import _Trainer
 from ._training import Stepper, _last_step, _split_by_step, prepare_training
 from .optimizer import BayesOptimizer

@@ -1,14 +1,14 @@
 """The one engine every search runs on: an ask / evaluate / tell loop.
 
 :class:`_SearchCV` overrides ``BaseSearchCV.fit`` once for every search. It
-draws the folds once, asks its strategy for a :class:`Batch` of settings,
-evaluates the batch with an *evaluator*, records every row (failed ones too)
-and tells the strategy the batch's scores, until the strategy has nothing
+draws the folds once, asks its strategy for a ``_batch.Batch`` of settings,
+evaluates the batch with an *evaluator*, records every row, failed ones too
+(``_record._Record``), and tells the strategy the batch's scores, until the strategy has nothing
 more to ask; then it sets every attribute GridSearchCV sets and refits.
 
 Two evaluators share the loop:
 
-- :class:`_FreshEvaluator` clones and fits each setting on each fold, with
+- ``_fresh._FreshEvaluator`` clones and fits each setting on each fold, with
   scikit-learn's own ``_fit_and_score`` (the searches that evaluate settings
   from scratch: Bayesian optimization, Hyperband over samples or a parameter);
 - ``_trainer._Trainer`` keeps each member's fold-models between batches
@@ -20,7 +20,6 @@ when every fit of one call fails, which would lose those rows (or force them
 to be fitted again), and because it cannot continue a model.
 """
 
-import numbers
 import re
 import time
 import warnings
@@ -32,10 +31,10 @@ import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, indexable
-from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.parallel import Parallel
 
 from . import _compat
-from ._callbacks import BATCH_TASK, SearchEvents
+from ._callbacks import SearchEvents
 from ._checks import (
     check_fit_input,
     check_space_against,
@@ -43,77 +42,15 @@ from ._checks import (
     refused_values_warning,
 )
 from ._checkpoint import Journal, find_checkpoint
-from ._fingerprint import fingerprint
 from ._compat import BaseSearchCV, _check_method_params, _fit_context
-from ._distributed import Sent, on_worker
+from ._fingerprint import fingerprint
+from ._fresh import _FreshEvaluator
+from ._record import _Record, _StopSearch
 from ._results import rows_at_max_resource
 from .space import SearchSpace
-from .space._dimensions import equal_values
 from .space._space import warn_two_tuple_ranges
 
-__all__ = ["Batch", "Training", "_SearchCV"]
-
-
-@dataclass
-class Training:
-    """The continued-training part of a :class:`Batch` (read by ``_Trainer``).
-
-    Attributes
-    ----------
-    members : list
-        The member whose fold-models each candidate continues (a new member
-        starts fresh models).
-    targets : list of int
-        The training steps each member has reached after this batch.
-    copies : dict, default=None
-        ``{member: source}``, members that take a deep copy of a source
-        member's fold-models (and their history) before the batch trains;
-        the batch's candidate then gives the copy's hyperparameters (PBT's
-        exploit).
-    steppers : list, default=None
-        Each candidate's own way of training (a policy that sets
-        hyperparameters at every step, in the worker); None means the
-        search's.
-    """
-
-    members: list
-    targets: list
-    copies: Optional[dict] = None
-    steppers: Optional[list] = None
-
-
-@dataclass
-class Batch:
-    """One batch a strategy asks the engine to evaluate.
-
-    Attributes
-    ----------
-    candidates : list of dict
-        The parameter settings.
-    more_results : dict of str -> list
-        Extra ``cv_results_`` columns, one value per candidate; the same keys
-        in every batch of a search.
-    candidate_splits : list of list of (ndarray, ndarray), default=None
-        Each candidate's own (train, test) folds, derived from the search's
-        folds and as many (Hyperband's brackets at different subsample sizes
-        in one batch); None means the search's folds.
-    training : Training, default=None
-        For continued training: which member each candidate continues, to
-        how many steps, and how.
-    label : str, default=""
-        Where the search is, for the ``verbose`` progress line
-        (``"batch 3/10"``, ``"bracket s=2, rung 1"``).
-    note : str, default=""
-        What the progress line adds after the batch's size
-        (``" (initial design)"``, ``" at n_resources=9"``).
-    """
-
-    candidates: list
-    more_results: dict
-    candidate_splits: Optional[list] = None
-    training: Optional[Training] = None
-    label: str = ""
-    note: str = ""
+__all__ = ["_SearchCV"]
 
 
 @dataclass
@@ -131,114 +68,8 @@ class _Setup:
     metadata: Optional[dict]  # what the callbacks are told (sample_weight)
 
 
-# The fit error of a member whose models failed at an earlier step.
-EARLIER_FAILURE = "this member failed at an earlier step"
-
-
-class _StopSearch(Exception):
-    """A callback asked the search to stop after the batch just recorded."""
-
-
 def _is_multimetric(scoring):
     return isinstance(scoring, (list, tuple, set, dict))
-
-
-class _FreshEvaluator:
-    """Clones and fits every setting on every fold (GridSearchCV's way)."""
-
-    def __init__(self, search, X, y, splits, scorers, routed, parallel):
-        self.search = search
-        self.splits = splits
-        self.parallel = parallel
-        self.base = clone(search.estimator)
-        # on a dask cluster, sent to the workers once for the whole fit
-        self.sent = Sent(
-            X, y, routed.estimator.fit, routed.scorer.score,
-            *(indices for fold in splits for indices in fold),
-        )
-        self.kwargs = dict(
-            scorer=scorers,
-            return_train_score=search.return_train_score,
-            return_n_test_samples=True,
-            return_times=True,
-            return_parameters=False,
-            error_score=search.error_score,
-            verbose=search.verbose,
-        )
-
-    def n_tasks(self, batch):
-        return len(batch.candidates) * len(self.splits)
-
-    def evaluate(self, batch, batch_ctx=None):
-        """The ``_fit_and_score`` results of ``batch``, candidate by candidate."""
-        return self.run_fold_tasks(
-            batch, batch_ctx,
-            lambda X, y, params, train, test, kwargs: delayed(
-                on_worker(_compat.fit_and_score)
-            )(clone(self.base), X, y, train=train, test=test, parameters=params, **kwargs),
-        )
-
-    def run_fold_tasks(self, batch, batch_ctx, task):
-        """Run ``task(X, y, params, train, test, kwargs)`` (a delayed call) for
-        every (candidate, fold) of ``batch`` in one joblib call; sent again
-        should a dask cluster lose the data (the callback contexts are made
-        once, whatever the resends)."""
-        contexts = _task_contexts(batch_ctx, self.n_tasks(batch))
-        return self.sent.run(lambda sent: self.parallel(
-            task(*args) for args in self.fold_tasks(batch, contexts, sent)
-        ))
-
-    def fold_tasks(self, batch, contexts, sent):
-        """``(X, y, params, train, test, kwargs)`` of every (candidate, fold)
-        of ``batch``, the data as ``sent`` (:attr:`Sent.values`) holds it:
-        ``kwargs`` are ``_fit_and_score``'s other arguments, with each
-        task's callback context from ``contexts``."""
-        X, y, fit_params, score_params, *indices = sent
-        n = len(batch.candidates)
-        # the search's own folds are on the workers already (dask)
-        own = list(zip(indices[::2], indices[1::2]))
-        splits = batch.candidate_splits or [own] * n
-        k = len(splits[0])
-        tasks = [
-            (i, params, j, train, test)
-            for i, (params, folds) in enumerate(zip(batch.candidates, splits))
-            for j, (train, test) in enumerate(folds)
-        ]
-        return [
-            (X, y, params, train, test, dict(
-                split_progress=(j, k), candidate_progress=(i, n),
-                caller=self.search if ctx is not None else None, callback_ctx=ctx,
-                fit_params=fit_params, score_params=score_params, **self.kwargs,
-            ))
-            for (i, params, j, train, test), ctx in zip(tasks, contexts)
-        ]
-
-    def refit(self, estimator, X, y, fit_params):
-        if y is None:
-            estimator.fit(X, **fit_params)
-        else:
-            estimator.fit(X, y, **fit_params)
-
-    def keep(self, members):
-        """Nothing is kept between batches."""
-
-    def close(self):
-        """Nothing to release when the search is over."""
-
-    def replay(self, batch):
-        """A batch read from a checkpoint: nothing to do."""
-
-    def checkpoint_example(self):
-        """No fold-models are kept, so none need storing."""
-        return None
-
-    def checkpoint_state(self):
-        """Nothing but the batches' results is needed to resume."""
-        return None
-
-    def restore(self, journal):
-        """Nothing to restore: a search that fits from scratch reads nothing
-        but the checkpoint's own file."""
 
 
 @contextmanager
@@ -263,24 +94,13 @@ def _naming(name, value):
         raise named from error
 
 
-def _task_contexts(batch_ctx, n_tasks):
-    """One callback context per fit task, made here and not in the workers
-    (as scikit-learn's own search does: subcontexts do not pickle well)."""
-    if batch_ctx is None:
-        return [None] * n_tasks
-    return [
-        batch_ctx.subcontext(task_name="candidate-split-evaluation", task_id=i)
-        for i in range(n_tasks)
-    ]
-
-
 class _SearchCV(BaseSearchCV):
     """Private base of every search: the engine's ``fit``, in three steps.
 
     1. **set up** (``_set_up``): every check before the first fit, the folds
        drawn once, scorers, routed metadata, the checkpoint, callbacks;
     2. **run** (``_run``): the strategy's loop, ``_run_strategy`` (ask a
-       :class:`Batch`, evaluate it, record its rows, tell the scores) until
+       ``Batch``, evaluate it, record its rows, tell the scores) until
        the strategy has nothing more to ask or a callback stops it;
     3. **select and refit** (``_select_and_refit``): ``best_index_`` by
        scikit-learn's rules (or the search's own: ``_selects_own_best``),
@@ -292,7 +112,7 @@ class _SearchCV(BaseSearchCV):
     - ``_prepare_splits(X, y, splits)``: (optional) what depends on the folds,
       checked before any fit;
     - ``_start(rng)``: reset the strategy's state for a new fit;
-    - ``_ask()``: the next :class:`Batch`, or None when the search is over;
+    - ``_ask()``: the next ``Batch``, or None when the search is over;
     - ``_tell(candidates, scores)``: learn from the batch's mean CV scores of
       the optimized metric. A candidate any of whose fits failed is told NaN,
       whatever ``error_score`` is (``cv_results_`` shows ``error_score``):
@@ -651,7 +471,7 @@ class _SearchCV(BaseSearchCV):
     def _run_strategy(self, record, callback_ctx=None):
         """Ask, evaluate and tell until the strategy has nothing more to ask.
 
-        ``record.evaluate(batch, search_ctx)`` evaluates a :class:`Batch`,
+        ``record.evaluate(batch, search_ctx)`` evaluates a ``Batch``,
         records its rows and returns its scores of the optimized metric;
         ``record.evaluator`` is the evaluator (which keeps continued models).
         """
@@ -678,251 +498,3 @@ class _SearchCV(BaseSearchCV):
                 break
             self._tell(batch.candidates, record.evaluate(batch, search_ctx))
             record.evaluator.keep(self._live_members())
-
-
-class _Record:
-    """Every row a fit evaluates, failed ones included, and what they say."""
-
-    def __init__(self, search, evaluator, n_splits, events=None, journal=None):
-        self.search = search
-        self.journal = journal
-        self.evaluator = evaluator
-        self.n_splits = n_splits
-        self.events = events if events is not None else SearchEvents(search, None)
-        self.params, self.outs, self.more = [], [], {}
-        self.keys = self.keys_after = None
-        self.results = None
-        self.n_batches = 0
-        self._refit_checked = False
-        self.start = time.time()
-        if journal is not None:  # fold-models skops cannot store: said before any fit
-            journal.check_storable(evaluator.checkpoint_example())
-
-    @property
-    def all_failed(self):
-        return all(out["fit_error"] is not None for out in self.outs)
-
-    def _all_failed_but_expected(self):
-        """Whether every fit so far failed, and at least one of them for a
-        setting without a value the estimator is known to refuse (those are
-        expected to fail: their failures alone do not end a search)."""
-        if not self.all_failed:
-            return False
-        refused = getattr(self.search, "_refused_settings", None) or {}
-        return any(
-            not any(
-                name in params and any(equal_values(params[name], v) for v in values)
-                for name, values in refused.items()
-            )
-            for params in self.params
-        )
-
-    def evaluate(self, batch, search_ctx=None):
-        """Evaluate and record ``batch``; return its scores of the optimized metric.
-
-        Raises ``_StopSearch`` after recording the batch when a callback asks
-        the search to stop.
-        """
-        self._check_keys(batch.candidates, batch.more_results)
-        batch_ctx = None
-        if search_ctx is not None:  # scikit-learn >= 1.9 callbacks
-            batch_ctx = search_ctx.subcontext(
-                task_name=BATCH_TASK, max_subtasks=self.evaluator.n_tasks(batch),
-                sequential_subtasks=False,
-            ).call_on_fit_task_begin(estimator=self.search)
-        outs = self._replayed(batch)
-        if outs is None:
-            outs = self.evaluator.evaluate(batch, batch_ctx)
-            if self.journal is not None:  # on disk before anything else can fail
-                self.journal.record(batch, outs, self.evaluator.checkpoint_state())
-        scores = self.add(batch, outs)
-        if self.events.batch_end(batch_ctx, self.snapshot, self.n_batches - 1):
-            raise _StopSearch
-        return scores
-
-    def _replayed(self, batch):
-        """The batch's fold results from the checkpoint being resumed, or None
-        when it has to be fitted (its fold-models restored first)."""
-        if self.journal is None:
-            return None
-        outs = self.journal.replayed(self.n_batches, batch)
-        if outs is not None:
-            self.evaluator.replay(batch)
-            return outs
-        if self.journal.resumes_at(self.n_batches):
-            self.evaluator.restore(self.journal)
-        return None
-
-    def snapshot(self):
-        """The attributes a callback sees of the search after a batch: its
-        results so far and the best row it would choose if it stopped now."""
-        search, results = self.search, self.results
-        attributes = {"cv_results_": results, "n_splits_": self.n_splits}
-        column = f"mean_test_{search._search_metric}"
-        if column in results:
-            refit = search.refit if callable(search.refit) else True
-            try:
-                best = int(_compat.select_best_index(
-                    search, search._search_metric, results, refit
-                ))
-            except Exception:  # a user's callable refit may not cope with partial results
-                scores = np.asarray(results[column], dtype=float)
-                best = int(np.argmax(np.where(np.isnan(scores), -np.inf, scores)))
-            attributes.update(
-                best_index_=best, best_params_=results["params"][best],
-                best_score_=float(results[column][best]),
-            )
-        return attributes
-
-    def _check_keys(self, candidates, more_results, before=True):
-        """The extra columns have a value per candidate and the same keys in
-        every batch (``before``: those known before the batch is evaluated)."""
-        for key, values in more_results.items():
-            if len(values) != len(candidates):
-                raise RuntimeError(  # a bug in the search, not the user's
-                    f"more_results[{key!r}] has {len(values)} values for "
-                    f"{len(candidates)} candidates."
-                )
-        attr = "keys" if before else "keys_after"
-        known = getattr(self, attr)
-        if known is None:
-            setattr(self, attr, set(more_results))
-        elif set(more_results) != known:
-            raise RuntimeError(  # a bug in the search, not the user's
-                f"more_results keys changed from {sorted(known)} to "
-                f"{sorted(more_results)}."
-            )
-
-    def add(self, batch, outs):
-        """Record a batch's results; return its scores of the optimized metric."""
-        search = self.search
-        self.n_batches += 1
-        n = len(batch.candidates)
-        self.params.extend(batch.candidates)
-        self.outs.extend(outs)
-        after = search._more_results(batch, outs)
-        self._check_keys(batch.candidates, after, before=False)
-        for key, values in {**batch.more_results, **after}.items():
-            self.more.setdefault(key, []).extend(values)
-        if callable(search.scoring):
-            # a callable's dict of scores is known only from a successful fit
-            _compat.insert_error_scores(self.outs, search.error_score)
-        self.results = self.format(quiet=True)
-        # for a search's own choice of the best row
-        search._rows_failed = _failed_rows(self.outs, len(self.params))
-        failed = [out["fit_error"] for out in outs if out["fit_error"] is not None]
-        if self._all_failed_but_expected() and search._stop_if_all_failed():
-            self.report_failures(stopped=True)
-        if not failed and callable(search.scoring) and not self._refit_checked:
-            # a callable's names are known from its first scores: refit must be one
-            # (scikit-learn's own check, before the search optimizes a name)
-            self._refit_checked = True
-            first = outs[0]["test_scores"]
-            if isinstance(first, dict):
-                _compat.check_refit_for_multimetric(search, first)
-        # What the strategy learns is the same whatever error_score is: a
-        # candidate any of whose fits failed is told NaN (a failure, which
-        # every strategy ranks below every score), while cv_results_ shows
-        # error_score as GridSearchCV does. A numeric error_score told as a
-        # score would be the *best* one when the scores are below it.
-        scores = np.where(
-            _failed_rows(outs, n), np.nan,
-            self._last_scores(n, failed_batch=len(failed) == len(outs)),
-        )
-        if search.verbose > 0:
-            self._report(batch, scores, len(failed))
-        return scores
-
-    def format(self, quiet):
-        """``cv_results_`` of every row so far (``quiet``: without scikit-learn's
-        warning about non-finite scores, which the final results give once)."""
-        more = {key: _column(values) for key, values in self.more.items()}
-        with warnings.catch_warnings():
-            if quiet:
-                warnings.filterwarnings("ignore", category=UserWarning)
-            return _compat.format_results(
-                self.search, self.params, self.n_splits, self.outs, more
-            )
-
-    def _last_scores(self, n, failed_batch):
-        search = self.search
-        column = f"mean_test_{search._search_metric}"
-        if column not in self.results:
-            if failed_batch:  # a callable scorer's names are not known yet
-                return np.full(n, np.nan)
-            # a strategy that does not learn from scores
-            if search._search_metric is None:
-                return np.full(n, np.nan)
-            first = next(
-                (out["test_scores"] for out in self.outs if out["fit_error"] is None), None
-            )
-            name = next(iter(first)) if isinstance(first, dict) and first else None
-            if (
-                name is not None and f"mean_test_{name}" in self.results
-                and search.search_metric is None and not isinstance(search.refit, str)
-            ):  # a callable's dict of scores: its first name, as for a list
-                search._search_metric = name
-                return np.asarray(self.results[f"mean_test_{name}"][-n:], dtype=float)
-            found = sorted(
-                k[len("mean_test_"):] for k in self.results if k.startswith("mean_test_")
-            )
-            raise ValueError(
-                f"{type(search).__name__} optimizes {search._search_metric!r}, but the "
-                f"scoring returned {found}: set search_metric to one of them."
-            )
-        return np.asarray(self.results[column][-n:], dtype=float)
-
-    def report_failures(self, stopped=False):
-        """GridSearchCV's report of failed fits, over every fit so far: a
-        FitFailedWarning when some failed, its ValueError when all did
-        (``stopped``: the search gives up before its end)."""
-        # real causes before knock-on ones (a member that failed earlier)
-        outs = sorted(self.outs, key=lambda out: out["fit_error"] == EARLIER_FAILURE)
-        try:
-            _compat.warn_or_raise_about_fit_failures(outs, self.search.error_score)
-        except ValueError as error:
-            if not stopped:
-                raise
-            raise ValueError(
-                f"{error}\n{type(self.search).__name__} stopped after "
-                f"{len(self.params)} settings, none of which could be fitted."
-            ) from None
-
-    def _report(self, batch, scores, n_failed):
-        """One progress line per batch (``verbose >= 1``)."""
-        search = self.search
-        n, k = len(batch.candidates), self.n_splits
-        all_scores = np.asarray(
-            self.results.get(f"mean_test_{search._search_metric}", scores), dtype=float
-        )
-        line = (
-            f"[{type(search).__name__}] {batch.label or f'batch {self.n_batches}'}: "
-            f"{n} candidate{'s' if n != 1 else ''} x {k} folds{batch.note}; "
-            f"best of batch {_fmt(scores)}, best so far {_fmt(all_scores)} "
-            f"({time.time() - self.start:.1f} s)"
-        )
-        if n_failed:  # the FitFailedWarning comes once, at the end of the fit
-            line += f"; {n_failed} of its fits failed (error_score={search.error_score!r})"
-        print(line, flush=True)
-
-
-def _failed_rows(outs, n):
-    """Whether each of ``n`` rows (``outs``: their fold results, row by row)
-    had a failed fit on any fold."""
-    return np.array([out["fit_error"] is not None for out in outs], dtype=bool).reshape(
-        n, -1
-    ).any(axis=1)
-
-
-def _fmt(scores):
-    finite = scores[np.isfinite(scores)]
-    return f"{finite.max():.4g}" if len(finite) else "nan"
-
-
-def _column(values):
-    """A ``more_results`` column: a 1-D array (of objects for ragged values)."""
-    if all(isinstance(v, numbers.Number) for v in values):
-        return np.asarray(values)
-    column = np.empty(len(values), dtype=object)
-    column[:] = values
-    return column

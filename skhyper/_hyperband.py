@@ -11,7 +11,8 @@ from sklearn.base import is_classifier
 from sklearn.utils.multiclass import type_of_target
 
 from ._compat import Interval, StrOptions
-from ._engine import Batch, Training, _SearchCV
+from ._batch import Batch, Training
+from ._engine import _SearchCV
 from ._trainer import _Trainer
 from ._training import (
     Stepper,

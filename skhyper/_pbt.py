@@ -7,7 +7,8 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ._compat import Interval, StrOptions
-from ._engine import Batch, Training, _SearchCV
+from ._batch import Batch, Training
+from ._engine import _SearchCV
 from ._trainer import _Trainer
 from ._training import Stepper, prepare_training
 from .space import SearchSpace

@@ -28,7 +28,8 @@ from sklearn.utils.parallel import delayed
 
 from ._compat import _num_samples, _score
 from ._distributed import StepCall, _Remote
-from ._engine import EARLIER_FAILURE, _task_contexts
+from ._batch import EARLIER_FAILURE
+from ._callbacks import _task_contexts
 from ._folds import _fit_head, _make_fold, _SharedFolds
 from ._training import Stretch, _last_step, _split_by_step, replay
 

@@ -11,7 +11,7 @@ from sklearn.model_selection import KFold
 from sklearn.utils import Bunch
 from sklearn.utils.parallel import Parallel
 
-from skhyper._engine import Batch, Training
+from skhyper._batch import Batch, Training
 from skhyper._trainer import _Trainer
 from skhyper._training import Stepper, replay
 

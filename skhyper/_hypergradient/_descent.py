@@ -23,7 +23,8 @@ from sklearn.utils.parallel import delayed
 from .. import _compat
 from .._compat import _safe_split
 from .._distributed import on_worker
-from .._engine import Batch, _FreshEvaluator
+from .._batch import Batch
+from .._fresh import _FreshEvaluator
 from ._common import _floats
 from ._registry import HyperSpec
 

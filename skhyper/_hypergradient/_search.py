@@ -22,7 +22,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import TargetEncoder
 
 from .._compat import Interval, StrOptions
-from .._engine import Batch, _FreshEvaluator, _SearchCV
+from .._batch import Batch
+from .._engine import _SearchCV
+from .._fresh import _FreshEvaluator
 from ..optimizer import BayesOptimizer, every_point_within
 from ..space import SearchSpace
 from ..space._dimensions import Categorical, Distribution, Real
