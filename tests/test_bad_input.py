@@ -721,20 +721,20 @@ def test_a_huge_hyperband_iterations_costs_no_memory():
        budget=st.integers(1, 2000))
 def test_the_computed_plan_is_the_greedy_one(costs, budget):
     """Brackets in Hyperband's order while the budget pays, one by one."""
-    from skhyper import _hyperband
+    from skhyper import _schedule
 
     schedule = [f"bracket {k}" for k in range(len(costs))]
     cost = dict(zip(schedule, costs))
-    original = _hyperband._bracket_units
+    original = _schedule._bracket_units
     try:
-        _hyperband._bracket_units = lambda bracket, continued: cost[bracket]
+        _schedule._bracket_units = lambda bracket, continued: cost[bracket]
         if budget < costs[0]:
             with pytest.raises(ValueError, match="max_budget"):
-                _hyperband._plan_brackets(schedule, 1, budget, False)
+                _schedule._plan_brackets(schedule, 1, budget, False)
             return
-        plan = list(_hyperband._plan_brackets(schedule, 1, budget, False))
+        plan = list(_schedule._plan_brackets(schedule, 1, budget, False))
     finally:
-        _hyperband._bracket_units = original
+        _schedule._bracket_units = original
     greedy, spent = [], 0
     while spent + costs[len(greedy) % len(costs)] <= budget:
         spent += costs[len(greedy) % len(costs)]
