@@ -131,6 +131,12 @@ def get_scorers(search):
     return search._get_scorers()
 
 
+def scorers_of(scorer):
+    """The ``{name: scorer}`` a multi-metric scorer holds (scikit-learn's
+    ``_MultimetricScorer._scorers``), or None for a single scorer."""
+    return getattr(scorer, "_scorers", None)
+
+
 def routed_params_for_fit(search, params):
     """The fit parameters routed to the estimator, scorer and splitter."""
     return search._get_routed_params_for_fit(params)
@@ -236,6 +242,7 @@ __all__ = [
     "is_successive_halving",
     "make_constraint",
     "routed_params_for_fit",
+    "scorers_of",
     "select_best_index",
     "validate_constraints",
     "validate_parameter_constraints",

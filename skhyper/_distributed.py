@@ -12,7 +12,7 @@ that continue training, which also make their folds on the workers and keep
 their fold-models there).
 
 joblib runs a call in the parent process instead when the cluster has a
-single worker left (its effective ``n_jobs`` is then 1); :func:`on_worker`
+single worker left (its effective ``n_jobs`` is then 1); :class:`OnWorker`
 wraps the tasks so that they fetch the futures' data themselves there.
 """
 
@@ -30,8 +30,8 @@ from ._folds import _make_fold
 _RESENDS = 3
 
 __all__ = [
-    "Sent", "StepCall", "_Remote", "dask_client", "is_lost", "on_worker", "retry_lost_data", "scatter_once",
-    "with_config",
+    "OnWorker", "Sent", "StepCall", "WithConfig", "_Remote", "dask_client", "is_lost",
+    "retry_lost_data", "scatter_once",
 ]
 
 
@@ -73,7 +73,7 @@ def _resolved(value):
     return value.result() if _is_future(value) else value
 
 
-class with_config:
+class WithConfig:
     """``func``, run under the scikit-learn configuration and the warning
     filters in force where it was wrapped: what scikit-learn's ``delayed``
     carries to joblib's workers, for a task submitted to a dask client
@@ -90,7 +90,7 @@ class with_config:
             return self.func(*args, **kwargs)
 
 
-class on_worker:
+class OnWorker:
     """``func``, taking the futures of :func:`scatter_once` as arguments
     wherever the call runs (dask resolves them on a worker; a call joblib
     runs in the parent fetches them)."""
@@ -230,7 +230,7 @@ class _Remote:
         X, y, fit_params, score_params = self.data.values
         train, test = self.splits[k]
         return self.client.submit(
-            with_config(_make_fold), self.estimator, X, y, train, test, fit_params,
+            WithConfig(_make_fold), self.estimator, X, y, train, test, fit_params,
             score_params, self.error_score, pure=False,
         )
 
@@ -268,13 +268,13 @@ class _Remote:
             if is_lost(call.model) or (everything and _is_future(call.model)):
                 fresh, stretches = schedule(i)
                 call = dataclasses.replace(call, model=self.client.submit(
-                    with_config(_retrain), fresh, self.folds[call.k], stretches, pure=False
+                    WithConfig(_retrain), fresh, self.folds[call.k], stretches, pure=False
                 ))
             out.append(call)
         return out
 
     def _run(self, calls):
-        submit, step = self.client.submit, with_config(self.step)
+        submit, step = self.client.submit, WithConfig(self.step)
         done = [
             submit(step, c.model, self.folds[c.k], *c.args, pure=False, **c.kwargs)
             for c in calls

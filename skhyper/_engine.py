@@ -292,7 +292,8 @@ class _SearchCV(BaseSearchCV):
         if self.refit:
             self._refit(evaluator, setup.X, setup.y, setup.routed.estimator.fit,
                         setup.root_ctx, setup.metadata)
-        self.scorer_ = getattr(setup.scorers, "_scorers", setup.scorers)
+        scorers = _compat.scorers_of(setup.scorers)
+        self.scorer_ = setup.scorers if scorers is None else scorers
         self.cv_results_ = results
         if setup.root_ctx is not None:
             setup.root_ctx.call_on_fit_task_end(

@@ -5,7 +5,7 @@ from sklearn.utils.parallel import delayed
 
 from . import _compat
 from ._callbacks import _task_contexts
-from ._distributed import Sent, on_worker
+from ._distributed import OnWorker, Sent
 
 __all__ = ["_FreshEvaluator"]
 
@@ -41,7 +41,7 @@ class _FreshEvaluator:
         return self.run_fold_tasks(
             batch, batch_ctx,
             lambda X, y, params, train, test, kwargs: delayed(
-                on_worker(_compat.fit_and_score)
+                OnWorker(_compat.fit_and_score)
             )(clone(self.base), X, y, train=train, test=test, parameters=params, **kwargs),
         )
 

@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from sklearn.base import clone
 from sklearn.utils.parallel import delayed
 
+from . import _compat
 from ._compat import _num_samples, _score
-from ._distributed import StepCall, _Remote
 from ._batch import EARLIER_FAILURE
+from ._distributed import StepCall, _Remote
 from ._callbacks import _task_contexts
 from ._folds import _fit_head, _make_fold, _SharedFolds
 from ._training import Stretch, _last_step, _split_by_step, replay
@@ -133,7 +134,7 @@ def _advance_and_score(
 
 
 def _error_scores(scorer, error_score):
-    names = getattr(scorer, "_scorers", None)
+    names = _compat.scorers_of(scorer)
     if isinstance(names, dict):
         return {name: error_score for name in names}
     return error_score

@@ -47,10 +47,17 @@ def test_no_module_but_compat_imports_a_scikit_learn_private_name():
 def _scikit_learn_private_attributes():
     """The private names scikit-learn's estimators and searches carry (the
     attributes of BaseSearchCV and its bases, and those it sets on instances)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import check_scoring
+
     names = {"_skl_callbacks", "_init_callback_context", "_parameter_constraints"}
     for cls in BaseSearchCV.__mro__:
         if cls.__module__.startswith("sklearn"):
             names |= {n for n in vars(cls) if n.startswith("_") and not n.startswith("__")}
+    # and those of the scorers a search gets (a multi-metric one's _scorers)
+    for scoring in ("accuracy", ["accuracy", "r2"]):
+        scorer = check_scoring(LogisticRegression(), scoring=scoring)
+        names |= {n for n in vars(scorer) if n.startswith("_") and not n.startswith("__")}
     return names
 
 
@@ -81,6 +88,13 @@ def test_no_module_but_compat_reads_a_scikit_learn_private_attribute():
         if path.name == "_compat.py":
             continue
         for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id in ("getattr", "hasattr", "setattr") and len(node.args) > 1
+                and isinstance(node.args[1], ast.Constant) and node.args[1].value in private
+            ):  # getattr(scorer, "_scorers", None)
+                offenders.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
+                continue
             if not (isinstance(node, ast.Attribute) and node.attr in private):
                 continue
             owner = ast.unparse(node.value)
@@ -88,6 +102,15 @@ def test_no_module_but_compat_reads_a_scikit_learn_private_attribute():
                 continue
             offenders.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
     assert offenders == []
+
+
+def test_scorers_of_gives_a_multimetric_scorers_dict_and_none_for_one_scorer():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import check_scoring
+
+    many = check_scoring(LogisticRegression(), scoring=["accuracy", "r2"])
+    assert sorted(_compat.scorers_of(many)) == ["accuracy", "r2"]
+    assert _compat.scorers_of(check_scoring(LogisticRegression(), scoring="accuracy")) is None
 
 
 def test_the_callbacks_set_are_where_compat_reads_them():

@@ -22,8 +22,8 @@ from sklearn.utils.parallel import delayed
 
 from .. import _compat
 from .._compat import _safe_split
-from .._distributed import on_worker
 from .._batch import Batch
+from .._distributed import OnWorker
 from .._fresh import _FreshEvaluator
 from ._common import _floats
 from ._registry import HyperSpec
@@ -114,9 +114,10 @@ class _HypergradEvaluator(_FreshEvaluator):
     def evaluate(self, batch, batch_ctx=None):
         descent = self.search._current
         function = descent.spec.function if descent.spec is not None else None
+        task = delayed(OnWorker(_fold_loss_and_grad))
         return self.run_fold_tasks(
             batch, batch_ctx,
-            lambda X, y, params, train, test, kwargs: delayed(on_worker(_fold_loss_and_grad))(
+            lambda X, y, params, train, test, kwargs: task(
                 clone(self.base), X, y, train, test, params, descent.names, function, kwargs,
             ),
         )
