@@ -21,7 +21,7 @@ from typing import Optional
 
 from . import _compat
 
-__all__ = ["BATCH_TASK", "SearchEvents"]
+__all__ = ["BATCH_TASK", "_SearchCallback", "SearchEvents", "_task_contexts"]
 
 # The task name of a batch's context: the level at which a search stops.
 BATCH_TASK = "batch"

@@ -46,25 +46,23 @@ import zipfile
 
 import numpy as np
 
-from . import _compat
 from ._fingerprint import stable_hash
-from .callbacks import Checkpoint, _check_not_a_directory
 
-__all__ = ["Journal", "batch_key", "decode", "encode", "find_checkpoint"]
+__all__ = ["Journal", "batch_key", "check_not_a_directory", "decode", "encode"]
 
 _FORMAT = "skhyper-checkpoint"
 _VERSION = 2
 _CODECS = ("skops", "pickle")
 
 
-def find_checkpoint(search):
-    """The search's one :class:`Checkpoint` callback, or None."""
-    found = [cb for cb in _compat.callbacks_of(search) if isinstance(cb, Checkpoint)]
-    if len(found) > 1:
+def check_not_a_directory(path):
+    """Refuse a checkpoint path that is a folder (checked by Checkpoint and
+    again when a fit opens the file)."""
+    if os.path.isdir(path):
         raise ValueError(
-            f"{type(search).__name__} has {len(found)} Checkpoint callbacks; give it one."
+            f"Checkpoint: path={path!r} is a directory; give the path of a file to "
+            f"write, such as {os.path.join(path, 'search.json')!r}."
         )
-    return found[0] if found else None
 
 
 def batch_key(batch):
@@ -256,7 +254,7 @@ class Journal:
         """Start a fit: read the file to resume, or start afresh."""
         self.fingerprint = fingerprint
         directory = os.path.dirname(os.path.abspath(self.path))
-        _check_not_a_directory(self.path)
+        check_not_a_directory(self.path)
         if not os.path.isdir(directory) or not os.access(directory, os.W_OK):
             raise ValueError(
                 f"Checkpoint: path={self.path!r} is not in a writable directory; "

@@ -41,12 +41,13 @@ from ._checks import (
     refused_settings,
     refused_values_warning,
 )
-from ._checkpoint import Journal, find_checkpoint
+from ._checkpoint import Journal
 from ._compat import BaseSearchCV, _check_method_params, _fit_context
 from ._fingerprint import fingerprint
 from ._fresh import _FreshEvaluator
 from ._record import _Record, _StopSearch
 from ._results import rows_at_max_resource
+from .callbacks import Checkpoint
 from .space import SearchSpace
 from .space._space import warn_two_tuple_ranges
 
@@ -92,6 +93,16 @@ def _naming(name, value):
         except Exception:  # noqa: BLE001 -- a subclass with other arguments
             named = (TypeError if isinstance(error, TypeError) else ValueError)(message)
         raise named from error
+
+
+def _find_checkpoint(search):
+    """The search's one :class:`Checkpoint` callback, or None."""
+    found = [cb for cb in _compat.callbacks_of(search) if isinstance(cb, Checkpoint)]
+    if len(found) > 1:
+        raise ValueError(
+            f"{type(search).__name__} has {len(found)} Checkpoint callbacks; give it one."
+        )
+    return found[0] if found else None
 
 
 class _SearchCV(BaseSearchCV):
@@ -329,7 +340,7 @@ class _SearchCV(BaseSearchCV):
     def _open_checkpoint(self, X, y, fit_params, splits):
         """The fit's :class:`~skhyper._checkpoint.Journal` when a Checkpoint
         callback is set: the file is read and checked before any fit."""
-        checkpoint = find_checkpoint(self)
+        checkpoint = _find_checkpoint(self)
         if checkpoint is None:
             return None
         if self.random_state is None:

@@ -24,6 +24,8 @@ from sklearn.utils.metadata_routing import process_routing
 from ._compat import _check_method_params, _safe_indexing
 from ._training import _split_by_step
 
+__all__ = ["_fit_head", "_make_fold", "_SharedFolds"]
+
 # joblib's own threshold (max_nbytes="1M") for sending an array by file
 _SHARED_NBYTES = 2**20
 

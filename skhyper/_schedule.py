@@ -10,7 +10,10 @@ from numbers import Real
 
 import numpy as np
 
-__all__ = ["hyperband_schedule", "single_bracket_check"]
+__all__ = [
+    "_Bracket", "hyperband_schedule", "_metadata", "_plan_brackets", "_rung_resources",
+    "single_bracket_check",
+]
 
 
 def hyperband_schedule(max_resources, min_resources=1, factor=3):

@@ -34,6 +34,8 @@ from ._callbacks import _task_contexts
 from ._folds import _fit_head, _make_fold, _SharedFolds
 from ._training import Stretch, _last_step, _split_by_step, replay
 
+__all__ = ["_Trainer"]
+
 
 @dataclass
 class _Task:

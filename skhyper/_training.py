@@ -41,16 +41,9 @@ from sklearn.ensemble import (
 from sklearn.pipeline import Pipeline
 
 __all__ = [
-    "MUTABLE_PARAMETERS",
-    "WARM_START_EPOCHS",
-    "WARM_START_PARAMETERS",
-    "Stepper",
-    "Stretch",
-    "mutable_parameters",
-    "prepare_training",
-    "replay",
-    "resolve_resource",
-    "warm_start_parameter",
+    "_last_step", "mutable_parameters", "MUTABLE_PARAMETERS", "prepare_training",
+    "replay", "resolve_resource", "_split_by_step", "Stepper", "Stretch",
+    "WARM_START_EPOCHS", "warm_start_parameter", "WARM_START_PARAMETERS",
 ]
 
 #: Parameters whose increase under ``warm_start=True`` continues training

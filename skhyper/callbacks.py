@@ -16,6 +16,7 @@ import numpy as np
 
 from . import _compat
 from ._callbacks import _SearchCallback
+from ._checkpoint import check_not_a_directory
 
 __all__ = ["Checkpoint", "DeadlineStopper", "NoImprovementStopper", "TqdmProgressBar"]
 
@@ -399,7 +400,7 @@ class Checkpoint(_SearchCallback):
         self.resume = bool(resume)
         self.trusted = None if trusted is None else list(trusted)
         self.allow_pickle = bool(allow_pickle)
-        _check_not_a_directory(self.path)
+        check_not_a_directory(self.path)
 
     def __repr__(self):
         extra = "".join(
@@ -418,12 +419,4 @@ def _check_type_names(trusted):
             f"Checkpoint: trusted must be a list of type names (str), as "
             f"skops.io.get_untrusted_types gives them; got {bad[0]!r} of type "
             f"{type(bad[0]).__name__} in trusted={trusted!r}."
-        )
-
-
-def _check_not_a_directory(path):
-    if os.path.isdir(path):
-        raise ValueError(
-            f"Checkpoint: path={path!r} is a directory; give the path of a file to "
-            f"write, such as {os.path.join(path, 'search.json')!r}."
         )

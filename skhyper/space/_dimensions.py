@@ -20,7 +20,7 @@ from scipy import stats
 
 from .. import _compat
 
-__all__ = ["Dimension", "Real", "Integer", "Categorical", "Distribution"]
+__all__ = ["Categorical", "_CDF_EPS", "Dimension", "Distribution", "Integer", "Real"]
 
 _PRIORS = ("uniform", "log-uniform")
 # Keep inverse CDFs away from 0 and 1, where unbounded distributions map to
