@@ -176,6 +176,7 @@ def test_the_unfuzzed_searches_run(name):
     assert error is None and n_fits > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SEARCHES)
 @FUZZ
 @given(data=st.data())
@@ -228,6 +229,7 @@ def _space_names(search):
     return st.one_of(st.sampled_from(params), st.text(max_size=6), st.just("step__C"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SEARCHES)
 @FUZZ
 @given(data=st.data())
@@ -495,6 +497,7 @@ TRAINING = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SEARCHES)
 @FUZZ
 @given(data=st.data())

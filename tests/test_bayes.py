@@ -40,6 +40,7 @@ def _quadratic_search(**params):
     return search, X
 
 
+@pytest.mark.slow
 def test_search_finds_quadratic_optimum():
     search, X = _quadratic_search(n_iter=20)
     search.fit(X)
@@ -80,6 +81,7 @@ def test_pipeline_parameter_names(iris):
     assert "param_svc__C" in search.cv_results_
 
 
+@pytest.mark.slow
 def test_nested_cross_validation(iris):
     X, y = iris
     search = BayesSearchCV(
@@ -94,6 +96,7 @@ def test_nested_cross_validation(iris):
     assert np.all(scores > 0.8)
 
 
+@pytest.mark.slow
 def test_multimetric_with_string_refit(iris):
     X, y = iris
     search = BayesSearchCV(
@@ -276,6 +279,7 @@ class FailsAbove(RegressorMixin, BaseEstimator):
         return -((self.x - 0.3) ** 2) - 0.1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("error_score", [0.0, -0.05, 1.0])
 def test_error_score_numeric_is_told_as_the_worst_score(error_score):
     # Scores are below zero: error_score=0 told as a score would be the best,
@@ -345,6 +349,7 @@ class FragileLogistic(LogisticRegression):
         return super().fit(X, y, sample_weight=sample_weight)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "estimator, space, scoring",
     [
@@ -435,6 +440,7 @@ def _results_without_times(search):
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n_points", [1, 3])
 def test_same_seed_same_results_for_any_n_jobs(iris, n_points):
     X, y = iris
@@ -600,6 +606,7 @@ def test_multimetric_refit_false_optimizes_the_first_scorer_named(scoring, first
     assert not hasattr(search, "best_estimator_")
 
 
+@pytest.mark.slow
 def test_more_workers_than_a_batch_can_use_is_warned_about_once(iris):
     X, y = iris
     space = {"C": Real(1e-2, 1e2, prior="log-uniform")}

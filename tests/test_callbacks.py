@@ -70,6 +70,7 @@ def callback_api(request, monkeypatch):
     return request.param
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(_searches()))
 def test_a_stopped_search_keeps_its_rows_and_refits_the_best(data, name, callback_api):
     X, y = data
@@ -104,6 +105,7 @@ def test_deadline_stops_at_the_first_batch_end_past_it(data, name, callback_api)
     assert len(search.cv_results_["params"]) == times.ends[0][1]
 
 
+@pytest.mark.slow
 def test_deadline_is_checked_at_every_batch_end(data, callback_api):
     X, y = data
     times = BatchTimes()
@@ -186,6 +188,7 @@ def test_no_improvement_counts_from_the_first_model_based_proposal(
     assert stopper.best_score_ == 0.0 == search.best_score_
 
 
+@pytest.mark.slow
 def test_no_improvement_of_the_new_user_stops_after_the_model_had_its_say(callback_api):
     # the reported case: 5 design points and one proposal, of n_iter=100
     X, y = make_classification(n_samples=800, n_features=20, n_informative=6,
@@ -278,6 +281,7 @@ def test_bad_callback_parameters_are_named(make, error, match):
         make()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n_jobs", [1, 2])
 def test_tqdm_bar_shows_evaluations_best_and_time_left(data, n_jobs, callback_api):
     pytest.importorskip("tqdm")
@@ -294,6 +298,7 @@ def test_tqdm_bar_shows_evaluations_best_and_time_left(data, n_jobs, callback_ap
     assert "left=" in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(_searches()))
 def test_tqdm_bar_total_is_the_rows_the_search_evaluates(data, name):
     """Every search but the hypergradient one, whose descent ends at its

@@ -100,6 +100,7 @@ def _quiet_fit(search, X, y):
         return search.fit(X, y)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(every_search()))
 def test_interrupted_then_resumed_equals_uninterrupted(data, name, tmp_path):
     X, y = data
@@ -129,6 +130,7 @@ def test_interrupted_then_resumed_equals_uninterrupted(data, name, tmp_path):
     assert len([f for f in leftovers if f != "search.json"]) <= 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["bayes", "pbt"])
 def test_stopped_by_a_deadline_then_resumed(data, name, tmp_path):
     X, y = data
@@ -184,6 +186,7 @@ def test_a_checkpoint_of_other_parameters_or_data_is_refused_before_any_fit(
     assert LoggedClassifier.log == []  # refused before any fit
 
 
+@pytest.mark.slow
 def test_execution_parameters_may_change_on_resume(data, tmp_path):
     X, y = data
     path = tmp_path / "search.json"
@@ -224,6 +227,7 @@ def test_a_corrupted_checkpoint_is_detected(data, tmp_path, damage):
         _bayes().set_callbacks(Checkpoint(path)).fit(X, y)
 
 
+@pytest.mark.slow
 def test_a_tampered_fold_models_file_is_not_loaded(data, tmp_path):
     X, y = data
     path = tmp_path / "search.json"
@@ -300,6 +304,7 @@ def test_decoding_builds_no_object_arrays():
         decode({"__ndarray__": [1], "dtype": "|O", "shape": [1]})
 
 
+@pytest.mark.slow
 def test_logistic_regression_checkpoint_example_is_reproducible(tmp_path):
     # the docstring's example, with a search that fits for real
     X, y = make_classification(n_samples=80, random_state=1)
@@ -419,6 +424,7 @@ def _opened_files(monkeypatch, folder):
     return opened
 
 
+@pytest.mark.slow
 def test_an_edited_checkpoint_of_a_fresh_search_opens_no_other_file(
     data, tmp_path, monkeypatch
 ):
@@ -485,6 +491,7 @@ def test_an_untrusted_model_type_is_refused_before_any_fit(data, tmp_path):
     assert UserSGD.fits == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "opt_in", [{"trusted": [USER_SGD]}, {"allow_pickle": True}], ids=["trusted", "pickle"]
 )
@@ -734,6 +741,7 @@ def test_each_batch_appends_to_the_file(data, tmp_path):
     assert len(_records(path)) == 6
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("torn", [1, 10, 100])
 def test_a_torn_last_record_is_dropped_on_resume(data, tmp_path, torn):
     # a kill during an append leaves part of the last batch's record: that
@@ -748,6 +756,7 @@ def test_a_torn_last_record_is_dropped_on_resume(data, tmp_path, torn):
                          .cv_results_)
 
 
+@pytest.mark.slow
 def test_a_kill_between_the_models_and_their_record_resumes(data, tmp_path, monkeypatch):
     # the third batch's fold-models are written, and the process dies before
     # its record is: the second record and the slot it names are intact
@@ -880,6 +889,7 @@ print(len(search.set_callbacks(*callbacks).fit(X, y).cv_results_["params"]))
 """
 
 
+@pytest.mark.slow
 def test_a_checkpoint_resumes_in_another_process(tmp_path):
     # what the fingerprints hold does not depend on the process (its hash
     # seed, the addresses of its objects)

@@ -38,6 +38,7 @@ def comparison(data):
     return compare_searches(_searches(), X, y, n_seeds=3, random_state=7)
 
 
+@pytest.mark.slow
 def test_every_run_is_the_search_fitted_on_the_training_part(comparison, data):
     X, y = data
     assert [run["search"] for run in comparison.runs] == [*_searches()] * 3
@@ -95,6 +96,7 @@ def test_the_table_is_text_or_a_dataframe(comparison):
         assert len(comparison.to_frame("runs")) == 12
 
 
+@pytest.mark.slow
 def test_the_plot_draws_a_curve_per_search_and_every_run(comparison):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
@@ -193,6 +195,7 @@ def _split(X, y, random_state=0):
     return train_test_split(X, y, test_size=0.25, random_state=random_state, stratify=y)
 
 
+@pytest.mark.slow
 def test_time_to_best_and_quartiles_are_exact(comparison, data):
     X, y = data
     X_train, _, y_train, _ = _split(X, y, 7)
@@ -260,6 +263,7 @@ def test_seeds_past_numpys_range_are_refused_before_any_fit(data):
     assert _Counting.fits == 0
 
 
+@pytest.mark.slow
 def test_curves_of_multi_fidelity_searches_end_at_the_best_score():
     # Halving's and Hyperband's low-budget rows score above their best on
     # noisy data; the curves show the rows each search could choose.

@@ -27,6 +27,7 @@ def test_callback_context_is_there_exactly_from_scikit_learn_1_9():
     assert _compat._FIT_AND_SCORE_TAKES_CALLBACKS == (version >= (1, 9))
 
 
+@pytest.mark.slow
 def test_no_module_but_compat_imports_a_scikit_learn_private_name():
     import ast
     import pathlib
@@ -72,6 +73,7 @@ def _own_class_names(root):
     }
 
 
+@pytest.mark.slow
 def test_no_module_but_compat_reads_a_scikit_learn_private_attribute():
     """Attribute access too (STYLE 14): ``search._select_best_index``,
     ``BaseSearchCV._parameter_constraints``, ``est._skl_callbacks`` only through

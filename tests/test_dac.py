@@ -68,6 +68,7 @@ def _feedback_policy():
     )
 
 
+@pytest.mark.slow
 def test_a_feedback_policy_costs_one_update_per_training_step(monkeypatch):
     # as PolicyStepper calls it: once per step, the training score appended
     # after each; it used to replay the loop from step 0 at every step
@@ -146,6 +147,7 @@ def test_results_and_refit(data):
     assert search.best_estimator_.t_ > 1
 
 
+@pytest.mark.slow
 def test_same_seed_same_results_for_any_n_jobs(data):
     X, y = data
     runs = [
@@ -181,6 +183,7 @@ def test_bad_input_raises_before_any_fit(params, match):
         DACSearchCV(cv=2, **params).fit(X, y)
 
 
+@pytest.mark.slow
 def test_a_learned_schedule_beats_every_static_step_size_on_the_block_problem():
     # DESIGN section 7: (1/a^2, 1/b^2) reaches zero error where every fixed
     # eta0 leaves some. The schedules that come within a fifth of the best

@@ -48,6 +48,7 @@ def test_every_gallery_section_has_its_own_title():
     assert not repeated, f"gallery sections share a title: {repeated}"
 
 
+@pytest.mark.slow
 def test_a_top_level_page_without_sub_pages_has_no_empty_section_navigation(tmp_path):
     # pydata-sphinx-theme draws a "Section Navigation" sidebar of the current
     # top-level page's sub-pages; the tutorial, which has none, got an empty

@@ -405,6 +405,7 @@ def test_a_wholly_failed_rung_stays_in_cv_results(data):
 
 
 # -- 4. and 5. the resource that continues, found through the MRO -----------------
+@pytest.mark.slow
 def test_a_nested_resource_is_set_on_the_estimator_that_owns_it():
     X, y = make_classification(n_samples=60, n_features=4, random_state=0)
     bagged = BaggingClassifier(

@@ -28,6 +28,7 @@ def _big_pbt(estimator, **params):
     )
 
 
+@pytest.mark.slow
 def test_large_folds_go_to_loky_workers_as_files_made_once(monkeypatch):
     # a training fold of 1 MiB or more is written to a file when it is made
     # and mapped read-only; joblib sends it by name, and the files go when

@@ -159,6 +159,7 @@ def test_n_samples_resource_with_a_2d_target(target):
     assert search.best_estimator_.predict(X).shape == Y.shape
 
 
+@pytest.mark.slow
 def test_parameter_resource_in_a_pipeline_and_refit_at_full_resource():
     X, y = make_classification(n_samples=200, random_state=0)
     pipe = Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression())])
@@ -311,6 +312,7 @@ def test_multimetric_refit_by_name():
     assert search.best_score_ == res["mean_test_balanced_accuracy"][full].max()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "resource, sampler",
     [("n_samples", "random"), ("max_iter", "random"), ("max_iter", "multifidelity")],
@@ -386,6 +388,7 @@ class Bowl(ConstantClassifier):
         return -((self.c - 0.3) ** 2)
 
 
+@pytest.mark.slow
 def test_bayes_sampler_proposes_near_the_optimum_after_the_first_bracket():
     X, y = make_classification(n_samples=40, random_state=0)
     distances = {"random": [], "bayes": []}
@@ -492,6 +495,7 @@ def test_partial_fit_resource_continues_promoted_models():
     assert search.best_params_ == res["params"][search.best_index_]
 
 
+@pytest.mark.slow
 def test_continued_sgd_equals_sgd_trained_from_scratch():
     from sklearn.base import clone
     from sklearn.linear_model import SGDClassifier
@@ -514,6 +518,7 @@ def test_continued_sgd_equals_sgd_trained_from_scratch():
             assert res[f"split{k}_test_score"][row] == fresh.score(X[test], y[test])
 
 
+@pytest.mark.slow
 def test_warm_start_resource_equals_training_from_scratch():
     from sklearn.model_selection import cross_val_score
 
@@ -536,6 +541,7 @@ def test_warm_start_resource_equals_training_from_scratch():
     assert search.best_estimator_.warm_start is False  # as the user set it
 
 
+@pytest.mark.slow
 def test_continued_training_in_a_pipeline():
     from sklearn.linear_model import SGDClassifier
 
@@ -926,6 +932,7 @@ class Sleeper(ConstantClassifier):
         return super().fit(X, y)
 
 
+@pytest.mark.slow
 def test_the_last_wave_runs_every_brackets_final_rung_at_once():
     # Brackets one after another would end with 3 configurations x 2 folds
     # (bracket s=0) alone; in waves the last one also holds the final rungs
@@ -945,6 +952,7 @@ def test_the_last_wave_runs_every_brackets_final_rung_at_once():
 
 
 # -- a total budget ------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("continued", [True, False])
 def test_max_budget_counts_what_is_really_trained(continued):
     X, y = make_classification(n_samples=60, random_state=0)
@@ -1017,6 +1025,7 @@ class MovingBowl(ConstantClassifier):
         return -((self.c - best) ** 2)
 
 
+@pytest.mark.slow
 def test_model_based_samplers_where_small_budgets_mislead():
     X, y = make_classification(n_samples=40, random_state=0)
     first, second = {}, {}
@@ -1048,6 +1057,7 @@ def test_model_based_samplers_where_small_budgets_mislead():
     assert second["multifidelity"] < 0.1
 
 
+@pytest.mark.slow
 def test_multifidelity_sampler_on_a_mixed_space_and_samples_resource():
     X, y = load_iris(return_X_y=True)
     search = HyperbandSearchCV(
@@ -1078,6 +1088,7 @@ class FailsBelow(ConstantClassifier):
         return -((self.c - 0.6) ** 2)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sampler", ["bayes", "multifidelity"])
 def test_model_based_samplers_learn_from_failed_fits_as_the_worst(sampler):
     # error_score=nan reaches the model as the worst score seen: the model
@@ -1135,6 +1146,7 @@ def _sequential_bohb_levels(res, n_params):
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("max_resources, space, iterations, estimator", [
     (27, {"c": Real(0, 1)}, 2, Bowl()),
     (81, {"c": Real(0, 1), "d": Real(0, 1)}, 1, Bowl2D()),

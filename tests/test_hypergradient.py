@@ -40,6 +40,7 @@ def _results_without_times(results):
 
 
 # -- the optimum tests ------------------------------------------------------
+@pytest.mark.slow
 def test_ridge_on_diabetes_reaches_the_dense_grid_optimum_in_15_rows():
     X, y = _diabetes()
     cv = KFold(5, shuffle=True, random_state=0)
@@ -56,6 +57,7 @@ def test_ridge_on_diabetes_reaches_the_dense_grid_optimum_in_15_rows():
     assert -search.best_score_ <= best_grid * (1 + 1e-3)
 
 
+@pytest.mark.slow
 def test_scaled_multinomial_logistic_on_digits_reaches_the_cv_optimum_in_15_rows():
     X, y = load_digits(return_X_y=True)
     cv = StratifiedKFold(3)
@@ -111,6 +113,7 @@ def test_every_evaluation_is_one_row_with_the_users_scoring_and_the_descent_colu
     assert search.best_estimator_.alpha == results["params"][search.best_index_]["alpha"]
 
 
+@pytest.mark.slow
 def test_in_a_pipeline_the_earlier_steps_are_fitted_once_per_fold():
     X, y = load_digits(n_class=3, return_X_y=True)
     pipe = Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression(tol=1e-10))])
@@ -175,6 +178,7 @@ def test_elastic_net_and_kernel_ridge_descend_both_parameters():
     assert np.all(np.isfinite(kr.cv_results_["hypergrad_norm"]))
 
 
+@pytest.mark.slow
 def test_the_same_results_for_n_jobs_1_and_2():
     # The same rows, the same settings, the same scores up to the order of
     # BLAS's sums: joblib's workers run BLAS on one thread each, the main
@@ -467,6 +471,7 @@ def test_a_space_with_nothing_to_descend_is_an_error_before_any_fit(estimator, s
         HypergradientSearchCV(estimator, space, cv=3).fit(X, y)
 
 
+@pytest.mark.slow
 def test_nothing_to_descend_with_fallback_bayes_warns_and_runs_bayes_search():
     X, y = make_regression(n_samples=60, n_features=4, random_state=0)
     search = HypergradientSearchCV(
@@ -527,6 +532,7 @@ def test_an_outer_loop_over_parameters_without_hypergradient_does_not_warn():
 
 
 # -- one-vs-rest logistic regression ------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("form", ["multi_class='ovr'", "OneVsRestClassifier"])
 def test_a_one_vs_rest_logistic_descends_the_log_loss_of_predict_proba(form):
     from sklearn.datasets import load_iris
@@ -564,6 +570,7 @@ def test_a_one_vs_rest_logistic_descends_the_log_loss_of_predict_proba(form):
 
 # -- Lasso at the solver's default tol ------------------------------------------------
 # the user's own fits at small alpha stop at max_iter, as in GridSearchCV
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize("seed, noise", [(1, 1.0), (3, 0.5)])
 def test_a_lasso_at_the_default_tol_descends_as_far_as_an_exactly_solved_one(seed, noise):

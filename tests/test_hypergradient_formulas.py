@@ -374,6 +374,7 @@ def test_gradients_follow_the_order_of_names():
     assert none.shape == (0,) and loss > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cls, l1_ratio", [(Lasso, 1.0), (ElasticNet, 0.5)])
 @pytest.mark.parametrize("seed", SEEDS)
 def test_lasso_gradient_at_the_default_tol_is_the_exact_one(cls, l1_ratio, seed):

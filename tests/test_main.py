@@ -59,6 +59,7 @@ def test_a_command_is_required(capsys):
     assert "the following arguments are required: command" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_tiny_demo_prints_its_table(capsys):
     assert main(["demo", "--n-iter", "2", "--cv", "2", "--seed", "1"]) == 0
     out = capsys.readouterr().out
@@ -71,6 +72,7 @@ def test_tiny_demo_prints_its_table(capsys):
     assert "BayesSearchCV best: C=" in out
 
 
+@pytest.mark.slow
 def test_python_dash_m_exits_with_code_2_on_a_usage_error():
     result = subprocess.run(
         [sys.executable, "-m", "skhyper", "demo", "--n-iter", "0"],
@@ -81,6 +83,7 @@ def test_python_dash_m_exits_with_code_2_on_a_usage_error():
     assert "argument --n-iter: must be an integer >= 1; got '0'" in result.stderr
 
 
+@pytest.mark.slow
 def test_compare_runs_end_to_end_with_progress_and_a_plot(tmp_path, capsys):
     pytest.importorskip("matplotlib")  # the plot extra, installed with the tests
     path = tmp_path / "comparison.png"

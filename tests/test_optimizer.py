@@ -28,6 +28,7 @@ def _random_regret(seed, budget):
     return branin(x0, x1).min() - BRANIN_MIN
 
 
+@pytest.mark.slow
 def test_finds_the_optimum_region_far_better_than_random_sampling():
     budget, seeds = 25, range(8)
     bayes = np.array([_bayes_regret(s, budget) for s in seeds])
@@ -309,6 +310,7 @@ def test_the_trust_region_holds_proposals_near_the_best_setting():
     assert np.all(np.abs(z - center) <= _half_sides(opt, 0.8) + 1e-9)
 
 
+@pytest.mark.slow
 def test_the_trust_region_shrinks_after_failures_and_grows_after_successes():
     opt, points = _told_optimizer()
     center = points[np.argmax(opt.observed_scores)]
@@ -355,6 +357,7 @@ def test_trust_region_must_be_a_bool():
         opt.ask()
 
 
+@pytest.mark.slow
 def test_the_trust_region_leaves_discrete_columns_free():
     space = {"x": Real(0.0, 1.0), "k": Integer(0, 20)}
     opt = BayesOptimizer(space, n_initial_points=8, random_state=0)

@@ -71,6 +71,7 @@ def test_the_acquisition_is_the_optimizers_at_the_models_prediction(acq_func):
     np.testing.assert_allclose(posterior.acquisition(settings), expected)
 
 
+@pytest.mark.slow
 def test_reading_the_posterior_changes_nothing():
     read, untouched = _told(), _told()
     read.posterior()

@@ -104,6 +104,7 @@ _POISSON = SearchSpace({"k": stats.poisson(6)}).subspaces[0]["k"]  # support fro
 _BINOM = SearchSpace({"k": stats.binom(20, 0.5)}).subspaces[0]["k"]  # 0..20
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dim, starts", [
     (Integer(1, 10), (3, 5, 8)),
     (_randint(1, 10), (3, 5, 8)),
@@ -135,6 +136,7 @@ def _walk(space, seed, start=5, n=30):
     return params["k"]
 
 
+@pytest.mark.slow
 def test_a_walk_of_explores_on_randint_is_the_walk_on_integer():
     # randint used to be floored at every move and drifted to its lower bound
     integer = SearchSpace({"k": Integer(1, 10)})
@@ -159,6 +161,7 @@ def _train_from_scratch(est, params, X, y, n_steps, fold):
     return model.score(X[test], y[test])
 
 
+@pytest.mark.slow
 def test_interval_equal_to_n_steps_is_random_search_at_equal_compute(digits):
     X, y = digits
     search = PBTSearchCV(
@@ -186,6 +189,7 @@ def _pbt(**params):
     )
 
 
+@pytest.mark.slow
 def test_rows_lineage_and_replayed_schedule(digits):
     X, y = digits
     search = _pbt().fit(X, y)
@@ -216,6 +220,7 @@ def test_rows_lineage_and_replayed_schedule(digits):
     assert search.best_estimator_.t_ == model.t_
 
 
+@pytest.mark.slow
 def test_same_seed_same_results_for_any_n_jobs(digits):
     X, y = digits
     one = _pbt(n_jobs=1).fit(X, y).cv_results_
@@ -225,6 +230,7 @@ def test_same_seed_same_results_for_any_n_jobs(digits):
     np.testing.assert_array_equal(one["parent"], two["parent"])
 
 
+@pytest.mark.slow
 def test_pipeline_and_multimetric(digits):
     X, y = digits
     pipe = Pipeline([("scale", StandardScaler()), ("clf", _sgd())])
@@ -342,6 +348,7 @@ def test_bad_input_raises_before_any_fit(params, error, match):
 
 
 # -- PBT learns a schedule where a fixed setting cannot be best ---------------------
+@pytest.mark.slow
 def test_pbt_beats_random_search_at_equal_compute_on_the_block_problem():
     from scipy.stats import wilcoxon
 
@@ -402,6 +409,7 @@ def _climb(explore, seed, **params):
     ).fit(X, y)
 
 
+@pytest.mark.slow
 def test_pb2_proposes_near_the_best_setting_on_a_mixed_space():
     distance = {"pb2": [], "resample": []}
     for seed in range(3):
@@ -421,6 +429,7 @@ def test_pb2_proposes_near_the_best_setting_on_a_mixed_space():
     assert np.median(distance["pb2"]) < 0.1 < np.median(distance["resample"])
 
 
+@pytest.mark.slow
 def test_pb2_is_reproducible():
     one, two = _climb("pb2", 0).cv_results_, _climb("pb2", 0).cv_results_
     assert one["params"] == two["params"]
@@ -445,6 +454,7 @@ def test_mlp_learning_rate_needs_warm_start_training(digits):
     assert search.best_estimator_.t_ == 4 * len(y)
 
 
+@pytest.mark.slow
 def test_verbose_prints_a_line_per_round(digits, capsys):
     X, y = digits
     _pbt(verbose=1).fit(X, y)
@@ -456,6 +466,7 @@ def test_verbose_prints_a_line_per_round(digits, capsys):
     assert "(2 exploited)" in lines[1] and "best so far" in lines[2]
 
 
+@pytest.mark.slow
 def test_callbacks_see_every_fit_task_on_sklearn_1_9(digits):
     pytest.importorskip("sklearn.callback")
     from ._estimators import CallbackRecorder

@@ -169,6 +169,7 @@ def _recorded():
     return json.loads(GOLDEN.read_text()) if GOLDEN.exists() else {}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SEARCHES)
 def test_the_same_seed_gives_the_recorded_results(name):
     recorded = _recorded().get(environment())

@@ -38,6 +38,7 @@ categorical_dims = st.lists(
 dims = st.one_of(real_dims(), integer_dims(), categorical_dims)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(dim=dims, seed=st.integers(0, 2**31 - 1))
 def test_sampled_values_lie_in_the_dimension_and_round_trip(dim, seed):
@@ -399,6 +400,7 @@ def test_a_search_warns_once_per_fit_before_any_fit():
     assert len([w for w in caught if "Real(" in str(w.message)]) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["bayes", "hyperband", "pbt", "dac", "hypergradient"])
 def test_every_search_warns_once(name):
     import warnings

@@ -9,6 +9,7 @@ matplotlib.use("Agg")
 from skhyper.plotting import BracketsDisplay  # noqa: E402
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["hyperband", "hyperband-partial_fit"])
 def test_brackets_show_every_configuration_rung_by_rung(fitted, name):
     import matplotlib.pyplot as plt

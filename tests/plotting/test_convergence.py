@@ -91,6 +91,7 @@ def _noisy_multifidelity():
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(_noisy_multifidelity()))
 def test_low_budget_rows_do_not_lift_the_curve_above_the_best_score(name):
     import matplotlib.pyplot as plt

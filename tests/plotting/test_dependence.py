@@ -15,6 +15,7 @@ from .._searches import every_search  # noqa: E402
 from ._searches import sklearn_searches, svc_search, told_quadratic  # noqa: E402
 
 
+@pytest.mark.slow
 def test_surrogate_dependence_is_in_the_metrics_units():
     import matplotlib.pyplot as plt
 
@@ -41,6 +42,7 @@ def test_surrogate_dependence_is_in_the_metrics_units():
     plt.close("all")
 
 
+@pytest.mark.slow
 def test_binned_dependence_is_the_mean_and_best_of_each_value(fitted, data):
     import matplotlib.pyplot as plt
 
@@ -78,6 +80,7 @@ def test_binned_dependence_is_the_mean_and_best_of_each_value(fitted, data):
     plt.close("all")
 
 
+@pytest.mark.slow
 def test_surrogate_dependence_averages_the_model_over_the_evaluations():
     import matplotlib.pyplot as plt
 
@@ -96,6 +99,7 @@ def test_surrogate_dependence_averages_the_model_over_the_evaluations():
     plt.close("all")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [*every_search(), *sklearn_searches()])
 def test_binned_dependence_of_every_kind_of_search_matches_cv_results(fitted, name):
     import matplotlib.pyplot as plt

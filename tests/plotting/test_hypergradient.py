@@ -12,6 +12,7 @@ from skhyper import HypergradientSearchCV, Real  # noqa: E402
 from skhyper.plotting import HypergradientDisplay  # noqa: E402
 
 
+@pytest.mark.slow
 def test_hypergradient_path_is_cv_results_over_the_same_loss():
     import matplotlib.pyplot as plt
     from sklearn.datasets import load_diabetes
@@ -68,6 +69,7 @@ def test_hypergradient_display_of_the_common_search(fitted):
     plt.close("all")
 
 
+@pytest.mark.slow
 def test_hypergradient_curve_without_a_refit(data):
     import matplotlib.pyplot as plt
 

@@ -20,6 +20,7 @@ from skhyper.plotting import ScoreDependenceDisplay, SurrogateDisplay  # noqa: E
 from ._searches import svc_search, told_quadratic  # noqa: E402
 
 
+@pytest.mark.slow
 def test_surrogate_shows_the_posterior_at_the_grid_and_the_evaluations(fitted):
     import matplotlib.pyplot as plt
 
@@ -45,6 +46,7 @@ def test_surrogate_shows_the_posterior_at_the_grid_and_the_evaluations(fitted):
     plt.close("all")
 
 
+@pytest.mark.slow
 def test_surrogate_of_an_optimizer_peaks_where_the_scores_do():
     import matplotlib.pyplot as plt
 
@@ -66,6 +68,7 @@ def test_surrogate_of_an_optimizer_peaks_where_the_scores_do():
     plt.close("all")
 
 
+@pytest.mark.slow
 def test_the_surrogate_is_drawn_in_the_metrics_units():
     import matplotlib.pyplot as plt
 
@@ -123,6 +126,7 @@ def test_the_output_warping_maps_back_to_the_scores(seed):
         assert not np.isnan(mapped).any() and np.all(mapped[1:] >= mapped[:-1])
 
 
+@pytest.mark.slow
 def test_a_slice_marks_the_evaluations_that_lie_off_it():
     import matplotlib.pyplot as plt
 
@@ -151,6 +155,7 @@ def test_a_slice_marks_the_evaluations_that_lie_off_it():
     plt.close("all")
 
 
+@pytest.mark.slow
 def test_surrogate_over_a_categorical_and_the_refusals(data):
     import matplotlib.pyplot as plt
 
@@ -208,6 +213,7 @@ def test_slices_of_many_categories_and_of_unbounded_distributions():
     plt.close("all")
 
 
+@pytest.mark.slow
 def test_failed_evaluations_are_not_drawn_as_scores():
     import matplotlib.pyplot as plt
 
