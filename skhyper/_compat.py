@@ -89,12 +89,14 @@ SKLEARN_VERSION = tuple(int(part) for part in sklearn.__version__.split(".")[:2]
 def validate_constraints(parameter_constraints, params, caller_name):
     """scikit-learn's ``validate_parameter_constraints`` of ``params``, except
     that a bool is never a number: scikit-learn's intervals take True as 1,
-    which here is always a mistake."""
+    which here is always a mistake. Raised as scikit-learn's
+    InvalidParameterError, a ValueError and a TypeError both (BayesOptimizer
+    raised ValueError for it, the callbacks TypeError)."""
     for key, value in params.items():
         constraints = parameter_constraints.get(key, [])
         numeric = any(isinstance(c, Interval) for c in constraints)
         if numeric and isinstance(value, (bool, np.bool_)):
-            raise TypeError(
+            raise InvalidParameterError(
                 f"The {key!r} parameter of {caller_name} must be a number, not a "
                 f"bool; got {value!r}."
             )

@@ -235,8 +235,8 @@ class _Remote:
         )
 
     def run(self, calls, schedule):
-        """``[(model future, result)]`` of ``calls``, :class:`StepCall`\ s of
-        the ``step`` task.
+        """``[(model future, result)]`` of ``calls`` (:class:`StepCall`
+        records) of the ``step`` task.
 
         Should a worker die with data the batch needs, what it lost is made
         again and the batch runs again: the data is scattered again from

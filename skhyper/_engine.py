@@ -3,8 +3,9 @@
 :class:`_SearchCV` overrides ``BaseSearchCV.fit`` once for every search. It
 draws the folds once, asks its strategy for a ``_batch.Batch`` of settings,
 evaluates the batch with an *evaluator*, records every row, failed ones too
-(``_record._Record``), and tells the strategy the batch's scores, until the strategy has nothing
-more to ask; then it sets every attribute GridSearchCV sets and refits.
+(``_record._Record``), and tells the strategy the batch's scores, until the
+strategy has nothing more to ask; then it sets every attribute GridSearchCV
+sets and refits.
 
 Two evaluators share the loop:
 

@@ -96,7 +96,6 @@ def hyperband_schedule(max_resources, min_resources=1, factor=3):
     return brackets
 
 
-
 def single_bracket_check(max_resources, min_resources, factor, *, samples, from_data):
     """Refuse a resource range too short for one halving (``max_resources /
     min_resources < factor``: one bracket of one rung, a random search of one

@@ -151,8 +151,6 @@ def _continue_on_worker(model, fold, *args, **kwargs):
     )
 
 
-
-
 @dataclass
 class _Member:
     """What the trainer keeps of one member between batches."""

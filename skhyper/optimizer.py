@@ -300,7 +300,7 @@ class BayesOptimizer:
 
         Returns
         -------
-        posterior : Posterior
+        posterior : skhyper.surrogate.Posterior
             With ``predict(params)`` (the model's mean and standard
             deviation, in model units: standardized, power-transformed
             scores), ``acquisition(params)`` and ``to_metric(values)``, which

@@ -126,7 +126,7 @@ class BracketsDisplay:
             One per bracket; a new figure's row of panels (sharing the score
             axis) when None.
         **kwargs : dict
-            For every line's ``Axes.plot``.
+            Passed to matplotlib's ``Axes.plot`` for every line.
 
         Returns
         -------

@@ -150,9 +150,12 @@ class ConvergenceDisplay:
 
         Parameters
         ----------
-        ax, x, **kwargs
-            Where to draw, what the horizontal axis counts, and what each
-            ``Axes.step`` gets: as in :meth:`from_estimator`.
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure's axes when None.
+        x : {"evaluations", "fit_seconds"}, default="evaluations"
+            What the horizontal axis counts.
+        **kwargs : dict
+            Passed to matplotlib's ``Axes.step`` for every line.
 
         Returns
         -------

@@ -259,7 +259,7 @@ class ScoreDependenceDisplay:
         Parameters
         ----------
         axes : list of matplotlib Axes, default=None
-            As in :meth:`from_estimator`.
+            One per parameter; a new figure's row of panels when None.
 
         Returns
         -------

@@ -158,9 +158,10 @@ class HypergradientDisplay:
 
         Parameters
         ----------
-        ax, **kwargs
-            Where to draw (None: a new figure) and the path's style, given
-            to :meth:`from_estimator` as well.
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure's axes when None.
+        **kwargs : dict
+            Passed to matplotlib's ``Axes.plot`` for the path.
 
         Returns
         -------

@@ -105,9 +105,10 @@ class PolicyDisplay:
 
         Parameters
         ----------
-        axes, **kwargs
-            The panels, one per dynamic hyperparameter (new when None), and
-            every fold's line style: see :meth:`from_estimator`.
+        axes : list of matplotlib Axes, default=None
+            One per parameter; a new figure's row of panels when None.
+        **kwargs : dict
+            Passed to matplotlib's ``Axes.plot`` for every line.
 
         Returns
         -------

@@ -159,9 +159,10 @@ class LineageDisplay:
 
         Parameters
         ----------
-        ax, **kwargs
-            The Axes (a new figure's when None) and the style of every
-            member's segment, as in :meth:`from_estimator`.
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure's axes when None.
+        **kwargs : dict
+            Passed to matplotlib's ``Axes.plot`` for every member's segment.
 
         Returns
         -------
@@ -315,9 +316,9 @@ class ScheduleDisplay:
         Parameters
         ----------
         axes : list of matplotlib Axes, default=None
-            A panel per parameter (a new figure's row when None).
+            One per parameter; a new figure's row of panels when None.
         **kwargs : dict
-            The winner's ``Axes.step`` style.
+            Passed to matplotlib's ``Axes.step`` for the winner's schedule.
 
         Returns
         -------

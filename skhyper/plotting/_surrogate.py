@@ -250,8 +250,11 @@ class SurrogateDisplay:
 
         Parameters
         ----------
-        axes, **kwargs
-            As in :meth:`from_estimator`.
+        axes : list of two matplotlib Axes, default=None
+            For the surrogate and the acquisition; a new figure's when None.
+        **kwargs : dict
+            Passed to ``Axes.plot`` (one parameter) or ``Axes.contourf``
+            (two) for the surrogate's mean.
 
         Returns
         -------

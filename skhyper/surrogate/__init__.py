@@ -1,6 +1,7 @@
 """The surrogate model and acquisition machinery shared by model-based searches."""
 
 from ._acquisition import ACQUISITIONS, evaluate_acquisition, log_h
+from ._posterior import Posterior
 from ._gp import (
     HyperparameterPrior,
     LengthScalePrior,
@@ -13,6 +14,7 @@ __all__ = [
     "ACQUISITIONS",
     "HyperparameterPrior",
     "LengthScalePrior",
+    "Posterior",
     "SurrogateGP",
     "evaluate_acquisition",
     "fit_gp",
