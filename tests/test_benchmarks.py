@@ -193,3 +193,37 @@ def test_quartiles_and_table():
     assert table(["task", "n"], [["a", 1]]).splitlines() == [
         "| task | n |", "|------|--:|", "| a    | 1 |"
     ]
+
+
+def test_bayesmark_score_is_100_at_the_best_loss_and_0_at_the_median_random_setting():
+    import bench_bayesmark as bm
+
+    runs = [
+        {"task": "t", "tool": "random", "seed": 0, "losses": [4.0, 2.0, 3.0, math.nan]},
+        {"task": "t", "tool": "random", "seed": 1, "losses": [5.0, 1.5]},
+        {"task": "t", "tool": "skhyper", "seed": 0, "losses": [2.5, 1.0]},
+    ]
+    # best: the lowest loss of any run; clip: the median random loss
+    assert bm.baselines(runs) == {"t": (1.0, 3.0)}
+    assert bm.score([2.5, 1.0], 1.0, 3.0) == 100.0
+    assert bm.score([3.0], 1.0, 3.0) == 0.0
+    assert bm.score([2.0, math.nan], 1.0, 3.0) == 50.0
+    assert bm.score([9.0], 1.0, 3.0) == 0.0  # worse than the median: clipped
+    assert bm.score([math.nan], 1.0, 3.0) == 0.0
+    # a task without random runs has no 0: no baseline
+    assert bm.baselines(runs[2:]) == {}
+
+
+def test_bayesmark_spaces_are_valid_settings_of_their_models():
+    import bench_bayesmark as bm
+
+    for task in ("kNN-iris-acc", "DT-wine-nll", "MLP-sgd-digits-acc", "lasso-diabetes-mse",
+                 "linear-breast-nll"):
+        model, dataset, _ = bm.TASKS[task]
+        space = bm.space_of(task)
+        for params in bm.RandomTool(space, 0).ask(5):
+            kind = bm.DATASETS[dataset][0]
+            bm.MODELS[kind][model](**params).get_params()  # the names are the model's
+            for name, (type_, *rest) in space.items():
+                if type_ != "bool":
+                    assert rest[1] <= params[name] <= rest[2], (task, name)

@@ -1,0 +1,488 @@
+"""The Bayesmark batch protocol: optimizers on scikit-learn models, 16 rounds of 8.
+
+Bayesmark (Uber, the benchmark of the NeurIPS 2020 black-box optimisation
+challenge) tunes scikit-learn models on small datasets. This script follows its
+published facts (``bayesmark/sklearn_funcs.py``, ``experiment_analysis.py``,
+``experiment_baseline.py``); the code is ours:
+
+- **models and spaces**: kNN, SVM, decision tree, random forest, MLP with adam
+  and with SGD, AdaBoost, lasso and linear models, each with Bayesmark's
+  hyperparameters, ranges and scale (linear, log, or logit for fractions) and
+  its fixed settings; ``normalize``, which scikit-learn removed in 1.2, is
+  left out of the regression spaces, and the logistic models are one-vs-rest
+  around ``liblinear`` (Bayesmark's ``multi_class="ovr"``, which scikit-learn
+  removed);
+- **datasets**: those scikit-learn ships (iris, wine, digits, breast cancer;
+  diabetes for regression), each with both of its metrics (log-loss and
+  accuracy; mean absolute and squared error);
+- **the loss** of a setting: its 5-fold cross-validated loss on the 80 %
+  training part of a split that the seed fixes (``train_test_split(...,
+  test_size=0.2, random_state=seed)``, as Bayesmark's ``shuffle_seed``); a
+  setting whose fit fails or whose loss is not finite is told to the tool as
+  failed (NaN, which each tool takes as its worst) and counts as no progress;
+- **the protocol**: ``--rounds`` rounds (16) of ``--batch`` suggestions (8):
+  the tool suggests a whole batch, every setting of it is evaluated, and only
+  then does the tool hear its losses. ``--rounds 128 --batch 1`` is the
+  sequential leg;
+- **the score** (the leaderboard's): per task, ``best`` is the lowest loss any
+  tool found for any seed in the runs given to ``--table`` and ``clip`` the
+  median loss of one random setting (every evaluation of the ``random``
+  tool); a run scores ``100 * (1 - n)`` with ``n = (its best loss - best) /
+  (clip - best)`` clipped to ``[-1, 1]``: 100 is the best loss found, 0 the
+  median random setting. A tool's overall score is the mean over tasks; the
+  tables show it per seed (median and quartiles over seeds) and per task.
+
+Tools: ``random`` (uniform on each hyperparameter's scale), ``skhyper``
+(``BayesOptimizer``, ``ask(n_points=batch)``; skhyper has no logit scale, so
+a fraction is uniform there), ``optuna-tpe`` and ``optuna-gp`` (``study.ask``
+batch times, then ``study.tell``; logit is linear there) and ``skopt``
+(``Optimizer.ask(n_points=batch)``). Each tool's seconds spent suggesting
+(``ask`` and ``tell``, not the evaluations) are measured. HEBO and Ax/BoTorch
+pin packages that clash with ours and are not yet run here.
+
+    python benchmarks/bench_bayesmark.py --seeds 10 --out runs.jsonl
+    python benchmarks/bench_bayesmark.py --table runs.jsonl
+    python benchmarks/bench_bayesmark.py --rounds 128 --batch 1 --out sequential.jsonl
+"""
+
+import math
+import time
+import warnings
+
+import numpy as np
+from _harness import Benchmark, Setting, by, fmt, main, median, one_thread, quartiles, table
+from scipy.special import expit, logit
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_digits,
+    load_iris,
+    load_wine,
+)
+from sklearn.ensemble import (
+    AdaBoostClassifier,
+    AdaBoostRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
+from sklearn.linear_model import Lasso, LogisticRegression, Ridge
+from sklearn.model_selection import cross_val_score, train_test_split
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.svm import SVC, SVR
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+# -- Bayesmark's spaces: name -> (type, scale, low, high) -------------------------------
+_FRACTIONS = {
+    "max_depth": ("int", "linear", 1, 15),
+    "max_features": ("real", "logit", 0.01, 0.99),
+    "min_samples_split": ("real", "logit", 0.01, 0.99),
+    "min_samples_leaf": ("real", "logit", 0.01, 0.49),
+    "min_weight_fraction_leaf": ("real", "logit", 0.01, 0.49),
+    "min_impurity_decrease": ("real", "linear", 0.0, 0.5),
+}
+_MLP = {
+    "hidden_layer_sizes": ("int", "linear", 50, 200),
+    "alpha": ("real", "log", 1e-5, 1e1),
+    "batch_size": ("int", "linear", 10, 250),
+    "learning_rate_init": ("real", "log", 1e-5, 1e-1),
+    "tol": ("real", "log", 1e-5, 1e-1),
+    "validation_fraction": ("real", "logit", 0.1, 0.9),
+}
+SPACES = {
+    "kNN": {"n_neighbors": ("int", "linear", 1, 25), "p": ("int", "linear", 1, 4)},
+    "SVM": {
+        "C": ("real", "log", 1.0, 1e3),
+        "gamma": ("real", "log", 1e-4, 1e-3),
+        "tol": ("real", "log", 1e-5, 1e-1),
+    },
+    "DT": _FRACTIONS,
+    "RF": _FRACTIONS,
+    "MLP-adam": {
+        **_MLP,
+        "beta_1": ("real", "logit", 0.5, 0.99),
+        "beta_2": ("real", "logit", 0.9, 1.0 - 1e-6),
+        "epsilon": ("real", "log", 1e-9, 1e-6),
+    },
+    "MLP-sgd": {
+        **{k: v for k, v in _MLP.items() if k != "validation_fraction"},
+        "power_t": ("real", "logit", 0.1, 0.9),
+        "momentum": ("real", "logit", 0.001, 0.999),
+        "validation_fraction": ("real", "logit", 0.1, 0.9),
+    },
+    "ada": {
+        "n_estimators": ("int", "linear", 10, 100),
+        "learning_rate": ("real", "log", 1e-4, 1e1),
+    },
+    "lasso": {
+        "C": ("real", "log", 1e-2, 1e2),
+        "intercept_scaling": ("real", "log", 1e-2, 1e2),
+    },
+    "linear": {
+        "C": ("real", "log", 1e-2, 1e2),
+        "intercept_scaling": ("real", "log", 1e-2, 1e2),
+    },
+}
+SPACES_REG = {
+    **SPACES,
+    "lasso": {
+        "alpha": ("real", "log", 1e-2, 1e2),
+        "fit_intercept": ("bool",),
+        "max_iter": ("int", "log", 10, 5000),
+        "tol": ("real", "log", 1e-5, 1e-1),
+        "positive": ("bool",),
+    },
+    "linear": {
+        "alpha": ("real", "log", 1e-2, 1e2),
+        "fit_intercept": ("bool",),
+        "max_iter": ("int", "log", 10, 5000),
+        "tol": ("real", "log", 1e-4, 1e-1),
+    },
+}
+
+
+def _logistic(penalty):
+    def make(C, intercept_scaling):
+        return OneVsRestClassifier(LogisticRegression(
+            penalty=penalty, C=C, intercept_scaling=intercept_scaling, solver="liblinear",
+        ))
+
+    return make
+
+
+def _with(cls, **fixed):
+    return lambda **params: cls(**params, **fixed)
+
+
+_MLP_SGD = {"solver": "sgd", "early_stopping": True, "learning_rate": "invscaling",
+            "nesterovs_momentum": True}
+MODELS = {
+    "clf": {
+        "kNN": _with(KNeighborsClassifier),
+        "SVM": _with(SVC, kernel="rbf", probability=True),
+        "DT": _with(DecisionTreeClassifier, max_leaf_nodes=None),
+        "RF": _with(RandomForestClassifier, n_estimators=10, max_leaf_nodes=None),
+        "MLP-adam": _with(MLPClassifier, solver="adam", early_stopping=True),
+        "MLP-sgd": _with(MLPClassifier, **_MLP_SGD),
+        "ada": _with(AdaBoostClassifier),
+        "lasso": _logistic("l1"),
+        "linear": _logistic("l2"),
+    },
+    "reg": {
+        "kNN": _with(KNeighborsRegressor),
+        "SVM": _with(SVR, kernel="rbf"),
+        "DT": _with(DecisionTreeRegressor, max_leaf_nodes=None),
+        "RF": _with(RandomForestRegressor, n_estimators=10, max_leaf_nodes=None),
+        "MLP-adam": _with(MLPRegressor, solver="adam", early_stopping=True),
+        "MLP-sgd": _with(MLPRegressor, activation="tanh", **_MLP_SGD),
+        "ada": _with(AdaBoostRegressor),
+        "lasso": _with(Lasso),
+        "linear": _with(Ridge, solver="auto"),
+    },
+}
+DATASETS = {
+    "iris": ("clf", load_iris),
+    "wine": ("clf", load_wine),
+    "digits": ("clf", load_digits),
+    "breast": ("clf", load_breast_cancer),
+    "diabetes": ("reg", load_diabetes),
+}
+METRICS = {
+    "nll": "neg_log_loss", "acc": "accuracy",
+    "mae": "neg_mean_absolute_error", "mse": "neg_mean_squared_error",
+}
+_KIND_METRICS = {"clf": ("nll", "acc"), "reg": ("mae", "mse")}
+TASKS = {
+    f"{model}-{dataset}-{metric}": (model, dataset, metric)
+    for dataset, (kind, _) in DATASETS.items()
+    for model in MODELS[kind]
+    for metric in _KIND_METRICS[kind]
+}
+
+
+def space_of(task):
+    model, dataset, _ = TASKS[task]
+    return (SPACES if DATASETS[dataset][0] == "clf" else SPACES_REG)[model]
+
+
+class Objective:
+    """A task's loss for one seed: 5-fold CV loss on the seed's 80 % split."""
+
+    def __init__(self, task, seed):
+        model, dataset, metric = TASKS[task]
+        kind, load = DATASETS[dataset]
+        X, y = load(return_X_y=True)
+        self.X, _, self.y, _ = train_test_split(X, y, test_size=0.2, random_state=seed)
+        self.make, self.scoring = MODELS[kind][model], METRICS[metric]
+
+    def __call__(self, params):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                scores = cross_val_score(self.make(**params), self.X, self.y,
+                                         scoring=self.scoring, cv=5, error_score="raise")
+            except Exception:  # noqa: BLE001 - a failed setting is a failed evaluation
+                return math.nan
+        loss = -float(np.mean(scores))
+        return loss if math.isfinite(loss) else math.nan
+
+
+# -- the tools: ask(n) -> settings, tell(settings, losses) ------------------------------
+def _cast(kind, value):
+    if kind == "int":
+        return int(round(value))
+    if kind == "bool":
+        return bool(value)
+    return float(value)
+
+
+class RandomTool:
+    """Uniform on each hyperparameter's scale (Bayesmark's random search)."""
+
+    def __init__(self, space, seed):
+        self.space, self.rng = space, np.random.RandomState(seed)
+
+    def _draw(self, kind, scale=None, low=None, high=None):
+        if kind == "bool":
+            return bool(self.rng.randint(2))
+        if scale == "log":
+            value = math.exp(self.rng.uniform(math.log(low), math.log(high)))
+        elif scale == "logit":
+            value = float(expit(self.rng.uniform(logit(low), logit(high))))
+        elif kind == "int":
+            return int(self.rng.randint(low, high + 1))
+        else:
+            value = self.rng.uniform(low, high)
+        return _cast(kind, min(max(value, low), high))
+
+    def ask(self, n):
+        return [{k: self._draw(*spec) for k, spec in self.space.items()} for _ in range(n)]
+
+    def tell(self, params, losses):
+        pass
+
+
+class SkhyperTool:
+    """skhyper's BayesOptimizer, asked for a whole batch at once."""
+
+    def __init__(self, space, seed):
+        from skhyper import BayesOptimizer, Categorical, Integer, Real
+
+        dims = {}
+        for name, (kind, *rest) in space.items():
+            if kind == "bool":
+                dims[name] = Categorical([False, True])
+            else:
+                scale, low, high = rest
+                prior = "log-uniform" if scale == "log" else "uniform"
+                dims[name] = (Integer if kind == "int" else Real)(low, high, prior=prior)
+        self.opt = BayesOptimizer(dims, random_state=seed)
+
+    def ask(self, n):
+        return self.opt.ask(n)
+
+    def tell(self, params, losses):
+        self.opt.tell(params, [-loss for loss in losses])
+
+
+class OptunaTool:
+    """Optuna's sampler: ``study.ask`` a batch, then ``study.tell`` each."""
+
+    def __init__(self, space, seed, sampler):
+        import optuna
+        from optuna.distributions import (
+            CategoricalDistribution,
+            FloatDistribution,
+            IntDistribution,
+        )
+
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        self.study = optuna.create_study(sampler=getattr(optuna.samplers, sampler)(seed=seed))
+        self.distributions = {}
+        for name, (kind, *rest) in space.items():
+            if kind == "bool":
+                self.distributions[name] = CategoricalDistribution([False, True])
+            else:
+                scale, low, high = rest
+                cls = IntDistribution if kind == "int" else FloatDistribution
+                self.distributions[name] = cls(low, high, log=scale == "log")
+        self.trials = []
+
+    def ask(self, n):
+        self.trials = [self.study.ask(self.distributions) for _ in range(n)]
+        return [dict(trial.params) for trial in self.trials]
+
+    def tell(self, params, losses):
+        import optuna
+
+        for trial, loss in zip(self.trials, losses):
+            if math.isnan(loss):
+                self.study.tell(trial, state=optuna.trial.TrialState.FAIL)
+            else:
+                self.study.tell(trial, loss)
+
+
+class SkoptTool:
+    """scikit-optimize's GP optimizer, asked for a batch (its constant liar)."""
+
+    def __init__(self, space, seed):
+        from skopt import Optimizer
+        from skopt.space import Categorical, Integer, Real
+
+        self.names, dims = list(space), []
+        for kind, *rest in space.values():
+            if kind == "bool":
+                dims.append(Categorical([False, True]))
+            else:
+                scale, low, high = rest
+                prior = "log-uniform" if scale == "log" else "uniform"
+                dims.append((Integer if kind == "int" else Real)(low, high, prior=prior))
+        self.opt = Optimizer(dims, base_estimator="GP", random_state=seed)
+        self.worst = None
+
+    def ask(self, n):
+        points = self.opt.ask(n_points=n)
+        return [dict(zip(self.names, (_plain(v) for v in p))) for p in points]
+
+    def tell(self, params, losses):
+        finite = [v for v in losses if math.isfinite(v)]
+        if finite:
+            self.worst = max(finite + ([self.worst] if self.worst is not None else []))
+        points = [[p[k] for k in self.names] for p in params]
+        told = [v if math.isfinite(v) else (self.worst if self.worst is not None else 1e6)
+                for v in losses]
+        self.opt.tell(points, told)
+
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else value
+
+
+TOOLS = {
+    "random": RandomTool,
+    "skhyper": SkhyperTool,
+    "optuna-tpe": {"run": lambda space, seed: OptunaTool(space, seed, "TPESampler"),
+                   "requires": ("optuna",)},
+    "optuna-gp": {"run": lambda space, seed: OptunaTool(space, seed, "GPSampler"),
+                  "requires": ("optuna", "torch")},
+    "skopt": {"run": SkoptTool, "requires": ("skopt",)},
+}
+
+
+def _tools():
+    from _harness import Tool
+
+    return {
+        name: Tool(run=spec["run"], requires=spec["requires"]) if isinstance(spec, dict)
+        else Tool(run=spec)
+        for name, spec in TOOLS.items()
+    }
+
+
+def run(task, tool, seed, settings):
+    space = space_of(task)
+    objective = Objective(task, seed)
+    optimizer = BENCHMARK.tool(tool).run(space, seed)
+    losses, suggesting = [], 0.0
+    for _ in range(settings["rounds"]):
+        start = time.perf_counter()
+        batch = optimizer.ask(settings["batch"])
+        suggesting += time.perf_counter() - start
+        batch_losses = [objective(params) for params in batch]
+        start = time.perf_counter()
+        optimizer.tell(batch, batch_losses)
+        suggesting += time.perf_counter() - start
+        losses.extend(batch_losses)
+    return {"losses": losses, "suggest_seconds": suggesting,
+            "failed": int(sum(math.isnan(v) for v in losses))}
+
+
+# -- the score ----------------------------------------------------------------------------
+def _finite(losses):
+    return [v for v in losses if v is not None and math.isfinite(v)]
+
+
+def baselines(runs):
+    """Per task, ``(best, clip)``: the lowest loss of any run, and the median
+    loss of one random setting (every evaluation of the random tool)."""
+    out = {}
+    for task, task_runs in by(runs, "task").items():
+        every = _finite([v for r in task_runs for v in r["losses"]])
+        randoms = _finite([v for r in task_runs if r["tool"] == "random" for v in r["losses"]])
+        if every and randoms:
+            out[task] = (min(every), float(np.median(randoms)))
+    return out
+
+
+def score(losses, best, clip):
+    """Bayesmark's normalised score of a run: 100 at the best loss found, 0 at
+    the median random setting or worse (the normalised loss is clipped to
+    [-1, 1]; a run that finds nothing finite scores 0)."""
+    finite = _finite(losses)
+    if not finite:
+        return 0.0
+    if clip <= best:  # every setting as good as the best: nothing to tell apart
+        return 100.0
+    normed = (min(finite) - best) / (clip - best)
+    return 100.0 * (1.0 - float(np.clip(normed, -1.0, 1.0)))
+
+
+def report(runs, settings):
+    base = baselines(runs)
+    missing = sorted({r["task"] for r in runs} - set(base))
+    if missing:
+        print(f"No random runs (the score's 0) for {', '.join(missing)}: left out.\n")
+    tools = [t for t in TOOLS if any(r["tool"] == t for r in runs)]
+    tasks = [t for t in TASKS if t in base]
+    scores = {(r["task"], r["tool"], r["seed"]): score(r["losses"], *base[r["task"]])
+              for r in runs if r["task"] in base}
+    seeds = sorted({r["seed"] for r in runs})
+    print(f"Protocol: {settings['rounds']} rounds of {settings['batch']} suggestions; "
+          f"{len(tasks)} tasks; seeds {seeds[0]}..{seeds[-1]}.\n")
+    rows = []
+    for tool in tools:
+        per_seed = [
+            np.mean([scores[t, tool, s] for t in tasks]) for s in seeds
+            if all((t, tool, s) in scores for t in tasks)
+        ]
+        q1, mid, q3 = quartiles(per_seed)
+        mean_all = np.mean([v for (t, tl, s), v in scores.items() if tl == tool])
+        seconds = [r["suggest_seconds"] for r in runs if r["tool"] == tool]
+        rows.append([tool, f"{mean_all:.1f}", f"{fmt(mid, 3)} [{fmt(q1, 3)}, {fmt(q3, 3)}]",
+                     len(per_seed), fmt(median(seconds), 3)])
+    print(table(["tool", "mean score", "per seed: median [q1, q3]", "complete seeds",
+                 "suggest s per run (median)"], rows))
+    print()
+    task_rows = []
+    for task in tasks:
+        cells = []
+        for tool in tools:
+            got = [scores[k] for k in scores if k[0] == task and k[1] == tool]
+            q1, mid, q3 = quartiles(got)
+            cells.append(f"{mid:.0f} [{q1:.0f}, {q3:.0f}]" if got else "—")
+        task_rows.append([task, *cells])
+    print(table(["task (median [q1, q3] over seeds)", *tools], task_rows))
+    print()
+
+
+BENCHMARK = Benchmark(
+    title="Bayesmark's batch protocol on scikit-learn's datasets",
+    tasks=TASKS,
+    tools=_tools(),
+    run=run,
+    report=report,
+    settings={
+        "rounds": Setting(16, 2, "rounds of suggestions", int),
+        "batch": Setting(8, 2, "suggestions per round, evaluated before the tool hears them",
+                         int),
+    },
+    seeds=10,
+    smoke_tasks=["kNN-iris-acc", "lasso-diabetes-mse"],
+    smoke_tools=["random", "skhyper"],
+    setup=one_thread,
+    versions=("skhyper", "sklearn", "numpy", "scipy", "optuna", "skopt"),
+)
+
+if __name__ == "__main__":
+    main(BENCHMARK)
