@@ -36,21 +36,40 @@ Tools: ``random`` (uniform on each hyperparameter's scale), ``skhyper``
 (``BayesOptimizer``, ``ask(n_points=batch)``; skhyper has no logit scale, so
 a fraction is uniform there), ``optuna-tpe`` and ``optuna-gp`` (``study.ask``
 batch times, then ``study.tell``; logit is linear there) and ``skopt``
-(``Optimizer.ask(n_points=batch)``). Each tool's seconds spent suggesting
-(``ask`` and ``tell``, not the evaluations) are measured. HEBO and Ax/BoTorch
-pin packages that clash with ours and are not yet run here.
+(``Optimizer.ask(n_points=batch)``), and ``hebo`` (HEBO 0.3.6, the challenge's
+winner, with its own Bayesmark space parser and MACE batch acquisition), which
+pins numpy < 1.25 and so runs in a virtual environment of its own, named by
+``SKHYPER_HEBO_PYTHON`` (``benchmarks/_hebo_worker.py`` is its side; the
+README says how to build it). Each tool's seconds spent suggesting (``ask``
+and ``tell``, not the evaluations; HEBO's include the pipe) are measured.
+Ax/BoTorch is not yet run here.
 
     python benchmarks/bench_bayesmark.py --seeds 10 --out runs.jsonl
     python benchmarks/bench_bayesmark.py --table runs.jsonl
     python benchmarks/bench_bayesmark.py --rounds 128 --batch 1 --out sequential.jsonl
 """
 
+import json
 import math
+import os
+import subprocess
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
-from _harness import Benchmark, Setting, by, fmt, main, median, one_thread, quartiles, table
+from _harness import (
+    Benchmark,
+    Setting,
+    Tool,
+    by,
+    fmt,
+    main,
+    median,
+    one_thread,
+    quartiles,
+    table,
+)
 from scipy.special import expit, logit
 from sklearn.datasets import (
     load_breast_cancer,
@@ -359,6 +378,64 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
+# HEBO's own environment (its pins clash with ours): the Python to run
+# _hebo_worker.py with, from this variable.
+HEBO_PYTHON = "SKHYPER_HEBO_PYTHON"
+
+
+class HeboTool:
+    """HEBO (the challenge's winner) in its own virtual environment, over a pipe."""
+
+    def __init__(self, space, seed):
+        api_config = {}
+        for name, (kind, *rest) in space.items():
+            api_config[name] = {"type": kind}
+            if kind != "bool":
+                api_config[name].update(space=rest[0], range=rest[1:])
+        worker = Path(__file__).resolve().parent / "_hebo_worker.py"
+        self.process = subprocess.Popen(
+            [os.environ[HEBO_PYTHON], str(worker)], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        )
+        self.types = {name: spec[0] for name, spec in space.items()}
+        self._send({"space": api_config, "seed": seed}, answer=False)
+
+    def _send(self, message, answer=True):
+        self.process.stdin.write(json.dumps(message) + "\n")
+        self.process.stdin.flush()
+        if answer:
+            line = self.process.stdout.readline()
+            if not line:
+                raise RuntimeError("the HEBO worker stopped")
+            return json.loads(line)
+
+    def ask(self, n):
+        return [{k: _cast(self.types[k], v) for k, v in p.items()}
+                for p in self._send({"ask": n})]
+
+    def tell(self, params, losses):
+        self._send({"tell": params,
+                    "losses": [None if math.isnan(v) else v for v in losses]})
+
+    def __del__(self):
+        process = getattr(self, "process", None)
+        if process is not None and process.poll() is None:
+            process.stdin.close()
+            process.wait(timeout=30)
+
+
+class _VenvTool(Tool):
+    """A tool that runs in the environment an environment variable names."""
+
+    def __init__(self, run, variable):
+        super().__init__(run=run)
+        self.variable = variable
+
+    def missing(self):
+        return [] if os.environ.get(self.variable) else [f"{self.variable} (unset)"]
+
+
 TOOLS = {
     "random": RandomTool,
     "skhyper": SkhyperTool,
@@ -367,14 +444,14 @@ TOOLS = {
     "optuna-gp": {"run": lambda space, seed: OptunaTool(space, seed, "GPSampler"),
                   "requires": ("optuna", "torch")},
     "skopt": {"run": SkoptTool, "requires": ("skopt",)},
+    "hebo": _VenvTool(HeboTool, HEBO_PYTHON),
 }
 
 
 def _tools():
-    from _harness import Tool
-
     return {
-        name: Tool(run=spec["run"], requires=spec["requires"]) if isinstance(spec, dict)
+        name: spec if isinstance(spec, Tool)
+        else Tool(run=spec["run"], requires=spec["requires"]) if isinstance(spec, dict)
         else Tool(run=spec)
         for name, spec in TOOLS.items()
     }
@@ -429,6 +506,7 @@ def score(losses, best, clip):
 
 
 def report(runs, settings):
+    runs = [r for r in runs if "losses" in r]  # a failed run records its error only
     base = baselines(runs)
     missing = sorted({r["task"] for r in runs} - set(base))
     if missing:
