@@ -94,7 +94,7 @@ class Dimension:
         scikit-learn's words, prefixed with where the dimension is."""
         params = {key: getattr(self, key) for key in self._parameter_constraints}
         try:
-            _compat.validate_parameter_constraints(
+            _compat.validate_constraints(
                 self._parameter_constraints, params, caller_name=type(self).__name__
             )
         except _compat.InvalidParameterError as exc:
