@@ -437,24 +437,15 @@ class _VenvTool(Tool):
 
 
 TOOLS = {
-    "random": RandomTool,
-    "skhyper": SkhyperTool,
-    "optuna-tpe": {"run": lambda space, seed: OptunaTool(space, seed, "TPESampler"),
-                   "requires": ("optuna",)},
-    "optuna-gp": {"run": lambda space, seed: OptunaTool(space, seed, "GPSampler"),
-                  "requires": ("optuna", "torch")},
-    "skopt": {"run": SkoptTool, "requires": ("skopt",)},
+    "random": Tool(run=RandomTool),
+    "skhyper": Tool(run=SkhyperTool),
+    "optuna-tpe": Tool(run=lambda space, seed: OptunaTool(space, seed, "TPESampler"),
+                       requires=("optuna",)),
+    "optuna-gp": Tool(run=lambda space, seed: OptunaTool(space, seed, "GPSampler"),
+                      requires=("optuna", "torch")),
+    "skopt": Tool(run=SkoptTool, requires=("skopt",)),
     "hebo": _VenvTool(HeboTool, HEBO_PYTHON),
 }
-
-
-def _tools():
-    return {
-        name: spec if isinstance(spec, Tool)
-        else Tool(run=spec["run"], requires=spec["requires"]) if isinstance(spec, dict)
-        else Tool(run=spec)
-        for name, spec in TOOLS.items()
-    }
 
 
 def run(task, tool, seed, settings):
@@ -547,7 +538,7 @@ def report(runs, settings):
 BENCHMARK = Benchmark(
     title="Bayesmark's batch protocol on scikit-learn's datasets",
     tasks=TASKS,
-    tools=_tools(),
+    tools=TOOLS,
     run=run,
     report=report,
     settings={
