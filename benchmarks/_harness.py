@@ -65,7 +65,14 @@ class Tool:
 
     def missing(self):
         """The required modules that are not installed."""
-        return [m for m in self.requires if importlib.util.find_spec(m) is None]
+        return [m for m in self.requires if not _installed(m)]
+
+
+def _installed(module):
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ValueError:  # imported already, by a lazy importer that set no spec
+        return module in sys.modules
 
 
 @dataclass
