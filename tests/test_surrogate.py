@@ -221,3 +221,39 @@ def test_fit_model_keeps_the_hyperparameters_until_the_data_grow():
     assert not optimized and np.array_equal(kept.theta, gp.theta)
     _, optimized = fit_model(X[:grown], y[:grown], last)
     assert optimized
+
+
+def test_fit_model_beyond_max_exact_is_the_local_model_of_the_nearest_rows():
+    from skhyper.surrogate._propose import fit_model
+
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(60, 2))
+    y = np.sin(4 * X[:, 0]) + X[:, 1]
+    y = (y - y.mean()) / y.std()
+    theta = np.log([1.0, 1.0, 0.1, 1e-3])  # length scales 1 and 0.1
+    gp, _ = fit_model(X, y, (theta, 60), max_exact=20)
+    # The 20 rows nearest the best one, in the last fit's length scales.
+    distance = np.sum(((X - X[np.argmax(y)]) / [1.0, 0.1]) ** 2, axis=1)
+    nearest = np.sort(np.argsort(distance)[:20])
+    kept = np.sort([int(np.flatnonzero((X == row).all(axis=1))[0]) for row in gp.X_train_])
+    assert np.array_equal(kept, nearest)
+    # Its scores keep the standardization of all of them.
+    assert np.array_equal(np.sort(gp.y_train_), np.sort(y[nearest]))
+    assert len(fit_model(X, y, (theta, 60), max_exact=60)[0].y_train_) == 60
+
+
+def test_bayes_optimizer_models_at_most_max_exact_observations(monkeypatch):
+    from skhyper import BayesOptimizer, Real
+    from skhyper.surrogate import _propose
+
+    monkeypatch.setattr(_propose, "MAX_EXACT", 15)
+    rng = np.random.RandomState(0)
+    xs = rng.uniform(-2, 2, size=25)
+    opt = BayesOptimizer({"x": Real(-2.0, 2.0)}, random_state=0)
+    opt.tell([{"x": x} for x in xs], -(xs - 0.5) ** 2)
+    asked = opt.ask(n_points=3)
+    assert len(asked) == 3 and opt.gp_.X_train_.shape == (15, 1)
+    best = opt.space.transform([{"x": xs[np.argmax(-(xs - 0.5) ** 2)]}])[0]
+    assert (opt.gp_.X_train_ == best).all(axis=1).any()
+    # What is read back is still conditioned on every score told.
+    assert len(opt.posterior().model_scores) == 25

@@ -22,19 +22,49 @@ from ._acquisition import evaluate_acquisition
 from ._gp import SurrogateGP, fit_gp
 from ._optimize import maximize_acquisition, row_key
 
-__all__ = ["FANTASIES", "N_ANCHORS", "BatchModel", "fit_model", "propose_batch"]
+__all__ = [
+    "FANTASIES",
+    "MAX_EXACT",
+    "N_ANCHORS",
+    "BatchModel",
+    "fit_model",
+    "local_rows",
+    "propose_batch",
+]
 
 FANTASIES = ("constant_liar", "kriging_believer")
 # Number of best points (observed, or rated best by the model) a proposer
 # hands the maximizer to search around.
 N_ANCHORS = 5
-# Above this many observations the hyperparameters are re-optimized only once
-# the data have grown by _REFIT_GROWTH since the last optimization; in between
-# the model is conditioned on the new data with the previous hyperparameters.
-_ALWAYS_REFIT_BELOW, _REFIT_GROWTH = 200, 0.05
+# From this many observations on the hyperparameters are re-optimized only
+# once the data have grown by _REFIT_GROWTH since the last optimization; in
+# between the model is conditioned on the new data with the previous
+# hyperparameters. Below, every ask refits (warm-started): the budgets of tens
+# of evaluations most searches have are untouched. From 64 rather than 200
+# (before issue 27): at 100 observations the refit was a third of a
+# suggestion's time; benchmarks/bench_bayes_large.py measures what it costs.
+_ALWAYS_REFIT_BELOW, _REFIT_GROWTH = 64, 0.05
+# The most observations a model is conditioned on. Beyond, it is a local
+# model: the MAX_EXACT observations nearest the best one. An exact GP costs
+# n^3 to condition and n^2 per point predicted; at 1,000 observations a
+# suggestion took 0.1 s (three quarters of it predicting the acquisition's
+# candidates), at 10,000 the kernel matrix alone would not fit a suggestion's
+# budget. benchmarks/bench_bayes.py times it and measures what a local model
+# costs in sample efficiency (``--tasks long-...``).
+MAX_EXACT = 500
 
 
-def fit_model(X, y, last_fit=None):
+def local_rows(X, center, length_scale, size):
+    """Indices of the ``size`` rows of ``X`` nearest ``center``, in length
+    scales (the nearest first; ties broken by order)."""
+    distance = np.sum(((X - center) / length_scale) ** 2, axis=1)
+    if size >= len(X):
+        return np.argsort(distance, kind="stable")
+    nearest = np.argpartition(distance, size - 1)[:size]
+    return nearest[np.argsort(distance[nearest], kind="stable")]
+
+
+def fit_model(X, y, last_fit=None, max_exact=None):
     """The surrogate of model scores ``y`` at inputs ``X``.
 
     Parameters
@@ -47,6 +77,13 @@ def fit_model(X, y, last_fit=None):
         conditioned on the new data) from ``_ALWAYS_REFIT_BELOW``
         observations on until the data have grown by ``_REFIT_GROWTH``;
         otherwise they warm-start a new optimization.
+    max_exact : int, default=None
+        With more observations than this (None: :data:`MAX_EXACT`), the model
+        is local: fitted to the ``max_exact`` nearest the best score (in the
+        last fit's length scales, or the unit cube's), as a trust region's
+        model (TuRBO, Eriksson et al. 2019) is. Its scores keep the
+        standardization of all ``y``: far from its data it reverts to their
+        mean.
 
     Returns
     -------
@@ -57,6 +94,11 @@ def fit_model(X, y, last_fit=None):
     """
     theta, n_fitted = (None, 0) if last_fit is None else last_fit
     n = len(y)
+    max_exact = MAX_EXACT if max_exact is None else max_exact
+    if n > max_exact:
+        length_scale = 1.0 if theta is None else np.exp(theta[1 : X.shape[1] + 1])
+        keep = local_rows(X, X[np.argmax(y)], length_scale, max_exact)
+        X, y = X[keep], y[keep]
     if theta is None or n < _ALWAYS_REFIT_BELOW or n >= (1 + _REFIT_GROWTH) * n_fitted:
         return fit_gp(X, y, theta), True
     return SurrogateGP(theta, X, y), False
