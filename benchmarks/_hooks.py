@@ -119,20 +119,23 @@ __all__ = [
 ]
 
 # bench_bayes_large: BayesOptimizer with its surrogate's sizes changed (the
-# local model's, the number of observations below which the hyperparameters
-# are refitted at every ask), to measure what each costs.
+# local model's, the hyperparameter fit's, the number of observations below
+# which the hyperparameters are refitted at every ask), to measure what each
+# costs.
 import contextlib
 
 from skhyper.surrogate import _propose
-from skhyper.surrogate._propose import _ALWAYS_REFIT_BELOW, MAX_EXACT
+from skhyper.surrogate._propose import _ALWAYS_REFIT_BELOW, MAX_EXACT, MAX_FIT
 
 
 @contextlib.contextmanager
 def surrogate_settings(**values):
     """Inside the block, ``_propose``'s ``MAX_EXACT`` (math.inf: every
-    observation in the model) and ``_ALWAYS_REFIT_BELOW`` take ``values``
-    (``max_exact=``, ``always_refit_below=``; None keeps one)."""
-    names = {"max_exact": "MAX_EXACT", "always_refit_below": "_ALWAYS_REFIT_BELOW"}
+    observation in the model), ``MAX_FIT`` (math.inf: every one in the
+    hyperparameter fit) and ``_ALWAYS_REFIT_BELOW`` take ``values``
+    (``max_exact=``, ``max_fit=``, ``always_refit_below=``; None keeps one)."""
+    names = {"max_exact": "MAX_EXACT", "max_fit": "MAX_FIT",
+             "always_refit_below": "_ALWAYS_REFIT_BELOW"}
     before = {name: getattr(_propose, name) for name in names.values()}
     try:
         for key, value in values.items():

@@ -257,3 +257,24 @@ def test_bayes_optimizer_models_at_most_max_exact_observations(monkeypatch):
     assert (opt.gp_.X_train_ == best).all(axis=1).any()
     # What is read back is still conditioned on every score told.
     assert len(opt.posterior().model_scores) == 25
+
+
+def test_fit_model_optimizes_hyperparameters_on_max_fit_rows_spread_by_distance():
+    from skhyper.surrogate import fit_gp
+    from skhyper.surrogate._propose import fit_model
+
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(70, 2))
+    y = np.sin(4 * X[:, 0]) + X[:, 1]
+    y = (y - y.mean()) / y.std()
+    gp, optimized = fit_model(X, y, max_fit=10)
+    # Conditioned on all 70, with the hyperparameters of 10 of them: the
+    # nearest the best, the farthest, and 8 spread between in distance.
+    assert optimized and len(gp.y_train_) == 70
+    order = np.argsort(np.sum((X - X[np.argmax(y)]) ** 2, axis=1), kind="stable")
+    spread = order[np.round(np.linspace(0, 69, 10)).astype(int)]
+    assert np.allclose(gp.theta, fit_gp(X[spread], y[spread]).theta)
+    assert not np.allclose(gp.theta, fit_gp(X, y).theta)
+    # Hyperparameters kept: no optimization, so nothing is left out.
+    kept, optimized = fit_model(X, y, (gp.theta, 70), max_fit=10)
+    assert not optimized and np.array_equal(kept.X_train_, X)

@@ -25,6 +25,7 @@ from ._optimize import maximize_acquisition, row_key
 __all__ = [
     "FANTASIES",
     "MAX_EXACT",
+    "MAX_FIT",
     "N_ANCHORS",
     "BatchModel",
     "fit_model",
@@ -49,9 +50,16 @@ _ALWAYS_REFIT_BELOW, _REFIT_GROWTH = 64, 0.05
 # n^3 to condition and n^2 per point predicted; at 1,000 observations a
 # suggestion took 0.1 s (three quarters of it predicting the acquisition's
 # candidates), at 10,000 the kernel matrix alone would not fit a suggestion's
-# budget. benchmarks/bench_bayes.py times it and measures what a local model
-# costs in sample efficiency (``--tasks long-...``).
+# budget. benchmarks/bench_bayes.py times a suggestion, and
+# benchmarks/bench_bayes_large.py measures what the local model costs in
+# sample efficiency against the exact GP.
 MAX_EXACT = 500
+# The most observations the hyperparameters are optimized on: beyond, on
+# MAX_FIT of the model's observations spread evenly over their distances from
+# the best one. Each step of the optimization factors the kernel matrix and
+# its inverse; on 500 observations a fit from scratch (after a bulk tell, or
+# a resumed search) took 0.4 s, ten suggestions' time.
+MAX_FIT = 200
 
 
 def local_rows(X, center, length_scale, size):
@@ -64,7 +72,7 @@ def local_rows(X, center, length_scale, size):
     return nearest[np.argsort(distance[nearest], kind="stable")]
 
 
-def fit_model(X, y, last_fit=None, max_exact=None):
+def fit_model(X, y, last_fit=None, max_exact=None, max_fit=None):
     """The surrogate of model scores ``y`` at inputs ``X``.
 
     Parameters
@@ -84,6 +92,11 @@ def fit_model(X, y, last_fit=None, max_exact=None):
         model (TuRBO, Eriksson et al. 2019) is. Its scores keep the
         standardization of all ``y``: far from its data it reverts to their
         mean.
+    max_fit : int, default=None
+        With more observations in the model than this (None:
+        :data:`MAX_FIT`), the hyperparameters are optimized on ``max_fit`` of
+        them, spread evenly over their distances from the best one, and the
+        model is conditioned on all.
 
     Returns
     -------
@@ -95,13 +108,18 @@ def fit_model(X, y, last_fit=None, max_exact=None):
     theta, n_fitted = (None, 0) if last_fit is None else last_fit
     n = len(y)
     max_exact = MAX_EXACT if max_exact is None else max_exact
-    if n > max_exact:
+    max_fit = MAX_FIT if max_fit is None else max_fit
+    refit = theta is None or n < _ALWAYS_REFIT_BELOW or n >= (1 + _REFIT_GROWTH) * n_fitted
+    if n > max_exact or (refit and n > max_fit):
         length_scale = 1.0 if theta is None else np.exp(theta[1 : X.shape[1] + 1])
-        keep = local_rows(X, X[np.argmax(y)], length_scale, max_exact)
-        X, y = X[keep], y[keep]
-    if theta is None or n < _ALWAYS_REFIT_BELOW or n >= (1 + _REFIT_GROWTH) * n_fitted:
+        order = local_rows(X, X[np.argmax(y)], length_scale, min(n, max_exact))
+        X, y = X[order], y[order]
+    if not refit:
+        return SurrogateGP(theta, X, y), False
+    if len(y) <= max_fit:
         return fit_gp(X, y, theta), True
-    return SurrogateGP(theta, X, y), False
+    spread = np.round(np.linspace(0, len(y) - 1, max_fit)).astype(int)
+    return SurrogateGP(fit_gp(X[spread], y[spread], theta).theta, X, y), True
 
 
 class BatchModel:
