@@ -36,13 +36,14 @@ Tools: ``random`` (uniform on each hyperparameter's scale), ``skhyper``
 (``BayesOptimizer``, ``ask(n_points=batch)``; skhyper has no logit scale, so
 a fraction is uniform there), ``optuna-tpe`` and ``optuna-gp`` (``study.ask``
 batch times, then ``study.tell``; logit is linear there) and ``skopt``
-(``Optimizer.ask(n_points=batch)``), and ``hebo`` (HEBO 0.3.6, the challenge's
+(``Optimizer.ask(n_points=batch)``), ``hebo`` (HEBO 0.3.6, the challenge's
 winner, with its own Bayesmark space parser and MACE batch acquisition), which
 pins numpy < 1.25 and so runs in a virtual environment of its own, named by
 ``SKHYPER_HEBO_PYTHON`` (``benchmarks/_hebo_worker.py`` is its side; the
-README says how to build it). Each tool's seconds spent suggesting (``ask``
-and ``tell``, not the evaluations; HEBO's include the pipe) are measured.
-Ax/BoTorch is not yet run here.
+README says how to build it), and ``ax`` (Ax 1.3's ``Client`` with its default
+generation strategy: Sobol points, then BoTorch's qLogNEI; logit is linear
+there too). Each tool's seconds spent suggesting (``ask`` and ``tell``, not
+the evaluations; HEBO's include the pipe) are measured.
 
     python benchmarks/bench_bayesmark.py --seeds 10 --out runs.jsonl
     python benchmarks/bench_bayesmark.py --table runs.jsonl
@@ -425,6 +426,79 @@ class HeboTool:
             process.wait(timeout=30)
 
 
+def ax_parameters(space):
+    """Ax's parameters for a Bayesmark space: ``(config, keywords)`` pairs, where
+    ``config`` is ``"range"`` (Ax's ``RangeParameterConfig``) or ``"choice"``
+    (``ChoiceParameterConfig``) and ``keywords`` its arguments.
+
+    Reals and integers are ranges on their scale; Ax has no logit scale, so a
+    fraction is a linear range (as in Optuna). A boolean is a choice of
+    ``[False, True]`` of Ax's ``bool`` type.
+    """
+    out = []
+    for name, (kind, *rest) in space.items():
+        if kind == "bool":
+            out.append(("choice", {"name": name, "values": [False, True],
+                                   "parameter_type": "bool"}))
+        else:
+            scale, low, high = rest
+            out.append(("range", {
+                "name": name, "bounds": (low, high),
+                "parameter_type": "int" if kind == "int" else "float",
+                "scaling": "log" if scale == "log" else "linear",
+            }))
+    return out
+
+
+class AxTool:
+    """Ax's ``Client`` (BoTorch underneath) with its default generation
+    strategy: the centre of the space, then Sobol points, then BoTorch's
+    modular model with qLogNEI, which builds a batch point by point, each
+    maximising the Monte Carlo qLogNEI of itself and the points already chosen.
+
+    ``get_next_trials`` may give fewer trials than asked (Ax limits how many
+    initial trials await data): the tool asks again until it has the batch,
+    and fails if Ax gives none. A failed evaluation is marked failed. Ax's
+    logging is turned down to warnings.
+    """
+
+    def __init__(self, space, seed):
+        import logging
+
+        import torch
+        from ax import ChoiceParameterConfig, Client, RangeParameterConfig
+        from ax.utils.common.logger import set_ax_logger_levels
+
+        torch.set_num_threads(1)
+        set_ax_logger_levels(logging.WARNING)
+        configs = {"range": RangeParameterConfig, "choice": ChoiceParameterConfig}
+        self.client = Client(random_seed=seed)
+        self.client.configure_experiment(
+            parameters=[configs[config](**kw) for config, kw in ax_parameters(space)]
+        )
+        self.client.configure_optimization(objective="-loss")  # minimise the loss
+        self.types = {name: spec[0] for name, spec in space.items()}
+        self.trials = []
+
+    def ask(self, n):
+        trials = {}
+        while len(trials) < n:
+            more = self.client.get_next_trials(max_trials=n - len(trials))
+            if not more:
+                raise RuntimeError(f"Ax gave {len(trials)} of the {n} trials asked for")
+            trials.update(more)
+        self.trials = list(trials)
+        return [{k: _cast(self.types[k], v) for k, v in trials[i].items()}
+                for i in self.trials]
+
+    def tell(self, params, losses):
+        for index, loss in zip(self.trials, losses):
+            if math.isnan(loss):
+                self.client.mark_trial_failed(index)
+            else:
+                self.client.complete_trial(index, {"loss": loss})
+
+
 class _VenvTool(Tool):
     """A tool that runs in the environment an environment variable names."""
 
@@ -445,6 +519,7 @@ TOOLS = {
                       requires=("optuna", "torch")),
     "skopt": Tool(run=SkoptTool, requires=("skopt",)),
     "hebo": _VenvTool(HeboTool, HEBO_PYTHON),
+    "ax": Tool(run=AxTool, requires=("ax", "botorch")),
 }
 
 
@@ -550,7 +625,8 @@ BENCHMARK = Benchmark(
     smoke_tasks=["kNN-iris-acc", "lasso-diabetes-mse"],
     smoke_tools=["random", "skhyper"],
     setup=one_thread,
-    versions=("skhyper", "sklearn", "numpy", "scipy", "optuna", "skopt"),
+    versions=("skhyper", "sklearn", "numpy", "scipy", "optuna", "skopt", "ax",
+              "botorch"),
 )
 
 if __name__ == "__main__":
