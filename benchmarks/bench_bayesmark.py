@@ -458,8 +458,12 @@ class AxTool:
 
     ``get_next_trials`` may give fewer trials than asked (Ax limits how many
     initial trials await data): the tool asks again until it has the batch,
-    and fails if Ax gives none. A failed evaluation is marked failed. Ax's
-    logging is turned down to warnings.
+    and fails if Ax gives none. Ax suggests no setting twice: when it says a
+    discrete space (kNN's 100 settings) has fewer settings left than asked
+    for, the tool asks one at a time, and once none is left it fills the
+    batch with the best setting found (which cannot change the best loss).
+    A failed evaluation is marked failed. Ax's logging is turned down to
+    warnings.
     """
 
     def __init__(self, space, seed):
@@ -467,6 +471,7 @@ class AxTool:
 
         import torch
         from ax import ChoiceParameterConfig, Client, RangeParameterConfig
+        from ax.exceptions.core import SearchSpaceExhausted
         from ax.utils.common.logger import set_ax_logger_levels
 
         torch.set_num_threads(1)
@@ -477,26 +482,41 @@ class AxTool:
             parameters=[configs[config](**kw) for config, kw in ax_parameters(space)]
         )
         self.client.configure_optimization(objective="-loss")  # minimise the loss
+        self.exhausted_error = SearchSpaceExhausted
         self.types = {name: spec[0] for name, spec in space.items()}
-        self.trials = []
+        self.trials, self.best = [], None
+        self.step, self.exhausted = None, False  # asks of at most step trials
 
     def ask(self, n):
         trials = {}
-        while len(trials) < n:
-            more = self.client.get_next_trials(max_trials=n - len(trials))
+        while len(trials) < n and not self.exhausted:
+            want = min(n - len(trials), self.step or n)
+            try:
+                more = self.client.get_next_trials(max_trials=want)
+            except self.exhausted_error:
+                self.exhausted = want == 1
+                self.step = 1
+                continue
             if not more:
                 raise RuntimeError(f"Ax gave {len(trials)} of the {n} trials asked for")
             trials.update(more)
-        self.trials = list(trials)
-        return [{k: _cast(self.types[k], v) for k, v in trials[i].items()}
-                for i in self.trials]
+        params = [{k: _cast(self.types[k], v) for k, v in trials[i].items()}
+                  for i in trials]
+        if len(trials) < n and self.best is None:
+            raise RuntimeError("Ax's space is exhausted and no setting has a loss")
+        self.trials = list(trials) + [None] * (n - len(trials))
+        return params + [dict(self.best[1]) for _ in range(n - len(trials))]
 
     def tell(self, params, losses):
-        for index, loss in zip(self.trials, losses):
+        for index, setting, loss in zip(self.trials, params, losses):
+            if index is None:  # a repeat of the best setting, outside Ax
+                continue
             if math.isnan(loss):
                 self.client.mark_trial_failed(index)
-            else:
-                self.client.complete_trial(index, {"loss": loss})
+                continue
+            self.client.complete_trial(index, {"loss": loss})
+            if self.best is None or loss < self.best[0]:
+                self.best = (loss, setting)
 
 
 class _VenvTool(Tool):
