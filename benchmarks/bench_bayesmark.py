@@ -36,13 +36,14 @@ Tools: ``random`` (uniform on each hyperparameter's scale), ``skhyper``
 (``BayesOptimizer``, ``ask(n_points=batch)``; skhyper has no logit scale, so
 a fraction is uniform there), ``optuna-tpe`` and ``optuna-gp`` (``study.ask``
 batch times, then ``study.tell``; logit is linear there) and ``skopt``
-(``Optimizer.ask(n_points=batch)``), and ``hebo`` (HEBO 0.3.6, the challenge's
+(``Optimizer.ask(n_points=batch)``), ``hebo`` (HEBO 0.3.6, the challenge's
 winner, with its own Bayesmark space parser and MACE batch acquisition), which
 pins numpy < 1.25 and so runs in a virtual environment of its own, named by
 ``SKHYPER_HEBO_PYTHON`` (``benchmarks/_hebo_worker.py`` is its side; the
-README says how to build it). Each tool's seconds spent suggesting (``ask``
-and ``tell``, not the evaluations; HEBO's include the pipe) are measured.
-Ax/BoTorch is not yet run here.
+README says how to build it), and ``ax`` (Ax 1.3's ``Client`` with its default
+generation strategy: Sobol points, then BoTorch's qLogNEI; logit is linear
+there too). Each tool's seconds spent suggesting (``ask`` and ``tell``, not
+the evaluations; HEBO's include the pipe) are measured.
 
     python benchmarks/bench_bayesmark.py --seeds 10 --out runs.jsonl
     python benchmarks/bench_bayesmark.py --table runs.jsonl
@@ -425,6 +426,99 @@ class HeboTool:
             process.wait(timeout=30)
 
 
+def ax_parameters(space):
+    """Ax's parameters for a Bayesmark space: ``(config, keywords)`` pairs, where
+    ``config`` is ``"range"`` (Ax's ``RangeParameterConfig``) or ``"choice"``
+    (``ChoiceParameterConfig``) and ``keywords`` its arguments.
+
+    Reals and integers are ranges on their scale; Ax has no logit scale, so a
+    fraction is a linear range (as in Optuna). A boolean is a choice of
+    ``[False, True]`` of Ax's ``bool`` type.
+    """
+    out = []
+    for name, (kind, *rest) in space.items():
+        if kind == "bool":
+            out.append(("choice", {"name": name, "values": [False, True],
+                                   "parameter_type": "bool"}))
+        else:
+            scale, low, high = rest
+            out.append(("range", {
+                "name": name, "bounds": (low, high),
+                "parameter_type": "int" if kind == "int" else "float",
+                "scaling": "log" if scale == "log" else "linear",
+            }))
+    return out
+
+
+class AxTool:
+    """Ax's ``Client`` (BoTorch underneath) with its default generation
+    strategy: the centre of the space, then Sobol points, then BoTorch's
+    modular model with qLogNEI, which builds a batch point by point, each
+    maximising the Monte Carlo qLogNEI of itself and the points already chosen.
+
+    ``get_next_trials`` may give fewer trials than asked (Ax limits how many
+    initial trials await data): the tool asks again until it has the batch,
+    and fails if Ax gives none. Ax suggests no setting twice: when it says a
+    discrete space (kNN's 100 settings) has fewer settings left than asked
+    for, the tool asks one at a time, and once none is left it fills the
+    batch with the best setting found (which cannot change the best loss).
+    A failed evaluation is marked failed. Ax's logging is turned down to
+    warnings.
+    """
+
+    def __init__(self, space, seed):
+        import logging
+
+        import torch
+        from ax import ChoiceParameterConfig, Client, RangeParameterConfig
+        from ax.exceptions.core import SearchSpaceExhausted
+        from ax.utils.common.logger import set_ax_logger_levels
+
+        torch.set_num_threads(1)
+        set_ax_logger_levels(logging.WARNING)
+        configs = {"range": RangeParameterConfig, "choice": ChoiceParameterConfig}
+        self.client = Client(random_seed=seed)
+        self.client.configure_experiment(
+            parameters=[configs[config](**kw) for config, kw in ax_parameters(space)]
+        )
+        self.client.configure_optimization(objective="-loss")  # minimise the loss
+        self.exhausted_error = SearchSpaceExhausted
+        self.types = {name: spec[0] for name, spec in space.items()}
+        self.trials, self.best = [], None
+        self.step, self.exhausted = None, False  # asks of at most step trials
+
+    def ask(self, n):
+        trials = {}
+        while len(trials) < n and not self.exhausted:
+            want = min(n - len(trials), self.step or n)
+            try:
+                more = self.client.get_next_trials(max_trials=want)
+            except self.exhausted_error:
+                self.exhausted = want == 1
+                self.step = 1
+                continue
+            if not more:
+                raise RuntimeError(f"Ax gave {len(trials)} of the {n} trials asked for")
+            trials.update(more)
+        params = [{k: _cast(self.types[k], v) for k, v in trials[i].items()}
+                  for i in trials]
+        if len(trials) < n and self.best is None:
+            raise RuntimeError("Ax's space is exhausted and no setting has a loss")
+        self.trials = list(trials) + [None] * (n - len(trials))
+        return params + [dict(self.best[1]) for _ in range(n - len(trials))]
+
+    def tell(self, params, losses):
+        for index, setting, loss in zip(self.trials, params, losses):
+            if index is None:  # a repeat of the best setting, outside Ax
+                continue
+            if math.isnan(loss):
+                self.client.mark_trial_failed(index)
+                continue
+            self.client.complete_trial(index, {"loss": loss})
+            if self.best is None or loss < self.best[0]:
+                self.best = (loss, setting)
+
+
 class _VenvTool(Tool):
     """A tool that runs in the environment an environment variable names."""
 
@@ -445,6 +539,7 @@ TOOLS = {
                       requires=("optuna", "torch")),
     "skopt": Tool(run=SkoptTool, requires=("skopt",)),
     "hebo": _VenvTool(HeboTool, HEBO_PYTHON),
+    "ax": Tool(run=AxTool, requires=("ax", "botorch")),
 }
 
 
@@ -550,7 +645,8 @@ BENCHMARK = Benchmark(
     smoke_tasks=["kNN-iris-acc", "lasso-diabetes-mse"],
     smoke_tools=["random", "skhyper"],
     setup=one_thread,
-    versions=("skhyper", "sklearn", "numpy", "scipy", "optuna", "skopt"),
+    versions=("skhyper", "sklearn", "numpy", "scipy", "optuna", "skopt", "ax",
+              "botorch"),
 )
 
 if __name__ == "__main__":

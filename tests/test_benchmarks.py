@@ -227,3 +227,19 @@ def test_bayesmark_spaces_are_valid_settings_of_their_models():
             for name, (type_, *rest) in space.items():
                 if type_ != "bool":
                     assert rest[1] <= params[name] <= rest[2], (task, name)
+
+
+def test_bayesmark_spaces_in_ax_terms():
+    import bench_bayesmark as bm
+
+    space = {**bm.SPACES_REG["lasso"], **bm.SPACES["DT"]}
+    ax = {kw["name"]: (config, kw) for config, kw in bm.ax_parameters(space)}
+    assert ax["alpha"] == ("range", {"name": "alpha", "bounds": (1e-2, 1e2),
+                                     "parameter_type": "float", "scaling": "log"})
+    assert ax["max_iter"][1]["parameter_type"] == "int"  # an integer on a log scale
+    assert ax["max_iter"][1]["scaling"] == "log"
+    assert ax["max_depth"][1]["scaling"] == "linear"
+    # Ax has no logit scale: a fraction is linear
+    assert ax["max_features"][1]["scaling"] == "linear"
+    assert ax["positive"] == ("choice", {"name": "positive", "values": [False, True],
+                                         "parameter_type": "bool"})
