@@ -82,8 +82,8 @@ class BayesOptimizer:
     built by conditioning the model on a fantasy score for each point already
     chosen. A suggestion stays cheap however many scores were told: from 64
     scores on the model's hyperparameters are re-optimized only once the data
-    have grown by 5 %, and beyond 500 the model is local, fitted to the 500
-    settings nearest the best one.
+    have grown by 5 %, on at most 200 of them, and beyond 500 the model is
+    local, fitted to the 500 settings nearest the best one.
 
     The parameters are stored as given and checked at every :meth:`ask` and
     :meth:`tell`, where they are used; the first of these calls creates the

@@ -29,7 +29,6 @@ __all__ = [
     "N_ANCHORS",
     "BatchModel",
     "fit_model",
-    "local_rows",
     "propose_batch",
 ]
 
