@@ -65,6 +65,7 @@ from _harness import (
     Tool,
     by,
     fmt,
+    fmt_iqr,
     main,
     median,
     one_thread,
@@ -283,21 +284,31 @@ class RandomTool:
         pass
 
 
+def _dimensions(space, module):
+    """A Bayesmark space as ``{name: dimension}`` of ``module``'s
+    ``Categorical``, ``Integer`` and ``Real`` (skhyper's and scikit-optimize's
+    take the same arguments); neither has a logit scale, so a fraction is
+    uniform."""
+    dims = {}
+    for name, (kind, *rest) in space.items():
+        if kind == "bool":
+            dims[name] = module.Categorical([False, True])
+        else:
+            scale, low, high = rest
+            prior = "log-uniform" if scale == "log" else "uniform"
+            dims[name] = (module.Integer if kind == "int" else module.Real)(
+                low, high, prior=prior
+            )
+    return dims
+
+
 class SkhyperTool:
     """skhyper's BayesOptimizer, asked for a whole batch at once."""
 
     def __init__(self, space, seed):
-        from skhyper import BayesOptimizer, Categorical, Integer, Real
+        import skhyper
 
-        dims = {}
-        for name, (kind, *rest) in space.items():
-            if kind == "bool":
-                dims[name] = Categorical([False, True])
-            else:
-                scale, low, high = rest
-                prior = "log-uniform" if scale == "log" else "uniform"
-                dims[name] = (Integer if kind == "int" else Real)(low, high, prior=prior)
-        self.opt = BayesOptimizer(dims, random_state=seed)
+        self.opt = skhyper.BayesOptimizer(_dimensions(space, skhyper), random_state=seed)
 
     def ask(self, n):
         return self.opt.ask(n)
@@ -347,17 +358,11 @@ class SkoptTool:
     """scikit-optimize's GP optimizer, asked for a batch (its constant liar)."""
 
     def __init__(self, space, seed):
+        import skopt.space
         from skopt import Optimizer
-        from skopt.space import Categorical, Integer, Real
 
-        self.names, dims = list(space), []
-        for kind, *rest in space.values():
-            if kind == "bool":
-                dims.append(Categorical([False, True]))
-            else:
-                scale, low, high = rest
-                prior = "log-uniform" if scale == "log" else "uniform"
-                dims.append((Integer if kind == "int" else Real)(low, high, prior=prior))
+        self.names = list(space)
+        dims = list(_dimensions(space, skopt.space).values())
         self.opt = Optimizer(dims, base_estimator="GP", random_state=seed)
         self.worst = None
 
@@ -610,11 +615,10 @@ def report(runs, settings):
             np.mean([scores[t, tool, s] for t in tasks]) for s in seeds
             if all((t, tool, s) in scores for t in tasks)
         ]
-        q1, mid, q3 = quartiles(per_seed)
         mean_all = np.mean([v for (t, tl, s), v in scores.items() if tl == tool])
         seconds = [r["suggest_seconds"] for r in runs if r["tool"] == tool]
-        rows.append([tool, f"{mean_all:.1f}", f"{fmt(mid, 3)} [{fmt(q1, 3)}, {fmt(q3, 3)}]",
-                     len(per_seed), fmt(median(seconds), 3)])
+        rows.append([tool, f"{mean_all:.1f}", fmt_iqr(per_seed), len(per_seed),
+                     fmt(median(seconds), 3)])
     print(table(["tool", "mean score", "per seed: median [q1, q3]", "complete seeds",
                  "suggest s per run (median)"], rows))
     print()
