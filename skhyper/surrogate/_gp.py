@@ -24,7 +24,7 @@ predictions against it.
 """
 
 import numpy as np
-from scipy.linalg import cho_solve, cholesky, lapack, solve_triangular
+from scipy.linalg import cho_solve, cholesky, lapack
 from scipy.optimize import minimize
 
 __all__ = ["SurrogateGP", "HyperparameterPrior", "LengthScalePrior", "fit_gp"]
@@ -253,18 +253,28 @@ class SurrogateGP:
         self.length_scale = np.exp(self.theta[1:-1])
         self.noise = np.exp(self.theta[-1])
         self._Xs = X / self.length_scale
+        self._Xs_sq = np.sum(self._Xs**2, axis=1)
         K = self.amplitude * _matern(self._distances(self._Xs))[0]
         K[np.diag_indices_from(K)] += self.noise + _JITTER
         self.L_ = cholesky(K, lower=True, check_finite=False)
         self.alpha_ = cho_solve((self.L_, True), y, check_finite=False)
+        self._L_inv = None
 
     def _distances(self, Zs):
-        sq = (
-            np.sum(Zs**2, axis=1)[:, None]
-            + np.sum(self._Xs**2, axis=1)[None, :]
-            - 2 * Zs @ self._Xs.T
-        )
+        sq = np.sum(Zs**2, axis=1)[:, None] + self._Xs_sq[None, :] - 2 * Zs @ self._Xs.T
         return np.sqrt(np.maximum(sq, 0.0))
+
+    def _inverse_factor(self):
+        # The inverse of the Cholesky factor, once per model: the acquisition
+        # optimizer predicts a few rows at a time, dozens of times, and a
+        # product with it costs what a triangular solve costs without the
+        # solver's per-call overhead.
+        if self._L_inv is None:
+            L_inv, info = lapack.dtrtri(self.L_, lower=1)
+            if info != 0:  # pragma: no cover - L_ has a positive diagonal
+                raise np.linalg.LinAlgError("singular Cholesky factor")
+            self._L_inv = np.tril(L_inv)
+        return self._L_inv
 
     @property
     def kernel_(self):
@@ -304,17 +314,20 @@ class SurrogateGP:
         corr, factor = _matern(r)
         k = self.amplitude * corr
         mu = k @ self.alpha_
-        v = solve_triangular(self.L_, k.T, lower=True, check_finite=False)
-        var = np.maximum(self.amplitude - np.sum(v * v, axis=0), 1e-12)
+        v = k @ self._inverse_factor().T  # rows of (L^-1 k^T)^T
+        var = np.maximum(self.amplitude - np.sum(v * v, axis=1), 1e-12)
         sigma = np.sqrt(var)
         if not return_grad:
             return mu, sigma
-        # dk/dz = -(5/3) a (1 + sqrt5 r) e^{-sqrt5 r} (z - x) / l^2
+        # dk(z, x)/dz = -(5/3) a (1 + sqrt5 r) e^{-sqrt5 r} (z - x) / l^2, so a
+        # sum over the training rows x weighted by c(z, x) is
+        # (z sum_x c - sum_x c x) / l^2 in scaled coordinates, without the
+        # (m, n, d) array of differences.
         g = -self.amplitude * factor  # (m, n)
-        diff = (Zs[:, None, :] - self._Xs[None, :, :]) / self.length_scale
-        dk = g[:, :, None] * diff  # (m, n, d)
-        w = solve_triangular(self.L_, v, lower=True, trans="T", check_finite=False)
-        d_mu = np.einsum("mnd,n->md", dk, self.alpha_)
-        d_var = -2 * np.einsum("mnd,nm->md", dk, w)
+        w = v @ self._inverse_factor()  # rows of K^-1 k^T
+        c_mu = g * self.alpha_[None, :]
+        c_var = g * w
+        d_mu = (Zs * c_mu.sum(axis=1)[:, None] - c_mu @ self._Xs) / self.length_scale
+        d_var = -2 * (Zs * c_var.sum(axis=1)[:, None] - c_var @ self._Xs) / self.length_scale
         d_sigma = d_var / (2 * sigma[:, None])
         return mu, sigma, d_mu, d_sigma
