@@ -181,6 +181,19 @@ def median(values):
     return quartiles(values)[1]
 
 
+def paired_p(a, b):
+    """Wilcoxon's signed-rank p-value (two-sided) of paired values ``a`` and
+    ``b`` (one pair per seed): is the median of their differences zero?
+    Equal pairs are left out; NaN when fewer than two pairs differ."""
+    from scipy.stats import wilcoxon
+
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    differ = a != b
+    if differ.sum() < 2:
+        return math.nan
+    return float(wilcoxon(a[differ], b[differ]).pvalue)
+
+
 def fmt(value, digits=3):
     """A number in ``digits`` significant digits; ``—`` for none or NaN."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -37,7 +37,7 @@ import math
 import time
 
 import numpy as np
-from _harness import Benchmark, Setting, Tool, fmt, fmt_iqr, main, one_thread, table
+from _harness import Benchmark, Setting, Tool, fmt, fmt_iqr, main, one_thread, paired_p, table
 from _hooks import MAX_EXACT, surrogate_settings
 from _tasks import TEST_FUNCTIONS, as_params
 
@@ -131,8 +131,6 @@ def report(runs, settings):
 
 
 def _print_paired(runs, tasks, budget, variant):
-    from scipy.stats import wilcoxon
-
     print(f"## skhyper against {variant} after {budget} evaluations, paired over seeds\n")
     rows = []
     for task in tasks:
@@ -143,8 +141,7 @@ def _print_paired(runs, tasks, budget, variant):
         if not pairs:
             continue
         ours, theirs = np.array(pairs).T
-        differ = ours != theirs
-        p = wilcoxon(ours[differ], theirs[differ]).pvalue if differ.sum() >= 2 else math.nan
+        p = paired_p(ours, theirs)
         rows.append([task, len(pairs), int(np.sum(ours < theirs)), int(np.sum(ours > theirs)),
                      fmt(float(np.median(ours - theirs))), fmt(p, 2)])
     print(table(["task", "seeds", "skhyper better", "skhyper worse",

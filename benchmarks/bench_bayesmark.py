@@ -69,6 +69,7 @@ from _harness import (
     main,
     median,
     one_thread,
+    paired_p,
     quartiles,
     table,
 )
@@ -631,6 +632,27 @@ def report(runs, settings):
             cells.append(f"{mid:.0f} [{q1:.0f}, {q3:.0f}]" if got else "—")
         task_rows.append([task, *cells])
     print(table(["task (median [q1, q3] over seeds)", *tools], task_rows))
+    print()
+    if "skhyper" not in tools:
+        return
+    # The target's second half: no task where another tool is significantly
+    # better, paired over the seeds both ran.
+    pair_rows = []
+    for tool in tools:
+        if tool == "skhyper":
+            continue
+        better, worse = [], []
+        for task in tasks:
+            seeds_both = [s for s in seeds if (task, "skhyper", s) in scores
+                          and (task, tool, s) in scores]
+            ours = [scores[task, "skhyper", s] for s in seeds_both]
+            theirs = [scores[task, tool, s] for s in seeds_both]
+            if paired_p(ours, theirs) < 0.05:
+                (better if np.median(np.subtract(ours, theirs)) > 0 else worse).append(task)
+        pair_rows.append([tool, len(better), len(worse), ", ".join(worse) or "—"])
+    print("Paired over seeds (Wilcoxon signed-rank, two-sided, p < 0.05), per task:\n")
+    print(table(["tool", "tasks skhyper is better on", "tasks skhyper is worse on",
+                 "which (worse)"], pair_rows))
     print()
 
 
