@@ -79,8 +79,9 @@ class BayesSearchCV(_SearchCV):
     trust_region : bool, default=True
         Maximize the acquisition inside a box around the best setting seen,
         which grows after improvements and shrinks after failures (TuRBO);
-        see :class:`BayesOptimizer`. False searches the whole space at every
-        step.
+        every other setting of a batch of ``n_points`` searches the whole
+        space. See :class:`BayesOptimizer`. False searches the whole space at
+        every step.
     search_metric : str, default=None
         The scorer name to optimize with multi-metric scoring. Defaults to ``refit`` when it is a string, else the first scorer named
         (the first key of a dict, the first item of a list or tuple, the

@@ -37,6 +37,12 @@ _MAX_ENUMERATION = 100_000
 # and the relative margin by which a score must beat the best to succeed.
 _TR_LENGTH, _TR_MIN, _TR_MAX = 0.8, 0.5**7, 1.6
 _TR_SUCCESSES, _TR_FAILURES, _TR_MARGIN = 3, 4, 1e-3
+# At most this share of the settings in flight (asked, not yet told) is
+# proposed inside the trust region; the others maximize the acquisition over
+# the whole space. A sequential search (one in flight) always searches the
+# region; a batch or a set of parallel workers hedges between the region and
+# the rest of the space.
+_TR_SHARE = 0.5
 
 
 def every_point_within(space, budget, budget_name):
@@ -127,7 +133,10 @@ class BayesOptimizer:
         halves after as many failures in a row as it has continuous columns
         (at least 4) and starts again when it is very small. Only continuous
         columns of the best setting's subspace are held in; integer and
-        categorical ones stay free.
+        categorical ones stay free. At most half the settings in flight
+        (asked and not yet told) come from the box: a batch of ``n_points``
+        alternates between the box and the whole space, while settings asked
+        one at a time, each told before the next, all come from the box.
     random_state : int, RandomState instance or None, default=None
         Source of randomness.
 
@@ -273,6 +282,7 @@ class BayesOptimizer:
         # overlapping union. Continuous values closer than row_key's rounding
         # count as one setting, as they do everywhere in the optimizer.
         self._pending = {}  # setting key -> the row it was asked with
+        self._local = set()  # keys of the pending settings proposed in the region
         self._settings = set()  # keys of the settings asked or told
         self._seen = set()  # row_key of every encoding of those settings
         self._design = None
@@ -408,6 +418,7 @@ class BayesOptimizer:
             # A point asked keeps the row it was asked with (an earlier
             # subspace of the union may contain it too); others get the first.
             z = self._pending.pop(key, rows[0])
+            self._local.discard(key)
             self._mark_seen(key, rows)
             self._params.append(p)
             self._Z.append(z)
@@ -452,14 +463,17 @@ class BayesOptimizer:
         def next_point():
             nonlocal model
             while True:
-                z, value = None, np.nan
+                z, value, local = None, np.nan, False
                 # points told without being asked count towards the design too
                 if len(self._y) + len(self._pending) < self.n_initial_points_:
                     z = self._next_initial()
                 elif np.isfinite(self._y).any():
                     if model is None:
                         model = self._batch_model()
-                    z, value = model.maximize()
+                    local = model.box is not None and (
+                        len(self._local) < _TR_SHARE * (len(self._pending) + 1)
+                    )
+                    z, value = model.maximize(in_box=local)
                 if z is None:
                     z = self._random_unseen()
                 if z is None:
@@ -470,6 +484,8 @@ class BayesOptimizer:
                     continue  # another row of a setting asked or told before
                 self._mark_seen(key, rows)
                 self._pending[key] = z
+                if local:
+                    self._local.add(key)
                 return z, value
 
         def add_fantasy(z):

@@ -344,8 +344,8 @@ def test_the_trust_region_shrinks_after_failures_and_grows_after_successes():
 def test_the_trust_region_starts_again_when_it_is_tiny():
     opt, points = _told_optimizer()
     center = points[np.argmax(opt.observed_scores)]
-    opt.ask()
-    _tell_failures(opt, 6 * 4)  # halved six times: 0.8 / 64
+    opt.tell(opt.ask(), opt.best_score - 1.0)  # a first failure, and none in flight
+    _tell_failures(opt, 6 * 4 - 1)  # halved six times: 0.8 / 64
     params = opt.ask()
     assert opt.trust_region_length_ == pytest.approx(0.0125)
     z = np.array([params[f"x{i}"] for i in range(3)])
@@ -379,7 +379,7 @@ def test_the_trust_region_leaves_discrete_columns_free():
     rng = np.random.RandomState(0)
     for _ in range(16):  # shrink the region to a sliver of x
         opt.tell({"x": rng.uniform(), "k": rng.randint(21)}, opt.best_score - 1.0)
-    proposals = opt.ask(6)
+    proposals = opt.ask(12)[::2]  # the batch's settings proposed in the region
     half = opt.trust_region_length_ / 2  # one continuous column: not stretched
     assert half < 0.05
     # x is held near the best setting's; k, an integer, ranges beyond the box:
@@ -387,6 +387,29 @@ def test_the_trust_region_leaves_discrete_columns_free():
     # integer of the best's (each of the 21 owns 1/21 of it)
     assert all(abs(p["x"] - best["x"]) <= half + 1e-9 for p in proposals)
     assert max(abs(p["k"] - best["k"]) for p in proposals) >= 3
+
+
+def test_a_batch_proposes_every_other_setting_outside_the_trust_region():
+    opt, points = _told_optimizer()
+    center = points[np.argmax(opt.observed_scores)]
+    opt.tell(opt.ask(), opt.best_score - 1.0)
+    _tell_failures(opt, 4 * 4 - 1)  # halved four times: a box of 0.05
+    batch = [np.array([p[f"x{i}"] for i in range(3)]) for p in opt.ask(8)]
+    assert opt.trust_region_length_ == pytest.approx(0.05)
+    inside = [bool(np.all(np.abs(z - center) <= _half_sides(opt, 0.05) + 1e-9)) for z in batch]
+    # At most half the settings in flight come from the region: the first,
+    # third, ... of a batch. The others search the whole space, and a box of
+    # 0.05 holds none of them.
+    assert inside == [True, False] * 4
+    # Settings asked one at a time, each told before the next, all come from
+    # the region, as do those of a batch of one.
+    opt.tell(opt.ask(8), [opt.best_score - 1.0] * 8)
+    for _ in range(2):
+        params = opt.ask()
+        z = np.array([params[f"x{i}"] for i in range(3)])
+        half = _half_sides(opt, opt.trust_region_length_)
+        assert np.all(np.abs(z - center) <= half + 1e-9)
+        opt.tell(params, opt.best_score - 1.0)
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -200,9 +200,10 @@ class BatchModel:
         grad = a_mu[:, None] * d_mu + a_sigma[:, None] * d_sigma
         return value, grad[:, : Z.shape[1]]
 
-    def maximize(self):
+    def maximize(self, in_box=True):
         """The unseen point that maximizes the acquisition, and its value;
-        ``(None, -inf)`` when the space has no unseen point left."""
+        ``(None, -inf)`` when the space has no unseen point left. With
+        ``in_box=False`` the trust region is ignored for this point."""
         z, value = maximize_acquisition(
             self.acquisition,
             self.space,
@@ -211,7 +212,7 @@ class BatchModel:
             n_candidates=self.n_candidates,
             n_restarts=self.n_restarts,
             anchors=self.anchors,
-            box=self.box,
+            box=self.box if in_box else None,
         )
         if z is not None:
             self.seen.add(row_key(z))
