@@ -131,7 +131,9 @@ class BayesOptimizer:
         the box, 0.8 of the unit cube on a side and stretched along the
         model's long length scales, doubles after 3 improvements in a row,
         halves after as many failures in a row as it has continuous columns
-        (at least 4) and starts again when it is very small. Only continuous
+        (at least 4). When it is very small, as many settings as that search
+        the whole space (TuRBO starts afresh there) before the box starts
+        again around the best setting. Only continuous
         columns of the best setting's subspace are held in; integer and
         categorical ones stay free. At most half the settings in flight
         (asked and not yet told) come from the box: a batch of ``n_points``
@@ -587,6 +589,7 @@ class BayesOptimizer:
                 "failures": 0,
                 "best": float(np.max(y[np.isfinite(y)])),
                 "n_told": len(y),
+                "whole_space_until": 0,
             }
         for score in y[region["n_told"] :]:
             best = region["best"]
@@ -605,8 +608,15 @@ class BayesOptimizer:
                 region["length"] /= 2
                 region["failures"] = 0
             if region["length"] < _TR_MIN:
+                # Collapsed, most often around a plateau's luckiest score:
+                # the next settings search the whole space, as a TuRBO
+                # restart does, and the region starts again around the best.
                 region["length"] = _TR_LENGTH
+                region["whole_space_until"] = len(y) + max(_TR_FAILURES, n_movable)
         region["n_told"] = len(y)
+        if len(y) < region.get("whole_space_until", 0):
+            region["successes"] = region["failures"] = 0
+            return None
         # Stretched along the long length scales, at the same volume.
         scales = length_scale[movable]
         half = region["length"] * scales / np.exp(np.mean(np.log(scales))) / 2

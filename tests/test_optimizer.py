@@ -3,6 +3,8 @@ import pytest
 from scipy import stats
 
 from skhyper import BayesOptimizer, Categorical, Integer, Real
+from skhyper.surrogate import _propose
+from skhyper.surrogate._optimize import maximize_acquisition
 
 
 def branin(x0, x1):
@@ -354,6 +356,33 @@ def test_the_trust_region_starts_again_when_it_is_tiny():
     _tell_failures(opt, 4, seed=1)
     opt.ask()
     assert opt.trust_region_length_ == 0.8
+
+
+def test_a_collapsed_trust_region_searches_the_whole_space_before_it_starts_again(
+    monkeypatch,
+):
+    boxes = []
+
+    def recording(*args, box=None, **kwargs):
+        boxes.append(box)
+        return maximize_acquisition(*args, box=box, **kwargs)
+
+    monkeypatch.setattr(_propose, "maximize_acquisition", recording)
+    opt, points = _told_optimizer()
+    opt.tell(opt.ask(), opt.best_score - 1.0)
+    _tell_failures(opt, 7 * 4 - 1)  # halved seven times: below 0.5**7, collapsed
+    # As many settings as the region's failures in a row (4 here, 3 columns)
+    # search the whole space, each told before the next ...
+    boxes.clear()
+    for _ in range(4):
+        opt.tell(opt.ask(), opt.best_score - 1.0)
+    assert boxes == [None] * 4
+    # ... then the box starts again around the best setting, at 0.8.
+    params = opt.ask()
+    assert boxes[-1] is not None and opt.trust_region_length_ == 0.8
+    center = points[np.argmax(opt.observed_scores[: len(points)])]
+    z = np.array([params[f"x{i}"] for i in range(3)])
+    assert np.all(np.abs(z - center) <= _half_sides(opt, 0.8) + 1e-9)
 
 
 def test_without_a_trust_region_proposals_range_over_the_whole_space():
