@@ -72,6 +72,24 @@ def test_log_uniform_real_is_uniform_in_log_space(seed):
     assert stats.kstest(logs, stats.uniform(-3, 6).cdf).pvalue > 1e-4
 
 
+@settings(max_examples=50, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1))
+def test_logit_uniform_real_is_uniform_in_log_odds(seed):
+    dim = Real(0.01, 0.5, prior="logit-uniform")
+    odds = stats.logistic.ppf(dim.sample(2000, random_state=seed))
+    low, high = stats.logistic.ppf([0.01, 0.5])
+    assert stats.kstest(odds, stats.uniform(low, high - low).cdf).pvalue > 1e-4
+
+
+def test_logit_uniform_real_maps_its_bounds_and_log_odds_midpoint():
+    dim = Real(0.01, 0.99, prior="logit-uniform")
+    np.testing.assert_allclose(dim.transform([0.01, 0.5, 0.99]).ravel(), [0.0, 0.5, 1.0])
+    np.testing.assert_allclose(dim.inverse_transform([[0.0], [0.5], [1.0]]), [0.01, 0.5, 0.99])
+    # a quarter of the cube reaches log-odds -2.3, a value of 0.09: the
+    # small fractions get the room a linear scale gives to 0.01-0.25
+    assert dim.inverse_transform([[0.25]])[0] == pytest.approx(0.0909, abs=1e-3)
+
+
 def test_integer_sampling_is_uniform():
     counts = np.bincount(Integer(0, 4).sample(5000, random_state=0), minlength=5)
     assert stats.chisquare(counts).pvalue > 1e-3
@@ -191,6 +209,9 @@ def test_an_empty_dict_is_one_point_the_estimator_s_own_parameters():
         ({"C": Real(1, 1)}, ValueError, "'C'.*low < high"),
         ({"C": Real(0, 1, prior="log-uniform")}, ValueError, "'C'.*low > 0"),
         ({"C": Integer(-1, 5, prior="log-uniform")}, ValueError, "'C'.*low > 0"),
+        ({"f": Real(0, 0.5, prior="logit-uniform")}, ValueError, "'f'.*0 < low and high < 1"),
+        ({"f": Real(0.5, 1, prior="logit-uniform")}, ValueError, "'f'.*0 < low and high < 1"),
+        ({"n": Integer(1, 5, prior="logit-uniform")}, ValueError, "'n'.*prior"),
         ({"n": Integer(1.5, 5)}, TypeError, "'n'.*integer"),
         ({"C": Real(0, np.inf)}, TypeError, "'C'.*finite"),
         ({"C": 1.0}, TypeError, "'C'.*float 1.0"),

@@ -3,14 +3,16 @@
 Every dimension maps its values into ``[0, 1]^k`` (``k = n_columns``), the
 space in which the surrogate model works, and back. Sampling uniformly in that
 cube and mapping back draws from the dimension's prior: log-uniform dimensions
-are uniform in log space, scipy.stats distributions are sampled through their
+are uniform in log space, logit-uniform ones (fractions) in log-odds space,
+scipy.stats distributions are sampled through their
 inverse CDF, categories through the arg-max of their one-hot block.
 
 A dimension checks its own arguments lazily, in :meth:`Dimension.check`, so
 that the search space that holds it can name the parameter in the error:
 first by its ``_parameter_constraints`` (scikit-learn's validation), then
 by the rules constraints cannot say (a finite bound that is not a bool,
-``low < high``, a log-uniform range above 0).
+``low < high``, a log-uniform range above 0, a logit-uniform one inside
+``(0, 1)``).
 """
 
 import numbers
@@ -23,6 +25,9 @@ from .. import _compat
 __all__ = ["Categorical", "_CDF_EPS", "Dimension", "Distribution", "Integer", "Real"]
 
 _PRIORS = ("uniform", "log-uniform")
+# A Real may also be logit-uniform: uniform in log-odds, for a fraction whose
+# interesting values crowd against 0 or 1.
+_REAL_PRIORS = (*_PRIORS, "logit-uniform")
 # Keep inverse CDFs away from 0 and 1, where unbounded distributions map to
 # +-inf and discrete ones to the point below their support.
 _CDF_EPS = 1e-12
@@ -200,6 +205,11 @@ class _Bounded(Dimension):
             raise ValueError(
                 f"{where}: a log-uniform {cls} needs low > 0; got low={self.low!r}."
             )
+        if self.prior == "logit-uniform" and not (0 < self.low and self.high < 1):
+            raise ValueError(
+                f"{where}: a logit-uniform {cls} needs 0 < low and high < 1; got "
+                f"low={self.low!r}, high={self.high!r}."
+            )
         return self
 
     def _key(self):
@@ -221,9 +231,13 @@ class Real(_Bounded):
     ----------
     low, high : float
         Bounds, ``low < high``; both are included.
-    prior : {"uniform", "log-uniform"}, default="uniform"
+    prior : {"uniform", "log-uniform", "logit-uniform"}, default="uniform"
         Distribution of random draws, and the scale on which the surrogate
         model sees the dimension. ``"log-uniform"`` needs ``low > 0``.
+        ``"logit-uniform"``, uniform in the log-odds ``log(x / (1 - x))``,
+        is for fractions whose interesting values crowd against 0 or 1 (a
+        tree's ``min_samples_leaf`` as a fraction, a momentum); it needs
+        ``0 < low`` and ``high < 1``.
     name : str, default=None
         Parameter name, needed only when dimensions are given as a list.
 
@@ -240,25 +254,39 @@ class Real(_Bounded):
     array([0. , 0.5, 1. ])
     >>> C.inverse_transform([[0.5]])
     [1.0]
+    >>> leaf = Real(0.01, 0.5, prior="logit-uniform")
+    >>> round(leaf.inverse_transform([[0.5]])[0], 3)  # half the draws below it
+    0.091
     """
 
-    def transform(self, values):
-        x = np.asarray(values, dtype=float).reshape(-1)
+    _parameter_constraints: dict = {
+        **_Bounded._parameter_constraints,
+        "prior": [_compat.StrOptions(set(_REAL_PRIORS))],
+    }
+
+    def _scale(self, x):
         if self.prior == "log-uniform":
-            lo, hi = np.log(self.low), np.log(self.high)
-            x = np.log(x)
-        else:
-            lo, hi = self.low, self.high
+            return np.log(x)
+        if self.prior == "logit-uniform":
+            return np.log(x) - np.log1p(-x)
+        return x
+
+    def _unscale(self, t):
+        if self.prior == "log-uniform":
+            return np.exp(t)
+        if self.prior == "logit-uniform":
+            return 1.0 / (1.0 + np.exp(-t))
+        return t
+
+    def transform(self, values):
+        x = self._scale(np.asarray(values, dtype=float).reshape(-1))
+        lo, hi = self._scale(np.array([self.low, self.high], dtype=float))
         return ((x - lo) / (hi - lo)).reshape(-1, 1)
 
     def inverse_transform(self, z):
         z = np.clip(np.asarray(z, dtype=float).reshape(-1), 0.0, 1.0)
-        if self.prior == "log-uniform":
-            lo, hi = np.log(self.low), np.log(self.high)
-            x = np.exp(lo + z * (hi - lo))
-        else:
-            x = self.low + z * (self.high - self.low)
-        x = np.clip(x, self.low, self.high)
+        lo, hi = self._scale(np.array([self.low, self.high], dtype=float))
+        x = np.clip(self._unscale(lo + z * (hi - lo)), self.low, self.high)
         return [float(v) for v in x]
 
     def snap(self, z):
