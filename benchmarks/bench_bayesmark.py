@@ -33,10 +33,10 @@ published facts (``bayesmark/sklearn_funcs.py``, ``experiment_analysis.py``,
   tables show it per seed (median and quartiles over seeds) and per task.
 
 Tools: ``random`` (uniform on each hyperparameter's scale), ``skhyper``
-(``BayesOptimizer``, ``ask(n_points=batch)``; skhyper has no logit scale, so
-a fraction is uniform there), ``optuna-tpe`` and ``optuna-gp`` (``study.ask``
+(``BayesOptimizer``, ``ask(n_points=batch)``; a logit-scaled fraction is a
+``Real(..., prior="logit-uniform")``), ``optuna-tpe`` and ``optuna-gp`` (``study.ask``
 batch times, then ``study.tell``; logit is linear there) and ``skopt``
-(``Optimizer.ask(n_points=batch)``), ``hebo`` (HEBO 0.3.6, the challenge's
+(``Optimizer.ask(n_points=batch)``; logit is linear there), ``hebo`` (HEBO 0.3.6, the challenge's
 winner, with its own Bayesmark space parser and MACE batch acquisition), which
 pins numpy < 1.25 and so runs in a virtual environment of its own, named by
 ``SKHYPER_HEBO_PYTHON`` (``benchmarks/_hebo_worker.py`` is its side; the
@@ -285,18 +285,19 @@ class RandomTool:
         pass
 
 
-def _dimensions(space, module):
+def _dimensions(space, module, logit="uniform"):
     """A Bayesmark space as ``{name: dimension}`` of ``module``'s
     ``Categorical``, ``Integer`` and ``Real`` (skhyper's and scikit-optimize's
-    take the same arguments); neither has a logit scale, so a fraction is
-    uniform."""
+    take the same arguments); a fraction on a logit scale gets the prior
+    ``logit`` (skhyper's ``"logit-uniform"``; scikit-optimize has none, so
+    uniform)."""
     dims = {}
     for name, (kind, *rest) in space.items():
         if kind == "bool":
             dims[name] = module.Categorical([False, True])
         else:
             scale, low, high = rest
-            prior = "log-uniform" if scale == "log" else "uniform"
+            prior = {"log": "log-uniform", "logit": logit}.get(scale, "uniform")
             dims[name] = (module.Integer if kind == "int" else module.Real)(
                 low, high, prior=prior
             )
@@ -309,7 +310,9 @@ class SkhyperTool:
     def __init__(self, space, seed):
         import skhyper
 
-        self.opt = skhyper.BayesOptimizer(_dimensions(space, skhyper), random_state=seed)
+        self.opt = skhyper.BayesOptimizer(
+            _dimensions(space, skhyper, logit="logit-uniform"), random_state=seed
+        )
 
     def ask(self, n):
         return self.opt.ask(n)
