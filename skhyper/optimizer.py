@@ -614,7 +614,7 @@ class BayesOptimizer:
                 region["length"] = _TR_LENGTH
                 region["whole_space_until"] = len(y) + max(_TR_FAILURES, n_movable)
         region["n_told"] = len(y)
-        if len(y) < region.get("whole_space_until", 0):
+        if len(y) < region["whole_space_until"]:
             region["successes"] = region["failures"] = 0
             return None
         # Stretched along the long length scales, at the same volume.
