@@ -34,6 +34,17 @@ def test_log_h_is_finite_smooth_and_asymptotic_in_the_far_tail():
         assert abs(left - right) < 1e-6 * max(1.0, abs(left))
 
 
+def test_log_h_of_one_branch_alone_is_its_value_among_the_others():
+    # Arrays within one branch take a shortcut past the masks; the values
+    # must be those of the same points mixed with the other branches.
+    upper, mid, tail = np.array([-0.5, 0.0, 3.0]), np.array([-1.5, -40.0]), np.array([-1e9])
+    mixed_value, mixed_deriv = log_h(np.concatenate([upper, mid, tail]))
+    alone = [log_h(part) for part in (upper, mid, tail)]
+    np.testing.assert_array_equal(mixed_value, np.concatenate([v for v, _ in alone]))
+    np.testing.assert_array_equal(mixed_deriv, np.concatenate([d for _, d in alone]))
+    np.testing.assert_allclose(alone[1][0][0], np.log(_h_direct(mid[0])), rtol=1e-9)
+
+
 @pytest.mark.parametrize("name", ACQUISITIONS)
 def test_acquisition_partial_derivatives_match_finite_differences(name):
     rng = np.random.RandomState(0)

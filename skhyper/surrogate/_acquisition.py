@@ -47,31 +47,35 @@ def log_h(z):
     value, derivative : ndarray
     """
     z = np.asarray(z, dtype=float)
+    upper = z > -1
+    if upper.all():  # most calls of the acquisition's refinement: no masks
+        return _log_h_upper(z)
+    tail = z <= _Z_TAIL
+    mid = ~(upper | tail)
+    if mid.all():
+        return _log_h_mid(z)
     value = np.empty_like(z)
     deriv = np.empty_like(z)
-
-    upper = z > -1
-    zu = z[upper]
-    hu = _phi(zu) + zu * ndtr(zu)
-    value[upper] = np.log(hu)
-    deriv[upper] = ndtr(zu) / hu
-
-    mid = (~upper) & (z > _Z_TAIL)
-    zm = z[mid]
-    # h(z) = phi(z) * (1 - |z| * sqrt(pi/2) * erfcx(-z/sqrt 2)) for z < 0
-    ratio = _SQRT_PI_2 * erfcx(-zm / np.sqrt(2))  # Phi(z) / phi(z)
-    value[mid] = (
-        -0.5 * zm * zm
-        - _LOG_SQRT_2PI
-        + _log1mexp(np.log(ratio * np.abs(zm)))
-    )
-    deriv[mid] = ratio / (1 + zm * ratio)
-
-    tail = ~(upper | mid)
-    zt = z[tail]
-    value[tail] = -0.5 * zt * zt - _LOG_SQRT_2PI - 2 * np.log(np.abs(zt))
-    deriv[tail] = -zt
+    for rows, branch in ((upper, _log_h_upper), (mid, _log_h_mid), (tail, _log_h_tail)):
+        value[rows], deriv[rows] = branch(z[rows])
     return value, deriv
+
+
+def _log_h_upper(z):
+    cdf = ndtr(z)
+    h = _phi(z) + z * cdf
+    return np.log(h), cdf / h
+
+
+def _log_h_mid(z):
+    # h(z) = phi(z) * (1 - |z| * sqrt(pi/2) * erfcx(-z/sqrt 2)) for z < 0
+    ratio = _SQRT_PI_2 * erfcx(-z / np.sqrt(2))  # Phi(z) / phi(z)
+    value = -0.5 * z * z - _LOG_SQRT_2PI + _log1mexp(np.log(ratio * np.abs(z)))
+    return value, ratio / (1 + z * ratio)
+
+
+def _log_h_tail(z):
+    return -0.5 * z * z - _LOG_SQRT_2PI - 2 * np.log(np.abs(z)), -z
 
 
 def _improvement_z(mu, sigma, best, xi):

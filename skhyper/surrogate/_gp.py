@@ -116,11 +116,32 @@ LengthScalePrior = HyperparameterPrior
 
 def _matern(r):
     """Matern-5/2 correlation and the factor of its length-scale derivative."""
-    e = np.exp(-_SQRT5 * r)
-    corr = (1 + _SQRT5 * r + (5.0 / 3.0) * r * r) * e
+    s = r * _SQRT5
+    e = np.exp(-s)
+    # 1 + sqrt5 r + (5/3) r^2 = 1 + s (1 + s / 3), in the order of
+    # _matern_in_place, so that both agree to the last bit
+    corr = ((s * (1.0 / 3.0) + 1.0) * s + 1.0) * e
     # d corr / d log(l_j) = (5/3) (1 + sqrt5 r) e^{-sqrt5 r} * D_j / l_j^2
-    factor = (5.0 / 3.0) * (1 + _SQRT5 * r) * e
+    factor = (5.0 / 3.0) * (1 + s) * e
     return corr, factor
+
+
+def _matern_in_place(r, work):
+    """The Matern-5/2 correlation, written over ``r``; ``work`` is scratch.
+
+    A prediction over the acquisition's pool of a thousand rows spent more
+    time in the page faults of fresh arrays than in arithmetic; this
+    allocates none.
+    """
+    r *= _SQRT5  # s = sqrt5 r, so that 1 + sqrt5 r + (5/3) r^2 = 1 + s (1 + s / 3)
+    poly = np.multiply(r, 1.0 / 3.0, out=work)
+    poly += 1.0
+    poly *= r
+    poly += 1.0
+    np.negative(r, out=r)
+    np.exp(r, out=r)
+    r *= poly
+    return r
 
 
 def log_marginal_likelihood(theta, sq_diff, y, eval_gradient=True):
@@ -258,11 +279,15 @@ class SurrogateGP:
         K[np.diag_indices_from(K)] += self.noise + _JITTER
         self.L_ = cholesky(K, lower=True, check_finite=False)
         self.alpha_ = cho_solve((self.L_, True), y, check_finite=False)
-        self._L_inv = None
+        self._L_inv = self._projection = None
 
     def _distances(self, Zs):
-        sq = np.sum(Zs**2, axis=1)[:, None] + self._Xs_sq[None, :] - 2 * Zs @ self._Xs.T
-        return np.sqrt(np.maximum(sq, 0.0))
+        sq = Zs @ self._Xs.T
+        sq *= -2.0
+        sq += self._Xs_sq[None, :]
+        sq += np.einsum("ij,ij->i", Zs, Zs)[:, None]
+        np.maximum(sq, 0.0, out=sq)
+        return np.sqrt(sq, out=sq)
 
     def _inverse_factor(self):
         # The inverse of the Cholesky factor, once per model: the acquisition
@@ -275,6 +300,19 @@ class SurrogateGP:
                 raise np.linalg.LinAlgError("singular Cholesky factor")
             self._L_inv = np.tril(L_inv)
         return self._L_inv
+
+    def _projections(self):
+        # The amplitude times [alpha | (L^-1)^T]: one product of a row of
+        # correlations with it gives the mean and the row of L^-1 k^T. And
+        # the training rows with a column of ones, so that one product gives
+        # both sums of a gradient, sum_x c(z, x) x and sum_x c(z, x).
+        if self._projection is None:
+            a = self.amplitude
+            self._projection = (
+                np.column_stack([a * self.alpha_, a * self._inverse_factor().T]),
+                np.column_stack([self._Xs, np.ones(len(self._Xs))]),
+            )
+        return self._projection
 
     @property
     def kernel_(self):
@@ -310,24 +348,36 @@ class SurrogateGP:
         d_mu, d_sigma : ndarray of shape (m, d), only if ``return_grad``
         """
         Zs = np.atleast_2d(Z) / self.length_scale
+        m, n = len(Zs), len(self._Xs)
         r = self._distances(Zs)
-        corr, factor = _matern(r)
-        k = self.amplitude * corr
-        mu = k @ self.alpha_
-        v = k @ self._inverse_factor().T  # rows of (L^-1 k^T)^T
-        var = np.maximum(self.amplitude - np.sum(v * v, axis=1), 1e-12)
+        project, Xs1 = self._projections()
+        if not return_grad:
+            # Two arrays of the pool's size in all, reused in place.
+            work = np.empty(m * (n + 1))
+            corr = _matern_in_place(r, work[: m * n].reshape(m, n))
+            mu_v = np.matmul(corr, project, out=work.reshape(m, n + 1))
+        else:
+            corr, factor = _matern(r)
+            mu_v = corr @ project
+        mu, v = mu_v[:, 0].copy(), mu_v[:, 1:]  # v: rows of (L^-1 k^T)^T
+        var = np.maximum(self.amplitude - np.einsum("ij,ij->i", v, v), 1e-12)
         sigma = np.sqrt(var)
         if not return_grad:
             return mu, sigma
-        # dk(z, x)/dz = -(5/3) a (1 + sqrt5 r) e^{-sqrt5 r} (z - x) / l^2, so a
-        # sum over the training rows x weighted by c(z, x) is
-        # (z sum_x c - sum_x c x) / l^2 in scaled coordinates, without the
-        # (m, n, d) array of differences.
-        g = -self.amplitude * factor  # (m, n)
+        # dk(z, x)/dz = -(5/3) a (1 + sqrt5 r) e^{-sqrt5 r} (z - x) / l^2 =
+        # -a factor(z, x) (z - x) / l^2, so a sum over the training rows x
+        # weighted by c(z, x) is (z sum_x c - sum_x c x) / l^2 in scaled
+        # coordinates, without the (m, n, d) array of differences. The
+        # weights of the mean and of the variance are stacked: one product.
         w = v @ self._inverse_factor()  # rows of K^-1 k^T
-        c_mu = g * self.alpha_[None, :]
-        c_var = g * w
-        d_mu = (Zs * c_mu.sum(axis=1)[:, None] - c_mu @ self._Xs) / self.length_scale
-        d_var = -2 * (Zs * c_var.sum(axis=1)[:, None] - c_var @ self._Xs) / self.length_scale
-        d_sigma = d_var / (2 * sigma[:, None])
+        # The mean's weights are -a factor alpha, the variance's -2 times
+        # -a factor w; the signs and a are applied to the (m, d) results.
+        c = np.empty((2, m, n))
+        np.multiply(factor, project[:, 0], out=c[0])  # a alpha factor
+        np.multiply(factor, w, out=c[1])
+        sums = (c.reshape(2 * m, n) @ Xs1).reshape(2, m, -1)
+        grads = (Zs * sums[:, :, -1:] - sums[:, :, :-1]) / self.length_scale
+        # d_sigma = d_var / (2 sigma) = 2 a (...) / (2 sigma)
+        d_mu = -grads[0]
+        d_sigma = self.amplitude * grads[1] / sigma[:, None]
         return mu, sigma, d_mu, d_sigma
