@@ -18,7 +18,7 @@ by the rules constraints cannot say (a finite bound that is not a bool,
 import numbers
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from .. import _compat
 
@@ -268,14 +268,14 @@ class Real(_Bounded):
         if self.prior == "log-uniform":
             return np.log(x)
         if self.prior == "logit-uniform":
-            return np.log(x) - np.log1p(-x)
+            return special.logit(x)
         return x
 
     def _unscale(self, t):
         if self.prior == "log-uniform":
             return np.exp(t)
         if self.prior == "logit-uniform":
-            return 1.0 / (1.0 + np.exp(-t))
+            return special.expit(t)
         return t
 
     def transform(self, values):
