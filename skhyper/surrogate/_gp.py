@@ -167,7 +167,7 @@ def log_marginal_likelihood(theta, sq_diff, y, eval_gradient=True):
     r = np.sqrt(sq_diff @ inv_sq_ls).reshape(n, n)
     corr, factor = _matern(r)
     K = amplitude * corr
-    K[np.diag_indices_from(K)] += noise + _JITTER
+    K.flat[:: n + 1] += noise + _JITTER  # the diagonal
     try:
         L = cholesky(K, lower=True, check_finite=False)
     except np.linalg.LinAlgError:
@@ -180,7 +180,11 @@ def log_marginal_likelihood(theta, sq_diff, y, eval_gradient=True):
     K_inv, info = lapack.dpotri(L, lower=True)  # from the factor: ~n^3/3 flops
     if info != 0:
         return -np.inf, np.zeros_like(theta)
-    K_inv = np.tril(K_inv) + np.tril(K_inv, -1).T
+    # dpotri writes the lower triangle and leaves the upper one as it found
+    # it, zero (cholesky returns a clean factor): K^-1 is that plus its
+    # transpose with the diagonal halved, bit for bit, without two np.tril.
+    K_inv = K_inv + K_inv.T
+    K_inv.flat[:: n + 1] *= 0.5
     W = np.outer(alpha, alpha) - K_inv
     grad = np.empty_like(theta)
     grad[0] = 0.5 * np.sum(W * (amplitude * corr))
@@ -276,7 +280,7 @@ class SurrogateGP:
         self._Xs = X / self.length_scale
         self._Xs_sq = np.sum(self._Xs**2, axis=1)
         K = self.amplitude * _matern(self._distances(self._Xs))[0]
-        K[np.diag_indices_from(K)] += self.noise + _JITTER
+        K.flat[:: len(K) + 1] += self.noise + _JITTER  # the diagonal
         self.L_ = cholesky(K, lower=True, check_finite=False)
         self.alpha_ = cho_solve((self.L_, True), y, check_finite=False)
         self._L_inv = self._projection = None
