@@ -70,7 +70,7 @@ class BayesSearchCV(_SearchCV):
     batch_strategy : {"constant_liar", "kriging_believer"}, default="constant_liar"
         How a batch of ``n_points`` settings is built; see
         :class:`BayesOptimizer`.
-    n_candidates : int, default=1024
+    n_candidates : int, default=512
         Size of the quasi-random sample the acquisition optimizer starts from,
         at most ``2**20`` (its rows and the model's predictions on them are
         held in memory at once).
@@ -229,7 +229,7 @@ class BayesSearchCV(_SearchCV):
         xi=0.0,
         kappa=1.96,
         batch_strategy="constant_liar",
-        n_candidates=1024,
+        n_candidates=512,
         n_restarts=5,
         trust_region=True,
         search_metric=None,

@@ -119,7 +119,7 @@ class BayesOptimizer:
     batch_strategy : {"constant_liar", "kriging_believer"}, default="constant_liar"
         The fantasy told for points of a batch that are not yet evaluated: the
         worst score seen, or the model's own prediction.
-    n_candidates : int, default=1024
+    n_candidates : int, default=512
         Size of the quasi-random sample the acquisition optimizer starts from,
         at most ``2**20`` (its rows and the model's predictions on them are
         held in memory at once).
@@ -200,7 +200,7 @@ class BayesOptimizer:
         xi=0.0,
         kappa=1.96,
         batch_strategy="constant_liar",
-        n_candidates=1024,
+        n_candidates=512,
         n_restarts=5,
         trust_region=True,
         random_state=None,

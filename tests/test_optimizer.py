@@ -164,7 +164,7 @@ def test_init_only_stores_the_parameters():
         "xi": 0.0,
         "kappa": 2.0,
         "batch_strategy": "constant_liar",
-        "n_candidates": 1024,
+        "n_candidates": 512,
         "n_restarts": 5,
         "trust_region": True,
         "random_state": rng,
