@@ -194,6 +194,20 @@ def paired_p(a, b):
     return float(wilcoxon(a[differ], b[differ]).pvalue)
 
 
+def unpaired_p(a, b):
+    """Mann-Whitney's U p-value (two-sided) of samples ``a`` and ``b``: does
+    one tend to be larger? Runs on the same seed share their first steps and
+    then diverge, and from there a seed pairs nothing: a paired test over
+    seeds then weighs a lucky draw of one side's seeds as a difference (issue
+    27's fifth look met it). NaN when a sample is empty or all values tie."""
+    from scipy.stats import mannwhitneyu
+
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if not len(a) or not len(b) or np.all(np.concatenate([a, b]) == a[0]):
+        return math.nan
+    return float(mannwhitneyu(a, b).pvalue)
+
+
 def fmt(value, digits=3):
     """A number in ``digits`` significant digits; ``—`` for none or NaN."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

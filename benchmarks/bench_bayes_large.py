@@ -19,17 +19,22 @@ by side in one process, and prints
 - the simple regret ``f(best found) - f(optimum)`` after 100, 200, 500, 750
   and ``--budget`` evaluations (those below the budget; median and quartiles
   over seeds; lower is better), and for each variant against ``skhyper``
-  after ``--budget`` evaluations the seeds where it ended better / worse and
-  the paired Wilcoxon signed-rank p-value;
+  after ``--budget`` evaluations the seeds where it ended better / worse,
+  the paired Wilcoxon signed-rank p-value and the unpaired Mann-Whitney one
+  (once two runs of a seed diverge, the seed pairs nothing);
 - the seconds one suggestion takes (``ask`` and ``tell``) averaged over the
   last ``--window`` asks of the run, one thread.
 
 ``random`` (uniform draws) sets the floor. The variants agree exactly with
-``skhyper`` until their shortcut starts. ``--batch 8`` asks a batch at a
-time, as a search with 8 workers does.
+``skhyper`` until their shortcut starts. ``another-stream`` is the null
+variant: skhyper on another random stream (its ``random_state`` offset), the
+yardstick for any change of results: what it differs from ``skhyper`` by,
+chance alone gives. ``--batch 8`` asks a batch at a time, as a search with 8
+workers does.
 
     python benchmarks/bench_bayes_large.py --seeds 10 --tools random,skhyper,exact --out large.jsonl
     python benchmarks/bench_bayes_large.py --seeds 10 --budget 200 --tools skhyper,refit-200 --out refit.jsonl
+    python benchmarks/bench_bayes_large.py --seeds 100 --budget 200 --tasks ackley10 --tools skhyper,another-stream --out null.jsonl
     python benchmarks/bench_bayes_large.py --table large.jsonl
 """
 
@@ -37,7 +42,18 @@ import math
 import time
 
 import numpy as np
-from _harness import Benchmark, Setting, Tool, fmt, fmt_iqr, main, one_thread, paired_p, table
+from _harness import (
+    Benchmark,
+    Setting,
+    Tool,
+    fmt,
+    fmt_iqr,
+    main,
+    one_thread,
+    paired_p,
+    table,
+    unpaired_p,
+)
 from _hooks import MAX_EXACT, surrogate_settings
 from _tasks import TEST_FUNCTIONS, as_params
 
@@ -52,10 +68,10 @@ def _space(function):
     return {f"x{i}": Real(low, high) for i, (low, high) in enumerate(function.bounds)}
 
 
-def _run_skhyper(function, seed, settings, variant):
+def _run_skhyper(function, seed, settings, variant, stream=0):
     from skhyper import BayesOptimizer
 
-    optimizer = BayesOptimizer(_space(function), random_state=seed)
+    optimizer = BayesOptimizer(_space(function), random_state=seed + stream)
     values, seconds = [], []
     with surrogate_settings(**variant):
         while len(values) < settings["budget"]:
@@ -81,7 +97,7 @@ def run(task, tool, seed, settings):
         values, seconds = function.func(points).tolist(), []
     else:
         variant = {"max_exact": settings["max_exact"], **VARIANTS[tool]}
-        values, seconds = _run_skhyper(function, seed, settings, variant)
+        values, seconds = _run_skhyper(function, seed, settings, variant, STREAMS.get(tool, 0))
     window = seconds[-settings["window"]:]
     return {
         "regret": (np.minimum.accumulate(values) - function.minimum).tolist(),
@@ -131,7 +147,7 @@ def report(runs, settings):
 
 
 def _print_paired(runs, tasks, budget, variant):
-    print(f"## skhyper against {variant} after {budget} evaluations, paired over seeds\n")
+    print(f"## skhyper against {variant} after {budget} evaluations, over seeds\n")
     rows = []
     for task in tasks:
         pairs = [(_regret_at(runs[task, "skhyper", s], budget),
@@ -141,11 +157,12 @@ def _print_paired(runs, tasks, budget, variant):
         if not pairs:
             continue
         ours, theirs = np.array(pairs).T
-        p = paired_p(ours, theirs)
         rows.append([task, len(pairs), int(np.sum(ours < theirs)), int(np.sum(ours > theirs)),
-                     fmt(float(np.median(ours - theirs))), fmt(p, 2)])
+                     fmt(float(np.median(ours - theirs))), fmt(paired_p(ours, theirs), 2),
+                     fmt(unpaired_p(ours, theirs), 2)])
     print(table(["task", "seeds", "skhyper better", "skhyper worse",
-                 f"median (skhyper - {variant})", "Wilcoxon p"], rows))
+                 f"median (skhyper - {variant})", "Wilcoxon p (paired)",
+                 "Mann-Whitney p (unpaired)"], rows))
     print()
 
 
@@ -154,7 +171,12 @@ VARIANTS = {
     "skhyper": {},
     "exact": {"max_exact": math.inf, "max_fit": math.inf},
     "refit-200": {"always_refit_below": 200},
+    "another-stream": {},
 }
+# A null variant: skhyper itself, its random_state offset by this much. What
+# it differs from skhyper by is what another stream of random bits alone
+# does, the yardstick of a change of results (benchmarks/README, issue 27).
+STREAMS = {"another-stream": 1_000_000}
 # run() tells the tools apart by name; they need nothing beyond skhyper.
 TOOLS = {name: Tool() for name in ("random", *VARIANTS)}
 

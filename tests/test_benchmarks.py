@@ -7,6 +7,7 @@ import math
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -19,6 +20,7 @@ from _harness import (  # noqa: E402
     quartiles,
     shard,
     table,
+    unpaired_p,
 )
 
 
@@ -193,6 +195,16 @@ def test_quartiles_and_table():
     assert table(["task", "n"], [["a", 1]]).splitlines() == [
         "| task | n |", "|------|--:|", "| a    | 1 |"
     ]
+
+
+def test_unpaired_p_separates_shifted_samples_and_not_shuffled_ones():
+    rng = np.random.RandomState(0)
+    a = rng.normal(size=40)
+    assert unpaired_p(a, a + 3.0) < 1e-6
+    # the same values in another order: the samples are equal
+    assert unpaired_p(a, rng.permutation(a)) == pytest.approx(1.0)
+    assert math.isnan(unpaired_p(np.ones(3), np.ones(4)))
+    assert math.isnan(unpaired_p([], a))
 
 
 def test_bayesmark_score_is_100_at_the_best_loss_and_0_at_the_median_random_setting():
