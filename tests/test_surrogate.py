@@ -289,3 +289,89 @@ def test_fit_model_optimizes_hyperparameters_on_max_fit_rows_spread_by_distance(
     # Hyperparameters kept: no optimization, so nothing is left out.
     kept, optimized = fit_model(X, y, (gp.theta, 70), max_fit=10)
     assert not optimized and np.array_equal(kept.X_train_, X)
+
+
+def _concave(center, curvature):
+    """A separable concave quadratic per row and its gradient."""
+
+    def acquisition(Z, return_grad=False):
+        diff = Z - center
+        value = -0.5 * np.sum(curvature * diff**2, axis=1)
+        if not return_grad:
+            return value
+        return value, -curvature * diff
+
+    return acquisition
+
+
+def test_refine_reaches_each_rows_maximum_or_its_projection_on_the_box():
+    from skhyper.surrogate._optimize import _refine
+
+    rng = np.random.RandomState(0)
+    # Curvatures a thousand-fold apart: one joint curvature estimate would
+    # suit neither; one per row must.
+    curvature = np.array([1.0, 1000.0, 30.0])
+    center = np.array([0.3, 1.4, -0.2])  # the last two outside [0, 1]
+    starts = rng.uniform(size=(4, 3))
+    movable = np.ones_like(starts, dtype=bool)
+    lower, upper = np.zeros_like(starts), np.ones_like(starts)
+    refined = _refine(_concave(center, curvature), starts, movable, lower, upper)
+    np.testing.assert_allclose(refined, np.tile([0.3, 1.0, 0.0], (4, 1)), atol=1e-4)
+
+
+def test_refine_holds_fixed_columns_and_keeps_to_narrow_bounds():
+    from skhyper.surrogate._optimize import _refine
+
+    center = np.array([0.5, 0.5, 0.5])
+    acquisition = _concave(center, np.ones(3))
+    starts = np.array([[0.1, 0.9, 0.2], [0.8, 0.1, 0.7]])
+    movable = np.array([[True, False, True], [True, True, True]])
+    lower = np.array([[0.0, 0.9, 0.0], [0.0, 0.1, 0.6]])
+    upper = np.array([[1.0, 0.9, 0.3], [1.0, 0.1, 0.9]])  # 0.1 == 0.1: fixed
+    refined = _refine(acquisition, starts, movable, lower, upper)
+    np.testing.assert_allclose(refined, [[0.5, 0.9, 0.3], [0.5, 0.1, 0.6]], atol=1e-4)
+
+
+def test_refine_ends_at_a_local_maximum_of_a_posterior_acquisition(fitted):
+    from skhyper.surrogate._optimize import _refine
+
+    gp = fitted[0]
+    best = gp.y_train_.max()
+
+    def acquisition(Z, return_grad=False):
+        mu, sigma, d_mu, d_sigma = gp.predict(Z, return_grad=True)
+        value, a_mu, a_sigma = evaluate_acquisition("log_ei", mu, sigma, best)
+        grad = a_mu[:, None] * d_mu + a_sigma[:, None] * d_sigma
+        return (value, grad) if return_grad else value
+
+    rng = np.random.RandomState(1)
+    starts = rng.uniform(size=(6, gp.X_train_.shape[1]))
+    ones = np.ones_like(starts)
+    refined = _refine(acquisition, starts, ones > 0, 0 * ones, ones)
+    value, grad = acquisition(refined, return_grad=True)
+    assert np.all(value > acquisition(starts))
+    # First-order optimality in the box: the projected gradient step is nil...
+    projected = np.clip(refined + grad, 0.0, 1.0) - refined
+    assert np.abs(projected).max() < 1e-2  # one joint L-BFGS-B run left 0.05
+    # ...and no nearby point is better.
+    for _ in range(20):
+        nearby = np.clip(refined + rng.normal(scale=1e-2, size=refined.shape), 0, 1)
+        assert np.all(acquisition(nearby) <= value + 1e-6)
+
+
+def test_refine_leaves_a_row_without_a_finite_value_where_it_started():
+    from skhyper.surrogate._optimize import _refine
+
+    inner = _concave(np.array([0.5, 0.5]), np.ones(2))
+
+    def acquisition(Z, return_grad=False):
+        value, grad = inner(Z, True)
+        # No value left of 0.2 in the first column: a step there is refused.
+        value = np.where(Z[:, 0] < 0.2, np.nan, value)
+        return (value, grad) if return_grad else value
+
+    starts = np.array([[0.1, 0.5], [0.9, 0.9], [0.21, 0.9]])
+    ones = np.ones_like(starts)
+    refined = _refine(acquisition, starts, ones > 0, 0 * ones, ones)
+    np.testing.assert_array_equal(refined[0], starts[0])
+    np.testing.assert_allclose(refined[1:], [[0.5, 0.5], [0.5, 0.5]], atol=1e-4)
