@@ -142,6 +142,10 @@ class Dimension:
         """Map unit-cube rows (n, n_columns) back to a list of values."""
         raise NotImplementedError
 
+    # Whether snap only clips to [0, 1] (the search space then snaps such
+    # dimensions' columns together).
+    _snaps_by_clipping = False
+
     def snap(self, z):
         """Project unit-cube rows onto the encodings of actual values.
 
@@ -288,6 +292,8 @@ class Real(_Bounded):
         lo, hi = self._scale(np.array([self.low, self.high], dtype=float))
         x = np.clip(self._unscale(lo + z * (hi - lo)), self.low, self.high)
         return [float(v) for v in x]
+
+    _snaps_by_clipping = True
 
     def snap(self, z):
         return np.clip(np.asarray(z, dtype=float).reshape(-1, 1), 0.0, 1.0)
@@ -539,6 +545,10 @@ class Distribution(Dimension):
         if self.is_discrete:
             return [int(v) for v in x]
         return [float(v) for v in x]
+
+    @property
+    def _snaps_by_clipping(self):
+        return not self.is_discrete
 
     def snap(self, z):
         if not self.is_discrete:

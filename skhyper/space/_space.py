@@ -215,6 +215,18 @@ class SearchSpace:
                 start += dim.n_columns
             self._blocks.append(block)
         self.n_columns = start
+        # Per subspace: the columns that snap by clipping to the unit interval
+        # (continuous dimensions), clipped in one operation, and the others.
+        self._snap_plans = []
+        for block in self._blocks:
+            clipped = [
+                np.arange(start, stop)
+                for _, dim, start, stop in block
+                if dim._snaps_by_clipping
+            ]
+            others = [(dim, a, b) for _, dim, a, b in block if not dim._snaps_by_clipping]
+            clipped = np.concatenate(clipped) if clipped else np.empty(0, dtype=int)
+            self._snap_plans.append((clipped, others))
 
     # -- structure -------------------------------------------------------
     @property
@@ -362,11 +374,17 @@ class SearchSpace:
         if self._n_indicator:
             out[:, : self._n_indicator] = 0.0
             out[np.arange(len(z)), subs] = 1.0
-        for k, block in enumerate(self._blocks):
+        for k, (clipped, others) in enumerate(self._snap_plans):
             rows = np.flatnonzero(subs == k)
             if not len(rows):
                 continue
-            for _, dim, start, stop in block:
+            if len(rows) == len(z):
+                rows = slice(None)  # one subspace: no row indexing
+                out[:, clipped] = np.clip(z[:, clipped], 0.0, 1.0)
+            else:
+                cells = np.ix_(rows, clipped)
+                out[cells] = np.clip(z[cells], 0.0, 1.0)
+            for dim, start, stop in others:
                 out[rows, start:stop] = dim.snap(z[rows, start:stop])
         return out
 
