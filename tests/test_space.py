@@ -445,3 +445,27 @@ def test_every_search_warns_once(name):
             assert not [w for w in caught if "a tuple" in str(w.message)]
             return
     assert len([w for w in caught if "a tuple" in str(w.message)]) == 1
+
+
+@pytest.mark.parametrize("union", [False, True])
+def test_space_snap_is_each_dimensions_snap_of_its_rows_columns(union):
+    first = {
+        "a": Real(0, 1),
+        "k": Integer(1, 9),
+        "c": Categorical(["x", "y", "z"]),
+        "b": Real(1e-3, 1, prior="log-uniform"),
+        "d": stats.uniform(0, 3),
+        "e": stats.randint(0, 5),
+    }
+    space = SearchSpace([first, {"f": Real(1, 2), "g": Integer(0, 3)}] if union else first)
+    z = np.random.RandomState(0).uniform(-0.2, 1.2, size=(40, space.n_columns))
+    snapped = space.snap(z)
+    subs = space.subspace_of(snapped)
+    dimensions = [dim for sub in space.subspaces for dim in sub.values()]
+    slices = [s for s in space.dimension_slices() if s[0] >= 0]
+    assert len(slices) == len(dimensions) == (8 if union else 6)
+    for dim, (k, start, stop, _) in zip(dimensions, slices):
+        rows = subs == k
+        assert rows.any()
+        expected = dim.snap(z[rows, start:stop])
+        np.testing.assert_array_equal(snapped[rows, start:stop], expected)
