@@ -159,11 +159,10 @@ class BayesSearchCV(_SearchCV):
     Yeo-Johnson-transformed scores on the unit-cube encoding of the space
     (log scale for log-uniform dimensions, CDF scale for scipy.stats
     distributions, one-hot columns for categories, integers at the centres
-    of their slices). The default
-    acquisition, LogEI (Ament et al. 2023), is maximized by a Sobol sample
-    refined with L-BFGS-B, inside a trust region around the best setting
-    (Eriksson et al. 2019) unless ``trust_region=False``. A setting is never
-    evaluated twice.
+    of their slices). The default acquisition, LogEI (Ament et al. 2023),
+    is maximized by a Sobol sample refined by projected quasi-Newton (BFGS)
+    ascent, inside a trust region around the best setting (Eriksson et al.
+    2019) unless ``trust_region=False``. A setting is never evaluated twice.
 
     References
     ----------

@@ -27,7 +27,7 @@ Resuming *replays* the search from its seed: the strategy asks its batches
 again, and each batch the journal holds is answered from it instead of
 being fitted (its key must match what the search asks now), so every
 strategy's state (the Gaussian process, Hyperband's brackets, PBT's
-population, the DAC learner, L-BFGS-B's iterates, and the random stream
+population, the DAC learner, the optimizers' iterates, and the random stream
 between them) is rebuilt exactly as it was, and the search goes on to the
 same ``cv_results_`` as an uninterrupted run. Replaying costs the strategy's
 own computation, never a fit.

@@ -77,7 +77,7 @@ def maximize_acquisition(
     n_candidates : int, default=1024
         Size of the Sobol sample.
     n_restarts : int, default=5
-        Number of best candidates refined by L-BFGS-B.
+        Number of best candidates refined by :func:`_refine`.
     anchors : ndarray of shape (k, n_columns), default=None
         Good points to search around (the best observed ones).
     box : tuple (low, high, subspace), default=None
@@ -163,9 +163,13 @@ def _refine(acquisition, starts, movable, lower, upper):
     its inverse-Hessian estimate times its gradient on the free coordinates
     (movable, and not pressed against a bound), the trial point is the step
     projected onto the box, and a step is accepted at sufficient increase or
-    shortened by a safeguarded quadratic fit. One L-BFGS-B run over all rows
-    at once, as this was before, spent more evaluations: its single
-    curvature estimate mixes starts of different curvature.
+    shortened by a safeguarded quadratic fit. (One L-BFGS-B run over all
+    rows at once spends more evaluations: its single curvature estimate
+    mixes rows of different curvature. benchmarks/README.md measures both.)
+
+    Returns
+    -------
+    refined : ndarray of the shape of ``starts``
     """
     x = np.array(starts, dtype=float)
     fixed = ~(movable & (lower < upper))
@@ -187,7 +191,10 @@ def _refine(acquisition, starts, movable, lower, upper):
         # the multiple of the identity whose step moves its largest free
         # coordinate by _LOCAL_SCALE: curvature seen along a coordinate now
         # held at a bound would misjudge the others.
-        fresh = np.ones(len(x), dtype=bool) if was_pinned is None else (pinned != was_pinned).any(axis=1)
+        if was_pinned is None:
+            fresh = np.ones(len(x), dtype=bool)
+        else:
+            fresh = (pinned != was_pinned).any(axis=1)
         largest = np.maximum(np.abs(g_free[fresh]).max(axis=1), 1e-12)
         H[fresh] = eye * (_LOCAL_SCALE / largest)[:, None, None]
         was_pinned = pinned
@@ -223,11 +230,15 @@ def _refine(acquisition, starts, movable, lower, upper):
         update = accepted & (sy > 1e-10 * np.einsum("ki,ki->k", y, y))
         r = np.where(update, 1.0 / np.where(update, sy, 1.0), 0.0)
         Hy = np.einsum("kij,kj->ki", H, y)
-        u = (r * r * np.einsum("ki,ki->k", y, Hy) + r)[:, None] * step - r[:, None] * Hy
-        H += u[:, :, None] * step[:, None, :] - (r[:, None] * step)[:, :, None] * Hy[:, None, :]
-        gain = f - f_trial
-        converged = accepted & (gain <= _FTOL * np.maximum(np.maximum(np.abs(f), np.abs(f_trial)), 1.0))
-        x[accepted], f[accepted], g[accepted] = trial[accepted], f_trial[accepted], g_trial[accepted]
+        yHy = np.einsum("ki,ki->k", y, Hy)
+        u = (r * r * yHy + r)[:, None] * step - r[:, None] * Hy
+        rs = r[:, None] * step
+        H += u[:, :, None] * step[:, None, :] - rs[:, :, None] * Hy[:, None, :]
+        scale = np.maximum(np.maximum(np.abs(f), np.abs(f_trial)), 1.0)
+        converged = accepted & (f - f_trial <= _FTOL * scale)
+        x[accepted] = trial[accepted]
+        f[accepted] = f_trial[accepted]
+        g[accepted] = g_trial[accepted]
         # Accepted rows try a full step next; the others a shorter one.
         t = np.where(accepted, 1.0, t * shrink)
         backtracks = np.where(accepted, 0.0, backtracks + 1)
