@@ -217,12 +217,16 @@ def _refine(acquisition, starts, movable, lower, upper):
                 & (f_trial <= f + _ARMIJO * slope)
                 & np.isfinite(g_trial).all(axis=1)
             )
-            shrink = _backtrack(f, slope, f_trial)
             if accepted.any():
                 break
-            t *= shrink
+            t *= _backtrack(f, slope, f_trial)
             backtracks += 1
             active &= backtracks <= _MAX_BACKTRACKS
+        # Rejected rows try a shorter step next; accepted ones a full step.
+        rejected = active & ~accepted
+        shrink = _backtrack(f, slope, f_trial) if rejected.any() else 1.0
+        t = np.where(accepted, 1.0, t * shrink)
+        backtracks = np.where(accepted, 0.0, backtracks + 1)
         # BFGS update of the accepted rows' inverse Hessians, where the step
         # saw positive curvature: H <- (I - r s y') H (I - r y s') + r s s'.
         y = np.where(accepted[:, None], g_trial - g, 0.0)
@@ -239,9 +243,6 @@ def _refine(acquisition, starts, movable, lower, upper):
         x[accepted] = trial[accepted]
         f[accepted] = f_trial[accepted]
         g[accepted] = g_trial[accepted]
-        # Accepted rows try a full step next; the others a shorter one.
-        t = np.where(accepted, 1.0, t * shrink)
-        backtracks = np.where(accepted, 0.0, backtracks + 1)
         active &= ~converged & (backtracks <= _MAX_BACKTRACKS)
 
 
