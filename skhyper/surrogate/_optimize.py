@@ -19,10 +19,10 @@ _LOCAL_SCALE = 0.1
 # Probability that a perturbation redraws a given discrete dimension.
 _LOCAL_FLIP = 0.25
 # Limits of the refinement: the acquisition needs no more digits than the
-# surrogate can justify. A start stops when a step gains less than _FTOL
-# relative to its value, or no free coordinate has a gradient above _GTOL;
-# all stop after _MAXFEV evaluations.
-_FTOL, _GTOL, _MAXFEV = 1e-6, 1e-5, 50
+# surrogate can justify. A start stops when its next step promises, or its
+# last step gained, less than _FTOL relative to its value; all stop after
+# _MAXFEV evaluations.
+_FTOL, _MAXFEV = 1e-6, 50
 # Sufficient decrease (Armijo) of a step, and backtracks before a start gives up.
 _ARMIJO, _MAX_BACKTRACKS = 1e-4, 20
 
