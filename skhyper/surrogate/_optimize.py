@@ -185,23 +185,26 @@ def _refine(acquisition, starts, movable, lower, upper):
     backtracks = np.zeros(len(x))
     n_evaluations = 1
     while True:
-        pinned = fixed | ((x <= lower) & (g > 0)) | ((x >= upper) & (g < 0))
+        # Pinned: fixed, or at the bound a descent step heads for (every
+        # point is inside the box, so "at" is equality).
+        pinned = fixed | (x == np.where(g > 0, lower, upper))
         g_free = np.where(pinned, 0.0, g)
         # A row starts, and starts again whenever its free set changes, from
         # the multiple of the identity whose step moves its largest free
         # coordinate by _LOCAL_SCALE: curvature seen along a coordinate now
-        # held at a bound would misjudge the others.
+        # held at a bound would misjudge the others. The BFGS update keeps
+        # the estimates positive definite, so -p is a descent direction; a
+        # row whose estimate lost that promises no gain and stops below.
         if was_pinned is None:
             fresh = np.ones(len(x), dtype=bool)
         else:
             fresh = (pinned != was_pinned).any(axis=1)
-        largest = np.maximum(np.abs(g_free[fresh]).max(axis=1), 1e-12)
-        H[fresh] = eye * (_LOCAL_SCALE / largest)[:, None, None]
+        if fresh.any():
+            largest = np.maximum(np.abs(g_free[fresh]).max(axis=1), 1e-12)
+            H[fresh] = eye * (_LOCAL_SCALE / largest)[:, None, None]
         was_pinned = pinned
         p = np.einsum("kij,kj->ki", H, g_free)  # the step is -t p
         p[pinned] = 0.0
-        # An estimate that lost its curvature gives no descent: use -g.
-        p = np.where((np.einsum("ki,ki->k", p, g_free) <= 0.0)[:, None], g_free, p)
         while True:
             trial = np.minimum(np.maximum(x - t[:, None] * p, lower), upper)
             step = trial - x
@@ -240,9 +243,9 @@ def _refine(acquisition, starts, movable, lower, upper):
         H += u[:, :, None] * step[:, None, :] - rs[:, :, None] * Hy[:, None, :]
         scale = np.maximum(np.maximum(np.abs(f), np.abs(f_trial)), 1.0)
         converged = accepted & (f - f_trial <= _FTOL * scale)
-        x[accepted] = trial[accepted]
-        f[accepted] = f_trial[accepted]
-        g[accepted] = g_trial[accepted]
+        np.copyto(x, trial, where=accepted[:, None])
+        np.copyto(g, g_trial, where=accepted[:, None])
+        np.copyto(f, f_trial, where=accepted)
         active &= ~converged & (backtracks <= _MAX_BACKTRACKS)
 
 
