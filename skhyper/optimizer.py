@@ -293,6 +293,11 @@ class BayesOptimizer:
         self._surrogate = None
         self._gp_cache = None
         self._region = None  # the trust region's state, from the first model ask
+        # One scrambled Sobol sequence, continued from suggestion to
+        # suggestion, for the acquisition maximizer's samples (from the first
+        # model ask): consecutive blocks of it cover the space as evenly as
+        # new scrambles do, without a new scramble's cost at every ask.
+        self._sobol = None
         self.last_acquisition_ = np.empty(0)
 
     # -- results ---------------------------------------------------------
@@ -509,6 +514,8 @@ class BayesOptimizer:
         box = None
         if self.trust_region:
             box = self._trust_region(X[top[0]], gp.length_scale)
+        if self._sobol is None:
+            self._sobol = self.space.sobol_engine(self._rng)
         model = BatchModel(
             gp,
             self.space,
@@ -523,6 +530,7 @@ class BayesOptimizer:
             box=box,
             n_candidates=self.n_candidates,
             n_restarts=self.n_restarts,
+            sobol=self._sobol,
         )
         # Points asked earlier and still pending count as fantasies too.
         for z in self._pending.values():

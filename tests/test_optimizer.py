@@ -327,9 +327,10 @@ def test_the_trust_region_holds_proposals_near_the_best_setting():
 def test_the_trust_region_shrinks_after_failures_and_grows_after_successes():
     opt, points = _told_optimizer()
     center = points[np.argmax(opt.observed_scores)]
-    opt.ask()
     best = opt.best_score
     # 4 failures in a row (at least 4, and the space has 3 columns) halve it.
+    # None is left in flight, so the share rule sends the next one into the
+    # region (with one in flight, it would search the whole space).
     for _ in range(4):
         opt.tell(opt.ask(), best - 1.0)
     params = opt.ask()
@@ -457,3 +458,13 @@ def test_the_warp_matches_scipys_yeo_johnson(seed):
     else:
         edge = -2.0 if lmbda < -2 else 4.0
         np.testing.assert_allclose(_yeojohnson_grid(z), stats.yeojohnson(z, edge))
+
+
+def test_each_model_ask_continues_one_sobol_sequence():
+    opt, _ = _told_optimizer()
+    opt.tell(opt.ask(), opt.best_score - 1.0)
+    engine = opt._sobol
+    drawn = engine.num_generated
+    opt.tell(opt.ask(), opt.best_score - 1.0)
+    assert opt._sobol is engine
+    assert engine.num_generated == drawn + 2 ** int(np.ceil(np.log2(opt.n_candidates)))

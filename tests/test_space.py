@@ -469,3 +469,18 @@ def test_space_snap_is_each_dimensions_snap_of_its_rows_columns(union):
         assert rows.any()
         expected = dim.snap(z[rows, start:stop])
         np.testing.assert_array_equal(snapped[rows, start:stop], expected)
+
+
+def test_sample_unit_continues_a_sobol_engine_block_by_block():
+    space = SearchSpace({"a": Real(0, 1), "b": Real(1e-3, 1, prior="log-uniform")})
+    engine = space.sobol_engine(np.random.RandomState(0))
+    first = space.sample_unit(8, None, method="sobol", engine=engine)
+    second = space.sample_unit(5, None, method="sobol", engine=engine)  # of a block of 8
+    # The two draws are the first 8 and the next 5 of 8 points of one sequence.
+    whole = space.sobol_engine(np.random.RandomState(0)).random(16)
+    np.testing.assert_array_equal(first, whole[:8])
+    np.testing.assert_array_equal(second, whole[8:13])
+    assert engine.num_generated == 16
+    # Without an engine, the same seed scrambles the same first block.
+    fresh = space.sample_unit(8, np.random.RandomState(0), method="sobol")
+    np.testing.assert_array_equal(fresh, first)

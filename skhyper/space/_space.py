@@ -388,7 +388,31 @@ class SearchSpace:
                 out[rows, start:stop] = dim.snap(z[rows, start:stop])
         return out
 
-    def sample_unit(self, n_samples, random_state=None, method="random"):
+    def sobol_engine(self, random_state=None):
+        """A scrambled Sobol engine over the space's columns.
+
+        Pass it to :meth:`sample_unit` to continue one sequence from draw to
+        draw instead of scrambling a new one each time.
+
+        Parameters
+        ----------
+        random_state : int, RandomState instance or None, default=None
+            Source of the scrambling.
+
+        Returns
+        -------
+        engine : scipy.stats.qmc.Sobol
+        """
+        from scipy.stats import qmc
+
+        rng = check_random_state(random_state)
+        # Given a RandomState, scipy deep-copies it (a quarter of a
+        # millisecond, at every suggestion of a search); a Generator seeded
+        # from it scrambles alike without the copy.
+        engine_rng = np.random.default_rng(rng.randint(2**31))
+        return qmc.Sobol(self.n_columns, scramble=True, seed=engine_rng)
+
+    def sample_unit(self, n_samples, random_state=None, method="random", engine=None):
         """Draw snapped unit-cube rows from the prior.
 
         Parameters
@@ -400,6 +424,10 @@ class SearchSpace:
         method : {"random", "sobol"}, default="random"
             Independent uniform draws, or a scrambled Sobol sequence, which
             covers the cube more evenly for an initial design.
+        engine : scipy.stats.qmc.Sobol, default=None
+            With ``method="sobol"``, an engine of :meth:`sobol_engine` to
+            continue: the rows are the first ``n_samples`` of its next
+            ``2**m >= n_samples`` points. None scrambles a new sequence.
 
         Returns
         -------
@@ -409,15 +437,14 @@ class SearchSpace:
         if n_samples == 0:
             return np.empty((0, self.n_columns))
         if method == "sobol":
-            from scipy.stats import qmc
-
-            # Given a RandomState, scipy deep-copies it (a quarter of a
-            # millisecond, at every suggestion of a search); a Generator
-            # seeded from it scrambles alike without the copy.
-            engine_rng = np.random.default_rng(rng.randint(2**31))
-            sobol = qmc.Sobol(self.n_columns, scramble=True, seed=engine_rng)
-            raw = sobol.random_base2(max(0, math.ceil(math.log2(n_samples))))
-            raw = raw[:n_samples]
+            if engine is None:
+                engine = self.sobol_engine(rng)
+            # Whole blocks of 2**m points keep the sequence's balance (scipy
+            # warns on others); the sequence holds 2**30 points.
+            block = 2 ** max(0, math.ceil(math.log2(n_samples)))
+            if engine.num_generated + block > 2**30:
+                engine.reset()
+            raw = engine.random(block)[:n_samples]
             if self._n_indicator:
                 # Balance the subspaces of a union rather than leave them to
                 # the arg-max of the Sobol columns.

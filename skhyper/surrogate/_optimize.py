@@ -62,6 +62,7 @@ def maximize_acquisition(
     n_restarts=5,
     anchors=None,
     box=None,
+    sobol=None,
 ):
     """Find the unseen point of ``space`` that maximizes ``acquisition``.
 
@@ -85,6 +86,9 @@ def maximize_acquisition(
         (n_columns,). Candidates of subspace ``subspace`` are drawn inside it
         and refined without leaving it, on the columns where ``low < high``;
         other columns and other subspaces are free.
+    sobol : scipy.stats.qmc.Sobol, default=None
+        An engine of :meth:`SearchSpace.sobol_engine` to draw the sample from,
+        continuing its sequence; None scrambles a new one.
 
     Returns
     -------
@@ -94,7 +98,7 @@ def maximize_acquisition(
         Its acquisition value.
     """
     rng = random_state
-    sobol = space.sample_unit(n_candidates, rng, method="sobol")
+    sobol = space.sample_unit(n_candidates, rng, method="sobol", engine=sobol)
     perturbed = np.empty((0, space.n_columns))
     if anchors is not None and len(anchors):
         perturbed = _perturb(space, anchors, max(1, n_candidates // 8 // len(anchors)), rng)

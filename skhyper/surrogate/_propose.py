@@ -151,6 +151,9 @@ class BatchModel:
         A trust region, as :func:`maximize_acquisition` takes it.
     n_candidates, n_restarts : int, default=1024, 5
         The maximizer's sample size and number of refined candidates.
+    sobol : scipy.stats.qmc.Sobol, default=None
+        The engine the maximizer's samples continue (see
+        :func:`maximize_acquisition`); None scrambles a new one each time.
     """
 
     def __init__(
@@ -170,8 +173,10 @@ class BatchModel:
         box=None,
         n_candidates=1024,
         n_restarts=5,
+        sobol=None,
     ):
         self.gp, self.space, self.seen, self.rng = gp, space, seen, random_state
+        self.sobol = sobol
         self.acq_func, self.best, self.xi, self.kappa = acq_func, best, xi, kappa
         self.context = np.asarray(context, dtype=float)
         self.fantasy, self.anchors, self.box = fantasy, anchors, box
@@ -213,6 +218,7 @@ class BatchModel:
             n_restarts=self.n_restarts,
             anchors=self.anchors,
             box=self.box if in_box else None,
+            sobol=self.sobol,
         )
         if z is not None:
             self.seen.add(row_key(z))
