@@ -402,6 +402,17 @@ class SearchSpace:
         Returns
         -------
         engine : scipy.stats.qmc.Sobol
+
+        Examples
+        --------
+        >>> from skhyper import Real, SearchSpace
+        >>> space = SearchSpace({"x": Real(0.0, 1.0)})
+        >>> engine = space.sobol_engine(0)
+        >>> first = space.sample_unit(4, method="sobol", engine=engine)
+        >>> second = space.sample_unit(4, method="sobol", engine=engine)
+        >>> # The two draws are the sequence's first 8 points: one in each eighth.
+        >>> sorted(int(8 * z) for z in [*first[:, 0], *second[:, 0]])
+        [0, 1, 2, 3, 4, 5, 6, 7]
         """
         from scipy.stats import qmc
 
