@@ -219,11 +219,7 @@ class SearchSpace:
         # (continuous dimensions), clipped in one operation, and the others.
         self._snap_plans = []
         for block in self._blocks:
-            clipped = [
-                np.arange(start, stop)
-                for _, dim, start, stop in block
-                if dim._snaps_by_clipping
-            ]
+            clipped = [np.arange(a, b) for _, dim, a, b in block if dim._snaps_by_clipping]
             others = [(dim, a, b) for _, dim, a, b in block if not dim._snaps_by_clipping]
             clipped = np.concatenate(clipped) if clipped else np.empty(0, dtype=int)
             self._snap_plans.append((clipped, others))
@@ -380,10 +376,10 @@ class SearchSpace:
                 continue
             if len(rows) == len(z):
                 rows = slice(None)  # one subspace: no row indexing
-                out[:, clipped] = np.clip(z[:, clipped], 0.0, 1.0)
+                cells = (rows, clipped)
             else:
                 cells = np.ix_(rows, clipped)
-                out[cells] = np.clip(z[cells], 0.0, 1.0)
+            out[cells] = np.clip(z[cells], 0.0, 1.0)
             for dim, start, stop in others:
                 out[rows, start:stop] = dim.snap(z[rows, start:stop])
         return out

@@ -98,7 +98,8 @@ def maximize_acquisition(
         Its acquisition value.
     """
     rng = random_state
-    sobol = space.sample_unit(n_candidates, rng, method="sobol", engine=sobol)
+    # The engine is the caller's; what it draws is this call's sample.
+    sample = space.sample_unit(n_candidates, rng, method="sobol", engine=sobol)
     perturbed = np.empty((0, space.n_columns))
     if anchors is not None and len(anchors):
         perturbed = _perturb(space, anchors, max(1, n_candidates // 8 // len(anchors)), rng)
@@ -107,12 +108,12 @@ def maximize_acquisition(
         free = ~(low < high)
         # The Sobol rows of the box's subspace keep their even cover, shrunk
         # into the box; the perturbations are clipped to it.
-        rows = space.subspace_of(sobol) == sub
-        sobol[rows] = np.where(free, sobol[rows], low + (high - low) * sobol[rows])
+        rows = space.subspace_of(sample) == sub
+        sample[rows] = np.where(free, sample[rows], low + (high - low) * sample[rows])
         rows = space.subspace_of(perturbed) == sub
         perturbed[rows] = np.where(free, perturbed[rows], np.clip(perturbed[rows], low, high))
-        sobol, perturbed = space.snap(sobol), space.snap(perturbed)
-    pool = np.vstack([sobol, perturbed])
+        sample, perturbed = space.snap(sample), space.snap(perturbed)
+    pool = np.vstack([sample, perturbed])
     values = acquisition(pool)
     values = np.where(np.isfinite(values), values, -np.inf)
     order = np.argsort(-values, kind="stable")
