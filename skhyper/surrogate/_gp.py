@@ -126,6 +126,11 @@ def _matern(r):
     return corr, factor
 
 
+def _add_noise(K, noise):
+    """Add the white noise and the jitter to the diagonal of ``K``, in place."""
+    K.flat[:: len(K) + 1] += noise + _JITTER
+
+
 def _matern_in_place(r, work):
     """The Matern-5/2 correlation, written over ``r``; ``work`` is scratch.
 
@@ -167,7 +172,7 @@ def log_marginal_likelihood(theta, sq_diff, y, eval_gradient=True):
     r = np.sqrt(sq_diff @ inv_sq_ls).reshape(n, n)
     corr, factor = _matern(r)
     K = amplitude * corr
-    K.flat[:: n + 1] += noise + _JITTER  # the diagonal
+    _add_noise(K, noise)
     try:
         L = cholesky(K, lower=True, check_finite=False)
     except np.linalg.LinAlgError:
@@ -279,8 +284,11 @@ class SurrogateGP:
         self.noise = np.exp(self.theta[-1])
         self._Xs = X / self.length_scale
         self._Xs_sq = np.sum(self._Xs**2, axis=1)
-        K = self.amplitude * _matern(self._distances(self._Xs))[0]
-        K.flat[:: len(K) + 1] += self.noise + _JITTER  # the diagonal
+        # The correlation alone (no gradient factor), over the distances.
+        r = self._distances(self._Xs)
+        K = _matern_in_place(r, np.empty_like(r))
+        K *= self.amplitude
+        _add_noise(K, self.noise)
         self.L_ = cholesky(K, lower=True, check_finite=False)
         self.alpha_ = cho_solve((self.L_, True), y, check_finite=False)
         self._L_inv = self._projection = None
