@@ -131,7 +131,8 @@ class BayesOptimizer:
         the box, 0.8 of the unit cube on a side and stretched along the
         model's long length scales, doubles after 3 improvements in a row,
         halves after as many failures in a row as it has continuous columns
-        (at least 4). When it is very small, as many settings as that search
+        (at least 4); a setting proposed outside the box is no failure of it,
+        but its improvement is a success, and the box moves there. When it is very small, as many settings as that search
         the whole space (TuRBO starts afresh there) before the box starts
         again around the best setting. Only continuous
         columns of the best setting's subspace are held in; integer and
@@ -285,6 +286,11 @@ class BayesOptimizer:
         # count as one setting, as they do everywhere in the optimizer.
         self._pending = {}  # setting key -> the row it was asked with
         self._local = set()  # keys of the pending settings proposed in the region
+        # keys of the pending settings the model proposed outside the region
+        self._outside = set()
+        # per score told: whether a poor score is the region's failure (not
+        # for a setting proposed outside it)
+        self._fails_region = []
         self._settings = set()  # keys of the settings asked or told
         self._seen = set()  # row_key of every encoding of those settings
         self._design = None
@@ -426,6 +432,8 @@ class BayesOptimizer:
             # subspace of the union may contain it too); others get the first.
             z = self._pending.pop(key, rows[0])
             self._local.discard(key)
+            self._fails_region.append(key not in self._outside)
+            self._outside.discard(key)
             self._mark_seen(key, rows)
             self._params.append(p)
             self._Z.append(z)
@@ -470,7 +478,7 @@ class BayesOptimizer:
         def next_point():
             nonlocal model
             while True:
-                z, value, local = None, np.nan, False
+                z, value, local, outside = None, np.nan, False, False
                 # points told without being asked count towards the design too
                 if len(self._y) + len(self._pending) < self.n_initial_points_:
                     z = self._next_initial()
@@ -481,6 +489,7 @@ class BayesOptimizer:
                         len(self._local) < _TR_SHARE * (len(self._pending) + 1)
                     )
                     z, value = model.maximize(in_box=local)
+                    outside = z is not None and not local
                 if z is None:
                     z = self._random_unseen()
                 if z is None:
@@ -493,6 +502,8 @@ class BayesOptimizer:
                 self._pending[key] = z
                 if local:
                     self._local.add(key)
+                if outside:
+                    self._outside.add(key)
                 return z, value
 
         def add_fantasy(z):
@@ -599,12 +610,18 @@ class BayesOptimizer:
                 "n_told": len(y),
                 "whole_space_until": 0,
             }
-        for score in y[region["n_told"] :]:
+        # A setting proposed outside the region (the other half of a batch,
+        # or the whole space after a collapse) is not the region's failure:
+        # on a batch of 8 the region would halve every round for the misses
+        # of the settings meant to explore. Its improvement is a success: the
+        # region moves to it.
+        start = region["n_told"]
+        for score, fails in zip(y[start:], self._fails_region[start:]):
             best = region["best"]
             if np.isfinite(score) and score > best + _TR_MARGIN * abs(best):
                 region["successes"] += 1
                 region["failures"] = 0
-            else:
+            elif fails:
                 region["failures"] += 1
                 region["successes"] = 0
             if np.isfinite(score):

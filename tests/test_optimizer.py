@@ -442,6 +442,39 @@ def test_a_batch_proposes_every_other_setting_outside_the_trust_region():
         opt.tell(params, opt.best_score - 1.0)
 
 
+def test_settings_proposed_outside_the_trust_region_are_not_its_failures():
+    opt, _ = _told_optimizer()
+    # The first model-based ask starts the region at 0.8; a batch of 8
+    # misses follows.
+    opt.tell(opt.ask(8), [opt.best_score - 1.0] * 8)
+    params = opt.ask()
+    # Four of the eight came from the region: four failures in a row (at
+    # least 4, and 3 columns) halve it once. The four that searched the
+    # whole space are not its failures; counted, they would halve it twice.
+    assert opt.trust_region_length_ == pytest.approx(0.4)
+    # Settings asked one at a time come from the region, and fail it.
+    for _ in range(3):
+        opt.tell(params, opt.best_score - 1.0)
+        params = opt.ask()
+        assert opt.trust_region_length_ == pytest.approx(0.4)
+    opt.tell(params, opt.best_score - 1.0)
+    opt.ask()
+    assert opt.trust_region_length_ == pytest.approx(0.2)
+
+
+def test_improvements_found_outside_the_trust_region_are_its_successes():
+    opt, _ = _told_optimizer()
+    # Three batches of 2 in flight at once: each batch's second setting
+    # searched the whole space.
+    batches = [opt.ask(2) for _ in range(3)]
+    assert opt.trust_region_length_ == pytest.approx(0.8)
+    for k, (_, outside) in enumerate(batches):
+        opt.tell(outside, opt.best_score + 1.0 + k)
+    opt.ask()
+    # Three improvements in a row double the region.
+    assert opt.trust_region_length_ == pytest.approx(1.6)
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_the_warp_matches_scipys_yeo_johnson(seed):
     rng = np.random.RandomState(seed)
