@@ -132,9 +132,10 @@ class BayesOptimizer:
         model's long length scales, doubles after 3 improvements in a row,
         halves after as many failures in a row as it has continuous columns
         (at least 4); a setting proposed outside the box is no failure of it,
-        but its improvement is a success, and the box moves there. When it is very small, as many settings as that search
-        the whole space (TuRBO starts afresh there) before the box starts
-        again around the best setting. Only continuous
+        but its improvement is a success, and the box moves there. When it
+        is very small, as many settings as that search the whole space
+        (TuRBO starts afresh there) before the box starts again around the
+        best setting. Only continuous
         columns of the best setting's subspace are held in; integer and
         categorical ones stay free. At most half the settings in flight
         (asked and not yet told) come from the box: a batch of ``n_points``
