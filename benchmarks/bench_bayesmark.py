@@ -443,7 +443,10 @@ def ax_parameters(space):
 
     Reals and integers are ranges on their scale; Ax has no logit scale, so a
     fraction is a linear range (as in Optuna). A boolean is a choice of
-    ``[False, True]`` of Ax's ``bool`` type.
+    ``[False, True]`` of Ax's ``bool`` type. Ax refuses a range narrower than
+    1.5e-5 (MLP-adam's ``epsilon``, 1e-9 to 1e-6) and asks for it to be
+    rescaled: such a real is given to Ax in units of :func:`ax_unit` of it
+    (a power of ten), which the tool multiplies back.
     """
     out = []
     for name, (kind, *rest) in space.items():
@@ -452,12 +455,22 @@ def ax_parameters(space):
                                    "parameter_type": "bool"}))
         else:
             scale, low, high = rest
+            unit = ax_unit((kind, *rest))
             out.append(("range", {
-                "name": name, "bounds": (low, high),
+                "name": name, "bounds": (low / unit, high / unit),
                 "parameter_type": "int" if kind == "int" else "float",
                 "scaling": "log" if scale == "log" else "linear",
             }))
     return out
+
+
+def ax_unit(spec):
+    """The unit Ax is given a real in: 1, or the power of ten of a narrow
+    range's upper bound (Ax refuses ranges narrower than 1.5e-5)."""
+    kind, *rest = spec
+    if kind != "real" or rest[2] - rest[1] >= 1e-3:
+        return 1.0
+    return 10.0 ** math.floor(math.log10(rest[2]))
 
 
 class AxTool:
@@ -494,6 +507,7 @@ class AxTool:
         self.client.configure_optimization(objective="-loss")  # minimise the loss
         self.exhausted_error = SearchSpaceExhausted
         self.types = {name: spec[0] for name, spec in space.items()}
+        self.units = {name: ax_unit(spec) for name, spec in space.items()}
         self.trials, self.best = [], None
         self.step, self.exhausted = None, False  # asks of at most step trials
 
@@ -510,7 +524,7 @@ class AxTool:
             if not more:
                 raise RuntimeError(f"Ax gave {len(trials)} of the {n} trials asked for")
             trials.update(more)
-        params = [{k: _cast(self.types[k], v) for k, v in trials[i].items()}
+        params = [{k: _cast(self.types[k], v * self.units[k]) for k, v in trials[i].items()}
                   for i in trials]
         if len(trials) < n and self.best is None:
             raise RuntimeError("Ax's space is exhausted and no setting has a loss")

@@ -255,3 +255,17 @@ def test_bayesmark_spaces_in_ax_terms():
     assert ax["max_features"][1]["scaling"] == "linear"
     assert ax["positive"] == ("choice", {"name": "positive", "values": [False, True],
                                          "parameter_type": "bool"})
+
+
+def test_bayesmark_narrow_ranges_reach_ax_rescaled():
+    # Ax refuses a range narrower than 1.5e-5: MLP-adam's epsilon (1e-9 to
+    # 1e-6) is given in units of 1e-6 and scaled back.
+    import bench_bayesmark as bm
+
+    space = bm.SPACES["MLP-adam"]
+    ax = {kw["name"]: kw for _, kw in bm.ax_parameters(space)}
+    assert bm.ax_unit(space["epsilon"]) == 1e-6
+    assert np.allclose(ax["epsilon"]["bounds"], (1e-3, 1.0))
+    assert ax["epsilon"]["scaling"] == "log"
+    assert ax["alpha"]["bounds"] == (1e-5, 1e1)  # wide enough as it is
+    assert bm.ax_unit(space["batch_size"]) == 1.0
