@@ -445,8 +445,8 @@ def ax_parameters(space):
     fraction is a linear range (as in Optuna). A boolean is a choice of
     ``[False, True]`` of Ax's ``bool`` type. Ax refuses a range narrower than
     1.5e-5 (MLP-adam's ``epsilon``, 1e-9 to 1e-6) and asks for it to be
-    rescaled: such a real is given to Ax in units of :func:`ax_unit` of it
-    (a power of ten), which the tool multiplies back.
+    rescaled: a real narrower than 1e-3 is given to Ax in units of
+    :func:`ax_unit` of it (a power of ten), which the tool multiplies back.
     """
     out = []
     for name, (kind, *rest) in space.items():
