@@ -3,7 +3,7 @@ import pytest
 from scipy.special import ndtr
 
 from skhyper.surrogate import evaluate_acquisition, fit_gp, log_h, log_marginal_likelihood
-from skhyper.surrogate._gp import HyperparameterPrior, _squared_differences
+from skhyper.surrogate._gp import HyperparameterPrior, SurrogateGP, _squared_differences
 from skhyper.surrogate._acquisition import ACQUISITIONS
 
 
@@ -157,9 +157,8 @@ def _batch_model(fantasy="kriging_believer", context=(0.5,), **kwargs):
     return BatchModel(gp, space, set(), rng, context=context, fantasy=fantasy, **kwargs)
 
 
-@pytest.mark.parametrize("acq_func", ["ucb", "log_ei"])
-def test_batch_model_gradient_is_the_space_columns_part_of_the_models(acq_func):
-    model = _batch_model(acq_func=acq_func, best=0.5)
+def _assert_acquisition_gradient(model):
+    """The model's acquisition gradient against central differences."""
     Z = model.space.sample_unit(4, np.random.RandomState(1))
     value, grad = model.acquisition(Z, return_grad=True)
     assert grad.shape == Z.shape
@@ -171,6 +170,11 @@ def test_batch_model_gradient_is_the_space_columns_part_of_the_models(acq_func):
         down[:, j] -= eps
         numeric = (model.acquisition(up) - model.acquisition(down)) / (2 * eps)
         np.testing.assert_allclose(grad[:, j], numeric, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("acq_func", ["ucb", "log_ei"])
+def test_batch_model_gradient_is_the_space_columns_part_of_the_models(acq_func):
+    _assert_acquisition_gradient(_batch_model(acq_func=acq_func, best=0.5))
 
 
 def test_batch_model_acquisition_holds_the_context_columns():
@@ -193,6 +197,91 @@ def test_a_fantasy_is_the_prediction_or_the_worst_score(fantasy):
     assert len(model.gp.y_train_) == n + 1
     assert model.gp.y_train_[-1] == expected
     np.testing.assert_array_equal(model.gp.X_train_[-1], np.r_[z, 0.5])
+
+
+def _drawn_model(acq_func="log_ei", n_fantasies=2):
+    model = _batch_model(fantasy="monte_carlo", acq_func=acq_func, best=0.5)
+    for z in model.space.sample_unit(n_fantasies, np.random.RandomState(4)):
+        model.add_fantasy(z)
+    return model
+
+
+def test_monte_carlo_fantasies_are_joint_draws_of_the_scores():
+    from skhyper.surrogate._propose import N_DRAWS
+
+    model = _batch_model(fantasy="monte_carlo", acq_func="log_ei", best=0.5)
+    observed = model.y.copy()
+    z1, z2 = model.space.sample_unit(2, np.random.RandomState(4))
+    x1 = np.r_[z1, 0.5][None, :]
+    mu1, sigma1 = model.gp.predict(x1)
+    model.add_fantasy(z1)
+    # one column of scores per draw: the observed scores, then the draw's
+    assert model.gp.y_train_.shape == (len(observed) + 1, N_DRAWS)
+    np.testing.assert_array_equal(model.y[:-1], np.repeat(observed[:, None], N_DRAWS, 1))
+    draws = model.y[-1]
+    spread = np.sqrt(sigma1[0] ** 2 + model.gp.noise)
+    assert abs(draws.mean() - mu1[0]) < 4 * spread / np.sqrt(N_DRAWS)
+    assert 0.5 * spread < draws.std() < 1.5 * spread
+    np.testing.assert_array_equal(model.best, np.maximum(0.5, draws))
+    # The next draw at z2 is from each draw's own model: its mean moves with
+    # the score drawn at z1 (the chain rule of the joint predictive).
+    x2 = np.r_[z2, 0.5][None, :]
+    per_draw_mean = model.gp.predict(x2)[0][0]
+    assert per_draw_mean.shape == (N_DRAWS,) and np.ptp(per_draw_mean) > 0
+    model.add_fantasy(z2)
+    assert model.gp.y_train_.shape == (len(observed) + 2, N_DRAWS)
+
+
+@pytest.mark.parametrize("acq_func", ["log_ei", "ei", "pi", "ucb"])
+def test_monte_carlo_acquisition_is_the_mean_over_each_draws_model(acq_func):
+    from skhyper.surrogate._acquisition import evaluate_acquisition
+
+    model = _drawn_model(acq_func)
+    Zc = np.column_stack([model.space.sample_unit(6, np.random.RandomState(5)), np.full(6, 0.5)])
+    per_draw = []
+    for j in range(model.y.shape[1]):
+        # the draw's own model: one column of scores, its own best
+        gp = SurrogateGP(model.gp.theta, model.X, model.y[:, j].copy())
+        mu, sigma = gp.predict(Zc)
+        per_draw.append(
+            evaluate_acquisition(acq_func, mu, sigma, model.best[j], 0.0, 1.96)[0]
+        )
+    per_draw = np.array(per_draw)
+    expected = (
+        np.log(np.mean(np.exp(per_draw), axis=0)) if acq_func in ("log_ei", "pi")
+        else per_draw.mean(axis=0)
+    )
+    np.testing.assert_allclose(model.acquisition(Zc[:, :-1]), expected, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("acq_func", ["log_ei", "ei", "pi", "ucb"])
+def test_monte_carlo_acquisition_gradient(acq_func):
+    _assert_acquisition_gradient(_drawn_model(acq_func))
+
+
+@pytest.mark.parametrize("acq_func", ["log_ei", "ucb"])
+def test_monte_carlo_acquisition_before_any_fantasy_is_the_models(acq_func):
+    # The first setting of a batch is the one a sequential search picks.
+    drawn = _batch_model(fantasy="monte_carlo", acq_func=acq_func, best=0.5)
+    believer = _batch_model(fantasy="kriging_believer", acq_func=acq_func, best=0.5)
+    Z = drawn.space.sample_unit(5, np.random.RandomState(6))
+    np.testing.assert_array_equal(drawn.acquisition(Z), believer.acquisition(Z))
+
+
+def test_a_gp_with_columns_of_scores_predicts_each_columns_model():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(15, 2))
+    Y = np.column_stack([np.sin(4 * X[:, 0]), X[:, 1] ** 2, rng.normal(size=15)])
+    theta = fit_gp(X, Y[:, 0]).theta
+    both = SurrogateGP(theta, X, Y)
+    Z = rng.uniform(size=(4, 2))
+    mu, sigma, d_mu, d_sigma = both.predict(Z, return_grad=True)
+    assert mu.shape == (4, 3) and d_mu.shape == (4, 3, 2)
+    for j in range(3):
+        one = SurrogateGP(theta, X, Y[:, j].copy()).predict(Z, return_grad=True)
+        for got, want in zip((mu[:, j], sigma, d_mu[:, j], d_sigma), one):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(both.predict(Z)[0], mu, rtol=1e-12, atol=1e-14)
 
 
 def test_propose_batch_proposes_distinct_unseen_points_until_the_space_runs_out():

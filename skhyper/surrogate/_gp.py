@@ -291,6 +291,7 @@ class SurrogateGP:
         _add_noise(K, self.noise)
         self.L_ = cholesky(K, lower=True, check_finite=False)
         self.alpha_ = cho_solve((self.L_, True), y, check_finite=False)
+        self._n_columns = 1 if np.ndim(y) == 1 else np.shape(y)[1]
         self._L_inv = self._projection = None
 
     def _distances(self, Zs):
@@ -352,30 +353,39 @@ class SurrogateGP:
 
         Unlike ``GaussianProcessRegressor.predict``, the standard deviation
         excludes the white-noise term: acquisition functions reason about the
-        latent objective.
+        latent objective. With ``k`` columns of scores (``y`` of shape
+        ``(n, k)``: several draws of the same observations' scores) there is
+        a mean per column and one standard deviation, which does not depend
+        on the scores.
 
         Returns
         -------
-        mu, sigma : ndarray of shape (m,)
-        d_mu, d_sigma : ndarray of shape (m, d), only if ``return_grad``
+        mu : ndarray of shape (m,), or (m, k)
+        sigma : ndarray of shape (m,)
+        d_mu : ndarray of shape (m, d), or (m, k, d); only if ``return_grad``
+        d_sigma : ndarray of shape (m, d), only if ``return_grad``
         """
         Zs = np.atleast_2d(Z) / self.length_scale
         m, n = len(Zs), len(self._Xs)
+        k = self._n_columns
         r = self._distances(Zs)
         project, Xs1 = self._projections()
         if not return_grad:
             # Two arrays of the pool's size in all, reused in place.
-            work = np.empty(m * (n + 1))
+            work = np.empty(m * (n + k))
             corr = _matern_in_place(r, work[: m * n].reshape(m, n))
-            mu_v = np.matmul(corr, project, out=work.reshape(m, n + 1))
+            mu_v = np.matmul(corr, project, out=work.reshape(m, n + k))
         else:
             corr, factor = _matern(r)
             mu_v = corr @ project
-        mu, v = mu_v[:, 0].copy(), mu_v[:, 1:]  # v: rows of (L^-1 k^T)^T
+        v = mu_v[:, k:]  # rows of (L^-1 k^T)^T
+        mu = mu_v[:, 0].copy() if self.y_train_.ndim == 1 else mu_v[:, :k].copy()
         var = np.maximum(self.amplitude - np.einsum("ij,ij->i", v, v), 1e-12)
         sigma = np.sqrt(var)
         if not return_grad:
             return mu, sigma
+        if self.y_train_.ndim == 2:
+            return (mu, sigma, *self._columns_grad(Zs, factor, v, sigma))
         # dk(z, x)/dz = -(5/3) a (1 + sqrt5 r) e^{-sqrt5 r} (z - x) / l^2 =
         # -a factor(z, x) (z - x) / l^2, so a sum over the training rows x
         # weighted by c(z, x) is (z sum_x c - sum_x c x) / l^2 in scaled
@@ -393,3 +403,19 @@ class SurrogateGP:
         d_mu = -grads[0]
         d_sigma = self.amplitude * grads[1] / sigma[:, None]
         return mu, sigma, d_mu, d_sigma
+
+    def _columns_grad(self, Zs, factor, v, sigma):
+        # predict's gradients with k columns of scores: the mean's per column
+        # (weights a alpha_j factor), the standard deviation's once, by the
+        # same sums over the training rows as the one-column gradient.
+        m, n, k = len(Zs), len(self._Xs), self._n_columns
+        project, Xs1 = self._projections()
+        w = v @ self._inverse_factor()  # rows of K^-1 k^T
+        c = np.empty((k + 1, m, n))
+        np.multiply(factor[None, :, :], project[:, :k].T[:, None, :], out=c[:k])
+        np.multiply(factor, w, out=c[k])
+        sums = (c.reshape((k + 1) * m, n) @ Xs1).reshape(k + 1, m, -1)
+        grads = (Zs * sums[:, :, -1:] - sums[:, :, :-1]) / self.length_scale
+        d_mu = -np.moveaxis(grads[:k], 0, 1)  # (m, k, d)
+        d_sigma = self.amplitude * grads[k] / sigma[:, None]
+        return d_mu, d_sigma
