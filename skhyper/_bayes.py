@@ -57,7 +57,7 @@ class BayesSearchCV(_SearchCV):
     n_initial_points : int or "auto", default="auto"
         Number of settings drawn from ``initial_point_generator`` before the
         model is used; ``"auto"`` is the number of parameters plus one, at
-        least 5.
+        least 5, and at least two batches of ``n_points``.
     initial_point_generator : {"sobol", "random"}, default="sobol"
         Scrambled Sobol sequence, or independent random draws.
     acq_func : {"log_ei", "ei", "pi", "ucb"}, default="log_ei"
@@ -67,7 +67,8 @@ class BayesSearchCV(_SearchCV):
         the scores' standard deviation.
     kappa : float, default=1.96
         Exploration weight of ``"ucb"``.
-    batch_strategy : {"constant_liar", "kriging_believer"}, default="constant_liar"
+    batch_strategy : {"monte_carlo", "constant_liar", "kriging_believer"}, \
+            default="monte_carlo"
         How a batch of ``n_points`` settings is built; see
         :class:`BayesOptimizer`.
     n_candidates : int, default=512
@@ -78,10 +79,11 @@ class BayesSearchCV(_SearchCV):
         Number of candidates refined by gradient ascent.
     trust_region : bool, default=True
         Maximize the acquisition inside a box around the best setting seen,
-        which grows after improvements and shrinks after failures (TuRBO);
-        every other setting of a batch of ``n_points`` searches the whole
-        space. See :class:`BayesOptimizer`. False searches the whole space at
-        every step.
+        which grows after improvements and shrinks after failures (TuRBO),
+        for settings proposed one at a time; a batch of ``n_points`` searches
+        the whole space (with the constant liar or the kriging believer,
+        every other setting of it). See :class:`BayesOptimizer`. False
+        searches the whole space at every step.
     search_metric : str, default=None
         The scorer name to optimize with multi-metric scoring. Defaults to ``refit`` when it is a string, else the first scorer named
         (the first key of a dict, the first item of a list or tuple, the
@@ -227,7 +229,7 @@ class BayesSearchCV(_SearchCV):
         acq_func="log_ei",
         xi=0.0,
         kappa=1.96,
-        batch_strategy="constant_liar",
+        batch_strategy="monte_carlo",
         n_candidates=512,
         n_restarts=5,
         trust_region=True,
@@ -308,7 +310,7 @@ class BayesSearchCV(_SearchCV):
             random_state=rng,
         )
         self._n_initial = (
-            auto_n_initial_points(self._space)
+            auto_n_initial_points(self._space, min(self.n_points, self.n_iter))
             if self.n_initial_points == "auto"
             else self.n_initial_points
         )

@@ -17,7 +17,7 @@ from ._batch import Batch, Training
 from ._engine import _SearchCV
 from ._trainer import _Trainer
 from ._training import Stepper, _last_step, _split_by_step, prepare_training
-from .optimizer import BayesOptimizer
+from .optimizer import BayesOptimizer, auto_n_initial_points
 from .space import Real as RealDim
 from .space import SearchSpace
 from .space._dimensions import Categorical
@@ -477,7 +477,16 @@ class DACSearchCV(_SearchCV):
         self._points = []
         self._member = 0
         if self.learner == "bayes":
-            self._optimizer = BayesOptimizer(self._learned, random_state=rng)
+            # The liar and a design of one more than the dimension, as
+            # benchmarks/bench_dac.py measured the learner: BayesOptimizer's
+            # defaults for batches (the Monte Carlo batch, a design of two
+            # batches) were measured on Bayesmark's tasks, not on policies.
+            self._optimizer = BayesOptimizer(
+                self._learned,
+                n_initial_points=auto_n_initial_points(self._learned),
+                batch_strategy="constant_liar",
+                random_state=rng,
+            )
         else:
             self._mean = self._std = None
 

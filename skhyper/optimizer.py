@@ -62,10 +62,11 @@ def every_point_within(space, budget, budget_name):
     return space.grid()
 
 
-def auto_n_initial_points(space):
-    """The default size of the initial design: one more than the dimension, at least 5."""
+def auto_n_initial_points(space, batch_size=1):
+    """The default size of the initial design: one more than the dimension,
+    at least 5, and at least two batches of ``batch_size``."""
     n_params = sum(len(sub) for sub in space.subspaces)
-    return max(5, n_params + 1)
+    return max(5, n_params + 1, 2 * batch_size)
 
 
 #: the largest n_candidates: a sample held in memory, with its predictions
@@ -85,8 +86,9 @@ class BayesOptimizer:
     long tail of poor scores) on the unit-cube encoding of the space, and
     proposes
     the maximizer of an acquisition function. A batch of several points is
-    built by conditioning the model on a fantasy score for each point already
-    chosen. A suggestion stays cheap however many scores were told: from 64
+    built by conditioning the model on fantasy scores for each point already
+    chosen (by default 32 joint draws of them, the acquisition averaged over
+    the draws). A suggestion stays cheap however many scores were told: from 64
     scores on the model's hyperparameters are re-optimized only once the data
     have grown by 5 %, on at most 200 of them, and beyond 500 the model is
     local, fitted to the 500 settings nearest the best one.
@@ -102,7 +104,9 @@ class BayesOptimizer:
     n_initial_points : int or "auto", default="auto"
         Number of points drawn from ``initial_point_generator`` before the
         model is used. ``"auto"`` is the number of parameters plus one, at
-        least 5.
+        least 5, and at least two batches of the first :meth:`ask` (16 when
+        the first asks for 8): a model of fewer points than a batch spreads
+        the batch poorly.
     initial_point_generator : {"sobol", "random"}, default="sobol"
         A scrambled Sobol sequence covers the space more evenly than
         independent random draws.
@@ -116,9 +120,18 @@ class BayesOptimizer:
         the scores' standard deviation.
     kappa : float, default=1.96
         Exploration weight of ``"ucb"``.
-    batch_strategy : {"constant_liar", "kriging_believer"}, default="constant_liar"
-        The fantasy told for points of a batch that are not yet evaluated: the
-        worst score seen, or the model's own prediction.
+    batch_strategy : {"monte_carlo", "constant_liar", "kriging_believer"}, \
+            default="monte_carlo"
+        The fantasy told for points of a batch (and other settings asked and
+        not yet told) while they are not evaluated. ``"monte_carlo"``: 32
+        joint draws of their scores from the model, one setting after
+        another, each conditioned on the draws before; the acquisition of the
+        next setting is its mean over the draws, each draw's model with its
+        own best score (the expectation qLogEI estimates, Ament et al. 2023),
+        so a batch covers what the model does not know yet, where a single
+        fantasy commits to one guess. ``"constant_liar"``: the worst score
+        seen; ``"kriging_believer"``: the model's own prediction. Settings
+        asked one at a time, each told before the next, never need one.
     n_candidates : int, default=512
         Size of the quasi-random sample the acquisition optimizer starts from,
         at most ``2**20`` (its rows and the model's predictions on them are
@@ -137,10 +150,13 @@ class BayesOptimizer:
         (TuRBO starts afresh there) before the box starts again around the
         best setting. Only continuous
         columns of the best setting's subspace are held in; integer and
-        categorical ones stay free. At most half the settings in flight
-        (asked and not yet told) come from the box: a batch of ``n_points``
-        alternates between the box and the whole space, while settings asked
-        one at a time, each told before the next, all come from the box.
+        categorical ones stay free. Settings asked one at a time, each told
+        before the next, all come from the box. With
+        ``batch_strategy="monte_carlo"`` only those do: a batch, or a setting
+        asked while others are in flight, searches the whole space, which
+        the draws spread it over. With the other strategies at most half the
+        settings in flight (asked and not yet told) come from the box: a
+        batch alternates between the box and the whole space.
     random_state : int, RandomState instance or None, default=None
         Source of randomness.
 
@@ -201,7 +217,7 @@ class BayesOptimizer:
         acq_func="log_ei",
         xi=0.0,
         kappa=1.96,
-        batch_strategy="constant_liar",
+        batch_strategy="monte_carlo",
         n_candidates=512,
         n_restarts=5,
         trust_region=True,
@@ -269,7 +285,9 @@ class BayesOptimizer:
         )
         n_initial_points = self.n_initial_points
         if isinstance(n_initial_points, str):
-            n_initial_points = auto_n_initial_points(space)
+            n_initial_points = auto_n_initial_points(
+                space, self.__dict__.get("_first_batch", 1)
+            )
         self.n_initial_points_ = n_initial_points
         if "_rng" in self.__dict__:
             return
@@ -463,6 +481,10 @@ class BayesOptimizer:
             {"n_points": n},
             "BayesOptimizer.ask",
         )
+        if "_first_batch" not in self.__dict__:
+            # the "auto" design holds two of the first ask's batches
+            self._first_batch = n
+            self._check_params()
         with single_threaded_blas():
             params, acq = self._propose(n)
         self.last_acquisition_ = np.asarray(acq, dtype=float)
@@ -486,9 +508,7 @@ class BayesOptimizer:
                 elif np.isfinite(self._y).any():
                     if model is None:
                         model = self._batch_model()
-                    local = model.box is not None and (
-                        len(self._local) < _TR_SHARE * (len(self._pending) + 1)
-                    )
+                    local = model.box is not None and self._from_region(n)
                     z, value = model.maximize(in_box=local)
                     outside = z is not None and not local
                 if z is None:
@@ -513,6 +533,14 @@ class BayesOptimizer:
 
         points, values = propose_batch(n, next_point, add_fantasy)
         return [self.space.inverse_transform(z)[0] for z in points], values
+
+    def _from_region(self, n):
+        """Whether the next setting of an ask of ``n`` comes from the region."""
+        if self.batch_strategy == "monte_carlo":
+            # Only a setting alone in flight: the draws spread a batch over
+            # the whole space by themselves.
+            return n == 1 and not self._pending
+        return len(self._local) < _TR_SHARE * (len(self._pending) + 1)
 
     def _batch_model(self):
         """The surrogate of this ask, believing every pending point a fantasy."""

@@ -66,6 +66,15 @@ def test_more_results_columns_and_optimizer(iris):
     assert search.optimizer_.gp_ is not None
 
 
+def test_the_auto_design_holds_two_batches_of_n_points():
+    search, X = _quadratic_search(n_iter=14, n_points=3)
+    search.fit(X)
+    # two parameters: 5 would do one at a time; two batches of 3 are 6
+    assert search.optimizer_.n_initial_points_ == 6
+    acquisition = search.cv_results_["acquisition"]
+    assert np.isnan(acquisition[:6]).all() and np.isfinite(acquisition[6:]).all()
+
+
 def test_pipeline_parameter_names(iris):
     X, y = iris
     pipe = Pipeline([("scale", StandardScaler()), ("svc", SVC())])

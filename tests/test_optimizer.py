@@ -163,7 +163,7 @@ def test_init_only_stores_the_parameters():
         "acq_func": "log_ei",
         "xi": 0.0,
         "kappa": 2.0,
-        "batch_strategy": "constant_liar",
+        "batch_strategy": "monte_carlo",
         "n_candidates": 512,
         "n_restarts": 5,
         "trust_region": True,
@@ -306,6 +306,19 @@ def _tell_failures(opt, n, seed=0):
         opt.tell({name: rng.uniform() for name in opt.space.subspaces[0]}, opt.best_score - 1.0)
 
 
+@pytest.fixture
+def boxes(monkeypatch):
+    """The trust region's box (None: the whole space) of every maximization."""
+    recorded = []
+
+    def recording(*args, box=None, **kwargs):
+        recorded.append(box)
+        return maximize_acquisition(*args, box=box, **kwargs)
+
+    monkeypatch.setattr(_propose, "maximize_acquisition", recording)
+    return recorded
+
+
 def _half_sides(opt, length):
     """Half the sides of the trust region's box of side ``length``, stretched
     along the length scales of the model of the last ask."""
@@ -360,15 +373,8 @@ def test_the_trust_region_starts_again_when_it_is_tiny():
 
 
 def test_a_collapsed_trust_region_searches_the_whole_space_before_it_starts_again(
-    monkeypatch,
+    boxes,
 ):
-    boxes = []
-
-    def recording(*args, box=None, **kwargs):
-        boxes.append(box)
-        return maximize_acquisition(*args, box=box, **kwargs)
-
-    monkeypatch.setattr(_propose, "maximize_acquisition", recording)
     opt, points = _told_optimizer()
     opt.tell(opt.ask(), opt.best_score - 1.0)
     _tell_failures(opt, 7 * 4 - 1)  # halved seven times: below 0.5**7, collapsed
@@ -401,7 +407,10 @@ def test_trust_region_must_be_a_bool():
 @pytest.mark.slow
 def test_the_trust_region_leaves_discrete_columns_free():
     space = {"x": Real(0.0, 1.0), "k": Integer(0, 20)}
-    opt = BayesOptimizer(space, n_initial_points=8, random_state=0)
+    # the liar's batches alternate between the region and the whole space
+    opt = BayesOptimizer(
+        space, n_initial_points=8, batch_strategy="constant_liar", random_state=0
+    )
     for _ in range(20):
         p = opt.ask()
         opt.tell(p, -((p["x"] - 0.5) ** 2) - abs(p["k"] - 13) / 20)
@@ -419,8 +428,8 @@ def test_the_trust_region_leaves_discrete_columns_free():
     assert max(abs(p["k"] - best["k"]) for p in proposals) >= 3
 
 
-def test_a_batch_proposes_every_other_setting_outside_the_trust_region():
-    opt, points = _told_optimizer()
+def test_a_liars_batch_proposes_every_other_setting_outside_the_trust_region():
+    opt, points = _told_optimizer(batch_strategy="constant_liar")
     center = points[np.argmax(opt.observed_scores)]
     opt.tell(opt.ask(), opt.best_score - 1.0)
     _tell_failures(opt, 4 * 4 - 1)  # halved four times: a box of 0.05
@@ -443,7 +452,7 @@ def test_a_batch_proposes_every_other_setting_outside_the_trust_region():
 
 
 def test_settings_proposed_outside_the_trust_region_are_not_its_failures():
-    opt, _ = _told_optimizer()
+    opt, _ = _told_optimizer(batch_strategy="constant_liar")
     # The first model-based ask starts the region at 0.8; a batch of 8
     # misses follows.
     opt.tell(opt.ask(8), [opt.best_score - 1.0] * 8)
@@ -463,7 +472,7 @@ def test_settings_proposed_outside_the_trust_region_are_not_its_failures():
 
 
 def test_improvements_found_outside_the_trust_region_are_its_successes():
-    opt, _ = _told_optimizer()
+    opt, _ = _told_optimizer(batch_strategy="constant_liar")
     # Three batches of 2 in flight at once: each batch's second setting
     # searched the whole space.
     batches = [opt.ask(2) for _ in range(3)]
@@ -473,6 +482,42 @@ def test_improvements_found_outside_the_trust_region_are_its_successes():
     opt.ask()
     # Three improvements in a row double the region.
     assert opt.trust_region_length_ == pytest.approx(1.6)
+
+
+def test_a_monte_carlo_batch_searches_the_whole_space(boxes):
+    opt, points = _told_optimizer()
+    assert opt.batch_strategy == "monte_carlo"
+    opt.tell(opt.ask(), opt.best_score - 1.0)
+    _tell_failures(opt, 4 * 4 - 1)  # halved four times: a box of 0.05
+    boxes.clear()
+    batch = opt.ask(8)
+    # The draws spread a batch by themselves: no setting of it, not even the
+    # first, is held in the box, nor one asked while others are in flight.
+    assert boxes == [None] * 8
+    batch.append(opt.ask())
+    assert boxes[-1] is None
+    # Alone in flight, a setting comes from the region.
+    opt.tell(batch, [opt.best_score - 1.0] * 9)
+    params = opt.ask()
+    assert boxes[-1] is not None
+    center = points[np.argmax(opt.observed_scores[: len(points)])]
+    z = np.array([params[f"x{i}"] for i in range(3)])
+    assert np.all(np.abs(z - center) <= _half_sides(opt, opt.trust_region_length_) + 1e-9)
+
+
+@pytest.mark.parametrize(
+    "batch, n_params, expected", [(None, 1, 5), (1, 6, 7), (8, 3, 16), (3, 9, 10)]
+)
+def test_the_auto_design_holds_two_of_the_first_batches(batch, n_params, expected):
+    opt = BayesOptimizer({f"x{i}": Real(0, 1) for i in range(n_params)}, random_state=0)
+    first = opt.ask(batch)
+    assert opt.n_initial_points_ == expected
+    opt.tell(first, [0.0] * (batch or 1))
+    opt.ask(2 * expected)  # a later, larger batch leaves the design as it was
+    assert opt.n_initial_points_ == expected
+    fixed = BayesOptimizer({"x": Real(0, 1)}, n_initial_points=3, random_state=0)
+    fixed.ask(8)
+    assert fixed.n_initial_points_ == 3
 
 
 @pytest.mark.parametrize("seed", range(5))
