@@ -502,7 +502,8 @@ def test_a_monte_carlo_batch_searches_the_whole_space(boxes):
     assert boxes[-1] is not None
     center = points[np.argmax(opt.observed_scores[: len(points)])]
     z = np.array([params[f"x{i}"] for i in range(3)])
-    assert np.all(np.abs(z - center) <= _half_sides(opt, opt.trust_region_length_) + 1e-9)
+    half = _half_sides(opt, opt.trust_region_length_)
+    assert np.all(np.abs(z - center) <= half + 1e-9)
 
 
 @pytest.mark.parametrize(

@@ -217,7 +217,7 @@ def test_monte_carlo_fantasies_are_joint_draws_of_the_scores():
     model.add_fantasy(z1)
     # one column of scores per draw: the observed scores, then the draw's
     assert model.gp.y_train_.shape == (len(observed) + 1, N_DRAWS)
-    np.testing.assert_array_equal(model.y[:-1], np.repeat(observed[:, None], N_DRAWS, 1))
+    np.testing.assert_array_equal(model.y[:-1], np.tile(observed[:, None], N_DRAWS))
     draws = model.y[-1]
     spread = np.sqrt(sigma1[0] ** 2 + model.gp.noise)
     assert abs(draws.mean() - mu1[0]) < 4 * spread / np.sqrt(N_DRAWS)
@@ -237,7 +237,8 @@ def test_monte_carlo_acquisition_is_the_mean_over_each_draws_model(acq_func):
     from skhyper.surrogate._acquisition import evaluate_acquisition
 
     model = _drawn_model(acq_func)
-    Zc = np.column_stack([model.space.sample_unit(6, np.random.RandomState(5)), np.full(6, 0.5)])
+    Z = model.space.sample_unit(6, np.random.RandomState(5))
+    Zc = np.column_stack([Z, np.full(6, 0.5)])
     per_draw = []
     for j in range(model.y.shape[1]):
         # the draw's own model: one column of scores, its own best
@@ -251,7 +252,7 @@ def test_monte_carlo_acquisition_is_the_mean_over_each_draws_model(acq_func):
         np.log(np.mean(np.exp(per_draw), axis=0)) if acq_func in ("log_ei", "pi")
         else per_draw.mean(axis=0)
     )
-    np.testing.assert_allclose(model.acquisition(Zc[:, :-1]), expected, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(model.acquisition(Z), expected, rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.parametrize("acq_func", ["log_ei", "ei", "pi", "ucb"])

@@ -214,7 +214,7 @@ class BatchModel:
         """The acquisition at rows ``Z`` of the space (and its gradient in them)."""
         Zc = self._with_context(np.atleast_2d(Z))
         if self.y.ndim == 2:
-            return self._mean_over_draws(Zc, return_grad, Z.shape[1] if return_grad else 0)
+            return self._mean_over_draws(Zc, return_grad, np.shape(Z)[-1])
         if not return_grad:
             mu, sigma = self.gp.predict(Zc)
             return evaluate_acquisition(
