@@ -384,38 +384,22 @@ class SurrogateGP:
         sigma = np.sqrt(var)
         if not return_grad:
             return mu, sigma
-        if self.y_train_.ndim == 2:
-            return (mu, sigma, *self._columns_grad(Zs, factor, v, sigma))
         # dk(z, x)/dz = -(5/3) a (1 + sqrt5 r) e^{-sqrt5 r} (z - x) / l^2 =
         # -a factor(z, x) (z - x) / l^2, so a sum over the training rows x
         # weighted by c(z, x) is (z sum_x c - sum_x c x) / l^2 in scaled
         # coordinates, without the (m, n, d) array of differences. The
-        # weights of the mean and of the variance are stacked: one product.
+        # weights of the k means and of the variance are stacked: one product.
         w = v @ self._inverse_factor()  # rows of K^-1 k^T
-        # The mean's weights are -a factor alpha, the variance's -2 times
+        # A mean's weights are -a factor alpha_j, the variance's -2 times
         # -a factor w; the signs and a are applied to the (m, d) results.
-        c = np.empty((2, m, n))
-        np.multiply(factor, project[:, 0], out=c[0])  # a alpha factor
-        np.multiply(factor, w, out=c[1])
-        sums = (c.reshape(2 * m, n) @ Xs1).reshape(2, m, -1)
-        grads = (Zs * sums[:, :, -1:] - sums[:, :, :-1]) / self.length_scale
-        # d_sigma = d_var / (2 sigma) = 2 a (...) / (2 sigma)
-        d_mu = -grads[0]
-        d_sigma = self.amplitude * grads[1] / sigma[:, None]
-        return mu, sigma, d_mu, d_sigma
-
-    def _columns_grad(self, Zs, factor, v, sigma):
-        # predict's gradients with k columns of scores: the mean's per column
-        # (weights a alpha_j factor), the standard deviation's once, by the
-        # same sums over the training rows as the one-column gradient.
-        m, n, k = len(Zs), len(self._Xs), self._n_columns
-        project, Xs1 = self._projections()
-        w = v @ self._inverse_factor()  # rows of K^-1 k^T
         c = np.empty((k + 1, m, n))
-        np.multiply(factor[None, :, :], project[:, :k].T[:, None, :], out=c[:k])
+        np.multiply(factor, project[:, :k].T[:, None, :], out=c[:k])  # a alpha_j factor
         np.multiply(factor, w, out=c[k])
         sums = (c.reshape((k + 1) * m, n) @ Xs1).reshape(k + 1, m, -1)
         grads = (Zs * sums[:, :, -1:] - sums[:, :, :-1]) / self.length_scale
         d_mu = -np.moveaxis(grads[:k], 0, 1)  # (m, k, d)
+        if self.y_train_.ndim == 1:
+            d_mu = d_mu[:, 0]
+        # d_sigma = d_var / (2 sigma) = 2 a (...) / (2 sigma)
         d_sigma = self.amplitude * grads[k] / sigma[:, None]
-        return d_mu, d_sigma
+        return mu, sigma, d_mu, d_sigma
