@@ -8,6 +8,11 @@ This module does the rest, the same way for every benchmark:
 
       python benchmarks/bench_x.py --seeds 10 --tasks a,b --tools c,d --out runs.jsonl
       python benchmarks/bench_x.py --table runs.jsonl [more.jsonl ...]
+      python benchmarks/bench_x.py --table new.jsonl old.jsonl --label old.jsonl=old
+
+  (with ``--table``, ``--tasks`` and ``--seeds`` / ``--first-seed`` choose
+  which of the saved runs are reported, and ``--label`` reports one file's
+  runs of ``skhyper`` under another name, to set two versions side by side)
       python benchmarks/bench_x.py --smoke
 
 - runs of task x tool x seed written to a JSON-lines file, one line a run
@@ -361,10 +366,12 @@ def run_key(run):
     return run["task"], run["tool"], run["seed"], settings
 
 
-def load(paths, same_settings=True):
+def load(paths, same_settings=True, labels=None):
     """The runs in JSON-lines files; a later line wins for the same run (the
-    same task, tool, seed and, if ``same_settings``, settings)."""
+    same task, tool, seed and, if ``same_settings``, settings). ``labels``
+    maps a path to the name its runs of the tool ``skhyper`` are given."""
     runs = {}
+    labels = labels or {}
     for path in paths:
         if not os.path.exists(path):
             continue
@@ -377,6 +384,8 @@ def load(paths, same_settings=True):
                 except json.JSONDecodeError:  # a line cut off by a kill
                     log(f"{path}:{number}: not a whole line, ignored")
                     continue
+                if run.get("tool") == "skhyper" and path in labels:
+                    run["tool"] = labels[path]
                 key = run_key(run)
                 runs[key if same_settings else key[:3]] = run
     return list(runs.values())
@@ -505,6 +514,12 @@ def _parser(bench):
         "instead of running",
     )
     parser.add_argument(
+        "--label", metavar="PATH=NAME", action="append", default=[],
+        help="with --table: report the runs in PATH of the tool 'skhyper' as tool "
+        "NAME (two versions of skhyper side by side; the unlabelled one stays "
+        "'skhyper', the one the others are compared with)",
+    )
+    parser.add_argument(
         "--shard", metavar="I/N",
         help="run only the I-th of N disjoint parts of the runs (I from 0)",
     )
@@ -538,6 +553,21 @@ def _saved_settings(runs, defaults, given):
     return out
 
 
+def _labels(specs, paths):
+    """``--label PATH=NAME`` options as a dict, each PATH one of ``paths``."""
+    labels = {}
+    for spec in specs:
+        path, sep, name = spec.rpartition("=")
+        if not sep or not path or not name:
+            raise SystemExit(f"--label {spec}: give PATH=NAME")
+        if path not in paths:
+            raise SystemExit(f"--label {spec}: {path} is not one of --table's files")
+        if name == "skhyper":
+            raise SystemExit(f"--label {spec}: NAME must differ from skhyper")
+        labels[path] = name
+    return labels
+
+
 def main(bench, argv=None):
     """The command line every benchmark shares."""
     args = _parser(bench).parse_args(argv)
@@ -555,10 +585,20 @@ def main(bench, argv=None):
     print(f"# {bench.title}\n")
     print(f"- versions: {versions(bench.versions)}")
 
+    if args.label and not args.table:
+        raise SystemExit("--label names the runs of --table's files: give --table")
     if args.table:
+        labels = _labels(args.label, args.table)
         # a later line wins for a task, tool and seed, whatever its settings
-        runs = ordered(load(args.table, same_settings=False), bench)
+        runs = ordered(load(args.table, same_settings=False, labels=labels), bench)
+        if args.tasks:
+            runs = [r for r in runs if r["task"] in args.tasks]
+        if args.seeds is not None:
+            first = args.first_seed
+            runs = [r for r in runs if first <= r["seed"] < first + args.seeds]
         print(f"- runs from {', '.join(args.table)}: {len(runs)}")
+        for path, name in labels.items():
+            print(f"- skhyper's runs in {path} are reported as {name}")
         settings = _saved_settings(runs, settings, given)
         if settings:
             print("- settings: " + ", ".join(f"{k}={v}" for k, v in settings.items()))

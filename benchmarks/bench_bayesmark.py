@@ -615,13 +615,48 @@ def score(losses, best, clip):
     return 100.0 * (1.0 - float(np.clip(normed, -1.0, 1.0)))
 
 
+def lead(scores, ours, theirs, tasks, seeds, resamples=5000):
+    """How far ``ours`` leads ``theirs`` on the runs both made.
+
+    The tasks are those both ran on every seed where both ran anything; per
+    seed, the lead is the mean over those tasks of the difference of scores.
+    Returns ``(tasks, seeds, leads)`` and the 95 % bootstrap interval of the
+    leads' mean over the seeds (resampled with a fixed seed), or ``None`` when
+    the two share no complete task.
+    """
+    def ran(tool, task, seed):
+        return (task, tool, seed) in scores
+
+    common = [s for s in seeds if any(ran(ours, t, s) and ran(theirs, t, s) for t in tasks)]
+    full = [t for t in tasks if common and all(ran(ours, t, s) and ran(theirs, t, s)
+                                               for s in common)]
+    if not full:
+        return None
+    leads = np.array([np.mean([scores[t, ours, s] - scores[t, theirs, s] for t in full])
+                      for s in common])
+    draws = np.random.RandomState(0).randint(0, len(leads), (resamples, len(leads)))
+    low, high = np.percentile(leads[draws].mean(axis=1), [2.5, 97.5])
+    return full, common, leads, (float(low), float(high))
+
+
+def best_per_seed(scores):
+    """Per (task, seed), the best score of any tool's run: the most a run of
+    that task and seed reached."""
+    best = {}
+    for (task, _, seed), value in scores.items():
+        best[task, seed] = max(best.get((task, seed), -math.inf), value)
+    return best
+
+
 def report(runs, settings):
     runs = [r for r in runs if "losses" in r]  # a failed run records its error only
     base = baselines(runs)
     missing = sorted({r["task"] for r in runs} - set(base))
     if missing:
         print(f"No random runs (the score's 0) for {', '.join(missing)}: left out.\n")
-    tools = [t for t in TOOLS if any(r["tool"] == t for r in runs)]
+    # the tools in the benchmark's order, then any --label's names
+    named = list(dict.fromkeys(r["tool"] for r in runs))
+    tools = [t for t in TOOLS if t in named] + [t for t in named if t not in TOOLS]
     tasks = [t for t in TASKS if t in base]
     scores = {(r["task"], r["tool"], r["seed"]): score(r["losses"], *base[r["task"]])
               for r in runs if r["task"] in base}
@@ -629,18 +664,24 @@ def report(runs, settings):
     print(f"Protocol: {settings['rounds']} rounds of {settings['batch']} suggestions; "
           f"{len(tasks)} tasks; seeds {seeds[0]}..{seeds[-1]}.\n")
     rows = []
+    seed_best = best_per_seed(scores)
     for tool in tools:
         per_seed = [
             np.mean([scores[t, tool, s] for t in tasks]) for s in seeds
             if all((t, tool, s) in scores for t in tasks)
         ]
-        mean_all = np.mean([v for (t, tl, s), v in scores.items() if tl == tool])
+        mine = [k for k in scores if k[1] == tool]
+        mean_all = np.mean([scores[k] for k in mine])
+        gap = np.mean([seed_best[k[0], k[2]] - scores[k] for k in mine])
         seconds = [r["suggest_seconds"] for r in runs if r["tool"] == tool]
         rows.append([tool, f"{mean_all:.1f}", fmt_iqr(per_seed), len(per_seed),
-                     fmt(median(seconds), 3)])
+                     f"{gap:.2f}", fmt(median(seconds), 3)])
     print(table(["tool", "mean score", "per seed: median [q1, q3]", "complete seeds",
-                 "suggest s per run (median)"], rows))
+                 "gap to the seed's best", "suggest s per run (median)"], rows))
     print()
+    print("(The gap: the mean over a tool's runs of the best score any tool reached on "
+          "the same task and seed, less its own. On the same runs no tool leads another "
+          "by more than the other's gap.)\n")
     task_rows = []
     for task in tasks:
         cells = []
@@ -655,10 +696,18 @@ def report(runs, settings):
         return
     # The target's second half: no task where another tool is significantly
     # better, paired over the seeds both ran.
-    pair_rows = []
+    pair_rows, lead_rows = [], []
     for tool in tools:
         if tool == "skhyper":
             continue
+        both = lead(scores, "skhyper", tool, tasks, seeds)
+        if both is not None:
+            full, common, leads, (low, high) = both
+            ours = np.mean([scores[t, "skhyper", s] for t in full for s in common])
+            lead_rows.append([tool, len(full), len(common), f"{ours:.2f}",
+                              f"{ours - leads.mean():.2f}", f"{leads.mean():.2f}",
+                              f"[{low:.2f}, {high:.2f}]",
+                              f"{int((leads > 0).sum())}/{len(leads)}"])
         better, worse, unpaired_worse = [], [], []
         for task in tasks:
             seeds_both = [s for s in seeds if (task, "skhyper", s) in scores
@@ -677,6 +726,13 @@ def report(runs, settings):
           "column unpaired (Mann-Whitney U, p < 0.05, skhyper's median lower):\n")
     print(table(["tool", "tasks skhyper is better on", "tasks skhyper is worse on",
                  "which (worse)", "worse, unpaired"], pair_rows))
+    print()
+    # The target's first half: skhyper's lead in mean score, on the tasks and
+    # seeds both tools ran (the tools' means above cover different runs).
+    print("skhyper's lead over each tool: the mean over the tasks both ran on every seed "
+          "both ran, per seed; its mean over the seeds and 95 % bootstrap interval:\n")
+    print(table(["tool", "tasks", "seeds", "skhyper's mean", "tool's mean", "lead",
+                 "95 % interval", "seeds skhyper leads"], lead_rows))
     print()
 
 

@@ -178,6 +178,34 @@ def test_saved_runs_report_with_their_own_settings(tmp_path):
     ]
 
 
+def test_a_label_sets_two_versions_of_skhyper_side_by_side(tmp_path):
+    calls, printed = [], []
+    bench = _toy(calls, printed)
+    new, old = str(tmp_path / "new.jsonl"), str(tmp_path / "old.jsonl")
+    for path, value in ((new, 1), (old, 2)):
+        for tool in ("skhyper", "x"):
+            _harness.append(path, {"task": "a", "tool": tool, "seed": 0,
+                                   "settings": {"scale": 10}, "value": value})
+    main(bench, ["--table", new, old, "--label", f"{old}=old"])
+    got = {(r["tool"], r["value"]) for r in printed[-1]}
+    # skhyper's runs of old.jsonl are renamed; other tools merge as before
+    assert got == {("skhyper", 1), ("old", 2), ("x", 2)}
+    for bad in (f"{old}", f"{old}=", f"{tmp_path / 'other'}=old", f"{old}=skhyper"):
+        with pytest.raises(SystemExit, match="--label"):
+            main(bench, ["--table", new, old, "--label", bad])
+    with pytest.raises(SystemExit, match="give --table"):
+        main(bench, ["--label", f"{old}=old"])
+
+
+def test_tasks_and_seeds_choose_the_saved_runs_a_table_reports(tmp_path):
+    calls, printed = [], []
+    bench = _toy(calls, printed)
+    out = str(tmp_path / "runs.jsonl")
+    main(bench, ["--tools", "x", "--seeds", "4", "--out", out])
+    main(bench, ["--table", out, "--tasks", "b", "--first-seed", "1", "--seeds", "2"])
+    assert [(r["task"], r["seed"]) for r in printed[-1]] == [("b", 1), ("b", 2)]
+
+
 def test_a_line_cut_off_by_a_kill_is_ignored(tmp_path):
     out = tmp_path / "runs.jsonl"
     _harness.append(out, {"task": "a", "tool": "x", "seed": 0, "settings": {}})
@@ -224,6 +252,39 @@ def test_bayesmark_score_is_100_at_the_best_loss_and_0_at_the_median_random_sett
     assert bm.score([math.nan], 1.0, 3.0) == 0.0
     # a task without random runs has no 0: no baseline
     assert bm.baselines(runs[2:]) == {}
+
+
+def test_bayesmark_lead_is_measured_on_the_runs_both_tools_made():
+    import bench_bayesmark as bm
+
+    rng = np.random.RandomState(0)
+    scores = {}
+    for seed in range(6):
+        for task in ("a", "b", "c"):
+            theirs = rng.uniform(50, 90)
+            scores[task, "them", seed] = theirs
+            scores[task, "us", seed] = theirs + (2.0 if task == "a" else 4.0)
+    del scores["c", "them", 5]  # c is not complete: it is left out
+    scores["a", "us", 6] = 99.0  # a seed the other did not run: left out
+    full, common, leads, (low, high) = bm.lead(scores, "us", "them", ["a", "b", "c"],
+                                               range(7))
+    assert full == ["a", "b"] and common == [0, 1, 2, 3, 4, 5]
+    np.testing.assert_allclose(leads, 3.0)
+    assert low == pytest.approx(3.0) and high == pytest.approx(3.0)
+    # a spread over the seeds gives an interval around the mean lead
+    scores["a", "us", 0] += 12.0
+    _, _, leads, (low, high) = bm.lead(scores, "us", "them", ["a", "b"], range(6))
+    assert leads.mean() == pytest.approx(4.0)
+    assert 3.0 <= low < 4.0 < high <= 9.0
+    assert bm.lead(scores, "us", "nobody", ["a"], range(6)) is None
+
+
+def test_bayesmark_best_per_seed_is_the_best_of_any_tool_on_that_task_and_seed():
+    import bench_bayesmark as bm
+
+    scores = {("a", "us", 0): 70.0, ("a", "them", 0): 80.0, ("a", "us", 1): 60.0,
+              ("b", "them", 0): 10.0}
+    assert bm.best_per_seed(scores) == {("a", 0): 80.0, ("a", 1): 60.0, ("b", 0): 10.0}
 
 
 def test_bayesmark_spaces_are_valid_settings_of_their_models():
