@@ -271,24 +271,26 @@ class BayesOptimizer:
             warn_two_tuple_ranges(self.search_space)
         return self._space
 
+    def _design_size(self):
+        """``n_initial_points`` resolved: "auto" holds two of the first ask's
+        batches (one setting before the first ask)."""
+        if isinstance(self.n_initial_points, str):
+            return auto_n_initial_points(self.space, self.__dict__.get("_first_batch", 1))
+        return self.n_initial_points
+
     def _check_params(self):
         """Validate every parameter; at the first call, create the state.
 
         Called by every :meth:`ask` and :meth:`tell`, where the parameters are
         read, so that one changed in between is checked again.
         """
-        space = self.space
+        self.space  # parsed first: a malformed space is the first error
         _compat.validate_constraints(
             self._parameter_constraints,
             {name: getattr(self, name) for name in self._parameter_constraints},
             type(self).__name__,
         )
-        n_initial_points = self.n_initial_points
-        if isinstance(n_initial_points, str):
-            n_initial_points = auto_n_initial_points(
-                space, self.__dict__.get("_first_batch", 1)
-            )
-        self.n_initial_points_ = n_initial_points
+        self.n_initial_points_ = self._design_size()
         if "_rng" in self.__dict__:
             return
         self._rng = check_random_state(self.random_state)
@@ -482,9 +484,8 @@ class BayesOptimizer:
             "BayesOptimizer.ask",
         )
         if "_first_batch" not in self.__dict__:
-            # the "auto" design holds two of the first ask's batches
             self._first_batch = n
-            self._check_params()
+            self.n_initial_points_ = self._design_size()
         with single_threaded_blas():
             params, acq = self._propose(n)
         self.last_acquisition_ = np.asarray(acq, dtype=float)
