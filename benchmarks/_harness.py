@@ -9,11 +9,12 @@ This module does the rest, the same way for every benchmark:
       python benchmarks/bench_x.py --seeds 10 --tasks a,b --tools c,d --out runs.jsonl
       python benchmarks/bench_x.py --table runs.jsonl [more.jsonl ...]
       python benchmarks/bench_x.py --table new.jsonl old.jsonl --label old.jsonl=old
-
-  (with ``--table``, ``--tasks`` and ``--seeds`` / ``--first-seed`` choose
-  which of the saved runs are reported, and ``--label`` reports one file's
-  runs of ``skhyper`` under another name, to set two versions side by side)
       python benchmarks/bench_x.py --smoke
+
+  (with ``--table``, ``--tasks`` and ``--seeds`` (from ``--first-seed``)
+  choose which of the saved runs are reported, and ``--label`` reports one
+  file's runs of ``skhyper`` under another name, to set two versions side by
+  side)
 
 - runs of task x tool x seed written to a JSON-lines file, one line a run
   (``task``, ``tool``, ``seed``, the benchmark's ``settings`` and the measured
