@@ -620,9 +620,9 @@ def lead(scores, ours, theirs, tasks, seeds, resamples=5000):
 
     The tasks are those both ran on every seed where both ran anything; per
     seed, the lead is the mean over those tasks of the difference of scores.
-    Returns ``(tasks, seeds, leads)`` and the 95 % bootstrap interval of the
-    leads' mean over the seeds (resampled with a fixed seed), or ``None`` when
-    the two share no complete task.
+    Returns ``(tasks, seeds, leads, (low, high))``, the last the 95 %
+    bootstrap interval of the leads' mean over the seeds (resampled with a
+    fixed seed), or ``None`` when the two share no complete task.
     """
     def ran(tool, task, seed):
         return (task, tool, seed) in scores
