@@ -300,6 +300,14 @@ def by(runs, *keys):
     return groups
 
 
+def tools_in(names, known):
+    """The tools among ``names`` in the order of ``known``, then any other
+    (a ``--label``'s name for a version of skhyper) in the order given: a
+    report that lists only its own tools would drop a labelled version."""
+    names = list(dict.fromkeys(names))
+    return [t for t in known if t in names] + [t for t in names if t not in known]
+
+
 def values(runs, name):
     """The measured value ``name`` of each run (None where a run lacks it)."""
     return [run.get(name) for run in runs]

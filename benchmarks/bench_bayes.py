@@ -110,6 +110,7 @@ from _harness import (  # noqa: E402
     int_list,
     main,
     table,
+    tools_in,
 )
 from _tasks import (  # noqa: E402
     TASKS,
@@ -502,7 +503,7 @@ def _regret_at(regrets, task, tool, budget, q=50):
 def _print_regret(runs, budgets):
     regrets, references = normalized_regrets(runs, max(budgets))
     tasks = [t for t in TASKS if t in references]
-    tools = [t for t in ALL_TOOLS if any(key[1] == t for key in regrets)]
+    tools = tools_in((key[1] for key in regrets), ALL_TOOLS)
     n_seeds = max(len(v) for v in regrets.values())
     print("## Metric 1: search quality\n")
     for budget in budgets:
@@ -578,7 +579,7 @@ def _time(task_name, tool, seed, settings):
 
 def _print_timing(runs, settings):
     groups = by(runs, "task", "tool")
-    tools = [t for t in TIMED_TOOLS if any(key[1] == t for key in groups)]
+    tools = tools_in((key[1] for key in groups), TIMED_TOOLS)
     print(f"## Metric 2: time per suggestion ({settings['timing_mode']})\n")
     for dims, function in TIMING_FUNCTIONS.items():
         tasks = [t for t, (d, _) in TIMING_TASKS.items()

@@ -52,6 +52,7 @@ from _harness import (
     one_thread,
     paired_p,
     table,
+    tools_in,
     unpaired_p,
 )
 from _hooks import MAX_EXACT, surrogate_settings
@@ -114,7 +115,7 @@ def _regret_at(run, budget):
 def report(runs, settings):
     budget = settings["budget"]
     checkpoints = [b for b in CHECKPOINTS if b < budget] + [budget]
-    tools = [t for t in TOOLS if any(r["tool"] == t for r in runs)]
+    tools = tools_in((r["tool"] for r in runs), TOOLS)
     tasks = [t for t in TASKS if any(r["task"] == t for r in runs)]
     runs = {(r["task"], r["tool"], r["seed"]): r for r in runs}
     print(f"## Simple regret after b evaluations: median [q1, q3] over seeds "

@@ -72,6 +72,7 @@ from _harness import (
     paired_p,
     quartiles,
     table,
+    tools_in,
     unpaired_p,
 )
 from scipy.special import expit, logit
@@ -655,8 +656,7 @@ def report(runs, settings):
     if missing:
         print(f"No random runs (the score's 0) for {', '.join(missing)}: left out.\n")
     # the tools in the benchmark's order, then any --label's names
-    named = list(dict.fromkeys(r["tool"] for r in runs))
-    tools = [t for t in TOOLS if t in named] + [t for t in named if t not in TOOLS]
+    tools = tools_in((r["tool"] for r in runs), TOOLS)
     tasks = [t for t in TASKS if t in base]
     scores = {(r["task"], r["tool"], r["seed"]): score(r["losses"], *base[r["task"]])
               for r in runs if r["task"] in base}

@@ -115,6 +115,7 @@ from _harness import (
     one_thread,
     print_notes,
     table,
+    tools_in,
 )
 from _hooks import FeedbackPolicy, PolicyStepper, SchedulePolicy, Stepper
 from bench_pbt import (
@@ -643,7 +644,7 @@ def report(records, settings):
     if over:
         _print_overhead(over)
     notes = {}
-    tools = [t for t in ALL_TOOLS if any(r["tool"] == t for r in records)]
+    tools = tools_in((r["tool"] for r in records), ALL_TOOLS)
     for name, task_records in by(records, "task").items():
         if name in OVERHEAD_TASKS:
             continue

@@ -246,6 +246,7 @@ from _harness import (  # noqa: E402
     main,
     print_notes,
     quartiles,
+    tools_in,
 )
 from _harness import fmt as _fmt  # noqa: E402
 from _harness import table as _table  # noqa: E402
@@ -1599,7 +1600,7 @@ def report(records, settings):
         + ("; four brackets (--brackets fewer)" if quick else "")
         + "\n"
     )
-    tools = [t for t in ALL_TOOLS if any(r["tool"] == t for r in records)]
+    tools = tools_in((r["tool"] for r in records), ALL_TOOLS)
     summary, notes = {}, {}
     for name, scenario_records in by(records, "task").items():
         scenario = SCENARIOS[name]

@@ -159,6 +159,7 @@ from _harness import (
     one_thread,
     print_notes,
     table,
+    tools_in,
 )
 from bench_pbt import _stats
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
@@ -849,7 +850,7 @@ def report(records, settings):
         + "\n"
     )
     records = [r for r in records if "error" not in r]
-    tools = [t for t in ALL_TOOLS if any(r["tool"] == t for r in records)]
+    tools = tools_in((r["tool"] for r in records), ALL_TOOLS)
     notes = {}
     for name, task_records in by(records, "task").items():
         task = TASKS[name]

@@ -197,6 +197,31 @@ def test_a_label_sets_two_versions_of_skhyper_side_by_side(tmp_path):
         main(bench, ["--label", f"{old}=old"])
 
 
+def test_tools_in_keeps_the_benchmarks_order_then_any_other_name():
+    names = ["old", "skhyper", "random", "old", "mine"]
+    assert _harness.tools_in(names, ("random", "skopt", "skhyper")) == [
+        "random", "skhyper", "old", "mine"
+    ]
+
+
+def test_a_labelled_version_gets_its_own_column_in_bench_bayes(tmp_path, capsys):
+    # bench_bayes' report listed only its own tools: a --label's runs vanished
+    import bench_bayes
+
+    settings = {"budgets": [10, 20], "n_grid": 121, "timing_mode": "warm"}
+    new, old = str(tmp_path / "new.jsonl"), str(tmp_path / "old.jsonl")
+    for path, shift in ((new, 0.0), (old, 1.0)):
+        for seed in range(2):
+            scores = [-(20.0 - i) - shift for i in range(20)]
+            _harness.append(path, {"task": "branin", "tool": "skhyper", "seed": seed,
+                                   "settings": settings, "scores": scores,
+                                   "s_ref": -30.0, "s_best": 0.0})
+    main(bench_bayes.BENCHMARK, ["--table", new, old, "--label", f"{old}=old"])
+    header = next(line for line in capsys.readouterr().out.splitlines()
+                  if line.startswith("| task"))
+    assert [c.strip() for c in header.strip("|").split("|")] == ["task", "skhyper", "old"]
+
+
 def test_tasks_and_seeds_choose_the_saved_runs_a_table_reports(tmp_path):
     calls, printed = [], []
     bench = _toy(calls, printed)
