@@ -384,6 +384,7 @@ def load(paths, same_settings=True, labels=None):
     for path in paths:
         if not os.path.exists(path):
             continue
+        renamed = 0
         with open(path) as f:
             for number, line in enumerate(f, 1):
                 if not line.strip():
@@ -395,8 +396,12 @@ def load(paths, same_settings=True, labels=None):
                     continue
                 if run.get("tool") == "skhyper" and path in labels:
                     run["tool"] = labels[path]
+                    renamed += 1
                 key = run_key(run)
                 runs[key if same_settings else key[:3]] = run
+        if path in labels and not renamed:
+            log(f"--label {path}={labels[path]}: the file has no runs of skhyper, "
+                "so nothing is reported under that name")
     return list(runs.values())
 
 

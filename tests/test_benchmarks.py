@@ -197,6 +197,20 @@ def test_a_label_sets_two_versions_of_skhyper_side_by_side(tmp_path):
         main(bench, ["--label", f"{old}=old"])
 
 
+def test_a_label_on_a_file_without_skhyper_says_so(tmp_path, capsys):
+    calls, printed = [], []
+    bench = _toy(calls, printed)
+    new, other = str(tmp_path / "new.jsonl"), str(tmp_path / "other.jsonl")
+    _harness.append(new, {"task": "a", "tool": "skhyper", "seed": 0,
+                          "settings": {"scale": 10}, "value": 1})
+    _harness.append(other, {"task": "a", "tool": "x", "seed": 0,
+                            "settings": {"scale": 10}, "value": 2})
+    main(bench, ["--table", new, other, "--label", f"{other}=old"])
+    assert "has no runs of skhyper" in capsys.readouterr().err
+    main(bench, ["--table", new, other, "--label", f"{new}=old"])
+    assert "has no runs of skhyper" not in capsys.readouterr().err
+
+
 def test_tools_in_keeps_the_benchmarks_order_then_any_other_name():
     names = ["old", "skhyper", "random", "old", "mine"]
     assert _harness.tools_in(names, ("random", "skopt", "skhyper")) == [
