@@ -19,7 +19,7 @@ import time
 import warnings
 
 import numpy as np
-from _harness import Benchmark, by, main, median, table, values
+from _harness import Benchmark, by, main, median, table, tools_in, values
 from _hooks import _FTOL, _GTOL, _MAXITER, HyperparameterPrior, _squared_differences
 from scipy.optimize import minimize
 from sklearn.gaussian_process import GaussianProcessRegressor
@@ -87,22 +87,33 @@ def run(task, tool, seed, settings):
 
 def report(runs, settings):
     groups = by(runs, "task", "tool")
+    # skhyper, then any --label's version of it, each against sklearn
+    ours = [t for t in tools_in((r["tool"] for r in runs), TOOLS) if t != "sklearn"]
     rows = []
     for task in TASKS:
-        sk, own = groups.get((task, "sklearn"), []), groups.get((task, "skhyper"), [])
-        if not sk and not own:
+        sk = groups.get((task, "sklearn"), [])
+        own = [groups.get((task, tool), []) for tool in ours]
+        if not sk and not any(own):
             continue
         t_sk = median(values(sk, "fit_seconds"))
-        t_own = median(values(own, "fit_seconds"))
+        t_own = [median(values(r, "fit_seconds")) for r in own]
         d, n = TASKS[task]
         rows.append([
-            d, n, f"{1000 * t_sk:.1f}", f"{1000 * t_own:.1f}", f"{t_sk / t_own:.1f}x",
+            d, n, f"{1000 * t_sk:.1f}", *(f"{1000 * t:.1f}" for t in t_own),
+            *(f"{t_sk / t:.1f}x" for t in t_own),
             f"{median(values(sk, 'log_posterior')):.2f}",
-            f"{median(values(own, 'log_posterior')):.2f}",
+            *(f"{median(values(r, 'log_posterior')):.2f}" for r in own),
         ])
+
+    def named(what, tool):
+        return what if tool == "skhyper" else f"{what} ({tool})"
+
     print(table(
-        ["d", "n", "sklearn GPR fit (ms)", "skhyper fit (ms)", "speed-up",
-         "log-posterior sklearn", "log-posterior skhyper"],
+        ["d", "n", "sklearn GPR fit (ms)",
+         *(f"{tool} fit (ms)" for tool in ours),
+         *(named("speed-up", tool) for tool in ours),
+         "log-posterior sklearn",
+         *(f"log-posterior {tool}" for tool in ours)],
         rows,
     ))
     print()

@@ -236,6 +236,25 @@ def test_a_labelled_version_gets_its_own_column_in_bench_bayes(tmp_path, capsys)
     assert [c.strip() for c in header.strip("|").split("|")] == ["task", "skhyper", "old"]
 
 
+def test_a_labelled_version_gets_its_own_columns_in_bench_surrogate(tmp_path, capsys):
+    # its report compared the two tools by name: a --label's runs vanished
+    import bench_surrogate
+
+    new, old = str(tmp_path / "new.jsonl"), str(tmp_path / "old.jsonl")
+    for path, tools in ((new, ("sklearn", "skhyper")), (old, ("skhyper",))):
+        for tool in tools:
+            _harness.append(path, {"task": "d2-n25", "tool": tool, "seed": 0, "settings": {},
+                                   "fit_seconds": 0.01, "log_posterior": -1.0})
+    main(bench_surrogate.BENCHMARK, ["--table", new, old, "--label", f"{old}=old"])
+    header = next(line for line in capsys.readouterr().out.splitlines()
+                  if line.startswith("| d "))
+    assert [c.strip() for c in header.strip("|").split("|")] == [
+        "d", "n", "sklearn GPR fit (ms)", "skhyper fit (ms)", "old fit (ms)",
+        "speed-up", "speed-up (old)", "log-posterior sklearn", "log-posterior skhyper",
+        "log-posterior old",
+    ]
+
+
 def test_tasks_and_seeds_choose_the_saved_runs_a_table_reports(tmp_path):
     calls, printed = [], []
     bench = _toy(calls, printed)
