@@ -84,8 +84,10 @@ class BayesOptimizer:
     length scale per input column, white noise, MAP hyperparameters) to the
     standardized, power-transformed scores (Yeo-Johnson, which pulls in a
     long tail of poor scores) on the unit-cube encoding of the space, and
-    proposes
-    the maximizer of an acquisition function. A batch of several points is
+    proposes the maximizer of an acquisition function of the score an
+    evaluation will return, the model's noise included: on a noisy objective
+    the best score told is a lucky draw, which the next evaluation can beat
+    near the best settings too. A batch of several points is
     built by conditioning the model on fantasy scores for each point already
     chosen (by default 32 joint draws of them, the acquisition averaged over
     the draws). A suggestion stays cheap however many scores were told: from 64
@@ -572,6 +574,7 @@ class BayesOptimizer:
             n_candidates=self.n_candidates,
             n_restarts=self.n_restarts,
             sobol=self._sobol,
+            observed=True,
         )
         # Points asked earlier and still pending count as fantasies too.
         for z in self._pending.values():

@@ -65,8 +65,12 @@ def test_the_acquisition_is_the_optimizers_at_the_models_prediction(acq_func):
     assert posterior.acq_func == acq_func
     settings = [{"x": x, "kind": "b"} for x in np.linspace(-2, 2, 7)]
     mean, std = posterior.predict(settings)
+    # of the score an evaluation returns: the model's noise added
+    noise = posterior.noise_variance
+    assert noise == pytest.approx(opt.gp_.kernel_.k2.noise_level, rel=1e-9)
     expected = evaluate_acquisition(
-        acq_func, mean, std, posterior.model_scores.max(), opt.xi, opt.kappa
+        acq_func, mean, np.sqrt(std**2 + noise), posterior.model_scores.max(),
+        opt.xi, opt.kappa,
     )[0]
     np.testing.assert_allclose(posterior.acquisition(settings), expected)
 

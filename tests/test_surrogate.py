@@ -269,6 +269,55 @@ def test_monte_carlo_acquisition_before_any_fantasy_is_the_models(acq_func):
     np.testing.assert_array_equal(drawn.acquisition(Z), believer.acquisition(Z))
 
 
+@pytest.mark.parametrize("acq_func", ["log_ei", "ei", "pi", "ucb"])
+@pytest.mark.parametrize("fantasies", [0, 2])
+def test_an_observed_acquisition_is_of_the_returned_score(acq_func, fantasies):
+    # The spread of the score an evaluation returns: the model's noise added
+    # to its latent variance; the mean and the best score as before.
+
+    if fantasies:
+        model, latent = _drawn_model(acq_func), _drawn_model(acq_func)
+    else:
+        model = _batch_model(acq_func=acq_func, best=0.5)
+        latent = _batch_model(acq_func=acq_func, best=0.5)
+    model.observed = True
+    Z = model.space.sample_unit(6, np.random.RandomState(5))
+    Zc = np.column_stack([Z, np.full(6, 0.5)])
+    mu, sigma = model.gp.predict(Zc)
+    assert model.gp.noise > 1e-3  # else the two would agree
+    spread = np.sqrt(sigma**2 + model.gp.noise)
+    if not fantasies:
+        expected = evaluate_acquisition(acq_func, mu, spread, 0.5, 0.0, 1.96)[0]
+        np.testing.assert_allclose(model.acquisition(Z), expected, rtol=1e-12)
+    assert not np.allclose(model.acquisition(Z), latent.acquisition(Z))
+    _assert_acquisition_gradient(model)
+
+
+def test_an_observed_acquisition_of_a_noiseless_model_is_the_latent_one():
+    from skhyper import Real
+    from skhyper.space import SearchSpace
+    from skhyper.surrogate._propose import BatchModel
+
+    space = SearchSpace({"x": Real(0, 1), "z": Real(0, 1)})
+    rng = np.random.RandomState(0)
+    X = space.sample_unit(12, rng)
+    y = np.sin(5 * X[:, 0]) + X[:, 1]
+    gp = fit_gp(X, (y - y.mean()) / y.std())
+    Z = space.sample_unit(50, rng)
+    values = [
+        BatchModel(gp, space, set(), rng, acq_func="log_ei", best=gp.y_train_.max(),
+                   observed=observed).acquisition(Z)
+        for observed in (False, True)
+    ]
+    assert gp.noise < 1e-4
+    # where the improvement is not negligible (the log differs far out in
+    # the tail, where both are astronomically small)
+    top = values[0] > values[0].max() - 8
+    assert top.sum() >= 4
+    np.testing.assert_allclose(values[1][top], values[0][top], rtol=0, atol=1e-2)
+    assert np.argmax(values[1]) == np.argmax(values[0])
+
+
 def test_a_gp_with_columns_of_scores_predicts_each_columns_model():
     rng = np.random.RandomState(0)
     X = rng.uniform(size=(15, 2))

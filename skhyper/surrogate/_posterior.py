@@ -36,6 +36,9 @@ class Posterior:
         evaluation as the worst score told).
     acq_func : str
         The optimizer's acquisition function.
+    noise_variance : float
+        The model's white-noise variance, in model units: what an evaluation
+        adds to the variance of :meth:`predict`'s latent mean.
     """
 
     def __init__(self, *, space, model, warping, observed_params, observed_scores,
@@ -48,6 +51,7 @@ class Posterior:
         self.observed_scores = observed_scores
         self.model_scores = warping.transform(observed_scores)
         self.acq_func = acq_func
+        self.noise_variance = float(model.noise)
 
     def predict(self, params):
         """The model's mean and standard deviation at parameter settings.
@@ -68,8 +72,9 @@ class Posterior:
     def acquisition(self, params):
         """The optimizer's acquisition function at parameter settings
         (``params``, as for :meth:`predict`), a value each: ``acq_func`` of
-        the model's prediction, with the best model score told as the
-        incumbent.
+        the model's prediction of the score an evaluation returns (the
+        white noise added to the latent variance), with the best model score
+        told as the incumbent.
 
         Returns
         -------
@@ -78,8 +83,9 @@ class Posterior:
             log-probability.
         """
         mean, std = self.predict(params)
+        spread = np.sqrt(std * std + self.noise_variance)
         return np.asarray(evaluate_acquisition(
-            self.acq_func, mean, std, self.model_scores.max(), self._xi, self._kappa,
+            self.acq_func, mean, spread, self.model_scores.max(), self._xi, self._kappa,
         )[0])
 
     def to_metric(self, model_values):

@@ -172,6 +172,15 @@ class BatchModel:
     sobol : scipy.stats.qmc.Sobol, default=None
         The engine the maximizer's samples continue (see
         :func:`maximize_acquisition`); None scrambles a new one each time.
+    observed : bool, default=False
+        Whether the acquisition is of the score an evaluation will return,
+        the model's noise included in its spread, rather than of the
+        noiseless objective. The best score is the best returned, so on a
+        noisy objective it is a lucky draw that the noiseless objective
+        seldom beats anywhere: the improvement-based acquisitions then seek
+        the least known region, where the next returned score can beat it
+        near the best settings as well. On a smooth noiseless objective
+        the two agree once the fitted noise is at its floor.
     """
 
     def __init__(
@@ -192,8 +201,10 @@ class BatchModel:
         n_candidates=1024,
         n_restarts=5,
         sobol=None,
+        observed=False,
     ):
         self.gp, self.space, self.seen, self.rng = gp, space, seen, random_state
+        self.observed = observed
         self.sobol = sobol
         self.acq_func, self.best, self.xi, self.kappa = acq_func, best, xi, kappa
         self.context = np.asarray(context, dtype=float)
@@ -210,17 +221,30 @@ class BatchModel:
         fixed = np.broadcast_to(self.context, (len(Z), self.context.size))
         return np.column_stack([Z, fixed])
 
+    def _predict(self, Zc, return_grad=False):
+        """The model's mean and spread at rows ``Zc`` (and their gradients):
+        of the objective, or with ``observed`` of a returned score."""
+        out = self.gp.predict(Zc, return_grad=return_grad)
+        if not self.observed:
+            return out
+        sigma = out[1]
+        spread = np.sqrt(sigma * sigma + self.gp.noise)
+        if not return_grad:
+            return out[0], spread
+        mu, _, d_mu, d_sigma = out
+        return mu, spread, d_mu, (sigma / spread)[:, None] * d_sigma
+
     def acquisition(self, Z, return_grad=False):
         """The acquisition at rows ``Z`` of the space (and its gradient in them)."""
         Zc = self._with_context(np.atleast_2d(Z))
         if self.y.ndim == 2:
             return self._mean_over_draws(Zc, return_grad, np.shape(Z)[-1])
         if not return_grad:
-            mu, sigma = self.gp.predict(Zc)
+            mu, sigma = self._predict(Zc)
             return evaluate_acquisition(
                 self.acq_func, mu, sigma, self.best, self.xi, self.kappa
             )[0]
-        mu, sigma, d_mu, d_sigma = self.gp.predict(Zc, return_grad=True)
+        mu, sigma, d_mu, d_sigma = self._predict(Zc, return_grad=True)
         value, a_mu, a_sigma = evaluate_acquisition(
             self.acq_func, mu, sigma, self.best, self.xi, self.kappa
         )
@@ -231,9 +255,9 @@ class BatchModel:
         # The acquisition under each draw's model, averaged over the draws;
         # its gradient is each draw's weighted by its share of the mean.
         if not return_grad:
-            mu, sigma = self.gp.predict(Zc)
+            mu, sigma = self._predict(Zc)
         else:
-            mu, sigma, d_mu, d_sigma = self.gp.predict(Zc, return_grad=True)
+            mu, sigma, d_mu, d_sigma = self._predict(Zc, return_grad=True)
         best = None if self.best is None else self.best[None, :]
         values, a_mu, a_sigma = evaluate_acquisition(
             self.acq_func, mu, sigma[:, None], best, self.xi, self.kappa
