@@ -352,8 +352,9 @@ class SurrogateGP:
         """Latent mean and standard deviation at rows ``Z`` (and gradients).
 
         Unlike ``GaussianProcessRegressor.predict``, the standard deviation
-        excludes the white-noise term: acquisition functions reason about the
-        latent objective. With ``k`` columns of scores (``y`` of shape
+        excludes the white-noise term (``noise``), which a caller adds when
+        it reasons about a returned score, as ``BatchModel(observed=True)``
+        does. With ``k`` columns of scores (``y`` of shape
         ``(n, k)``: several draws of the same observations' scores) there is
         a mean per column and one standard deviation, which does not depend
         on the scores.
