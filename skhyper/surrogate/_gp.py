@@ -348,13 +348,17 @@ class SurrogateGP:
         )
         return gp.fit(self.X_train_, self.y_train_)
 
+    def returned_std(self, std):
+        """The standard deviation of a returned score, from :meth:`predict`'s
+        latent ``std``: the white noise added to the latent variance."""
+        return np.sqrt(std * std + self.noise)
+
     def predict(self, Z, return_grad=False):
         """Latent mean and standard deviation at rows ``Z`` (and gradients).
 
         Unlike ``GaussianProcessRegressor.predict``, the standard deviation
-        excludes the white-noise term (``noise``), which a caller adds when
-        it reasons about a returned score, as ``BatchModel(observed=True)``
-        does. With ``k`` columns of scores (``y`` of shape
+        excludes the white-noise term (``noise``); :meth:`returned_std` adds
+        it back for a caller that reasons about a returned score. With ``k`` columns of scores (``y`` of shape
         ``(n, k)``: several draws of the same observations' scores) there is
         a mean per column and one standard deviation, which does not depend
         on the scores.

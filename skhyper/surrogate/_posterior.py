@@ -83,7 +83,7 @@ class Posterior:
             log-probability.
         """
         mean, std = self.predict(params)
-        spread = np.sqrt(std * std + self.noise_variance)
+        spread = self._model.returned_std(std)
         return np.asarray(evaluate_acquisition(
             self.acq_func, mean, spread, self.model_scores.max(), self._xi, self._kappa,
         )[0])

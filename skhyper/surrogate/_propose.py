@@ -228,7 +228,7 @@ class BatchModel:
         if not self.observed:
             return out
         sigma = out[1]
-        spread = np.sqrt(sigma * sigma + self.gp.noise)
+        spread = self.gp.returned_std(sigma)
         if not return_grad:
             return out[0], spread
         mu, _, d_mu, d_sigma = out
@@ -324,7 +324,7 @@ class BatchModel:
             if self.best is not None:
                 self.best = np.full(N_DRAWS, float(self.best))
         mu, sigma = self.gp.predict(x)
-        spread = np.sqrt(sigma[0] ** 2 + self.gp.noise)
+        spread = self.gp.returned_std(sigma[0])
         draws = mu.reshape(-1) + spread * self.rng.standard_normal(N_DRAWS)
         if self.best is not None:
             self.best = np.maximum(self.best, draws)
