@@ -359,9 +359,9 @@ class SurrogateGP:
         Unlike ``GaussianProcessRegressor.predict``, the standard deviation
         excludes the white-noise term (``noise``); :meth:`returned_std` adds
         it back for a caller that reasons about a returned score. With ``k``
-        columns of scores (``y`` of shape ``(n, k)``: several draws of the same observations' scores) there is
-        a mean per column and one standard deviation, which does not depend
-        on the scores.
+        columns of scores (``y`` of shape ``(n, k)``: several draws of the
+        same observations' scores) there is a mean per column and one
+        standard deviation, which does not depend on the scores.
 
         Returns
         -------
