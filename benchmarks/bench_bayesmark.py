@@ -30,7 +30,9 @@ published facts (``bayesmark/sklearn_funcs.py``, ``experiment_analysis.py``,
   tool); a run scores ``100 * (1 - n)`` with ``n = (its best loss - best) /
   (clip - best)`` clipped to ``[-1, 1]``: 100 is the best loss found, 0 the
   median random setting. A tool's overall score is the mean over tasks; the
-  tables show it per seed (median and quartiles over seeds) and per task.
+  tables show it per seed (median and quartiles over seeds) and per task,
+  and skhyper's lead over each tool at the end and after each quarter of
+  the rounds (where a lead was won or lost).
 
 Tools: ``random`` (uniform on each hyperparameter's scale), ``skhyper``
 (``BayesOptimizer``, ``ask(n_points=batch)``; a logit-scaled fraction is a
@@ -640,6 +642,31 @@ def lead(scores, ours, theirs, tasks, seeds, resamples=5000):
     return full, common, leads, (float(low), float(high))
 
 
+def scores_after(runs, base, n_evaluations):
+    """Each run's score after its first ``n_evaluations`` evaluations, keyed
+    ``(task, tool, seed)``; the baselines ``base`` stay those of whole runs."""
+    return {(r["task"], r["tool"], r["seed"]): score(r["losses"][:n_evaluations], *base[r["task"]])
+            for r in runs if r["task"] in base}
+
+
+def leads_by_round(runs, base, tools, tasks, seeds, settings):
+    """skhyper's mean lead over each other tool after each quarter of the
+    rounds: ``(rounds, {tool: [lead after each, ...]})``, on the tasks and seeds
+    :func:`lead` pairs. Where the final lead was won or lost: early, with the
+    first models, or late, refining."""
+    n_rounds, batch = settings["rounds"], settings["batch"]
+    rounds = sorted({max(1, round(n_rounds * q / 4)) for q in range(1, 5)})
+    after = [scores_after(runs, base, r * batch) for r in rounds]
+    out = {}
+    for tool in tools:
+        if tool == "skhyper":
+            continue
+        leads = [lead(scores, "skhyper", tool, tasks, seeds) for scores in after]
+        if leads[0] is not None:
+            out[tool] = [float(found[2].mean()) for found in leads]
+    return rounds, out
+
+
 def best_per_seed(scores):
     """Per (task, seed), the best score of any tool's run: the most a run of
     that task and seed reached."""
@@ -733,6 +760,12 @@ def report(runs, settings):
           "both ran, per seed; its mean over the seeds and 95 % bootstrap interval:\n")
     print(table(["tool", "tasks", "seeds", "skhyper's mean", "tool's mean", "lead",
                  "95 % interval", "seeds skhyper leads"], lead_rows))
+    print()
+    rounds, by_round = leads_by_round(runs, base, tools, tasks, seeds, settings)
+    print("skhyper's lead after a part of the rounds (the same tasks and seeds; the score's "
+          "0 and 100 those of the whole runs):\n")
+    print(table(["tool", *(f"after {r} rounds" for r in rounds)],
+                [[tool, *(f"{v:.2f}" for v in values)] for tool, values in by_round.items()]))
     print()
 
 

@@ -388,3 +388,25 @@ def test_bayesmark_narrow_ranges_reach_ax_rescaled():
     assert ax["epsilon"]["scaling"] == "log"
     assert ax["alpha"]["bounds"] == (1e-5, 1e1)  # wide enough as it is
     assert bm.ax_unit(space["batch_size"]) == 1.0
+
+
+def test_bayesmark_lead_by_round_says_when_a_lead_was_won():
+    import bench_bayesmark as bm
+
+    # "them" trails after the first round and catches up by the last
+    runs = [{"task": "t", "tool": "random", "seed": s, "losses": [3.0, 3.0]} for s in (0, 1)]
+    for seed in (0, 1):
+        runs.append({"task": "t", "tool": "skhyper", "seed": seed,
+                     "losses": [2.0, 2.0, 2.0, 2.0, 1.5, 1.5, 1.5, 1.5]})
+        runs.append({"task": "t", "tool": "them", "seed": seed,
+                     "losses": [3.0, 3.0, 2.5, 2.5, 2.5, 2.5, 1.0, 1.0]})
+    base = bm.baselines(runs)
+    assert base == {"t": (1.0, 3.0)}
+    rounds, leads = bm.leads_by_round(runs, base, ["random", "skhyper", "them"], ["t"],
+                                      [0, 1], {"rounds": 4, "batch": 2})
+    assert rounds == [1, 2, 3, 4]
+    # scores after each round: us 50, 50, 75, 75; them 0, 25, 25, 100
+    np.testing.assert_allclose(leads["them"], [50.0, 25.0, 50.0, -25.0])
+    # random's runs are shorter than the rounds: scored on what they hold
+    np.testing.assert_allclose(leads["random"], [50.0, 50.0, 75.0, 75.0])
+    assert "skhyper" not in leads
