@@ -642,9 +642,10 @@ def lead(scores, ours, theirs, tasks, seeds, resamples=5000):
     return full, common, leads, (float(low), float(high))
 
 
-def scores_after(runs, base, n_evaluations):
-    """Each run's score after its first ``n_evaluations`` evaluations, keyed
-    ``(task, tool, seed)``; the baselines ``base`` stay those of whole runs."""
+def scores_after(runs, base, n_evaluations=None):
+    """Each run's score after its first ``n_evaluations`` evaluations (None:
+    all), keyed ``(task, tool, seed)``; the baselines ``base`` stay those of
+    whole runs."""
     return {(r["task"], r["tool"], r["seed"]): score(r["losses"][:n_evaluations], *base[r["task"]])
             for r in runs if r["task"] in base}
 
@@ -685,8 +686,7 @@ def report(runs, settings):
     # the tools in the benchmark's order, then any --label's names
     tools = tools_in((r["tool"] for r in runs), TOOLS)
     tasks = [t for t in TASKS if t in base]
-    scores = {(r["task"], r["tool"], r["seed"]): score(r["losses"], *base[r["task"]])
-              for r in runs if r["task"] in base}
+    scores = scores_after(runs, base)
     seeds = sorted({r["seed"] for r in runs})
     print(f"Protocol: {settings['rounds']} rounds of {settings['batch']} suggestions; "
           f"{len(tasks)} tasks; seeds {seeds[0]}..{seeds[-1]}.\n")
